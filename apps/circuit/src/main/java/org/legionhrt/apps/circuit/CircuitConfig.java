@@ -1,0 +1,63 @@
+package org.legionhrt.apps.circuit;
+
+/**
+ * The parameters of a circuit run, with Legion's flags and defaults ({@code examples/circuit}):
+ * {@code -l} loops, {@code -i} inner steps, {@code -p} pieces, {@code -npp} nodes per piece,
+ * {@code -wpp} wires per piece, {@code -pct} percent of wires private to a piece, {@code -s} seed.
+ *
+ * @param loops         time-step loops
+ * @param steps         inner relaxation steps of calc_new_currents
+ * @param pieces        pieces (the index launch domain)
+ * @param nodesPerPiece nodes per piece
+ * @param wiresPerPiece wires per piece
+ * @param pctPrivate    percent of a piece's wires with both ends in the piece
+ * @param seed          generator seed
+ */
+public record CircuitConfig(int loops, int steps, int pieces, int nodesPerPiece, int wiresPerPiece,
+                            int pctPrivate, long seed) {
+
+    /** Segments per wire: 10 currents, 9 inner voltages, as in Legion. */
+    public static final int WIRE_SEGMENTS = 10;
+
+    /** Legion's defaults. */
+    public static final CircuitConfig DEFAULTS = new CircuitConfig(2, 10000, 4, 1024, 1024, 95, 12345);
+
+    /** Checks every parameter and names the flag at fault. */
+    public CircuitConfig {
+        positive("-l", loops);
+        positive("-i", steps);
+        positive("-p", pieces);
+        positive("-npp", nodesPerPiece);
+        positive("-wpp", wiresPerPiece);
+        if (pctPrivate < 0 || pctPrivate > 100) {
+            throw new IllegalArgumentException("-pct must be within 0..100, got " + pctPrivate);
+        }
+        if (pieces == 1 && pctPrivate < 100) {
+            // Shared wires need a second piece to reach; Legion silently keeps them private.
+            throw new IllegalArgumentException("-pct " + pctPrivate + " needs at least 2 pieces (-p) for shared wires; use -pct 100 with -p 1");
+        }
+        Math.multiplyExact(pieces, Math.max(nodesPerPiece, wiresPerPiece)); // refuse int overflow early
+    }
+
+    private static void positive(String flag, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(flag + " must be positive, got " + v);
+        }
+    }
+
+    /** {@return total wires} */
+    public long wires() {
+        return (long) pieces * wiresPerPiece;
+    }
+
+    /** {@return total nodes} */
+    public long nodes() {
+        return (long) pieces * nodesPerPiece;
+    }
+
+    /** {@return floating-point operations of the whole run, Legion's model: per loop wires·96·steps + 4·wires + 4·nodes} */
+    public double flops() {
+        double perLoop = wires() * 96.0 * steps + 4.0 * wires() + 4.0 * nodes();
+        return perLoop * loops;
+    }
+}

@@ -1,0 +1,70 @@
+package org.legionhrt.apps.stencil;
+
+/**
+ * The parameters of a stencil run, with the flags of Legion's {@code examples/realm_stencil}
+ * (the Parallel Research Kernels' 2-D star stencil): grid {@code -nx × -ny}, tiles
+ * {@code -ntx × -nty}, radius {@code -r}, timed steps {@code -tsteps}, untimed warm-up steps
+ * {@code -tprune}, initial value {@code -init}.
+ *
+ * @param nx     grid points in x
+ * @param ny     grid points in y
+ * @param ntx    tiles in x
+ * @param nty    tiles in y
+ * @param radius stencil radius
+ * @param tsteps timed steps
+ * @param tprune untimed warm-up steps
+ * @param init   initial value of the output field
+ */
+public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int tsteps, int tprune, double init) {
+
+    /** Coefficients of the linear input field in(x, y) = CX·x + CY·y, as in the PRK. */
+    public static final double CX = 1.0;
+    /** See {@link #CX}. */
+    public static final double CY = 1.0;
+
+    /** Checks every parameter and names the flag at fault. */
+    public StencilConfig {
+        if (nx <= 0 || ny <= 0) {
+            throw new IllegalArgumentException("-nx and -ny must be positive, got " + nx + " x " + ny);
+        }
+        if (ntx <= 0 || nty <= 0) {
+            throw new IllegalArgumentException("-ntx and -nty must be positive, got " + ntx + " x " + nty);
+        }
+        if (ntx > nx || nty > ny) {
+            throw new IllegalArgumentException("more tiles (" + ntx + " x " + nty + ") than grid points ("
+                    + nx + " x " + ny + "): lower -ntx/-nty");
+        }
+        if (radius <= 0) {
+            throw new IllegalArgumentException("-r must be positive, got " + radius);
+        }
+        if (radius > nx / ntx || radius > ny / nty) {
+            throw new IllegalArgumentException("radius " + radius + " is wider than a tile ("
+                    + nx / ntx + " x " + ny / nty + "): use fewer tiles or a smaller -r");
+        }
+        if (2L * radius >= Math.min(nx, ny)) {
+            throw new IllegalArgumentException("-r " + radius + " leaves no interior in a " + nx + " x " + ny + " grid");
+        }
+        if (tsteps <= 0 || tprune < 0) {
+            throw new IllegalArgumentException("-tsteps must be positive and -tprune non-negative, got "
+                    + tsteps + " and " + tprune);
+        }
+    }
+
+    /** {@return steps run in all: warm-up plus timed} */
+    public int totalSteps() {
+        return tsteps + tprune;
+    }
+
+    /**
+     * {@return the PRK closed-form mean of |out| over the interior after every step}: each
+     * application of the normalised star stencil to a linear field adds exactly CX + CY.
+     */
+    public double expectedMean() {
+        return init + totalSteps() * (CX + CY);
+    }
+
+    /** {@return stencil flops per step over the interior, the PRK count (2·(4r+1) per point)} */
+    public double flopsPerStep() {
+        return 2.0 * (4 * radius + 1) * (nx - 2L * radius) * (ny - 2L * radius);
+    }
+}

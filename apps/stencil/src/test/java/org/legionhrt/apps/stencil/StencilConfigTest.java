@@ -1,0 +1,55 @@
+package org.legionhrt.apps.stencil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class StencilConfigTest {
+
+    /** A direct sequential evaluation agrees with the closed form the app validates against. */
+    @Test
+    void closedFormMatchesADirectEvaluation() {
+        StencilConfig c = new StencilConfig(24, 20, 2, 2, 2, 3, 1, 0.0);
+        int nx = 24, ny = 20, r = 2;
+        double[][] in = new double[nx][ny];
+        double[][] out = new double[nx][ny];
+        for (int x = 0; x < nx; x++) {
+            for (int y = 0; y < ny; y++) {
+                in[x][y] = StencilConfig.CX * x + StencilConfig.CY * y;
+            }
+        }
+        for (int s = 0; s < c.totalSteps(); s++) {
+            for (int x = r; x < nx - r; x++) {
+                for (int y = r; y < ny - r; y++) {
+                    double v = 0;
+                    for (int j = 1; j <= r; j++) {
+                        double w = 1.0 / (2.0 * j * r);
+                        v += w * (in[x + j][y] - in[x - j][y]) + w * (in[x][y + j] - in[x][y - j]);
+                    }
+                    out[x][y] += v;
+                }
+            }
+            for (double[] col : in) {
+                for (int y = 0; y < ny; y++) {
+                    col[y] += 1.0;
+                }
+            }
+        }
+        double sum = 0;
+        for (int x = r; x < nx - r; x++) {
+            for (int y = r; y < ny - r; y++) {
+                sum += Math.abs(out[x][y]);
+            }
+        }
+        double mean = sum / ((nx - 2 * r) * (ny - 2 * r));
+        assertThat(Math.abs(mean - c.expectedMean()) / c.expectedMean()).isLessThan(1e-8);
+    }
+
+    @Test
+    void badFlagsNameTheProblem() {
+        assertThatThrownBy(() -> new StencilConfig(8, 8, 16, 1, 1, 1, 0, 0)).hasMessageContaining("more tiles");
+        assertThatThrownBy(() -> new StencilConfig(64, 64, 16, 16, 5, 1, 0, 0)).hasMessageContaining("wider than a tile");
+        assertThatThrownBy(() -> new StencilConfig(0, 8, 1, 1, 1, 1, 0, 0)).hasMessageContaining("-nx");
+    }
+}

@@ -1,0 +1,92 @@
+package org.legionhrt.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One benchmark result in the project's JSON-line format
+ * ({@code {"bench":…,"impl":…,"unit":…,"n":…,"min":…,"median":…,"p99":…,"max":…}} plus extra
+ * fields such as {@code env}, {@code cores}, {@code tsc_hz}). Producers in C, in the kernel and
+ * in Java all print this shape; {@link #parse} reads any of them back.
+ *
+ * @param bench  snake_case benchmark name, shared by the implementations compared
+ * @param impl   implementation ({@code nautilus}, {@code linux}, {@code lhrt-hrt}, …)
+ * @param unit   {@code cycles}, {@code ns}, {@code us}, {@code ms} or {@code s}
+ * @param stats  the order statistics
+ * @param extra  other fields, in order (strings or numbers)
+ */
+public record BenchLine(String bench, String impl, String unit, Stats stats, Map<String, Object> extra) {
+
+    private static final Pattern FIELD = Pattern.compile(
+            "\"([A-Za-z0-9_]+)\"\\s*:\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|-?[0-9.eE+-]+|true|false|null)");
+
+    /** Validates the fields and copies {@code extra}. */
+    public BenchLine {
+        Objects.requireNonNull(bench, "bench");
+        Objects.requireNonNull(impl, "impl");
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(stats, "stats");
+        extra = Map.copyOf(extra);
+    }
+
+    /** {@return this result as one JSON line} */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder("{");
+        sb.append(str("bench", bench)).append(',').append(str("impl", impl)).append(',')
+          .append(str("unit", unit)).append(",\"n\":").append(stats.n())
+          .append(",\"min\":").append(num(stats.min())).append(",\"median\":").append(num(stats.median()))
+          .append(",\"p99\":").append(num(stats.p99())).append(",\"max\":").append(num(stats.max()));
+        new java.util.TreeMap<>(extra).forEach((k, v) -> sb.append(',').append(v instanceof Number n
+                ? "\"" + k + "\":" + num(n.doubleValue()) : str(k, String.valueOf(v))));
+        return sb.append('}').toString();
+    }
+
+    /**
+     * Parses one JSON line of the project's format.
+     *
+     * @throws IllegalArgumentException if a required field is missing or not a number
+     */
+    public static BenchLine parse(String line) {
+        Map<String, String> f = new LinkedHashMap<>();
+        Matcher m = FIELD.matcher(line);
+        while (m.find()) {
+            f.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(2));
+        }
+        for (String k : new String[] {"bench", "impl", "unit", "n", "min", "median", "p99", "max"}) {
+            if (!f.containsKey(k)) {
+                throw new IllegalArgumentException("bench line lacks \"" + k + "\": " + line);
+            }
+        }
+        Stats s = new Stats((int) Double.parseDouble(f.remove("n")), d(f.remove("min")),
+                d(f.remove("median")), d(f.remove("p99")), d(f.remove("max")));
+        String bench = f.remove("bench");
+        String impl = f.remove("impl");
+        String unit = f.remove("unit");
+        Map<String, Object> extra = new LinkedHashMap<>();
+        f.forEach((k, v) -> extra.put(k, isNumber(v) ? (Object) Double.parseDouble(v) : v));
+        return new BenchLine(bench, impl, unit, s, extra);
+    }
+
+    private static boolean isNumber(String v) {
+        return v.matches("-?[0-9.]+([eE][+-]?[0-9]+)?");
+    }
+
+    private static double d(String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number in bench line: " + v, e);
+        }
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private static String str(String k, String v) {
+        return "\"" + k + "\":\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
