@@ -3,16 +3,17 @@ package org.legionhrt.apps.stencil;
 /**
  * The parameters of a stencil run, with the flags of Legion's {@code examples/realm_stencil}
  * (the Parallel Research Kernels' 2-D star stencil): grid {@code -nx × -ny}, tiles
- * {@code -ntx × -nty}, radius {@code -r}, timed steps {@code -tsteps}, untimed warm-up steps
- * {@code -tprune}, initial value {@code -init}.
+ * {@code -ntx × -nty}, radius {@code -r}, steps {@code -tsteps}, of which {@code -tprune} at each
+ * end stay out of the timing (as in realm_stencil, whose timer starts at step {@code tprune} and
+ * stops after step {@code tsteps - tprune - 1}), initial value {@code -init}.
  *
  * @param nx     grid points in x
  * @param ny     grid points in y
  * @param ntx    tiles in x
  * @param nty    tiles in y
  * @param radius stencil radius
- * @param tsteps timed steps
- * @param tprune untimed warm-up steps
+ * @param tsteps steps in all
+ * @param tprune steps left out of the timing at each end
  * @param init   initial value of the output field
  */
 public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int tsteps, int tprune, double init) {
@@ -44,15 +45,20 @@ public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int 
         if (2L * radius >= Math.min(nx, ny)) {
             throw new IllegalArgumentException("-r " + radius + " leaves no interior in a " + nx + " x " + ny + " grid");
         }
-        if (tsteps <= 0 || tprune < 0) {
-            throw new IllegalArgumentException("-tsteps must be positive and -tprune non-negative, got "
-                    + tsteps + " and " + tprune);
+        if (tprune < 0 || tsteps <= 2L * tprune) {
+            throw new IllegalArgumentException("-tsteps must exceed 2 x -tprune (steps pruned at each end) and "
+                    + "-tprune must be non-negative, got -tsteps " + tsteps + " -tprune " + tprune);
         }
     }
 
-    /** {@return steps run in all: warm-up plus timed} */
+    /** {@return steps run in all} */
     public int totalSteps() {
-        return tsteps + tprune;
+        return tsteps;
+    }
+
+    /** {@return steps inside the timed window} */
+    public int timedSteps() {
+        return tsteps - 2 * tprune;
     }
 
     /**

@@ -10,7 +10,7 @@ class StencilConfigTest {
     /** A direct sequential evaluation agrees with the closed form the app validates against. */
     @Test
     void closedFormMatchesADirectEvaluation() {
-        StencilConfig c = new StencilConfig(24, 20, 2, 2, 2, 3, 1, 0.0);
+        StencilConfig c = new StencilConfig(24, 20, 2, 2, 2, 4, 1, 0.0);
         int nx = 24, ny = 20, r = 2;
         double[][] in = new double[nx][ny];
         double[][] out = new double[nx][ny];
@@ -51,5 +51,6 @@ class StencilConfigTest {
         assertThatThrownBy(() -> new StencilConfig(8, 8, 16, 1, 1, 1, 0, 0)).hasMessageContaining("more tiles");
         assertThatThrownBy(() -> new StencilConfig(64, 64, 16, 16, 5, 1, 0, 0)).hasMessageContaining("wider than a tile");
         assertThatThrownBy(() -> new StencilConfig(0, 8, 1, 1, 1, 1, 0, 0)).hasMessageContaining("-nx");
+        assertThatThrownBy(() -> new StencilConfig(64, 64, 2, 2, 2, 10, 5, 0)).hasMessageContaining("-tprune");
     }
 }

@@ -1,0 +1,119 @@
+package org.legionhrt.bench.plot;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.legionhrt.bench.Stats;
+import org.legionhrt.bench.macro.MacroSummary;
+
+/**
+ * PNG plots of the harness, rendered headless with XChart: macro time per backend and CPU
+ * count with min–max bars, macro speed-up against linux, and latency distributions (CDF on a
+ * log axis) per primitive.
+ */
+public final class Plots {
+    private static final int W = 900;
+    private static final int H = 560;
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Plots() {}
+
+    /** Plots median seconds per backend against CPUs for one app, with a min–max bar per point. */
+    public static void macroTime(String app, List<MacroSummary.Cell> cells, String params, Path png) throws IOException {
+        XYChart chart = new XYChartBuilder().width(W).height(H)
+                .title(app + ": time per backend (" + params + ")").xAxisTitle("CPUs").yAxisTitle("seconds").build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisDecimalPattern("#");
+        Map<String, List<MacroSummary.Cell>> byBackend = cells.stream()
+                .filter(c -> c.app().equals(app) && c.seconds().isPresent())
+                .collect(Collectors.groupingBy(MacroSummary.Cell::backend, TreeMap::new, Collectors.toList()));
+        byBackend.forEach((backend, cs) -> {
+            double[] x = cs.stream().mapToDouble(MacroSummary.Cell::cpus).toArray();
+            double[] y = cs.stream().mapToDouble(c -> c.seconds().get().median()).toArray();
+            XYSeries s = chart.addSeries(backend, x, y);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            Color color = s.getLineColor();
+            for (MacroSummary.Cell c : cs) {
+                Stats st = c.seconds().get();
+                XYSeries bar = chart.addSeries(backend + " range " + c.cpus(),
+                        new double[] {c.cpus(), c.cpus()}, new double[] {st.min(), st.max()});
+                bar.setShowInLegend(false);
+                bar.setMarker(SeriesMarkers.RECTANGLE);
+                bar.setLineColor(color);
+                bar.setMarkerColor(color);
+                bar.setLineStyle(new BasicStroke(2f));
+            }
+        });
+        save(chart, png);
+    }
+
+    /** Plots the speed-up against linux per backend and CPU count for one app (bars; 1 = parity). */
+    public static void macroSpeedup(String app, List<MacroSummary.Cell> cells, String params, Path png) throws IOException {
+        CategoryChart chart = new CategoryChartBuilder().width(W).height(H)
+                .title(app + ": speed-up vs linux (" + params + ")").xAxisTitle("CPUs")
+                .yAxisTitle("linux median / backend median").build();
+        style(chart.getStyler());
+        Map<String, List<MacroSummary.Cell>> byBackend = cells.stream()
+                .filter(c -> c.app().equals(app) && Double.isFinite(c.speedup()))
+                .collect(Collectors.groupingBy(MacroSummary.Cell::backend, TreeMap::new, Collectors.toList()));
+        if (byBackend.isEmpty()) {
+            chart.addSeries("no baseline", List.of("—"), List.of(0));
+        }
+        byBackend.forEach((backend, cs) -> chart.addSeries(backend,
+                cs.stream().map(c -> Integer.toString(c.cpus())).toList(),
+                cs.stream().map(MacroSummary.Cell::speedup).toList()));
+        save(chart, png);
+    }
+
+    /**
+     * Plots the empirical CDF of each implementation's samples of one primitive on a log
+     * axis: the steadier implementation has the steeper curve.
+     */
+    public static void latencyCdf(String primitive, String unit, Map<String, double[]> samplesByImpl, Path png)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(W).height(H)
+                .title(primitive + ": latency distribution").xAxisTitle(unit + " (log scale)")
+                .yAxisTitle("fraction of samples ≤ x").build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisLogarithmic(true);
+        samplesByImpl.forEach((impl, raw) -> {
+            double[] x = Arrays.stream(raw).filter(v -> v > 0).sorted().toArray();
+            if (x.length == 0) {
+                return;
+            }
+            double[] y = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                y[i] = (i + 1) / (double) x.length;
+            }
+            chart.addSeries(impl, x, y).setMarker(SeriesMarkers.NONE);
+        });
+        save(chart, png);
+    }
+
+    private static void style(org.knowm.xchart.style.AxesChartStyler s) {
+        s.setLegendPosition(Styler.LegendPosition.InsideNW);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotGridLinesVisible(true);
+    }
+
+    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) throws IOException {
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+}
