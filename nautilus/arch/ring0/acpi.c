@@ -1,0 +1,77 @@
+/*
+ * ACPI, only as far as finding the CPUs: RSDP (EBDA and BIOS area), RSDT/XSDT, MADT local
+ * APIC (and x2APIC) entries.
+ */
+#include <nk/string.h>
+#include <nk/printk.h>
+#include "ring0.h"
+
+struct sdt_hdr {
+    char sig[4];
+    uint32_t len;
+    uint8_t rev, sum;
+    char oem[6], oem_table[8];
+    uint32_t oem_rev, creator, creator_rev;
+} __attribute__((packed));
+
+static uint8_t *scan(uint64_t base, uint64_t len)
+{
+    for (uint64_t p = base; p + 20 <= base + len; p += 16) {
+        if (memcmp((void *)p, "RSD PTR ", 8))
+            continue;
+        uint8_t s = 0;
+        for (int i = 0; i < 20; i++)
+            s += ((uint8_t *)p)[i];
+        if (!s)
+            return (uint8_t *)p;
+    }
+    return NULL;
+}
+
+static struct sdt_hdr *find_table(uint8_t *rsdp, const char *sig)
+{
+    int xsdt = rsdp[15] >= 2 && *(uint64_t *)(rsdp + 24);
+    struct sdt_hdr *root = (struct sdt_hdr *)(xsdt ? *(uint64_t *)(rsdp + 24)
+                                                   : (uint64_t)*(uint32_t *)(rsdp + 16));
+    int esz = xsdt ? 8 : 4;
+    int n = (root->len - sizeof *root) / esz;
+    uint8_t *ents = (uint8_t *)(root + 1);
+    for (int i = 0; i < n; i++) {
+        struct sdt_hdr *t = (struct sdt_hdr *)(xsdt ? *(uint64_t *)(ents + i * 8)
+                                                    : (uint64_t)*(uint32_t *)(ents + i * 4));
+        if (!memcmp(t->sig, sig, 4))
+            return t;
+    }
+    return NULL;
+}
+
+static void add_cpu(struct nk_boot *b, uint32_t id, uint32_t flags)
+{
+    if (!(flags & 3))                     /* neither enabled nor online-capable */
+        return;
+    if (b->ncpus_found < NK_MAX_CPUS)
+        b->apic_ids[b->ncpus_found] = id;
+    b->ncpus_found++;
+}
+
+int acpi_find_cpus(struct nk_boot *b)
+{
+    volatile uint16_t *bda_ebda = (volatile uint16_t *)(uintptr_t)0x40e;
+    uint64_t ebda = (uint64_t)*bda_ebda << 4;
+    uint8_t *rsdp = ebda ? scan(ebda, 1024) : NULL;
+    if (!rsdp)
+        rsdp = scan(0xe0000, 0x20000);
+    struct sdt_hdr *madt = rsdp ? find_table(rsdp, "APIC") : NULL;
+    if (!madt)
+        return -1;
+    uint8_t *p = (uint8_t *)madt + 44, *end = (uint8_t *)madt + madt->len;
+    b->ncpus_found = 0;
+    for (; p < end && p[1]; p += p[1]) {
+        if (p[0] == 0)
+            add_cpu(b, p[3], *(uint32_t *)(p + 4));
+        else if (p[0] == 9)
+            add_cpu(b, *(uint32_t *)(p + 4), *(uint32_t *)(p + 8));
+    }
+    b->ncpus = b->ncpus_found < NK_MAX_CPUS ? b->ncpus_found : NK_MAX_CPUS;
+    return 0;
+}

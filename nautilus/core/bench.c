@@ -1,0 +1,65 @@
+/*
+ * Benchmark harness: runs the benchmarks registered in the nk_benches linker section
+ * (command line: bench, bench=a,b, samples=N, env=NAME) and prints one JSON line each.
+ */
+#include <nk/bench.h>
+#include <nk/printk.h>
+#include <nk/cmdline.h>
+#include <nk/string.h>
+#include <nk/arch.h>
+#include <nk/cpu.h>
+
+extern const struct nk_bench __start_nk_benches[], __stop_nk_benches[];
+
+static char env[32] = "qemu";
+
+void nk_sort_u64(uint64_t *a, int n)
+{
+    for (int gap = n / 2; gap > 0; gap = gap == 2 ? 1 : gap * 5 / 11)  /* shell sort */
+        for (int i = gap; i < n; i++) {
+            uint64_t v = a[i];
+            int j = i;
+            for (; j >= gap && a[j - gap] > v; j -= gap)
+                a[j] = a[j - gap];
+            a[j] = v;
+        }
+}
+
+void nk_bench_report(const char *name, uint64_t *s, int n, const char *extra)
+{
+    nk_sort_u64(s, n);
+    uint64_t sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += s[i];
+    int p99 = (int)((long)n * 99 / 100);
+    if (p99 >= n)
+        p99 = n - 1;
+    printk("{\"bench\":\"%s\",\"impl\":\"nautilus\",\"env\":\"%s\",\"unit\":\"cycles\","
+           "\"n\":%d,\"min\":%lu,\"median\":%lu,\"p99\":%lu,\"max\":%lu,\"mean\":%lu,"
+           "\"tsc_hz\":%lu,\"cores\":%d,\"profile\":\"%s\"%s}\n",
+           name, env, n, s[0], s[n / 2], s[p99], s[n - 1], sum / n, arch_tsc_hz(),
+           nk_cpu_count(), arch_name(), extra);
+}
+
+int nk_bench_run(const char *cmdline)
+{
+    char list[256] = "", v[16];
+    int n = 1000, failed = 0;
+    cmdline_get(cmdline, "bench", list, sizeof list);
+    if (cmdline_get(cmdline, "samples", v, sizeof v))
+        n = (int)nk_strtoul(v, NULL, 10);
+    if (!cmdline_get(cmdline, "env", env, sizeof env) && nk_boot_params->hrt)
+        strncpy_z(env, "hvm-kvm", sizeof env);
+    if (n < 1)
+        n = 1;
+    for (const struct nk_bench *b = __start_nk_benches; b < __stop_nk_benches; b++) {
+        if (list[0] && strcmp(list, "all") && !cmdline_list_has(list, b->name))
+            continue;
+        if (b->fn(n) < 0) {
+            printk("bench %s: FAILED\n", b->name);
+            failed++;
+        }
+    }
+    printk("bench: done, %d failed\n", failed);
+    return failed ? 1 : 0;
+}

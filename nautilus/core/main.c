@@ -1,0 +1,98 @@
+/*
+ * Core boot: per-CPU set-up, memory, the arch's devices, every CPU started, then a main
+ * thread that runs the self-tests or the benchmarks the command line asks for and exits.
+ */
+#include <nk/cpu.h>
+#include <nk/thread.h>
+#include <nk/mem.h>
+#include <nk/printk.h>
+#include <nk/string.h>
+#include <nk/cmdline.h>
+#include <nk/test.h>
+#include <nk/bench.h>
+#include <nk/atomic.h>
+
+#define AP_START_TIMEOUT_MS 2000
+
+struct nk_boot *nk_boot_params;
+struct nk_cpu *nk_cpus[NK_MAX_CPUS];
+volatile int nk_ncpus;
+
+int nk_cpu_count(void)
+{
+    return nk_ncpus;
+}
+
+static struct nk_cpu *cpu_setup(int id)
+{
+    struct nk_cpu *c = arch_cpu_area(id);
+    memset(c, 0, sizeof *c);
+    c->self = c;
+    c->id = id;
+    c->apic_id = nk_boot_params->apic_ids[id];
+    nk_sched_init_cpu(c, id);
+    nk_cpus[id] = c;
+    arch_cpu_activate(c);
+    return c;
+}
+
+static void *main_thread(void *arg)
+{
+    const char *cmd = nk_boot_params->cmdline;
+    char v[8];
+    int code = cmdline_get(cmd, "bench", v, sizeof v) ? nk_bench_run(cmd) : nk_test_run(cmd);
+    arch_exit(code);
+}
+
+static int start_cpus(struct nk_boot *b)
+{
+    for (int i = 1; i < b->ncpus; i++) {
+        char *stack = mem_alloc_pages(2, -1);
+        if (!stack || arch_cpu_start(b, i, (uint64_t)stack + 4 * NK_PAGE_SIZE) < 0) {
+            printk("nautilus: CPU %d (APIC %u) did not start\n", i, b->apic_ids[i]);
+            return -1;
+        }
+        uint64_t end = arch_cycles() + nk_ns_to_cycles(AP_START_TIMEOUT_MS * 1000000ull);
+        while (nk_load(&nk_ncpus) <= i)
+            if (arch_cycles() > end) {
+                printk("nautilus: CPU %d started but never came online\n", i);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+void nk_main(struct nk_boot *b)
+{
+    nk_boot_params = b;
+    console_set_log_ring(b->log_ring);
+    printk("nautilus: profile %s, loader %s, cmdline '%s'\n", arch_name(), b->loader,
+           b->cmdline);
+    struct nk_cpu *c = cpu_setup(0);
+    if (mem_init(b) < 0 || arch_init(b) < 0)
+        arch_exit(3);
+    if (b->ncpus_found > NK_MAX_CPUS) {
+        printk("nautilus: %d CPUs found, at most %d supported; run with fewer CPUs "
+               "(QEMU -smp %d)\n", b->ncpus_found, NK_MAX_CPUS, NK_MAX_CPUS);
+        arch_exit(3);
+    }
+    c->online = 1;
+    nk_ncpus = 1;
+    if (start_cpus(b) < 0)
+        arch_exit(3);
+    printk("nautilus: %d CPUs online, tsc %lu Hz, %lu MiB free\n", nk_ncpus,
+           arch_tsc_hz(), mem_free_bytes() >> 20);
+    if (b->hrt)
+        nk_store(&b->hrt->ready, (uint64_t)nk_ncpus);
+    if (!nk_thread_create(main_thread, NULL, 0, NK_THREAD_DETACHED))
+        panic("nk_main: cannot create the main thread");
+    nk_sched_idle_loop();
+}
+
+void nk_ap_main(int cpu)
+{
+    struct nk_cpu *c = cpu_setup(cpu);
+    c->online = 1;
+    nk_fetch_add(&nk_ncpus, 1);
+    nk_sched_idle_loop();
+}

@@ -1,0 +1,60 @@
+/*
+ * Self-tests of the basics: formatting, strings, the command line, the boot description.
+ */
+#include <nk/test.h>
+#include <nk/string.h>
+#include <nk/cmdline.h>
+#include <nk/boot.h>
+#include <nk/arch.h>
+
+NK_TEST(printk_format, NK_QUICK)
+{
+    char b[64];
+    nk_snprintf(b, sizeof b, "%d %u %x %5s|%-3d|%03d %lx %c%%", -42, 7u, 0xbeefu, "ab", 1, 7,
+                0x123456789abul, 'z');
+    NK_CHECK(!strcmp(b, "-42 7 beef    ab|1  |007 123456789ab z%"), "got '%s'", b);
+    int n = nk_snprintf(b, 4, "%s", "abcdef");
+    NK_CHECK(n == 6 && !strcmp(b, "abc"), "truncation: n=%d '%s'", n, b);
+    nk_snprintf(b, sizeof b, "%ld %p", -9223372036854775807L - 1, (void *)0x10);
+    NK_CHECK(!strcmp(b, "-9223372036854775808 0x10"), "got '%s'", b);
+    return 0;
+}
+
+NK_TEST(string_ops, NK_QUICK)
+{
+    char a[32], b[32];
+    memset(a, 'x', sizeof a);
+    NK_CHECK(a[31] == 'x', "memset");
+    memcpy(b, "hello world", 12);
+    NK_CHECK(!strcmp(b, "hello world") && strlen(b) == 11, "memcpy/strlen");
+    memmove(b + 2, b, 6);
+    NK_CHECK(!memcmp(b, "hehello rld", 11), "memmove overlap: '%s'", b);
+    NK_CHECK(strcmp("abc", "abd") < 0 && strncmp("abcx", "abcy", 3) == 0, "strcmp");
+    NK_CHECK(nk_strtoul("0x1f", NULL, 0) == 31 && nk_strtoul("123", NULL, 10) == 123,
+             "strtoul");
+    return 0;
+}
+
+NK_TEST(cmdline_parse, NK_QUICK)
+{
+    char v[32];
+    const char *c = "/boot/img tests=a,b tier=quick bench flag2=";
+    NK_CHECK(cmdline_get(c, "tests", v, sizeof v) && !strcmp(v, "a,b"), "tests='%s'", v);
+    NK_CHECK(cmdline_get(c, "bench", v, sizeof v) && v[0] == 0, "bare word");
+    NK_CHECK(!cmdline_get(c, "tier2", v, sizeof v), "prefix must not match");
+    NK_CHECK(!cmdline_get(c, "test", v, sizeof v), "prefix of a key must not match");
+    NK_CHECK(cmdline_list_has("a,bb,c", "bb") && !cmdline_list_has("a,bb,c", "b"), "list");
+    return 0;
+}
+
+NK_TEST(boot_info, NK_QUICK)
+{
+    struct nk_boot *b = nk_boot_params;
+    NK_CHECK(b->nregions > 0, "no memory regions");
+    for (int i = 0; i < b->nregions; i++)
+        NK_CHECK(b->regions[i].len > 0 && b->regions[i].base >= 0x100000,
+                 "region %d: base %lx len %lx", i, b->regions[i].base, b->regions[i].len);
+    NK_CHECK(b->ncpus >= 1 && b->ncpus <= NK_MAX_CPUS, "ncpus %d", b->ncpus);
+    NK_CHECK(arch_tsc_hz() > 100000000ull, "tsc_hz %lu implausible", arch_tsc_hz());
+    return 0;
+}

@@ -1,0 +1,141 @@
+/*
+ * Thread life cycle: create (descriptor + stack from a per-CPU cache, initial frame built
+ * by hand, enqueue, kick), start, exit, join, sleep.
+ */
+#include <nk/cpu.h>
+#include <nk/thread.h>
+#include <nk/mem.h>
+#include <nk/printk.h>
+#include <nk/atomic.h>
+
+#define NK_CANARY        0x5354434b43414e41ull
+#define THR_CACHE_MAX    256
+#define THR_STACK_ORDER  2              /* 16 KiB */
+
+void nk_thread_entry(void);
+void nk_sched_finish(struct nk_cpu *c);
+void nk_sched_enqueue(struct nk_thread *t, int wake);
+
+static uint64_t next_id = 1;
+static uint32_t next_cpu;
+
+static struct nk_thread *thr_alloc(void)
+{
+    unsigned long f = arch_irq_save();
+    struct nk_cpu *c = this_cpu();
+    struct nk_list *e = nk_list_pop(&c->thr_cache);
+    if (e)
+        c->thr_cache_n--;
+    arch_irq_restore(f);
+    if (e)
+        return nk_container_of(e, struct nk_thread, link);
+    return mem_alloc_pages(THR_STACK_ORDER, -1);
+}
+
+void nk_thread_free(struct nk_thread *t)
+{
+    unsigned long f = arch_irq_save();
+    struct nk_cpu *c = this_cpu();
+    if (c->thr_cache_n < THR_CACHE_MAX) {
+        nk_list_add_tail(&c->thr_cache, &t->link);
+        c->thr_cache_n++;
+        t = NULL;
+    }
+    arch_irq_restore(f);
+    if (t)
+        mem_free_pages(t);
+}
+
+/* Initial frame popped by nk_switch, then "returns" into nk_thread_entry with r12 = t. */
+static void build_frame(struct nk_thread *t)
+{
+    uint64_t *top = (uint64_t *)((char *)t + NK_THREAD_STACK);
+    uint64_t *sp = top - 3;               /* rsp is 16-aligned after the final ret */
+    *sp = (uint64_t)nk_thread_entry;
+    *--sp = 0;                            /* rbp */
+    *--sp = 0;                            /* rbx */
+    *--sp = (uint64_t)t;                  /* r12 */
+    *--sp = 0;                            /* r13 */
+    *--sp = 0;                            /* r14 */
+    *--sp = 0;                            /* r15 */
+    t->rsp = (uint64_t)sp;
+}
+
+struct nk_thread *nk_thread_create(nk_thread_fn fn, void *arg, int cpu, int flags)
+{
+    int n = nk_ncpus;
+    if (cpu == NK_CPU_ANY)
+        cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % n;
+    if (cpu < 0 || cpu >= n)
+        return NULL;
+    struct nk_thread *t = thr_alloc();
+    if (!t)
+        return NULL;
+    t->state = NK_THR_READY;
+    t->cpu = cpu;
+    t->flags = flags;
+    t->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+    t->fn = fn;
+    t->arg = arg;
+    t->retval = NULL;
+    t->done = 0;
+    t->canary = NK_CANARY;
+    nk_waitq_init(&t->joinq);
+    build_frame(t);
+    nk_sched_enqueue(t, 0);
+    return t;
+}
+
+/* Called by nk_thread_entry on the new stack, interrupts still disabled. */
+void nk_thread_start(struct nk_thread *t) __attribute__((noreturn));
+void nk_thread_start(struct nk_thread *t)
+{
+    nk_sched_finish(this_cpu());
+    arch_irq_enable();
+    nk_thread_exit(t->fn(t->arg));
+}
+
+void nk_thread_exit(void *retval)
+{
+    arch_irq_disable();
+    struct nk_cpu *c = this_cpu();
+    struct nk_thread *t = c->cur;
+    t->retval = retval;
+    t->state = NK_THR_EXITED;
+    c->dead = t;
+    nk_sched_block();
+    panic("nk_thread_exit: thread %lu resumed after exit", t->id);
+}
+
+static int is_done(void *arg)
+{
+    return ((struct nk_thread *)arg)->done;
+}
+
+int nk_thread_join(struct nk_thread *t, void **retval)
+{
+    if (t->flags & NK_THREAD_DETACHED)
+        return -1;
+    nk_waitq_wait(&t->joinq, is_done, t);
+    if (retval)
+        *retval = t->retval;
+    nk_thread_free(t);
+    return 0;
+}
+
+struct nk_thread *nk_thread_self(void)
+{
+    return this_cpu()->cur;
+}
+
+uint64_t nk_ns_to_cycles(uint64_t ns)
+{
+    return ns * (arch_tsc_hz() / 1000000) / 1000;
+}
+
+void nk_sleep_ns(uint64_t ns)
+{
+    uint64_t end = arch_cycles() + nk_ns_to_cycles(ns);
+    while (arch_cycles() < end)
+        nk_relax();
+}

@@ -1,0 +1,60 @@
+/*
+ * Threads: cheap, bound to a CPU, created from per-CPU descriptor+stack caches, scheduled
+ * round-robin from per-CPU run queues; preempted by the timer where the arch is preemptive,
+ * cooperative otherwise (every wait loop in the core yields).
+ */
+#ifndef NK_THREAD_H
+#define NK_THREAD_H
+
+#include <stdint.h>
+#include <nk/list.h>
+#include <nk/waitq.h>
+
+struct nk_cpu;
+
+#define NK_THREAD_STACK   (16 * 1024)   /* descriptor at the bottom, stack above it */
+#define NK_CPU_ANY        (-1)          /* let the kernel pick a CPU (round robin) */
+#define NK_THREAD_DETACHED 1            /* freed at exit, cannot be joined */
+
+enum nk_thread_state { NK_THR_READY, NK_THR_RUNNING, NK_THR_WAITING, NK_THR_EXITED };
+
+typedef void *(*nk_thread_fn)(void *arg);
+
+struct nk_thread {
+    uint64_t rsp;                   /* saved stack pointer: must stay first (switch.S) */
+    volatile int state;
+    int cpu;
+    int flags;
+    uint64_t id;
+    nk_thread_fn fn;
+    void *arg;
+    void *retval;
+    struct nk_list link;            /* run queue, wait queue or cache */
+    struct nk_waitq joinq;
+    volatile int done;              /* stack no longer in use: safe to free */
+    uint64_t canary;
+};
+
+/* Create a thread running fn(arg) on `cpu` (or NK_CPU_ANY); enqueue it and kick the CPU.
+ * Returns the thread (owned by the caller until nk_thread_join, unless DETACHED), or NULL
+ * when out of memory or cpu is not online. */
+struct nk_thread *nk_thread_create(nk_thread_fn fn, void *arg, int cpu, int flags);
+/* Wait for t to exit, store its return value, free it. 0 on success, -1 if detached. */
+int nk_thread_join(struct nk_thread *t, void **retval);
+void nk_thread_exit(void *retval) __attribute__((noreturn));
+void nk_yield(void);
+/* Busy-wait step: yield if another thread is ready here, else pause. Use in every spin. */
+void nk_relax(void);
+void nk_sleep_ns(uint64_t ns);
+struct nk_thread *nk_thread_self(void);
+
+/* Scheduler internals shared with waitq/condvar/event. */
+void nk_sched_block(void);          /* irqs off, state already WAITING: switch away */
+void nk_sched_wake(struct nk_thread *t);
+void nk_sched_init_cpu(struct nk_cpu *c, int id);
+void nk_sched_idle_loop(void) __attribute__((noreturn));
+void nk_preempt_disable(void);
+void nk_preempt_enable(void);
+uint64_t nk_ns_to_cycles(uint64_t ns);
+
+#endif /* NK_THREAD_H */
