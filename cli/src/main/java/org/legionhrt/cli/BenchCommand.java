@@ -1,24 +1,117 @@
 package org.legionhrt.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code ./hrt bench}: Benchmarks: runtime, api, macro, micro, all. Not built yet: says so and exits 2. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: runtime, api, macro, micro, all.")
+/**
+ * {@code ./hrt bench …}: the benchmarks. Each prints one JSON line per result in the
+ * project's format (see {@code CONVENTIONS.md}) and a human table after them.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: runtime, api, macro, micro, all.",
+        subcommands = {BenchCommand.Runtime.class, BenchCommand.Api.class, BenchCommand.Macro.class,
+            BenchCommand.Micro.class, BenchCommand.All.class})
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..*", description = "Arguments (not yet accepted).")
-    List<String> args = new ArrayList<>();
-
-    @Unmatched
-    List<String> rest = new ArrayList<>();
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new PrerequisiteException("'bench' is not yet built in this tree (see the open issues)");
+        throw new ParameterException(spec.commandLine(),
+                "missing benchmark: runtime, api, macro, micro or all (see ./hrt bench --help)");
+    }
+
+    /** {@code ./hrt bench runtime}: task-launch overheads of the C runtime. */
+    @Command(name = "runtime", mixinStandardHelpOptions = true,
+            description = "Task-launch overheads of the C runtime (lhrt_bench).")
+    static final class Runtime implements Callable<Integer> {
+        @Option(names = "--backend", defaultValue = "linux",
+                description = "linux, hrt or all (default: ${DEFAULT-VALUE}).")
+        String backend;
+
+        @Option(names = "--workers", description = "Worker threads (default: one per core).")
+        Integer workers;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("linux", "hrt", "all").contains(backend)) {
+                throw new ParameterException(spec.commandLine(),
+                        "unknown --backend '" + backend + "': use linux, hrt or all");
+            }
+            if (backend.equals("hrt")) {
+                throw new PrerequisiteException("--backend hrt is not yet built (the Legion HRT issue); use --backend linux");
+            }
+            Path bin = Roots.project().resolve("legion-hrt-port/target/native/lhrt_bench");
+            if (!Files.isExecutable(bin)) {
+                throw new PrerequisiteException(bin + " is missing: build it with ./hrt (mvn package) first");
+            }
+            List<String> cmd = new ArrayList<>(List.of(bin.toString()));
+            if (workers != null) {
+                cmd.addAll(List.of("--workers", workers.toString()));
+            }
+            return Exec.inherit(cmd) == 0 ? 0 : Main.EXIT_FAILED;
+        }
+    }
+
+    /** {@code ./hrt bench api}: JMH benchmarks of the Java API. */
+    @Command(name = "api", mixinStandardHelpOptions = true, description = "JMH benchmarks of the Java API.")
+    static final class Api implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            return runMain("org.legionhrt.bench.api.ApiBench", new String[0]);
+        }
+    }
+
+    /** {@code ./hrt bench macro}: the macrobenchmark harness. */
+    @Command(name = "macro", mixinStandardHelpOptions = true,
+            description = "Macrobenchmarks on every backend: CSV, Markdown, PNG.")
+    static final class Macro implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new PrerequisiteException("'bench macro' is not yet built (the bench harness issue)");
+        }
+    }
+
+    /** {@code ./hrt bench micro}: the microbenchmarks side by side. */
+    @Command(name = "micro", mixinStandardHelpOptions = true,
+            description = "Kernel, HVM, runtime and API microbenchmarks: CSV, Markdown, PNG.")
+    static final class Micro implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new PrerequisiteException("'bench micro' is not yet built (the bench harness issue)");
+        }
+    }
+
+    /** {@code ./hrt bench all}: macro and micro, with an index. */
+    @Command(name = "all", mixinStandardHelpOptions = true, description = "macro + micro and an index.md.")
+    static final class All implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new PrerequisiteException("'bench all' is not yet built (the bench harness issue)");
+        }
+    }
+
+    /** Runs a {@code main(String[])} found by name, so the CLI does not depend on every bench class. */
+    static int runMain(String className, String[] args) throws Exception {
+        Class<?> c;
+        try {
+            c = Class.forName(className);
+        } catch (ClassNotFoundException e) {
+            throw new PrerequisiteException(className + " is not built yet");
+        }
+        c.getMethod("main", String[].class).invoke(null, (Object) args);
+        return 0;
     }
 }

@@ -46,7 +46,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            line.getErr().println("hrt " + line.getCommandName() + ": " + ex.getMessage());
+            line.getErr().println(line.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             return ex instanceof PrerequisiteException ? EXIT_USAGE : EXIT_FAILED;
         });
         return cl;
