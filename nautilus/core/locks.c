@@ -86,7 +86,8 @@ void nk_rw_write_lock(nk_rwlock_t *l)
     __atomic_fetch_sub(&l->wwait, 1, __ATOMIC_RELAXED);
 }
 
+/* Clear only the writer bit: a reader may hold a transient increment it is about to undo. */
 void nk_rw_write_unlock(nk_rwlock_t *l)
 {
-    __atomic_store_n(&l->v, 0, __ATOMIC_RELEASE);
+    __atomic_fetch_and(&l->v, ~RW_WRITER, __ATOMIC_RELEASE);
 }

@@ -1,0 +1,191 @@
+/*
+ * The HRT side of ROS->HRT calls: a registry of callable functions and the server loop.
+ * The server takes tickets from the ring header, polls its slot (yielding to ready
+ * threads), runs the function, publishes the answer by sequence number, and after ~50 us
+ * with nothing to do dozes in the VMM until the ROS rings its doorbell. Also the HRT->ROS
+ * request paths (ring and exit).
+ */
+#include <nk/arch.h>
+#include <nk/cpu.h>
+#include <nk/thread.h>
+#include <nk/atomic.h>
+#include <nk/printk.h>
+#include <nk/mem.h>
+#include "depriv.h"
+#include "hvm_services.h"
+
+static hvm_call_fn registry[HVM_FN_MAX];
+static volatile int stop_requested;
+
+int hvm_call_register(uint32_t id, hvm_call_fn fn)
+{
+    if (id >= HVM_FN_MAX || !fn)
+        return -1;
+    hvm_call_fn none = NULL;
+    return nk_cas(&registry[id], &none, fn) ? 0 : -1;
+}
+
+static int fn_null(const uint64_t *a, uint64_t *r) { (void)a; *r = 0; return 0; }
+static int fn_echo(const uint64_t *a, uint64_t *r) { *r = a[0]; return 0; }
+
+static int fn_fill(const uint64_t *a, uint64_t *r)
+{
+    uint64_t *p = (uint64_t *)a[0];
+    for (uint64_t i = 0; i < a[1]; i++)
+        p[i] = a[2] + i;
+    *r = a[1];
+    return 0;
+}
+
+static int fn_sum(const uint64_t *a, uint64_t *r)
+{
+    const uint64_t *p = (const uint64_t *)a[0];
+    uint64_t s = 0;
+    for (uint64_t i = 0; i < a[1]; i++)
+        s += p[i];
+    *r = s;
+    return 0;
+}
+
+static void *spawned(void *arg)
+{
+    nk_fetch_add((volatile uint64_t *)arg, 1);
+    return NULL;
+}
+
+static int fn_spawn_join(const uint64_t *a, uint64_t *r)
+{
+    uint64_t n = a[0], done = 0, started = 0;
+    struct nk_thread **t = kmem_alloc((n ? n : 1) * sizeof *t);
+    if (!t)
+        return 1;
+    for (; started < n; started++)
+        if (!(t[started] = nk_thread_create(spawned, (void *)&done, NK_CPU_ANY, 0)))
+            break;
+    for (uint64_t i = 0; i < started; i++)
+        nk_thread_join(t[i], NULL);
+    kmem_free(t);
+    *r = nk_load(&done);
+    return started == n ? 0 : 2;
+}
+
+static int fn_ros_ring(const uint64_t *a, uint64_t *r)
+{
+    return hvm_ros_call((uint32_t)a[0], a + 1, 3, r);
+}
+
+static int fn_ros_exit(const uint64_t *a, uint64_t *r)
+{
+    return hvm_ros_call_sync((uint32_t)a[0], a + 1, 3, r);
+}
+
+static int fn_stop(const uint64_t *a, uint64_t *r)
+{
+    (void)a;
+    stop_requested = 1;
+    *r = 0;
+    return 0;
+}
+
+static void register_builtins(void)
+{
+    hvm_call_register(HVM_FN_NULL, fn_null);
+    hvm_call_register(HVM_FN_ECHO, fn_echo);
+    hvm_call_register(HVM_FN_FILL, fn_fill);
+    hvm_call_register(HVM_FN_SUM, fn_sum);
+    hvm_call_register(HVM_FN_SPAWN_JOIN, fn_spawn_join);
+    hvm_call_register(HVM_FN_ROS_RING, fn_ros_ring);
+    hvm_call_register(HVM_FN_ROS_EXIT, fn_ros_exit);
+    hvm_call_register(HVM_FN_STOP, fn_stop);
+}
+
+static void serve_one(struct hvm_slot *s, uint64_t want, uint64_t index)
+{
+    uint32_t flags = s->flags;            /* read before the slot goes back to the caller */
+    uint32_t fn = s->fn;
+    uint64_t args[HVM_MAX_ARGS], result = 0;
+    for (int i = 0; i < HVM_MAX_ARGS; i++)
+        args[i] = s->args[i];
+    hvm_call_fn f = fn < HVM_FN_MAX ? registry[fn] : NULL;
+    uint32_t status = HVM_STATUS_NO_FUNCTION;
+    if (f)
+        status = f(args, &result) ? HVM_STATUS_FAILED : HVM_STATUS_OK;
+    s->result = result;
+    s->status = status;
+    nk_store(&s->seq, want + 1);
+    if (flags & HVM_FLAG_EXIT_PATH)
+        depriv_outl(HVM_PORT_CALL_DONE, (uint32_t)index);
+}
+
+/* Wait for slot s to reach `want`: poll, yield to ready threads, doze when idle long. */
+static void await_call(struct hvm_slot *s, uint64_t want)
+{
+    struct nk_cpu *c = this_cpu();
+    uint64_t idle_end = arch_cycles() + depriv_idle_cycles();
+    while (nk_load(&s->seq) != want) {
+        if (c->nready) {
+            nk_yield();
+            idle_end = arch_cycles() + depriv_idle_cycles();
+        } else if (arch_cycles() > idle_end) {
+            depriv_doze(c->id, &s->seq, want);
+            idle_end = arch_cycles() + depriv_idle_cycles();
+        } else {
+            arch_cpu_relax();
+        }
+    }
+}
+
+int depriv_call_serve(void)
+{
+    struct hvm_comm *comm = depriv_comm;
+    register_builtins();
+    stop_requested = 0;
+    nk_fetch_add(&comm->call_server_mask, 1ull << my_cpu_id());
+    printk("hvm: call server on CPU %d\n", my_cpu_id());
+    while (!stop_requested) {
+        uint64_t t = nk_fetch_add(&comm->call_server_ticket, 1);
+        struct hvm_slot *s = &comm->call[t % HVM_CALL_NSLOTS];
+        uint64_t want = 4 * (t / HVM_CALL_NSLOTS) + HVM_SLOT_POSTED;
+        await_call(s, want);
+        serve_one(s, want, t % HVM_CALL_NSLOTS);
+    }
+    __atomic_fetch_and(&comm->call_server_mask, ~(1ull << my_cpu_id()), __ATOMIC_SEQ_CST);
+    printk("hvm: call server on CPU %d stopped\n", my_cpu_id());
+    return 0;
+}
+
+static void copy_args(uint64_t *dst, const uint64_t *args, int nargs)
+{
+    for (int i = 0; i < HVM_MAX_ARGS; i++)
+        dst[i] = i < nargs ? args[i] : 0;
+}
+
+int hvm_ros_call(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
+{
+    struct hvm_comm *comm = depriv_comm;
+    uint64_t t = nk_fetch_add(&comm->req_head, 1);
+    struct hvm_slot *s = &comm->req[t % HVM_REQ_NSLOTS];
+    uint64_t lap = t / HVM_REQ_NSLOTS;
+    while (nk_load(&s->seq) != 4 * lap)
+        nk_relax();
+    s->fn = fn;
+    s->flags = 0;
+    copy_args(s->args, args, nargs);
+    nk_store(&s->seq, 4 * lap + HVM_SLOT_POSTED);
+    while (nk_load(&s->seq) != 4 * lap + HVM_SLOT_DONE)
+        nk_relax();
+    *result = s->result;
+    int status = (int)s->status;
+    nk_store(&s->seq, 4 * (lap + 1));
+    return status;
+}
+
+int hvm_ros_call_sync(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
+{
+    struct hvm_cpu_block *b = &depriv_comm->cpu[my_cpu_id()];
+    b->sync_fn = fn;
+    copy_args(b->sync_args, args, nargs);
+    depriv_outl(HRT_PORT_HYPERCALL, (uint32_t)my_cpu_id());
+    *result = b->sync_result;
+    return (int)b->sync_status;
+}

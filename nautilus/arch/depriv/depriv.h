@@ -1,0 +1,38 @@
+/*
+ * Internal interfaces of the deprivileged profile (not seen by the core): port I/O to our
+ * VMM (every `out` is a VM exit: rare events only), the communication area, the doze
+ * handshake, and the call server started by the hvm_serve pseudo-test.
+ */
+#ifndef DEPRIV_H
+#define DEPRIV_H
+
+#include <stdint.h>
+#include <nk/boot.h>
+#include "hvm_comm.h"
+
+/* SAFETY: port I/O at CPL3 is allowed by the VMM's TSS bitmap and becomes a VM exit that
+ * our VMM serves; the constraints name every operand. */
+static inline void depriv_outb(uint16_t port, uint8_t v)
+{
+    __asm__ __volatile__("outb %0, %1" :: "a"(v), "Nd"(port) : "memory");
+}
+
+static inline void depriv_outl(uint16_t port, uint32_t v)
+{
+    __asm__ __volatile__("outl %0, %1" :: "a"(v), "Nd"(port) : "memory");
+}
+
+/* The VMM's boot info and communication area (valid from the first instruction). */
+extern struct hrt_boot_info *depriv_bi;
+extern struct hvm_comm *depriv_comm;
+
+/* Park CPU `cpu` (the caller's) in the VMM until its doorbell rings, unless *seq already
+ * equals want or the CPU has ready threads (seq may be NULL). May return spuriously. */
+void depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want);
+/* Cycles to spin before dozing (about 50 us). */
+uint64_t depriv_idle_cycles(void);
+
+/* Serve ROS->HRT calls on the calling thread until a stop call; returns 0. */
+int depriv_call_serve(void);
+
+#endif /* DEPRIV_H */

@@ -1,0 +1,154 @@
+/*
+ * Self-tests of memory: buddy (basic, random with invariants after every step, exhaustion
+ * on a private pool), kmem size classes, and concurrent allocation from every CPU.
+ */
+#include <nk/test.h>
+#include <nk/mem.h>
+#include <nk/string.h>
+#include <nk/cpu.h>
+
+/* A private pool carved from the main allocator, so exhaustion cannot starve the kernel. */
+static struct buddy_pool *private_pool(void **backing, int order)
+{
+    *backing = mem_alloc_pages(order, -1);
+    return *backing ? buddy_init((uint64_t)*backing, NK_PAGE_SIZE << order, 0) : NULL;
+}
+
+NK_TEST(buddy_basic, NK_QUICK)
+{
+    void *back;
+    struct buddy_pool *p = private_pool(&back, 10);
+    NK_CHECK(p, "no memory for a private pool");
+    uint64_t free0 = p->free_pages;
+    void *a = buddy_alloc(p, 0), *b = buddy_alloc(p, 3), *c = buddy_alloc(p, 5);
+    NK_CHECK(a && b && c, "alloc failed");
+    NK_CHECK(((uint64_t)b & ((NK_PAGE_SIZE << 3) - 1)) == 0, "order-3 block %p unaligned", b);
+    NK_CHECK(((uint64_t)c & ((NK_PAGE_SIZE << 5) - 1)) == 0, "order-5 block %p unaligned", c);
+    NK_CHECK(p->free_pages == free0 - 1 - 8 - 32, "free count %lu", p->free_pages);
+    NK_CHECK(buddy_check(p) == 0, "invariants after alloc");
+    buddy_free(p, b);
+    buddy_free(p, a);
+    buddy_free(p, c);
+    NK_CHECK(p->free_pages == free0, "free count not restored: %lu vs %lu", p->free_pages, free0);
+    NK_CHECK(buddy_check(p) == 0, "invariants after free");
+    NK_CHECK(buddy_alloc(p, BUDDY_MAX_ORDER) == NULL, "impossible order succeeded");
+    mem_free_pages(back);
+    return 0;
+}
+
+NK_TEST(buddy_random, NK_QUICK)
+{
+    enum { SLOTS = 64 };
+    void *back, *slot[SLOTS] = { 0 };
+    struct buddy_pool *p = private_pool(&back, 11);
+    NK_CHECK(p, "no memory for a private pool");
+    uint64_t free0 = p->free_pages, seed = 42;
+    int steps = nk_scale(3000);
+    for (int i = 0; i < steps; i++) {
+        int s = nk_rand(&seed) % SLOTS;
+        if (slot[s]) {
+            NK_CHECK(*(uint64_t *)slot[s] == (uint64_t)slot[s], "block %p corrupted", slot[s]);
+            buddy_free(p, slot[s]);
+            slot[s] = NULL;
+        } else {
+            slot[s] = buddy_alloc(p, nk_rand(&seed) % 6);
+            if (slot[s])
+                *(uint64_t *)slot[s] = (uint64_t)slot[s];
+        }
+        NK_CHECK(buddy_check(p) == 0, "invariants broken at step %d", i);
+    }
+    for (int s = 0; s < SLOTS; s++)
+        if (slot[s])
+            buddy_free(p, slot[s]);
+    NK_CHECK(p->free_pages == free0 && buddy_check(p) == 0, "not fully merged back");
+    mem_free_pages(back);
+    return 0;
+}
+
+NK_TEST(buddy_exhaust, NK_QUICK)
+{
+    void *back;
+    struct buddy_pool *p = private_pool(&back, 8);
+    NK_CHECK(p, "no memory for a private pool");
+    uint64_t free0 = p->free_pages, n = 0;
+    void *first = NULL, *a;
+    while ((a = buddy_alloc(p, 0))) {         /* chain the pages through themselves */
+        *(void **)a = first;
+        first = a;
+        n++;
+    }
+    NK_CHECK(n == free0 && p->free_pages == 0, "got %lu of %lu pages", n, free0);
+    while (first) {
+        a = *(void **)first;
+        buddy_free(p, first);
+        first = a;
+    }
+    NK_CHECK(p->free_pages == free0 && buddy_check(p) == 0, "not restored after exhaustion");
+    mem_free_pages(back);
+    return 0;
+}
+
+NK_TEST(kmem_sizes, NK_QUICK)
+{
+    static const size_t sizes[] = { 1, 15, 16, 17, 100, 500, 1000, 2032, 2048, 5000, 70000 };
+    void *p[11];
+    uint64_t free0 = mem_free_bytes();
+    for (int i = 0; i < 11; i++) {
+        p[i] = kmem_alloc(sizes[i]);
+        NK_CHECK(p[i], "kmem_alloc(%lu) failed", sizes[i]);
+        NK_CHECK(((uint64_t)p[i] & 15) == 0, "%p not 16-byte aligned", p[i]);
+        NK_CHECK(kmem_size(p[i]) >= sizes[i], "usable %lu < %lu", kmem_size(p[i]), sizes[i]);
+        memset(p[i], i + 1, sizes[i]);
+    }
+    for (int i = 0; i < 11; i++) {
+        unsigned char *b = p[i];
+        NK_CHECK(b[0] == i + 1 && b[sizes[i] - 1] == i + 1, "object %d overwritten", i);
+        kmem_free(p[i]);
+    }
+    void *z = kmem_zalloc(3000);
+    NK_CHECK(z && ((char *)z)[2999] == 0, "kmem_zalloc");
+    kmem_free(z);
+    NK_CHECK(mem_free_bytes() + (64 << 10) >= free0, "big allocations leaked");
+    return 0;
+}
+
+static long kmem_worker(void *arg, int cpu)
+{
+    uint64_t seed = cpu + 1;
+    void *slot[32] = { 0 };
+    int rounds = nk_scale(4000);
+    long bad = 0;
+    for (int i = 0; i < rounds; i++) {
+        int s = nk_rand(&seed) % 32;
+        if (slot[s]) {
+            bad += *(uint64_t *)slot[s] != (uint64_t)slot[s];
+            kmem_free(slot[s]);
+            slot[s] = NULL;
+        } else if ((slot[s] = kmem_alloc(16 + nk_rand(&seed) % 3000))) {
+            *(uint64_t *)slot[s] = (uint64_t)slot[s];
+        }
+    }
+    for (int s = 0; s < 32; s++)
+        kmem_free(slot[s]);
+    return bad;
+}
+
+NK_TEST(kmem_smp_stress, NK_SLOW)
+{
+    long bad = nk_on_all_cpus(kmem_worker, NULL);
+    NK_CHECK(bad == 0, "%ld objects corrupted by concurrent allocation", bad);
+    NK_CHECK(buddy_check(mem_first_pool()) == 0, "main pool invariants");
+    return 0;
+}
+
+NK_TEST(mem_zones, NK_QUICK)
+{
+    struct buddy_pool *p = mem_first_pool();
+    NK_CHECK(p && p->npages > 0, "no pool");
+    NK_CHECK(mem_total_bytes() >= NK_MIN_MEM, "total %lu", mem_total_bytes());
+    void *a = mem_alloc_pages(4, 0), *b = mem_alloc_pages(4, 7);
+    NK_CHECK(a && b, "node-local or fallback allocation failed");
+    mem_free_pages(a);
+    mem_free_pages(b);
+    return 0;
+}

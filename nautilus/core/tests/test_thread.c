@@ -1,0 +1,159 @@
+/*
+ * Self-tests of threads and the scheduler: create/join, binding, many threads across CPUs,
+ * yield ping-pong, sleep, detached threads, per-CPU data.
+ */
+#include <nk/test.h>
+#include <nk/thread.h>
+#include <nk/cpu.h>
+#include <nk/atomic.h>
+#include <nk/mem.h>
+
+static void *ret_arg(void *a)
+{
+    return a;
+}
+
+static void *where_am_i(void *a)
+{
+    (void)a;
+    return (void *)(long)my_cpu_id();
+}
+
+NK_TEST(thread_create_join, NK_QUICK)
+{
+    for (int i = 0; i < 100; i++) {
+        struct nk_thread *t = nk_thread_create(ret_arg, (void *)(long)(i + 7), NK_CPU_ANY, 0);
+        NK_CHECK(t, "create %d failed", i);
+        void *r;
+        NK_CHECK(nk_thread_join(t, &r) == 0 && r == (void *)(long)(i + 7), "join %d: %p", i, r);
+    }
+    NK_CHECK(nk_thread_create(ret_arg, NULL, nk_cpu_count(), 0) == NULL,
+             "creating on a CPU that is not online must fail");
+    return 0;
+}
+
+NK_TEST(thread_bound, NK_QUICK)
+{
+    for (int c = 0; c < nk_cpu_count(); c++) {
+        struct nk_thread *t = nk_thread_create(where_am_i, NULL, c, 0);
+        void *r;
+        NK_CHECK(t && nk_thread_join(t, &r) == 0, "cpu %d", c);
+        NK_CHECK((long)r == c, "thread bound to CPU %d ran on %ld", c, (long)r);
+    }
+    return 0;
+}
+
+static long many_worker(void *arg, int cpu)
+{
+    int n = *(int *)arg;
+    long ok = 0;
+    struct nk_thread *batch[16];
+    for (int i = 0; i < n; i += 16) {
+        int k = n - i < 16 ? n - i : 16;
+        for (int j = 0; j < k; j++)
+            batch[j] = nk_thread_create(ret_arg, (void *)(long)(i + j), (cpu + j) % nk_cpu_count(), 0);
+        for (int j = 0; j < k; j++) {
+            void *r;
+            if (batch[j] && nk_thread_join(batch[j], &r) == 0 && r == (void *)(long)(i + j))
+                ok++;
+        }
+    }
+    return ok;
+}
+
+NK_TEST(thread_many, NK_SLOW)
+{
+    int per_cpu = nk_scale(10000) / nk_cpu_count();
+    uint64_t free0 = mem_free_bytes();
+    long ok = nk_on_all_cpus(many_worker, &per_cpu);
+    NK_CHECK(ok == (long)per_cpu * nk_cpu_count(), "%ld of %d threads ran and joined", ok,
+             per_cpu * nk_cpu_count());
+    /* stacks go back to per-CPU caches, bounded: at most 256 x 16 KiB per CPU */
+    NK_CHECK(free0 - mem_free_bytes() <= (uint64_t)nk_cpu_count() * 256 * NK_THREAD_STACK,
+             "threads leaked memory");
+    printk("  %ld threads created and joined on %d CPUs\n", ok, nk_cpu_count());
+    return 0;
+}
+
+static volatile int pp_turn;
+static volatile int pp_bad;
+
+static void *pingpong(void *arg)
+{
+    int me = (int)(long)arg, rounds = nk_scale(2000);
+    for (int i = 0; i < rounds; i++) {
+        while (pp_turn != me)
+            nk_yield();
+        pp_turn = !me;
+    }
+    return NULL;
+}
+
+NK_TEST(thread_yield_pingpong, NK_QUICK)
+{
+    pp_turn = 0;
+    struct nk_thread *a = nk_thread_create(pingpong, (void *)0, 1 % nk_cpu_count(), 0);
+    struct nk_thread *b = nk_thread_create(pingpong, (void *)1, 1 % nk_cpu_count(), 0);
+    NK_CHECK(a && b, "create");
+    nk_thread_join(a, NULL);
+    nk_thread_join(b, NULL);
+    NK_CHECK(!pp_bad, "bad turn");
+    return 0;
+}
+
+NK_TEST(thread_sleep, NK_QUICK)
+{
+    uint64_t t0 = arch_cycles();
+    nk_sleep_ns(2000000);
+    uint64_t dt = arch_cycles() - t0;
+    NK_CHECK(dt >= nk_ns_to_cycles(2000000), "slept %lu cycles, want >= 2 ms", dt);
+    return 0;
+}
+
+static volatile int detached_ran;
+
+static void *detached_body(void *a)
+{
+    (void)a;
+    nk_fetch_add(&detached_ran, 1);
+    return NULL;
+}
+
+NK_TEST(thread_detached, NK_QUICK)
+{
+    detached_ran = 0;
+    for (int i = 0; i < 50; i++)
+        NK_CHECK(nk_thread_create(detached_body, NULL, NK_CPU_ANY, NK_THREAD_DETACHED), "create");
+    uint64_t end = arch_cycles() + nk_ns_to_cycles(2000000000ull);
+    while (nk_load(&detached_ran) < 50 && arch_cycles() < end)
+        nk_relax();
+    NK_CHECK(detached_ran == 50, "%d of 50 detached threads ran", detached_ran);
+    struct nk_thread *t = nk_thread_create(detached_body, NULL, 0, NK_THREAD_DETACHED);
+    NK_CHECK(t, "create");
+    return 0;
+}
+
+static long percpu_check(void *arg, int cpu)
+{
+    struct nk_cpu *c = this_cpu();
+    return (c->self == c && c->id == cpu && nk_cpus[cpu] == c && c->cur == nk_thread_self()) ? 0 : 1;
+}
+
+NK_TEST(percpu_gs, NK_QUICK)
+{
+    long bad = nk_on_all_cpus(percpu_check, NULL);
+    NK_CHECK(bad == 0, "%ld CPUs see wrong per-CPU data through GS", bad);
+    for (int i = 0; i < nk_cpu_count(); i++)
+        for (int j = i + 1; j < nk_cpu_count(); j++)
+            NK_CHECK(nk_cpus[i]->apic_id != nk_cpus[j]->apic_id, "CPUs %d and %d share APIC id", i, j);
+    return 0;
+}
+
+NK_TEST(smp_online, NK_QUICK)
+{
+    NK_CHECK(nk_cpu_count() == nk_boot_params->ncpus, "%d of %d CPUs online", nk_cpu_count(),
+             nk_boot_params->ncpus);
+    for (int i = 0; i < nk_cpu_count(); i++)
+        NK_CHECK(nk_cpus[i] && nk_cpus[i]->online, "CPU %d not online", i);
+    return 0;
+}
