@@ -1,0 +1,55 @@
+package org.legionhrt.apps;
+
+import picocli.CommandLine.Option;
+
+/**
+ * Options every app shares, as a picocli mixin: backend, workers (also Legion's
+ * {@code -ll:cpu}), validation and JSON output.
+ */
+public final class AppOptions {
+
+    @Option(names = "--backend", defaultValue = "linux", converter = BackendConverter.class,
+            description = "linux (native kernels), java (Java kernels) or hrt (default: ${DEFAULT-VALUE}).")
+    Backend backend = Backend.LINUX;
+
+    @Option(names = {"--cpus", "-ll:cpu"}, defaultValue = "0",
+            description = "Worker CPUs (0 = one per core).")
+    int cpus;
+
+    @Option(names = "--no-check", description = "Skip the validation against the sequential reference.")
+    boolean noCheck;
+
+    @Option(names = "--json", description = "Also print one JSON summary line.")
+    boolean json;
+
+    /** {@return the chosen backend} */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** {@return worker CPUs, resolved: the core count when 0} @throws IllegalArgumentException if negative */
+    public int cpus() {
+        if (cpus < 0) {
+            throw new IllegalArgumentException("--cpus must be positive (or 0 for one per core), got " + cpus);
+        }
+        return cpus == 0 ? Runtime.getRuntime().availableProcessors() : cpus;
+    }
+
+    /** {@return whether to validate the result} */
+    public boolean check() {
+        return !noCheck;
+    }
+
+    /** {@return whether to print the JSON summary line} */
+    public boolean json() {
+        return json;
+    }
+
+    /** Converts {@code --backend} text, with the choices in the error. */
+    static final class BackendConverter implements picocli.CommandLine.ITypeConverter<Backend> {
+        @Override
+        public Backend convert(String value) {
+            return Backend.parse(value);
+        }
+    }
+}
