@@ -36,6 +36,7 @@ public final class HvmException extends RuntimeException {
     }
 
     private final Kind kind;
+    private final String reason;
     private final transient VcpuState state;
     private final List<String> console;
 
@@ -53,6 +54,7 @@ public final class HvmException extends RuntimeException {
     public HvmException(Kind kind, String message, VcpuState state, List<String> console, Throwable cause) {
         super(compose(message, state, console), cause);
         this.kind = kind;
+        this.reason = message;
         this.state = state;
         this.console = List.copyOf(console);
     }
@@ -67,6 +69,18 @@ public final class HvmException extends RuntimeException {
             console.forEach(l -> sb.append("\n  | ").append(l));
         }
         return sb.toString();
+    }
+
+    /** {@return a copy of this exception carrying {@code lines} as its last console lines} */
+    public HvmException withConsole(List<String> lines) {
+        HvmException e = new HvmException(kind, reason, state, lines, getCause());
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
+    /** {@return the one-line reason, without state or console lines} */
+    public String reason() {
+        return reason;
     }
 
     /** {@return the class of failure} */

@@ -61,6 +61,10 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE);
     private static final MethodHandle EVENTFD = bind("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE);
+    private static final MethodHandle PTHREAD_SELF = bind("pthread_self",
+            FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle PTHREAD_KILL = bind("pthread_kill",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle STRERROR = bind("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -71,6 +75,7 @@ public final class Sys {
     private Sys() {
     }
 
+    @SuppressWarnings("restricted")
     private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         // SAFETY: each descriptor matches the glibc prototype on x86_64 (int/long/pointer widths);
@@ -83,6 +88,7 @@ public final class Sys {
     }
 
     /** {@return the C library's text for an errno value} */
+    @SuppressWarnings("restricted")
     public static String strerror(int errno) {
         try {
             MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
@@ -211,10 +217,36 @@ public final class Sys {
         }
     }
 
+    /** SIGPIPE: HotSpot installs a handler that ignores it, so it only interrupts a blocking call. */
+    public static final int SIGPIPE = 13;
+
+    /** {@return the calling thread's pthread_t} */
+    public static long pthreadSelf() {
+        try {
+            return (long) PTHREAD_SELF.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Sends {@code sig} to a thread of this process; {@return 0 or an errno value}. Used with
+     * SIGPIPE to make a vCPU thread's KVM_RUN return EINTR: HotSpot's own SIGPIPE handler
+     * ignores the signal, so nothing else happens.
+     */
+    public static int pthreadKill(long thread, int sig) {
+        try {
+            return (int) PTHREAD_KILL.invokeExact(thread, sig);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /**
      * {@return a segment of {@code len} bytes at a raw address}: used only for memory this
      * process mapped itself (guest RAM, merged region, kvm_run) and unmaps itself.
      */
+    @SuppressWarnings("restricted")
     public static MemorySegment segment(long addr, long len) {
         // SAFETY: callers pass addresses returned by our own mmap, with the mapped length; the
         // owner unmaps only after every user (vCPU threads included) has stopped.

@@ -22,6 +22,7 @@ final class KvmApi {
     static final long KVM_GET_SREGS = 0x8138AE83L;
     static final long KVM_SET_SREGS = 0x4138AE84L;
     static final long KVM_SET_CPUID2 = 0x4008AE90L;
+    static final long KVM_GET_TSC_KHZ = 0xAEA3L;
 
     static final int CAP_NR_VCPUS = 9;
     static final int CAP_MAX_VCPUS = 66;

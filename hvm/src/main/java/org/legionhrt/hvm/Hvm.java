@@ -1,0 +1,591 @@
+/*
+ * The hybrid virtual machine: a partition of this JVM process that runs the aerokernel
+ * (the HRT) on its own vCPUs and private memory, sharing the merged region at identical
+ * addresses. Built with Hvm.builder()...boot(image); calls go through call()/callAsync().
+ *
+ * Implementation overview: boot() opens KVM, maps guest RAM and the merged region, loads
+ * the ELF, writes page tables, GDT, boot info and the communication area, then starts
+ * every vCPU in long mode at CPL3 on its own platform thread and waits for boot_info.ready.
+ * Every failure funnels into fail(): the first failure wins, every vCPU is asked to stop,
+ * and close() releases fds and mappings in reverse order so the JVM can boot again.
+ */
+package org.legionhrt.hvm;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import org.legionhrt.hvm.boot.BootInfo;
+import org.legionhrt.hvm.boot.CpuSetup;
+import org.legionhrt.hvm.boot.Gdt;
+import org.legionhrt.hvm.boot.Layout;
+import org.legionhrt.hvm.boot.PageTables;
+import org.legionhrt.hvm.devices.Console;
+import org.legionhrt.hvm.devices.Doorbells;
+import org.legionhrt.hvm.devices.LogRingReader;
+import org.legionhrt.hvm.devices.PortBus;
+import org.legionhrt.hvm.kvm.Kvm;
+import org.legionhrt.hvm.kvm.KvmProbe;
+import org.legionhrt.hvm.kvm.Vcpu;
+import org.legionhrt.hvm.kvm.VcpuState;
+import org.legionhrt.hvm.kvm.Vm;
+import org.legionhrt.hvm.loader.ElfLoader;
+import org.legionhrt.hvm.memory.GuestMemory;
+import org.legionhrt.hvm.memory.Mapping;
+import org.legionhrt.hvm.memory.MergedRegion;
+import org.legionhrt.hvm.ring.CallRing;
+import org.legionhrt.hvm.ring.CommLayout;
+import org.legionhrt.hvm.ring.Liveness;
+import org.legionhrt.hvm.ring.RequestRing;
+import org.legionhrt.hvm.ring.RosHandler;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** A booted HVM; final and {@link AutoCloseable}. Calls are thread safe. */
+public final class Hvm implements AutoCloseable {
+    /** How the kernel is entered. */
+    public enum Profile {
+        /** Deprivileged where guest ring 0 is emulated (or unknown), which is every host we know. */
+        AUTO,
+        /** Every vCPU enters the kernel's 64-bit entry at CPL3, started by the VMM. */
+        DEPRIVILEGED,
+        /** Multiboot2 at ring 0 (for hardware virtualization). */
+        RING0,
+    }
+
+    private final Builder spec;
+    private final Console console;
+    private final AtomicReference<HvmException> failure = new AtomicReference<>();
+    private final List<Vcpu> vcpus = new ArrayList<>();
+    private final CountDownLatch ended;
+    private volatile Integer exitCode;
+    private volatile boolean closed;
+    private Kvm kvm;
+    private Vm vm;
+    private MergedRegion merged;
+    private GuestMemory mem;
+    private MemorySegment comm;
+    private LogRingReader logReader;
+    private Thread logThread;
+    private CallRing calls;
+    private RequestRing requests;
+    private long bootNanos;
+
+    private Hvm(Builder spec) {
+        this.spec = spec;
+        this.console = new Console(spec.console);
+        this.ended = new CountDownLatch(spec.cores);
+    }
+
+    /** {@return a builder with defaults: 1 core, 256 MiB, no merged region, profile AUTO} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configuration of an HVM; not thread safe. */
+    public static final class Builder {
+        private int cores = 1;
+        private long memory = 256L << 20;
+        private long merged;
+        private String cmdline = "";
+        private Profile profile = Profile.AUTO;
+        private Duration bootTimeout = Duration.ofSeconds(10);
+        private Duration callTimeout = Duration.ofSeconds(30);
+        private boolean awaitReady = true;
+        private Consumer<String> console;
+        private final Map<Integer, RosHandler> handlers = new HashMap<>();
+        private int requestThreads = 1;
+
+        private Builder() {
+        }
+
+        /** Number of HRT vCPUs (1..64). */
+        public Builder cores(int n) {
+            this.cores = n;
+            return this;
+        }
+
+        /** Private guest memory in bytes (multiple of 2 MiB, at least 8 MiB). */
+        public Builder memory(long bytes) {
+            this.memory = bytes;
+            return this;
+        }
+
+        /** Merged-region size in bytes (multiple of 2 MiB; 0 = none). */
+        public Builder merged(long bytes) {
+            this.merged = bytes;
+            return this;
+        }
+
+        /** The kernel command line. */
+        public Builder cmdline(String s) {
+            this.cmdline = s == null ? "" : s;
+            return this;
+        }
+
+        /** The boot profile. */
+        public Builder profile(Profile p) {
+            this.profile = p;
+            return this;
+        }
+
+        /** How long boot() waits for the kernel to report ready. */
+        public Builder bootTimeout(Duration d) {
+            this.bootTimeout = d;
+            return this;
+        }
+
+        /** How long one call waits for its answer before the HVM is declared hung. */
+        public Builder callTimeout(Duration d) {
+            this.callTimeout = d;
+            return this;
+        }
+
+        /**
+         * Whether boot() waits for boot_info.ready == cores (default true). False for
+         * kernels that run to completion (self-tests) and only exit.
+         */
+        public Builder awaitReady(boolean b) {
+            this.awaitReady = b;
+            return this;
+        }
+
+        /** Receives every console line of the guest (on a VMM thread). */
+        public Builder console(Consumer<String> listener) {
+            this.console = listener;
+            return this;
+        }
+
+        /** Registers HRT->ROS handler {@code id}. */
+        public Builder handler(int id, RosHandler h) {
+            handlers.put(id, h);
+            return this;
+        }
+
+        /** Number of Java threads serving the request ring (default 1). */
+        public Builder requestThreads(int n) {
+            this.requestThreads = n;
+            return this;
+        }
+
+        /** Reads {@code image} and boots it; see {@link #boot(byte[], String)}. */
+        public Hvm boot(Path image) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(image);
+            } catch (IOException e) {
+                throw new HvmException(HvmException.Kind.BAD_INPUT, "cannot read kernel image " + image + ": " + e.getMessage(), e);
+            }
+            return boot(bytes, image.toString());
+        }
+
+        /**
+         * Boots the kernel image and, unless awaitReady(false), waits until it reports ready.
+         *
+         * @throws HvmException BAD_INPUT for bad images or sizes, KVM when /dev/kvm fails,
+         *                      or the guest's failure during boot
+         */
+        public Hvm boot(byte[] image, String name) {
+            validate();
+            Hvm h = new Hvm(this);
+            try {
+                h.start(image, name);
+                return h;
+            } catch (RuntimeException | Error e) {
+                h.close();
+                throw e;
+            }
+        }
+
+        private void validate() {
+            if (cores < 1 || cores > BootInfo.MAX_CPUS) {
+                throw new HvmException(HvmException.Kind.BAD_INPUT, "cores = " + cores + ": must be 1.." + BootInfo.MAX_CPUS);
+            }
+            if (merged < 0 || merged % Mapping.HUGE != 0) {
+                throw new HvmException(HvmException.Kind.BAD_INPUT, "merged region " + merged
+                        + " bytes: must be a multiple of 2 MiB (e.g. --merged 1G)");
+            }
+            if (memory < (16L << 20) || memory % Mapping.HUGE != 0) {
+                throw new HvmException(HvmException.Kind.BAD_INPUT, "memory " + memory
+                        + " bytes: must be a multiple of 2 MiB and at least 16 MiB (e.g. --mem 256M)");
+            }
+        }
+    }
+
+    private void start(byte[] image, String name) {
+        long t0 = System.nanoTime();
+        kvm = Kvm.open();
+        if (spec.cores > kvm.maxVcpus()) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "cores = " + spec.cores + ": KVM allows at most " + kvm.maxVcpus());
+        }
+        Profile profile = resolveProfile();
+        merged = spec.merged > 0 ? MergedRegion.create(spec.merged) : null;
+        mem = GuestMemory.create(spec.memory, merged);
+        ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
+        checkImage(img, name, profile);
+        vm = Vm.create(kvm);
+        vm.mapMemory(0, mem.size(), mem.hostAddress());
+        if (merged != null) {
+            vm.mapMemory(merged.address(), merged.size(), merged.address());
+        }
+        long cr3 = buildTables();
+        long[] stacks = stackTops();
+        comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);
+        initComm();
+        Doorbells bells = new Doorbells(comm, spec.cores);
+        Liveness live = new Live();
+        calls = new CallRing(comm, bells, live, spec.callTimeout);
+        requests = new RequestRing(comm, spec.handlers);
+        PortBus bus = new PortBus(mem, console, bells, calls, requests, new Events());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cpuid = kvm.supportedCpuid(arena);
+            for (int i = 0; i < spec.cores; i++) {
+                Vcpu v = vm.createVcpu(i, cpuid);
+                vcpus.add(v);
+                bells.attach(v);
+                CpuSetup.enterUserLongMode(v, img.header().entry64(), stacks[i], cr3);
+            }
+        }
+        long tscHz = vcpus.get(0).tscKhz() * 1000;
+        BootInfo.write(mem.ram(), new BootInfo.Spec(BootInfo.PROFILE_DEPRIV, spec.cores, tscHz, spec.cmdline,
+                merged == null ? 0 : merged.address(), merged == null ? 0 : merged.size(), regions(img), stacks));
+        logReader = new LogRingReader(mem.slice(Layout.LOG_RING, 32 + Layout.LOG_RING_DATA), Layout.LOG_RING_DATA, console);
+        logThread = Thread.ofPlatform().name("hvm-log").daemon(true).start(this::pollLog);
+        requests.start(spec.requestThreads);
+        for (Vcpu v : vcpus) {
+            v.start(bus);
+        }
+        if (spec.awaitReady) {
+            awaitReady(t0);
+        }
+        bootNanos = System.nanoTime() - t0;
+    }
+
+    private Profile resolveProfile() {
+        if (spec.profile == Profile.RING0) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "profile ring0 is not implemented by this VMM"
+                    + " (guest ring 0 is " + Kvm.ring0ModeFromHost() + " here): use --profile deprivileged,"
+                    + " or run the ring0 kernel under QEMU with ./hrt nautilus test");
+        }
+        if (spec.profile == Profile.AUTO && KvmProbe.HARDWARE.equals(Kvm.ring0ModeFromHost())) {
+            // A ring0 loader would be faster to write than to run here; deprivileged works everywhere.
+            return Profile.DEPRIVILEGED;
+        }
+        return Profile.DEPRIVILEGED;
+    }
+
+    private void checkImage(ElfLoader.Loaded img, String name, Profile profile) {
+        if (!img.header().supports(BootInfo.PROFILE_DEPRIV)) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, name
+                    + ": the HRT tag does not list the deprivileged profile: build the nautilus-depriv image");
+        }
+        if (img.header().percpuSize() > Layout.PERCPU_STRIDE) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": per-CPU area of "
+                    + img.header().percpuSize() + " bytes exceeds the VMM's " + Layout.PERCPU_STRIDE);
+        }
+        long need = ((img.end() + 0xfff) & ~0xfffL) + spec.cores * Layout.STACK_SIZE + (4L << 20);
+        if (need > mem.size()) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": image, stacks and a minimal heap need "
+                    + need + " bytes, more than the guest memory: raise --mem");
+        }
+    }
+
+    private long buildTables() {
+        PageTables pt = new PageTables(mem.ram());
+        pt.identity(0, mem.size());
+        if (merged != null) {
+            pt.identity(merged.address(), merged.size());
+        }
+        Gdt.write(mem.ram());
+        return pt.root();
+    }
+
+    private long[] stackTops() {
+        long[] tops = new long[spec.cores];
+        for (int i = 0; i < spec.cores; i++) {
+            tops[i] = mem.size() - i * Layout.STACK_SIZE;
+        }
+        return tops;
+    }
+
+    private List<BootInfo.Region> regions(ElfLoader.Loaded img) {
+        long ramStart = (img.end() + 0xfff) & ~0xfffL;
+        long stacks = mem.size() - spec.cores * Layout.STACK_SIZE;
+        List<BootInfo.Region> r = new ArrayList<>();
+        r.add(new BootInfo.Region(0, Layout.IMAGE_MIN, BootInfo.REGION_RESERVED));
+        r.add(new BootInfo.Region(img.low(), img.end() - img.low(), BootInfo.REGION_IMAGE));
+        r.add(new BootInfo.Region(ramStart, stacks - ramStart, BootInfo.REGION_RAM));
+        r.add(new BootInfo.Region(stacks, mem.size() - stacks, BootInfo.REGION_RESERVED));
+        if (merged != null) {
+            r.add(new BootInfo.Region(merged.address(), merged.size(), BootInfo.REGION_MERGED));
+        }
+        return r;
+    }
+
+    private void initComm() {
+        comm.fill((byte) 0);
+        comm.set(JAVA_LONG, CommLayout.HDR_MAGIC, CommLayout.MAGIC);
+        comm.set(JAVA_INT, CommLayout.HDR_VERSION, CommLayout.VERSION);
+        comm.set(JAVA_INT, CommLayout.HDR_NCPUS, spec.cores);
+        comm.set(JAVA_INT, CommLayout.HDR_CALL_SLOTS, CommLayout.CALL_NSLOTS);
+        comm.set(JAVA_INT, CommLayout.HDR_REQ_SLOTS, CommLayout.REQ_NSLOTS);
+    }
+
+    private void awaitReady(long t0) {
+        long deadline = t0 + spec.bootTimeout.toNanos();
+        int spins = 0;
+        while (BootInfo.ready(mem.ram()) < spec.cores) {
+            HvmException f = failure.get();
+            if (f != null) {
+                throw withConsole(f);
+            }
+            if (exitCode != null && ended.getCount() == 0) {
+                throw new HvmException(HvmException.Kind.GUEST_EXIT, "the kernel exited with code " + exitCode
+                        + " before it reported ready", null, lastLines(), null);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw timeout("boot (ready " + BootInfo.ready(mem.ram()) + " of " + spec.cores + " CPUs)");
+            }
+            if (++spins > 100_000) {
+                LockSupport.parkNanos(100_000);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void pollLog() {
+        while (!closed) {
+            logReader.drain();
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private List<String> lastLines() {
+        if (logReader != null) {
+            logReader.drain();
+        }
+        return console.lastLines();
+    }
+
+    private HvmException withConsole(HvmException e) {
+        return e.console().isEmpty() ? e.withConsole(lastLines()) : e;
+    }
+
+    private void fail(HvmException e) {
+        failure.compareAndSet(null, e);
+        for (Vcpu v : vcpus) {
+            v.requestStop();
+        }
+        if (calls != null) {
+            calls.wakeAll();
+        }
+    }
+
+    /** Stops every vCPU because {@code what} took too long; {@return the exception with all states}. */
+    private HvmException timeout(String what) {
+        for (Vcpu v : vcpus) {
+            v.requestStop();
+        }
+        StringBuilder sb = new StringBuilder(what + " timed out: the guest stopped answering");
+        VcpuState first = null;
+        for (Vcpu v : vcpus) {
+            v.stop(2000);
+            VcpuState s = v.lastState();
+            if (s != null) {
+                first = first == null ? s : first;
+                sb.append(String.format("%n  vCPU %d: rip=%#x rsp=%#x", s.cpu(), s.rip(), s.rsp()));
+            }
+        }
+        HvmException e = new HvmException(HvmException.Kind.TIMEOUT, sb.toString(), first, lastLines(), null);
+        failure.compareAndSet(null, e);
+        if (calls != null) {
+            calls.wakeAll();
+        }
+        return e;
+    }
+
+    private final class Events implements PortBus.Events {
+        @Override
+        public void exited(Vcpu v, int code) {
+            exitCode = code;
+            for (Vcpu o : vcpus) {
+                o.requestStop();
+            }
+            if (calls != null) {
+                calls.wakeAll();
+            }
+        }
+
+        @Override
+        public void failed(HvmException e) {
+            fail(withConsole(e));
+        }
+
+        @Override
+        public void stopped(Vcpu v, HvmException f) {
+            if (f != null) {
+                fail(withConsole(f));
+            }
+            ended.countDown();
+        }
+    }
+
+    private final class Live implements Liveness {
+        @Override
+        public void check() {
+            HvmException f = failure.get();
+            if (f != null) {
+                throw f;
+            }
+            if (closed) {
+                throw new HvmException(HvmException.Kind.CLOSED, "call after shutdown: this HVM is closed");
+            }
+            if (exitCode != null) {
+                throw new HvmException(HvmException.Kind.CLOSED, "call after shutdown: the kernel exited with code " + exitCode);
+            }
+        }
+
+        @Override
+        public HvmException timeout(String what) {
+            return Hvm.this.timeout(what);
+        }
+    }
+
+    /** {@return the time from boot() to the kernel's ready report, in nanoseconds} */
+    public long bootNanos() {
+        return bootNanos;
+    }
+
+    /** {@return the number of HRT vCPUs} */
+    public int cores() {
+        return spec.cores;
+    }
+
+    /**
+     * {@return the merged region, shared with the HRT at the same addresses}
+     *
+     * @throws HvmException BAD_INPUT when the HVM was built without one
+     */
+    public MemorySegment merged() {
+        if (merged == null) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "this HVM has no merged region: build it with merged(bytes)");
+        }
+        return merged.segment();
+    }
+
+    /**
+     * Calls HRT function {@code fn} through the call ring and waits for the result.
+     *
+     * @throws HvmException BAD_INPUT (unknown id), TIMEOUT, CLOSED, or the HVM's failure
+     */
+    public long call(int fn, long... args) {
+        return ring().call(fn, args);
+    }
+
+    /** {@return the result of HRT function {@code fn}, later} (call ring, on a pool thread). */
+    public CompletableFuture<Long> callAsync(int fn, long... args) {
+        return ring().callAsync(fn, args);
+    }
+
+    /** Calls HRT function {@code fn} and has the answer come back through a VM exit. */
+    public long callExit(int fn, long... args) {
+        return ring().callExit(fn, args);
+    }
+
+    private CallRing ring() {
+        if (closed) {
+            throw new HvmException(HvmException.Kind.CLOSED, "call after shutdown: this HVM is closed");
+        }
+        return calls;
+    }
+
+    /**
+     * Waits for the kernel to exit through the exit port; {@return its exit code}.
+     *
+     * @throws HvmException the guest's failure (fault, panic, unexpected exit) or TIMEOUT
+     */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw timeout("waiting for the kernel to exit (" + timeout.toMillis() + " ms)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HvmException(HvmException.Kind.TIMEOUT, "interrupted while waiting for the kernel", e);
+        }
+        HvmException f = failure.get();
+        if (f != null) {
+            throw withConsole(f);
+        }
+        lastLines();
+        console.flush();
+        return exitCode == null ? -1 : exitCode;
+    }
+
+    /** {@return the last console lines} */
+    public List<String> console() {
+        return lastLines();
+    }
+
+    /** Stops every vCPU and releases every fd, thread and mapping; idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Vcpu v : vcpus) {
+            v.requestStop();
+        }
+        for (Vcpu v : vcpus) {
+            v.stop(5000);
+        }
+        if (requests != null) {
+            requests.close();
+        }
+        if (calls != null) {
+            calls.close();
+        }
+        if (logThread != null) {
+            LockSupport.unpark(logThread);
+            joinQuietly(logThread);
+            logReader.drain();
+        }
+        console.flush();
+        if (vm != null) {
+            vm.close();
+        }
+        if (mem != null) {
+            mem.close();
+        }
+        if (merged != null) {
+            merged.close();
+        }
+        if (kvm != null) {
+            kvm.close();
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/*
+ * Builds the guest's identity map with 2 MiB pages: VA == GPA for private RAM and for the
+ * merged region (whose GPA is its JVM address). The U bit is set at every level because the
+ * deprivileged kernel runs at CPL3. Table pages come from a small bump area in low memory.
+ */
+package org.legionhrt.hvm.boot;
+
+import java.lang.foreign.MemorySegment;
+
+import org.legionhrt.hvm.HvmException;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** An identity-mapping page-table builder writing into guest RAM. */
+public final class PageTables {
+    private static final long PRESENT = 1;
+    private static final long WRITE = 2;
+    private static final long USER = 4;
+    private static final long HUGE = 0x80;
+    private static final long TABLE = PRESENT | WRITE | USER;
+    private static final long ADDR_MASK = 0x000f_ffff_ffff_f000L;
+    private static final long PAGE_2M = 2L << 20;
+
+    private final MemorySegment ram;
+    private long next = Layout.PAGE_TABLES + 0x1000;
+
+    /** Starts a fresh set of tables (PML4 at {@link Layout#PAGE_TABLES}) in {@code ram}. */
+    public PageTables(MemorySegment ram) {
+        this.ram = ram;
+        ram.asSlice(Layout.PAGE_TABLES, Layout.PAGE_TABLES_END - Layout.PAGE_TABLES).fill((byte) 0);
+    }
+
+    /** {@return the value for CR3} */
+    public long root() {
+        return Layout.PAGE_TABLES;
+    }
+
+    /**
+     * Identity-maps [base, base + len) with writable user 2 MiB pages.
+     *
+     * @throws HvmException (BAD_INPUT) when the range is not 2 MiB aligned or the table area is full
+     */
+    public void identity(long base, long len) {
+        if (base % PAGE_2M != 0 || len % PAGE_2M != 0) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT,
+                    String.format("range [%#x, +%#x) is not 2 MiB aligned", base, len));
+        }
+        for (long va = base; va < base + len; va += PAGE_2M) {
+            long pdpt = child(Layout.PAGE_TABLES, (va >>> 39) & 511);
+            long pd = child(pdpt, (va >>> 30) & 511);
+            ram.set(JAVA_LONG, pd + ((va >>> 21) & 511) * 8, va | PRESENT | WRITE | USER | HUGE);
+        }
+    }
+
+    private long child(long table, long index) {
+        long at = table + index * 8;
+        long e = ram.get(JAVA_LONG, at);
+        if (e != 0) {
+            return e & ADDR_MASK;
+        }
+        if (next >= Layout.PAGE_TABLES_END) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT,
+                    "page-table area full: lower --mem or --merged (each GiB needs one table page)");
+        }
+        long page = next;
+        next += 0x1000;
+        ram.set(JAVA_LONG, at, page | TABLE);
+        return page;
+    }
+}

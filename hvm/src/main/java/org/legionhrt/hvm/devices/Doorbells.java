@@ -1,0 +1,84 @@
+/*
+ * Doze and wake for HRT CPUs. An idle CPU sets its `dozing` word, re-checks `wake`, and
+ * exits through the doze port; its vCPU thread parks here until `wake` is set by the ROS
+ * (a posted call) or by another CPU (the kick port). Parking is bounded so a lost unpark
+ * costs at most a millisecond, never a hang.
+ */
+package org.legionhrt.hvm.devices;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+import org.legionhrt.hvm.kvm.Vcpu;
+import org.legionhrt.hvm.ring.CommLayout;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/** The per-CPU doorbells of the communication area; thread safe. */
+public final class Doorbells {
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final long PARK_NANOS = 1_000_000;
+
+    private final MemorySegment comm;
+    private final AtomicReferenceArray<Vcpu> vcpus;
+
+    /** Creates doorbells over {@code comm} for {@code ncpus} CPUs. */
+    public Doorbells(MemorySegment comm, int ncpus) {
+        this.comm = comm;
+        this.vcpus = new AtomicReferenceArray<>(ncpus);
+    }
+
+    /** Registers the vCPU that serves CPU {@code cpu}. */
+    public void attach(Vcpu v) {
+        vcpus.set(v.index(), v);
+    }
+
+    private static long at(int cpu, long field) {
+        return CommLayout.CPU + cpu * CommLayout.CPU_STRIDE + field;
+    }
+
+    /** Parks the calling vCPU thread until its doorbell rings or the vCPU is stopped. */
+    public void doze(Vcpu v) {
+        int cpu = v.index();
+        v.enterDoze();
+        try {
+            while (!v.stopRequested() && (int) INT.getVolatile(comm, at(cpu, CommLayout.CPU_WAKE)) == 0) {
+                LockSupport.parkNanos(this, PARK_NANOS);
+            }
+        } finally {
+            INT.setVolatile(comm, at(cpu, CommLayout.CPU_DOZING), 0);
+            v.leaveDoze();
+        }
+    }
+
+    /** Rings CPU {@code cpu}'s doorbell: sets wake and unparks its thread if it dozes. */
+    public void wake(int cpu) {
+        if (cpu < 0 || cpu >= vcpus.length()) {
+            return;
+        }
+        INT.setVolatile(comm, at(cpu, CommLayout.CPU_WAKE), 1);
+        VarHandle.fullFence();
+        if ((int) INT.getVolatile(comm, at(cpu, CommLayout.CPU_DOZING)) != 0) {
+            unpark(cpu);
+        }
+    }
+
+    /** Unparks CPU {@code cpu}'s thread (a kick from another CPU that already set wake). */
+    public void unpark(int cpu) {
+        if (cpu < 0 || cpu >= vcpus.length()) {
+            return;
+        }
+        Vcpu v = vcpus.get(cpu);
+        Thread t = v == null ? null : v.thread();
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** {@return true if CPU {@code cpu} has announced it is dozing} */
+    public boolean dozing(int cpu) {
+        return (int) INT.getVolatile(comm, at(cpu, CommLayout.CPU_DOZING)) != 0;
+    }
+}

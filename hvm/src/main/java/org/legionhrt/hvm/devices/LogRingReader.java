@@ -1,0 +1,47 @@
+/*
+ * Consumer of the kernel's log ring (struct hrt_log_ring in boot.h): the kernel appends
+ * console bytes without any VM exit; this side copies head..tail out and advances tail.
+ * Polled by a VMM thread every millisecond and drained once more at shutdown.
+ */
+package org.legionhrt.hvm.devices;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** Reads the log ring at a guest address into a {@link Console}. */
+public final class LogRingReader {
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+
+    private final MemorySegment ring;
+    private final long size;
+    private final Console console;
+    private final byte[] buf = new byte[8192];
+
+    /** Creates a reader of the ring whose header is at the start of {@code ring}. */
+    public LogRingReader(MemorySegment ring, long dataSize, Console console) {
+        this.ring = ring;
+        this.size = dataSize;
+        this.console = console;
+    }
+
+    /** Copies every byte written since the last call to the console; {@return bytes read}. */
+    public synchronized long drain() {
+        long head = (long) LONG.getAcquire(ring, 0L);
+        long tail = (long) LONG.get(ring, 8L);
+        if (head - tail > size) {
+            tail = head - size;    // the kernel overwrote what we had not read
+        }
+        long n = head - tail;
+        while (tail < head) {
+            int chunk = (int) Math.min(buf.length, Math.min(head - tail, size - (tail & (size - 1))));
+            MemorySegment.copy(ring, JAVA_BYTE, 32 + (tail & (size - 1)), buf, 0, chunk);
+            console.ringBytes(buf, 0, chunk);
+            tail += chunk;
+        }
+        LONG.setRelease(ring, 8L, tail);
+        return n;
+    }
+}

@@ -1,0 +1,95 @@
+/*
+ * One KVM virtual machine: its fd, its memory slots (guest RAM, the merged region) and its
+ * vCPUs. Closing the VM closes every vCPU first, then the VM fd; the memory itself belongs
+ * to GuestMemory and is unmapped by its owner after this.
+ */
+package org.legionhrt.hvm.kvm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.legionhrt.hvm.HvmException;
+import org.legionhrt.hvm.internal.Sys;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** A KVM VM; final and {@link AutoCloseable}. Not thread safe: one owner configures it. */
+public final class Vm implements AutoCloseable {
+    private final Kvm kvm;
+    private final int fd;
+    private final List<Vcpu> vcpus = new ArrayList<>();
+    private int slots;
+    private boolean closed;
+
+    private Vm(Kvm kvm, int fd) {
+        this.kvm = kvm;
+        this.fd = fd;
+    }
+
+    /** Creates a VM on {@code kvm}. */
+    public static Vm create(Kvm kvm) {
+        return new Vm(kvm, kvm.createVmFd());
+    }
+
+    /** {@return the KVM handle this VM was created on} */
+    public Kvm kvm() {
+        return kvm;
+    }
+
+    /**
+     * Maps host memory at {@code hostAddress} into the guest at {@code gpa}.
+     *
+     * @throws HvmException (KVM) when KVM refuses the slot (overlap, alignment, limits)
+     */
+    public void mapMemory(long gpa, long size, long hostAddress) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment region = arena.allocate(32, 8);
+            region.set(JAVA_INT, 0, slots);
+            region.set(JAVA_INT, 4, 0);
+            region.set(JAVA_LONG, 8, gpa);
+            region.set(JAVA_LONG, 16, size);
+            region.set(JAVA_LONG, 24, hostAddress);
+            Kvm.kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_SET_USER_MEMORY_REGION, region),
+                    String.format("KVM_SET_USER_MEMORY_REGION slot %d gpa %#x size %#x", slots, gpa, size));
+        }
+        slots++;
+    }
+
+    /**
+     * Creates vCPU {@code index} with the host's supported CPUID already set (KVM needs it
+     * before long-mode SREGS).
+     */
+    public Vcpu createVcpu(int index, MemorySegment cpuid) {
+        int vfd = Kvm.kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_CREATE_VCPU, index), "KVM_CREATE_VCPU " + index);
+        Vcpu v;
+        try {
+            v = new Vcpu(index, vfd, kvm.vcpuMmapSize());
+        } catch (RuntimeException e) {
+            Kvm.closeQuietly(vfd);
+            throw e;
+        }
+        vcpus.add(v);
+        v.setCpuid(cpuid);
+        return v;
+    }
+
+    /** {@return the vCPUs created so far} */
+    public List<Vcpu> vcpus() {
+        return List.copyOf(vcpus);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Vcpu v : vcpus) {
+            v.close();
+        }
+        Kvm.closeQuietly(fd);
+    }
+}

@@ -1,0 +1,96 @@
+/*
+ * The guest's physical memory: private RAM at GPA [0, mem) and, optionally, the merged
+ * region at GPA == its JVM address. Translates guest addresses to host segments so the
+ * VMM can build page tables, boot info and rings, and read panic messages.
+ */
+package org.legionhrt.hvm.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+import org.legionhrt.hvm.HvmException;
+
+/** Guest-physical memory of one HVM; final and {@link AutoCloseable} (unmaps private RAM). */
+public final class GuestMemory implements AutoCloseable {
+    private final Mapping ram;
+    private final MergedRegion merged;
+
+    private GuestMemory(Mapping ram, MergedRegion merged) {
+        this.ram = ram;
+        this.merged = merged;
+    }
+
+    /**
+     * Maps {@code size} bytes of private RAM; the merged region (may be null) stays owned by the caller.
+     *
+     * @throws HvmException (BAD_INPUT) when size is not a positive multiple of 2 MiB, or when
+     *                      the merged region overlaps [0, size)
+     */
+    public static GuestMemory create(long size, MergedRegion merged) {
+        if (size < 4 * Mapping.HUGE || size % Mapping.HUGE != 0) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "guest memory " + size
+                    + " bytes: must be a multiple of 2 MiB and at least 8 MiB (e.g. --mem 256M)");
+        }
+        if (merged != null && merged.address() < size) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, String.format(
+                    "merged region at %#x overlaps guest memory [0, %#x): lower --mem", merged.address(), size));
+        }
+        return new GuestMemory(Mapping.anonymous(size, Mapping.HUGE), merged);
+    }
+
+    /** {@return the private RAM size} */
+    public long size() {
+        return ram.size();
+    }
+
+    /** {@return the host address backing GPA 0} */
+    public long hostAddress() {
+        return ram.address();
+    }
+
+    /** {@return a view of private RAM, indexed by guest-physical address} */
+    public MemorySegment ram() {
+        return ram.segment();
+    }
+
+    /** {@return the merged region, or null} */
+    public MergedRegion merged() {
+        return merged;
+    }
+
+    /**
+     * {@return a view of {@code len} bytes at guest address {@code gpa}} in RAM or the merged region.
+     *
+     * @throws HvmException (BAD_INPUT) when the range is outside guest memory
+     */
+    public MemorySegment slice(long gpa, long len) {
+        if (gpa >= 0 && len >= 0 && gpa + len <= ram.size()) {
+            return ram.segment().asSlice(gpa, len);
+        }
+        if (merged != null && gpa >= merged.address() && gpa + len <= merged.address() + merged.size()) {
+            return merged.segment().asSlice(gpa - merged.address(), len);
+        }
+        throw new HvmException(HvmException.Kind.BAD_INPUT,
+                String.format("guest range [%#x, +%#x) is outside guest memory", gpa, len));
+    }
+
+    /** {@return the NUL-terminated string at {@code gpa}, at most {@code max} bytes, or a placeholder} */
+    public String string(long gpa, int max) {
+        try {
+            long avail = gpa < ram.size() ? Math.min(max, ram.size() - gpa) : max;
+            MemorySegment s = slice(gpa, avail);
+            int n = 0;
+            while (n < avail && s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, n) != 0) {
+                n++;
+            }
+            return new String(s.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        } catch (HvmException e) {
+            return String.format("<bad string address %#x>", gpa);
+        }
+    }
+
+    @Override
+    public void close() {
+        ram.close();
+    }
+}

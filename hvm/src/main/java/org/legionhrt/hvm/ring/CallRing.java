@@ -1,0 +1,176 @@
+/*
+ * The ROS side of ROS->HRT calls: a ring of 64-byte slots in the communication area. A
+ * caller takes a ticket, waits for its slot to be free for that lap, writes the function id
+ * and arguments, publishes the sequence number, rings the doorbell of any dozing server
+ * CPU, and spins for the answer (then yields, then parks), by value with no VM exit.
+ * The exit path instead has the server answer with an `out` to CALL_DONE, which unparks
+ * the caller from the vCPU thread.
+ */
+package org.legionhrt.hvm.ring;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+import org.legionhrt.hvm.HvmException;
+import org.legionhrt.hvm.devices.Doorbells;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** ROS->HRT call client; thread safe, any number of calling threads. */
+public final class CallRing implements AutoCloseable {
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final int SPINS = 20_000;
+
+    private final MemorySegment comm;
+    private final Doorbells bells;
+    private final Liveness live;
+    private final long timeoutNanos;
+    private final AtomicLong tickets = new AtomicLong();
+    private final AtomicReferenceArray<Thread> exitWaiters = new AtomicReferenceArray<>(CommLayout.CALL_NSLOTS);
+    private final ExecutorService async = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("hvm-call-", 0).daemon(true).factory());
+
+    /** Creates the client over an initialised communication area. */
+    public CallRing(MemorySegment comm, Doorbells bells, Liveness live, Duration timeout) {
+        this.comm = comm;
+        this.bells = bells;
+        this.live = live;
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    /** Clears the ring (before the guest starts). */
+    public static void init(MemorySegment comm) {
+        comm.asSlice(CommLayout.CALL, CommLayout.CALL_SLOTS - CommLayout.CALL
+                + CommLayout.CALL_NSLOTS * CommLayout.SLOT_SIZE).fill((byte) 0);
+    }
+
+    /**
+     * Calls HRT function {@code fn} with up to four arguments and waits for its result.
+     *
+     * @throws HvmException BAD_INPUT for an unknown function id or too many arguments,
+     *                      TIMEOUT when the HRT does not answer, or the HVM's failure
+     */
+    public long call(int fn, long... args) {
+        return invoke(fn, args, false);
+    }
+
+    /** Like {@link #call} but the HRT answers through a VM exit (for comparison). */
+    public long callExit(int fn, long... args) {
+        return invoke(fn, args, true);
+    }
+
+    /** {@return the call's result, later}; runs {@link #call} on a pool thread. */
+    public CompletableFuture<Long> callAsync(int fn, long... args) {
+        live.check();
+        long[] copy = args.clone();
+        return CompletableFuture.supplyAsync(() -> call(fn, copy), async);
+    }
+
+    private long invoke(int fn, long[] args, boolean exitPath) {
+        if (args.length > CommLayout.MAX_ARGS) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "HRT call " + fn + ": " + args.length
+                    + " arguments, at most " + CommLayout.MAX_ARGS);
+        }
+        live.check();
+        long t = tickets.getAndIncrement();
+        int idx = (int) (t & (CommLayout.CALL_NSLOTS - 1));
+        long lap = t / CommLayout.CALL_NSLOTS;
+        long slot = CommLayout.CALL_SLOTS + idx * CommLayout.SLOT_SIZE;
+        long deadline = System.nanoTime() + timeoutNanos;
+        await(slot, 4 * lap, deadline, false, fn);
+        comm.set(JAVA_INT, slot + CommLayout.SLOT_FN, fn);
+        comm.set(JAVA_INT, slot + CommLayout.SLOT_FLAGS, exitPath ? CommLayout.FLAG_EXIT_PATH : 0);
+        for (int i = 0; i < CommLayout.MAX_ARGS; i++) {
+            comm.set(JAVA_LONG, slot + CommLayout.SLOT_ARGS + i * 8L, i < args.length ? args[i] : 0);
+        }
+        if (exitPath) {
+            exitWaiters.set(idx, Thread.currentThread());
+        }
+        LONG.setVolatile(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.POSTED);
+        wakeServers();
+        await(slot, 4 * lap + CommLayout.DONE, deadline, exitPath, fn);
+        int status = comm.get(JAVA_INT, slot + CommLayout.SLOT_STATUS);
+        long result = comm.get(JAVA_LONG, slot + CommLayout.SLOT_RESULT);
+        if (exitPath) {
+            exitWaiters.set(idx, null);
+        }
+        LONG.setRelease(comm, slot + CommLayout.SLOT_SEQ, 4 * (lap + 1));
+        return check(fn, status, result);
+    }
+
+    private static long check(int fn, int status, long result) {
+        return switch (status) {
+            case CommLayout.STATUS_OK -> result;
+            case CommLayout.STATUS_NO_FUNCTION -> throw new HvmException(HvmException.Kind.BAD_INPUT,
+                    "unknown HRT function id " + fn + ": register it in the kernel's call server");
+            default -> throw new HvmException(HvmException.Kind.GUEST_EXIT,
+                    "HRT function " + fn + " failed with status " + status + ", code " + result);
+        };
+    }
+
+    private void wakeServers() {
+        VarHandle.fullFence();
+        long mask = (long) LONG.getVolatile(comm, CommLayout.CALL_SERVER_MASK);
+        while (mask != 0) {
+            int cpu = Long.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            if (bells.dozing(cpu)) {
+                bells.wake(cpu);
+            }
+        }
+    }
+
+    private void await(long slot, long want, long deadline, boolean park, int fn) {
+        int spins = 0;
+        while ((long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ) != want) {
+            if (park) {
+                LockSupport.parkNanos(this, 200_000);
+            } else if (++spins < SPINS) {
+                Thread.onSpinWait();
+                continue;
+            } else if (spins < 2 * SPINS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
+            if ((spins & 255) == 0 || park) {
+                live.check();
+                if (System.nanoTime() - deadline > 0) {
+                    throw live.timeout("HRT call " + fn);
+                }
+            }
+        }
+    }
+
+    /** The server answered slot {@code idx} on the exit path: unpark its caller. */
+    public void completeExit(int idx) {
+        if (idx >= 0 && idx < CommLayout.CALL_NSLOTS) {
+            Thread t = exitWaiters.get(idx);
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /** Wakes every parked caller so it sees the failure or shutdown. */
+    public void wakeAll() {
+        for (int i = 0; i < CommLayout.CALL_NSLOTS; i++) {
+            completeExit(i);
+        }
+    }
+
+    @Override
+    public void close() {
+        async.shutdownNow();
+        wakeAll();
+    }
+}

@@ -1,0 +1,134 @@
+/*
+ * The ROS side of HRT->ROS requests. HRT threads post requests into a ring of 64-byte slots
+ * (tickets taken with an atomic add in the guest); Java server threads take tickets in
+ * order, wait for the slot to be posted (spin, then park briefly), run the registered
+ * handler and publish the result. The synchronous path runs a handler on the vCPU thread
+ * from the per-CPU block when the HRT exits through the hypercall port.
+ */
+package org.legionhrt.hvm.ring;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** Serves HRT->ROS requests with registered {@link RosHandler}s; thread safe. */
+public final class RequestRing implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRing.class);
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+
+    private final MemorySegment comm;
+    private final Map<Integer, RosHandler> handlers;
+    private final AtomicLong tickets = new AtomicLong();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+
+    /** Creates the server over an initialised communication area. */
+    public RequestRing(MemorySegment comm, Map<Integer, RosHandler> handlers) {
+        this.comm = comm;
+        this.handlers = Map.copyOf(handlers);
+    }
+
+    /** Clears the ring (before the guest starts). */
+    public static void init(MemorySegment comm) {
+        comm.asSlice(CommLayout.REQ, CommLayout.REQ_SLOTS - CommLayout.REQ
+                + CommLayout.REQ_NSLOTS * CommLayout.SLOT_SIZE).fill((byte) 0);
+    }
+
+    /** Starts {@code n} server threads (none when no handler is registered). */
+    public void start(int n) {
+        if (handlers.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            threads.add(Thread.ofPlatform().name("hvm-req-" + i).daemon(true).start(this::serve));
+        }
+    }
+
+    private void serve() {
+        while (!closed) {
+            long t = tickets.getAndIncrement();
+            int idx = (int) (t & (CommLayout.REQ_NSLOTS - 1));
+            long lap = t / CommLayout.REQ_NSLOTS;
+            long slot = CommLayout.REQ_SLOTS + idx * CommLayout.SLOT_SIZE;
+            if (!awaitPosted(slot, 4 * lap + CommLayout.POSTED)) {
+                return;
+            }
+            int fn = comm.get(JAVA_INT, slot + CommLayout.SLOT_FN);
+            long[] args = new long[CommLayout.MAX_ARGS];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = comm.get(JAVA_LONG, slot + CommLayout.SLOT_ARGS + i * 8L);
+            }
+            long[] out = run(fn, args);
+            comm.set(JAVA_INT, slot + CommLayout.SLOT_STATUS, (int) out[0]);
+            comm.set(JAVA_LONG, slot + CommLayout.SLOT_RESULT, out[1]);
+            LONG.setRelease(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.DONE);
+        }
+    }
+
+    private boolean awaitPosted(long slot, long want) {
+        int idle = 0;
+        while ((long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ) != want) {
+            if (closed) {
+                return false;
+            }
+            if (++idle < 2000) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(idle < 20_000 ? 20_000 : 500_000);
+            }
+        }
+        return true;
+    }
+
+    /** {@return {status, result}} of handler {@code fn} on {@code args}. */
+    private long[] run(int fn, long[] args) {
+        RosHandler h = handlers.get(fn);
+        if (h == null) {
+            LOG.warn("HRT asked for unregistered ROS handler {}", fn);
+            return new long[] {CommLayout.STATUS_NO_FUNCTION, 0};
+        }
+        try {
+            return new long[] {CommLayout.STATUS_OK, h.handle(args)};
+        } catch (RuntimeException e) {
+            LOG.warn("ROS handler {} failed: {}", fn, e.toString());
+            return new long[] {CommLayout.STATUS_FAILED, -1};
+        }
+    }
+
+    /** Serves CPU {@code cpu}'s synchronous request (hypercall port), on the vCPU thread. */
+    public void serveSync(int cpu) {
+        long b = CommLayout.CPU + cpu * CommLayout.CPU_STRIDE;
+        int fn = comm.get(JAVA_INT, b + CommLayout.CPU_SYNC_FN);
+        long[] args = new long[CommLayout.MAX_ARGS];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = comm.get(JAVA_LONG, b + CommLayout.CPU_SYNC_ARGS + i * 8L);
+        }
+        long[] out = run(fn, args);
+        comm.set(JAVA_INT, b + CommLayout.CPU_SYNC_STATUS, (int) out[0]);
+        comm.set(JAVA_LONG, b + CommLayout.CPU_SYNC_RESULT, out[1]);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+/*
+ * Failure containment against deliberately broken guests and bad input: each ends in an
+ * HvmException of the right kind with the vCPU state and console lines, every vCPU stops,
+ * and the same JVM boots again.
+ */
+package org.legionhrt.hvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class GuestFailureTest {
+    @BeforeAll
+    static void kvm() {
+        TestGuests.assumeKvm();
+    }
+
+    private static Hvm.Builder builder() {
+        return Hvm.builder().memory(32L << 20).awaitReady(false);
+    }
+
+    private static HvmException run(String guest, Hvm.Builder b, Duration timeout) {
+        try (Hvm h = b.boot(TestGuests.guest(guest))) {
+            h.awaitExit(timeout);
+        } catch (HvmException e) {
+            return e;
+        }
+        throw new AssertionError(guest + " did not fail");
+    }
+
+    @Test
+    void tripleFaultReportsRipRegistersAndVcpu() {
+        HvmException e = run("fault", builder(), Duration.ofSeconds(10));
+        assertThat(e.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
+        assertThat(e.state()).isPresent();
+        assertThat(e.state().get().cpu()).isZero();
+        assertThat(e.state().get().gprs()[1]).isEqualTo(0x1234abcdL);   // rbx set just before hlt
+        assertThat(e.state().get().rip()).isBetween(0x100000L, 0x101000L);
+        assertThat(e.console()).contains("about to fault");
+        assertThat(e.getMessage()).contains("vCPU 0").contains("rip=");
+    }
+
+    @Test
+    void spinningGuestTimesOutWithItsState() {
+        HvmException e = run("spin", builder().cores(2), Duration.ofMillis(300));
+        assertThat(e.kind()).isEqualTo(HvmException.Kind.TIMEOUT);
+        assertThat(e.state()).isPresent();
+        assertThat(e.getMessage()).contains("vCPU 0: rip=").contains("vCPU 1: rip=");
+        assertThat(e.console()).contains("spinning forever");
+    }
+
+    @Test
+    void panicPortReportsTheMessage() {
+        HvmException e = run("panic", builder(), Duration.ofSeconds(10));
+        assertThat(e.kind()).isEqualTo(HvmException.Kind.PANIC);
+        assertThat(e.getMessage()).contains("test panic: the guest gave up");
+    }
+
+    @Test
+    void unknownPortIsAnUnexpectedExit() {
+        HvmException e = run("badport", builder(), Duration.ofSeconds(10));
+        assertThat(e.kind()).isEqualTo(HvmException.Kind.UNEXPECTED_EXIT);
+        assertThat(e.getMessage()).contains("port 0x1234");
+    }
+
+    @Test
+    void badImagesAreRefusedWithTheReason(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path text = dir.resolve("notelf");
+        Files.writeString(text, "hello");
+        assertThatThrownBy(() -> builder().boot(text)).isInstanceOf(HvmException.class).hasMessageContaining("not an ELF");
+        assertThatThrownBy(() -> builder().boot(dir.resolve("missing"))).hasMessageContaining("cannot read");
+        byte[] noHeader = Files.readAllBytes(TestGuests.guest("exit7"));
+        for (int i = 0; i < 32768 && i + 4 <= noHeader.length; i++) {
+            if ((noHeader[i] & 0xff) == 0xd6 && (noHeader[i + 1] & 0xff) == 0x50 && (noHeader[i + 2] & 0xff) == 0x52) {
+                noHeader[i] = 0;
+            }
+        }
+        assertThatThrownBy(() -> builder().boot(noHeader, "nohdr")).hasMessageContaining("no multiboot2 header");
+    }
+
+    @Test
+    void badSizesAreRefused() {
+        Path g = TestGuests.guest("exit7");
+        assertThatThrownBy(() -> builder().memory(3L << 20).boot(g)).hasMessageContaining("at least 16 MiB");
+        assertThatThrownBy(() -> builder().memory((32L << 20) + 4096).boot(g)).hasMessageContaining("multiple of 2 MiB");
+        assertThatThrownBy(() -> builder().merged(12345).boot(g)).hasMessageContaining("merged region");
+        assertThatThrownBy(() -> builder().cores(0).boot(g)).hasMessageContaining("cores");
+        assertThatThrownBy(() -> builder().cores(65).boot(g)).hasMessageContaining("cores");
+        assertThatThrownBy(() -> builder().profile(Hvm.Profile.RING0).boot(g)).hasMessageContaining("ring0");
+    }
+
+    @Test
+    void imageLargerThanMemoryIsRefused() {
+        byte[] big = TestGuests.bigImage();
+        assertThatThrownBy(() -> builder().memory(16L << 20).boot(big, "big")).hasMessageContaining("raise --mem");
+    }
+
+    @Test
+    void theJvmBootsAgainAfterEachFailure() {
+        run("fault", builder(), Duration.ofSeconds(10));
+        try (Hvm h = builder().boot(TestGuests.guest("exit7"))) {
+            assertThat(h.awaitExit(Duration.ofSeconds(10))).isEqualTo(7);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/*
+ * The real aerokernel in the HVM, deprivileged profile: every kernel self-test passes on 1
+ * and 2 vCPUs, and the kernel's call server answers the built-in functions (null, echo,
+ * fill/sum over the merged region, spawn-and-join, HRT->ROS both ways).
+ */
+package org.legionhrt.hvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+class NautilusHvmTest {
+    static Path image;
+
+    @BeforeAll
+    static void find() {
+        TestGuests.assumeKvm();
+        image = NautilusImage.find().orElse(null);
+        Assumptions.assumeTrue(image != null, "nautilus-depriv.elf not built (make -C nautilus all)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void allKernelSelfTestsPass(int cores) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        int code;
+        try (Hvm h = Hvm.builder().cores(cores).memory(256L << 20).awaitReady(false).console(lines::add).boot(image)) {
+            code = h.awaitExit(Duration.ofSeconds(120));
+        }
+        String summary = lines.stream().filter(l -> l.matches(".*\\d+ passed, \\d+ failed.*")).reduce((a, b) -> b).orElse("none");
+        assertThat(lines.stream().filter(l -> l.contains(" FAIL "))).isEmpty();
+        assertThat(summary).contains(" 0 failed");
+        assertThat(code).isZero();
+    }
+
+    @Test
+    void callServerAnswersTheBuiltins() {
+        try (Hvm h = Hvm.builder().cores(2).memory(64L << 20).merged(4L << 20).cmdline("tests=hvm_serve")
+                .handler(9, a -> a[0] + 1).boot(image)) {
+            assertThat(h.call(HrtFunctions.NULL)).isZero();
+            assertThat(h.call(HrtFunctions.ECHO, 77)).isEqualTo(77);
+            MemorySegment m = h.merged();
+            assertThat(h.call(HrtFunctions.FILL, m.address(), 100, 5)).isEqualTo(100);
+            assertThat(m.getAtIndex(JAVA_LONG, 99)).isEqualTo(104);
+            assertThat(h.call(HrtFunctions.SUM, m.address(), 100)).isEqualTo(100 * 5 + 99 * 100 / 2);
+            assertThat(h.call(HrtFunctions.SPAWN_JOIN, 16)).isEqualTo(16);
+            assertThat(h.call(HrtFunctions.ROS_RING, 9, 41)).isEqualTo(42);
+            assertThat(h.call(HrtFunctions.ROS_EXIT, 9, 1)).isEqualTo(2);
+            assertThat(h.callExit(HrtFunctions.ECHO, 5)).isEqualTo(5);
+            assertThat(h.call(HrtFunctions.STOP)).isZero();
+            assertThat(h.awaitExit(Duration.ofSeconds(10))).isZero();
+        }
+    }
+}
