@@ -1,1 +1,322 @@
-int main(void) { return 0; }
+/*
+ * Linux twins of the kernel microbenchmarks (core/benches.c): the same names, the same
+ * placement (threads pinned: "remote" = CPU 1, or CPU 0 on a one-CPU machine), rdtsc cycles,
+ * and the same JSON line with "impl":"linux","env":"linux". Usage: linux-twins [samples]
+ * [bench ...]
+ */
+#define _GNU_SOURCE
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#define BATCH 32
+
+static uint64_t tsc_hz;
+static int ncpus;
+
+static uint64_t cycles(void)
+{
+    return __rdtsc();
+}
+
+static int remote_cpu(void)
+{
+    return ncpus > 1 ? 1 : 0;
+}
+
+static void pin(int cpu)
+{
+    cpu_set_t s;
+    CPU_ZERO(&s);
+    CPU_SET(cpu, &s);
+    pthread_setaffinity_np(pthread_self(), sizeof s, &s);
+}
+
+static uint64_t calibrate(void)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    uint64_t t0 = cycles();
+    usleep(50000);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    uint64_t t1 = cycles();
+    double s = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+    return (uint64_t)((t1 - t0) / s);
+}
+
+static int cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void report(const char *name, uint64_t *s, int n, const char *extra)
+{
+    qsort(s, n, sizeof *s, cmp);
+    uint64_t sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += s[i];
+    int p99 = n * 99 / 100 < n ? n * 99 / 100 : n - 1;
+    printf("{\"bench\":\"%s\",\"impl\":\"linux\",\"env\":\"linux\",\"unit\":\"cycles\","
+           "\"n\":%d,\"min\":%lu,\"median\":%lu,\"p99\":%lu,\"max\":%lu,\"mean\":%lu,"
+           "\"tsc_hz\":%lu,\"cores\":%d%s}\n", name, n, s[0], s[n / 2], s[p99], s[n - 1],
+           sum / n, tsc_hz, ncpus, extra);
+    fflush(stdout);
+}
+
+static void *noop(void *a)
+{
+    return a;
+}
+
+static pthread_t spawn_on(int cpu, void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t at;
+    cpu_set_t s;
+    pthread_t t;
+    CPU_ZERO(&s);
+    CPU_SET(cpu, &s);
+    pthread_attr_init(&at);
+    pthread_attr_setaffinity_np(&at, sizeof s, &s);
+    if (pthread_create(&t, &at, fn, arg)) {
+        perror("pthread_create");
+        exit(1);
+    }
+    pthread_attr_destroy(&at);
+    return t;
+}
+
+static void b_thread_create(uint64_t *s, int n)
+{
+    pthread_t t[BATCH];
+    for (int i = 0; i < n; i += BATCH) {
+        int k = n - i < BATCH ? n - i : BATCH;
+        for (int j = 0; j < k; j++) {
+            uint64_t t0 = cycles();
+            t[j] = spawn_on(0, noop, NULL);
+            s[i + j] = cycles() - t0;
+        }
+        for (int j = 0; j < k; j++)
+            pthread_join(t[j], NULL);
+    }
+    report("thread_create", s, n, ",\"placement\":\"same-cpu\"");
+}
+
+static volatile uint64_t first_run;
+
+static void *stamp(void *a)
+{
+    __atomic_store_n(&first_run, cycles(), __ATOMIC_RELEASE);
+    return a;
+}
+
+static void b_thread_create_to_run(uint64_t *s, int n)
+{
+    for (int i = 0; i < n; i++) {
+        first_run = 0;
+        uint64_t t0 = cycles();
+        pthread_t t = spawn_on(remote_cpu(), stamp, NULL);
+        while (!__atomic_load_n(&first_run, __ATOMIC_ACQUIRE))
+            sched_yield();
+        s[i] = first_run - t0;
+        pthread_join(t, NULL);
+    }
+    report("thread_create_to_run", s, n, ",\"placement\":\"remote-cpu\"");
+}
+
+static volatile int yield_stop;
+
+static void *yielder(void *a)
+{
+    while (!__atomic_load_n(&yield_stop, __ATOMIC_ACQUIRE))
+        sched_yield();
+    return a;
+}
+
+struct cs_arg { uint64_t *s; int n; };
+
+static void *cs_measure(void *p)
+{
+    struct cs_arg *a = p;
+    for (int i = 0; i < a->n; i++) {
+        uint64_t t0 = cycles();
+        sched_yield();
+        a->s[i] = (cycles() - t0) / 2;
+    }
+    __atomic_store_n(&yield_stop, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void b_context_switch(uint64_t *s, int n)
+{
+    struct cs_arg a = { s, n };
+    yield_stop = 0;
+    pthread_t y = spawn_on(remote_cpu(), yielder, NULL);
+    pthread_t m = spawn_on(remote_cpu(), cs_measure, &a);
+    pthread_join(m, NULL);
+    pthread_join(y, NULL);
+    report("context_switch", s, n, ",\"placement\":\"same-cpu\"");
+}
+
+static uint32_t fx_go, fx_ack;
+static volatile uint64_t woke_at;
+
+static void futex_wait(uint32_t *f, uint32_t val)
+{
+    syscall(SYS_futex, f, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake(uint32_t *f)
+{
+    syscall(SYS_futex, f, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void *ev_waiter(void *p)
+{
+    int n = (int)(long)p;
+    for (int i = 0; i < n; i++) {
+        while (__atomic_load_n(&fx_go, __ATOMIC_ACQUIRE) == (uint32_t)i)
+            futex_wait(&fx_go, i);
+        woke_at = cycles();
+        __atomic_store_n(&fx_ack, i + 1, __ATOMIC_RELEASE);
+        futex_wake(&fx_ack);
+    }
+    return NULL;
+}
+
+static void b_event_wakeup(uint64_t *s, int n)
+{
+    fx_go = fx_ack = 0;
+    pthread_t w = spawn_on(remote_cpu(), ev_waiter, (void *)(long)n);
+    for (int i = 0; i < n; i++) {
+        usleep(20);                       /* the waiter is asleep in FUTEX_WAIT */
+        uint64_t t0 = cycles();
+        __atomic_store_n(&fx_go, i + 1, __ATOMIC_RELEASE);
+        futex_wake(&fx_go);
+        while (__atomic_load_n(&fx_ack, __ATOMIC_ACQUIRE) == (uint32_t)i)
+            futex_wait(&fx_ack, i);
+        s[i] = woke_at - t0;
+    }
+    pthread_join(w, NULL);
+    report("event_wakeup", s, n, ",\"placement\":\"cross-cpu\"");
+}
+
+static pthread_mutex_t cv_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int cv_turn;
+
+static void *cv_partner(void *p)
+{
+    int n = (int)(long)p;
+    for (int i = 0; i < n; i++) {
+        pthread_mutex_lock(&cv_lock);
+        while (cv_turn != 1)
+            pthread_cond_wait(&cv, &cv_lock);
+        cv_turn = 0;
+        pthread_cond_signal(&cv);
+        pthread_mutex_unlock(&cv_lock);
+    }
+    return NULL;
+}
+
+static void b_condvar_roundtrip(uint64_t *s, int n)
+{
+    cv_turn = 0;
+    pthread_t p = spawn_on(remote_cpu(), cv_partner, (void *)(long)n);
+    for (int i = 0; i < n; i++) {
+        uint64_t t0 = cycles();
+        pthread_mutex_lock(&cv_lock);
+        cv_turn = 1;
+        pthread_cond_signal(&cv);
+        while (cv_turn != 0)
+            pthread_cond_wait(&cv, &cv_lock);
+        pthread_mutex_unlock(&cv_lock);
+        s[i] = cycles() - t0;
+    }
+    pthread_join(p, NULL);
+    report("condvar_roundtrip", s, n, ",\"placement\":\"cross-cpu\"");
+}
+
+static void b_spinlock_uncontended(uint64_t *s, int n)
+{
+    pthread_spinlock_t l;
+    pthread_spin_init(&l, PTHREAD_PROCESS_PRIVATE);
+    for (int i = 0; i < n; i++) {
+        uint64_t t0 = cycles();
+        for (int j = 0; j < 16; j++) {
+            pthread_spin_lock(&l);
+            pthread_spin_unlock(&l);
+        }
+        s[i] = (cycles() - t0) / 16;
+    }
+    report("spinlock_uncontended", s, n, ",\"per_sample\":16");
+}
+
+/* The page allocator's twin: a fresh 4 KiB page from the kernel (mmap, touched) and back. */
+static void b_buddy_alloc_free(uint64_t *s, int n)
+{
+    for (int i = 0; i < n; i++) {
+        uint64_t t0 = cycles();
+        char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        if (p == MAP_FAILED) {
+            perror("mmap");
+            exit(1);
+        }
+        munmap(p, 4096);
+        s[i] = cycles() - t0;
+    }
+    report("buddy_alloc_free", s, n, ",\"bytes\":4096,\"linux_op\":\"mmap+munmap\"");
+}
+
+static const struct { const char *name; void (*fn)(uint64_t *, int); } benches[] = {
+    { "thread_create", b_thread_create },
+    { "thread_create_to_run", b_thread_create_to_run },
+    { "context_switch", b_context_switch },
+    { "event_wakeup", b_event_wakeup },
+    { "condvar_roundtrip", b_condvar_roundtrip },
+    { "spinlock_uncontended", b_spinlock_uncontended },
+    { "buddy_alloc_free", b_buddy_alloc_free },
+};
+
+int main(int argc, char **argv)
+{
+    int n = argc > 1 ? atoi(argv[1]) : 1000;
+    if (n < 1) {
+        fprintf(stderr, "usage: %s [samples >= 1] [bench ...]\n", argv[0]);
+        return 2;
+    }
+    cpu_set_t set;
+    sched_getaffinity(0, sizeof set, &set);
+    ncpus = CPU_COUNT(&set);
+    tsc_hz = calibrate();
+    pin(0);
+    int ran = 0;
+    for (size_t b = 0; b < sizeof benches / sizeof benches[0]; b++) {
+        int want = argc <= 2;
+        for (int a = 2; a < argc; a++)
+            want |= !strcmp(argv[a], benches[b].name);
+        if (!want)
+            continue;
+        uint64_t *s = calloc(n, sizeof *s);
+        benches[b].fn(s, n);
+        free(s);
+        ran++;
+    }
+    if (!ran) {
+        fprintf(stderr, "%s: no benchmark matches; known:", argv[0]);
+        for (size_t b = 0; b < sizeof benches / sizeof benches[0]; b++)
+            fprintf(stderr, " %s", benches[b].name);
+        fprintf(stderr, "\n");
+        return 2;
+    }
+    return 0;
+}

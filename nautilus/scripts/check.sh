@@ -1,1 +1,28 @@
-echo "0 passed, 0 failed"
+#!/bin/sh
+# `make check`: checks that need no QEMU (JUnit boots the images). Last line: N passed, N failed.
+out=${1:-target/native}
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# Both multiboot headers inside the first 8 KiB of every image (QEMU -kernel and GRUB need it).
+for img in "$out"/nautilus-*.elf; do
+  head -c 8192 "$img" | od -An -tx4 -v | tr -s ' ' '\n' > "$out/.hdr"
+  case $img in *-ring0.elf) grep -qx 1badb002 "$out/.hdr" && ok "$(basename "$img"): multiboot1 header" || bad "$(basename "$img"): no multiboot1 header in the first 8 KiB" ;; esac
+  grep -qx e85250d6 "$out/.hdr" && ok "$(basename "$img"): multiboot2 header" || bad "$(basename "$img"): no multiboot2 header in the first 8 KiB"
+done
+rm -f "$out/.hdr"
+
+# The core library holds no privileged instruction (the depriv profile links it at CPL3).
+if objdump -d "$out/nautilus-core.a" | grep -qE '\s(cli|sti|hlt|lidt|lgdt|wrmsr|rdmsr|in|out|invlpg)\s|%cr[0-9]'; then
+  bad "nautilus-core.a contains privileged instructions"
+else
+  ok "nautilus-core.a has no privileged instruction"
+fi
+
+# The Linux twins run and print one JSON line per benchmark.
+n=$("$out/linux-twins" 20 2>&1 | grep -c '^{"bench":')
+[ "$n" -eq 7 ] && ok "linux-twins: 7 JSON lines" || bad "linux-twins printed $n JSON lines, want 7"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

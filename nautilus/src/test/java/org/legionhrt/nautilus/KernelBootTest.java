@@ -1,0 +1,84 @@
+package org.legionhrt.nautilus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Boots the ring0 image under QEMU TCG and checks the kernel's own verdicts and bad-input stops. */
+class KernelBootTest {
+
+    private static Path image;
+
+    @BeforeAll
+    static void findImage() {
+        assumeTrue(QemuRunner.available(), "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
+        Path root = Path.of(System.getProperty("legionhrt.root", ".."));
+        image = NautilusImages.of(root).ring0();
+    }
+
+    private static QemuRun boot(QemuOptions o) {
+        return QemuRunner.run(o.withTimeout(Duration.ofMinutes(3)), line -> {});
+    }
+
+    @ParameterizedTest(name = "{0} CPU(s)")
+    @ValueSource(ints = {1, 4})
+    void everyKernelTestPasses(int cores) {
+        QemuRun run = boot(QemuOptions.of(image).withCores(cores));
+        TestReport report = TestReport.parse(run.console());
+        assertThat(run.exit()).as("kernel exit; console tail:\n%s", run.tail(30)).isEqualTo(KernelExit.PASSED);
+        assertThat(report.allPassed()).as("failures %s", report.failures()).isTrue();
+        assertThat(report.results()).hasSizeGreaterThanOrEqualTo(25);
+        assertThat(run.console()).anyMatch(l -> l.contains(cores + " CPUs online"));
+    }
+
+    @Test
+    void testsAreSelectedByName() {
+        QemuRun run = boot(QemuOptions.of(image).withCmdline("tests=buddy_basic,thread_bound"));
+        TestReport report = TestReport.parse(run.console());
+        assertThat(report.results()).extracting(TestReport.TestResult::name)
+                .containsExactlyInAnyOrder("buddy_basic", "thread_bound");
+        assertThat(run.exit()).isEqualTo(KernelExit.PASSED);
+    }
+
+    @Test
+    void unknownTestNameStopsWithAMessage() {
+        QemuRun run = boot(QemuOptions.of(image).withCmdline("tests=buddy_basic,no_such_test"));
+        assertThat(run.exit()).isEqualTo(KernelExit.BAD_INPUT);
+        assertThat(run.console()).anyMatch(l -> l.contains("unknown test 'no_such_test'"));
+        assertThat(TestReport.parse(run.console()).results()).isEmpty();
+    }
+
+    @Test
+    void tooLittleMemoryStopsWithAMessage() {
+        QemuRun run = boot(QemuOptions.of(image).withMemory("16M"));
+        assertThat(run.exit()).isEqualTo(KernelExit.BAD_INPUT);
+        assertThat(run.console()).anyMatch(l -> l.contains("too little memory"));
+    }
+
+    @Test
+    void tooManyCpusStopsWithAMessage() {
+        QemuRun run = boot(QemuOptions.of(image).withCores(QemuOptions.MAX_CORES + 1));
+        assertThat(run.exit()).isEqualTo(KernelExit.BAD_INPUT);
+        assertThat(run.console()).anyMatch(l -> l.contains("at most 64 supported"));
+    }
+
+    @Test
+    void benchmarksPrintJsonLines() {
+        QemuRun run = boot(QemuOptions.of(image).withCores(2).withCmdline("bench samples=50 env=qemu-tcg"));
+        assertThat(run.exit()).as(run.tail(20)).isEqualTo(KernelExit.PASSED);
+        var lines = BenchLine.parseAll(run.console());
+        assertThat(lines).extracting(BenchLine::bench).contains("thread_create", "context_switch",
+                "spinlock_uncontended", "buddy_alloc_free");
+        assertThat(lines).allSatisfy(b -> {
+            assertThat(b.impl()).isEqualTo("nautilus");
+            assertThat(b.unit()).isEqualTo("cycles");
+            assertThat(b.median()).isPositive();
+        });
+    }
+}
