@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public record BenchLine(String bench, String impl, String unit, Stats stats, Map<String, Object> extra) {
 
     private static final Pattern FIELD = Pattern.compile(
-            "\"([A-Za-z0-9_]+)\"\\s*:\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|-?[0-9.eE+-]+|true|false|null)");
+            "\"([A-Za-z0-9_]+)\"\\s*:\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|-?[0-9.eE+-]+|true|false|null|\\[[-0-9.eE+,\\s]*\\])");
 
     /** Validates the fields and copies {@code extra}. */
     public BenchLine {
@@ -39,8 +39,12 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
           .append(str("unit", unit)).append(",\"n\":").append(stats.n())
           .append(",\"min\":").append(num(stats.min())).append(",\"median\":").append(num(stats.median()))
           .append(",\"p99\":").append(num(stats.p99())).append(",\"max\":").append(num(stats.max()));
-        new java.util.TreeMap<>(extra).forEach((k, v) -> sb.append(',').append(v instanceof Number n
-                ? "\"" + k + "\":" + num(n.doubleValue()) : str(k, String.valueOf(v))));
+        new java.util.TreeMap<>(extra).forEach((k, v) -> sb.append(',').append(switch (v) {
+            case Number n -> "\"" + k + "\":" + num(n.doubleValue());
+            case double[] a -> "\"" + k + "\":" + java.util.Arrays.stream(a).mapToObj(BenchLine::num)
+                    .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+            default -> str(k, String.valueOf(v));
+        }));
         return sb.append('}').toString();
     }
 
@@ -66,8 +70,38 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
         String impl = f.remove("impl");
         String unit = f.remove("unit");
         Map<String, Object> extra = new LinkedHashMap<>();
-        f.forEach((k, v) -> extra.put(k, isNumber(v) ? (Object) Double.parseDouble(v) : v));
+        f.forEach((k, v) -> extra.put(k, v.startsWith("[") ? (Object) array(v)
+                : isNumber(v) ? (Object) Double.parseDouble(v) : v));
         return new BenchLine(bench, impl, unit, s, extra);
+    }
+
+    /**
+     * {@return the cumulative distribution this line carries, as {@code {x[], y[]}}: its
+     * {@code pct} array (percentiles 0..100, evenly spaced) when present, else the order
+     * statistics (min, median, p99, max at 0, 0.5, 0.99, 1) as a coarse one}
+     */
+    public double[][] cdf() {
+        if (extra.get("pct") instanceof double[] pct && pct.length > 1) {
+            double[] y = new double[pct.length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = i / (double) (y.length - 1);
+            }
+            return new double[][] {pct.clone(), y};
+        }
+        return new double[][] {{stats.min(), stats.median(), stats.p99(), stats.max()}, {0, 0.5, 0.99, 1}};
+    }
+
+    private static double[] array(String v) {
+        String body = v.substring(1, v.length() - 1).strip();
+        if (body.isEmpty()) {
+            return new double[0];
+        }
+        String[] parts = body.split("\\s*,\\s*");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = d(parts[i]);
+        }
+        return out;
     }
 
     private static boolean isNumber(String v) {

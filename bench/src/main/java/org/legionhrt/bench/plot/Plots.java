@@ -27,6 +27,8 @@ import org.legionhrt.bench.macro.MacroSummary;
  */
 public final class Plots {
     private static final int W = 900;
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
     private static final int H = 560;
 
     static {
@@ -44,12 +46,15 @@ public final class Plots {
         Map<String, List<MacroSummary.Cell>> byBackend = cells.stream()
                 .filter(c -> c.app().equals(app) && c.seconds().isPresent())
                 .collect(Collectors.groupingBy(MacroSummary.Cell::backend, TreeMap::new, Collectors.toList()));
+        int[] next = {0};
         byBackend.forEach((backend, cs) -> {
             double[] x = cs.stream().mapToDouble(MacroSummary.Cell::cpus).toArray();
             double[] y = cs.stream().mapToDouble(c -> c.seconds().get().median()).toArray();
+            Color color = PALETTE[next[0]++ % PALETTE.length];
             XYSeries s = chart.addSeries(backend, x, y);
             s.setMarker(SeriesMarkers.CIRCLE);
-            Color color = s.getLineColor();
+            s.setLineColor(color);
+            s.setMarkerColor(color);
             for (MacroSummary.Cell c : cs) {
                 Stats st = c.seconds().get();
                 XYSeries bar = chart.addSeries(backend + " range " + c.cpus(),
@@ -83,28 +88,38 @@ public final class Plots {
     }
 
     /**
-     * Plots the empirical CDF of each implementation's samples of one primitive on a log
-     * axis: the steadier implementation has the steeper curve.
+     * Plots cumulative latency distributions, one curve ({@code {x[], y[]}}) per implementation,
+     * on a log axis: the faster implementation sits left, the steadier one rises more steeply.
      */
-    public static void latencyCdf(String primitive, String unit, Map<String, double[]> samplesByImpl, Path png)
+    public static void latencyCdf(String primitive, String unit, Map<String, double[][]> curves, Path png)
             throws IOException {
         XYChart chart = new XYChartBuilder().width(W).height(H)
                 .title(primitive + ": latency distribution").xAxisTitle(unit + " (log scale)")
                 .yAxisTitle("fraction of samples ≤ x").build();
         style(chart.getStyler());
         chart.getStyler().setXAxisLogarithmic(true);
-        samplesByImpl.forEach((impl, raw) -> {
-            double[] x = Arrays.stream(raw).filter(v -> v > 0).sorted().toArray();
-            if (x.length == 0) {
-                return;
+        int[] next = {0};
+        curves.forEach((impl, xy) -> {
+            if (xy[0].length == 0 || Arrays.stream(xy[0]).anyMatch(v -> v <= 0)) {
+                return; // a log axis cannot show zero or negative latencies
             }
-            double[] y = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                y[i] = (i + 1) / (double) x.length;
-            }
-            chart.addSeries(impl, x, y).setMarker(SeriesMarkers.NONE);
+            XYSeries s = chart.addSeries(impl, xy[0], xy[1]);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(PALETTE[next[0] % PALETTE.length]);
+            s.setMarkerColor(PALETTE[next[0]++ % PALETTE.length]);
         });
         save(chart, png);
+    }
+
+    /** {@return the empirical CDF {x[], y[]} of raw samples} */
+    public static double[][] empiricalCdf(double[] samples) {
+        double[] x = samples.clone();
+        Arrays.sort(x);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = (i + 1) / (double) x.length;
+        }
+        return new double[][] {x, y};
     }
 
     private static void style(org.knowm.xchart.style.AxesChartStyler s) {
