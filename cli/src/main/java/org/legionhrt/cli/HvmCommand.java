@@ -1,24 +1,281 @@
 package org.legionhrt.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+
+import org.legionhrt.hvm.HrtFunctions;
+import org.legionhrt.hvm.Hvm;
+import org.legionhrt.hvm.HvmException;
+import org.legionhrt.hvm.NautilusImage;
+import org.legionhrt.hvm.kvm.Kvm;
+import org.legionhrt.hvm.kvm.KvmProbe;
+
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Option;
 
-/** {@code ./hrt hvm}: The hybrid virtual machine: boot the aerokernel, benchmarks. Not built yet: says so and exits 2. */
-@Command(name = "hvm", mixinStandardHelpOptions = true, description = "The hybrid virtual machine: boot the aerokernel, benchmarks.")
-final class HvmCommand implements Callable<Integer> {
-
-    @Parameters(arity = "0..*", description = "Arguments (not yet accepted).")
-    List<String> args = new ArrayList<>();
-
-    @Unmatched
-    List<String> rest = new ArrayList<>();
+/**
+ * {@code ./hrt hvm}: the hybrid virtual machine. {@code boot} starts the aerokernel
+ * (nautilus-depriv.elf) in an HVM of this JVM and streams its console (by default it runs
+ * every kernel self-test and exits with their verdict); {@code bench} measures HRT boot time
+ * and ROS->HRT call latency on the ring and the exit path, as JSON lines plus a table.
+ */
+@Command(name = "hvm", mixinStandardHelpOptions = true,
+        description = "The hybrid virtual machine: boot the aerokernel, benchmarks.",
+        subcommands = {HvmCommand.Boot.class, HvmCommand.Bench.class})
+final class HvmCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new PrerequisiteException("'hvm' is not yet built in this tree (see the open issues)");
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing sub-command: boot or bench");
+    }
+
+    /** Parses sizes such as 256M, 1G, 4096 or 64K. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String s) {
+            String t = s.trim().toUpperCase(Locale.ROOT);
+            long unit = 1;
+            if (t.endsWith("B")) {
+                t = t.substring(0, t.length() - 1);
+            }
+            switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+                case 'K' -> unit = 1L << 10;
+                case 'M' -> unit = 1L << 20;
+                case 'G' -> unit = 1L << 30;
+                default -> unit = 1;
+            }
+            if (unit != 1) {
+                t = t.substring(0, t.length() - 1);
+            }
+            try {
+                return Math.multiplyExact(Long.parseLong(t), unit);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new CommandLine.TypeConversionException("'" + s + "' is not a size (e.g. 256M, 1G)");
+            }
+        }
+    }
+
+    /** Options every HVM sub-command shares. */
+    static final class Machine {
+        @Option(names = "--cores", description = "HRT vCPUs (default ${DEFAULT-VALUE}).", defaultValue = "2")
+        int cores;
+
+        @Option(names = "--mem", description = "private guest memory (default ${DEFAULT-VALUE}).",
+                defaultValue = "256M", converter = SizeConverter.class)
+        long mem;
+
+        @Option(names = "--merged", description = "merged region shared with the JVM (default ${DEFAULT-VALUE}).",
+                defaultValue = "64M", converter = SizeConverter.class)
+        long merged;
+
+        @Option(names = "--profile", description = "auto, deprivileged or ring0 (default ${DEFAULT-VALUE}).",
+                defaultValue = "auto")
+        String profile;
+
+        @Option(names = "--image", description = "kernel image (default nautilus/target/native/nautilus-depriv.elf).")
+        Path image;
+
+        Hvm.Profile profile() {
+            return switch (profile.toLowerCase(Locale.ROOT)) {
+                case "auto" -> Hvm.Profile.AUTO;
+                case "deprivileged", "depriv" -> Hvm.Profile.DEPRIVILEGED;
+                case "ring0" -> Hvm.Profile.RING0;
+                default -> throw new IllegalArgumentException("--profile " + profile + ": use auto, deprivileged or ring0");
+            };
+        }
+
+        Path image() {
+            if (image != null) {
+                if (!Files.isRegularFile(image)) {
+                    throw new PrerequisiteException("no kernel image at " + image);
+                }
+                return image;
+            }
+            Path p = Roots.project().resolve(NautilusImage.RELATIVE);
+            if (!Files.isRegularFile(p)) {
+                throw new PrerequisiteException("no " + NautilusImage.RELATIVE + ": build it with make -C nautilus all (or ./hrt test)");
+            }
+            return p;
+        }
+
+        Hvm.Builder builder() {
+            KvmProbe probe = Kvm.probe();
+            if (!probe.usable()) {
+                throw new PrerequisiteException("KVM is not usable: " + probe.problem());
+            }
+            return Hvm.builder().cores(cores).memory(mem).merged(merged).profile(profile());
+        }
+    }
+
+    /** {@code ./hrt hvm boot}: boot the kernel, stream its console, exit with its verdict. */
+    @Command(name = "boot", mixinStandardHelpOptions = true,
+            description = "Boot the aerokernel in the HVM and run its self-tests (or what --cmdline asks).")
+    static final class Boot implements Callable<Integer> {
+        @CommandLine.Mixin
+        Machine machine = new Machine();
+
+        @Option(names = "--cmdline", description = "kernel command line (default: all self-tests).", defaultValue = "")
+        String cmdline;
+
+        @Option(names = "--timeout", description = "seconds to wait for the kernel to exit (default ${DEFAULT-VALUE}).",
+                defaultValue = "600")
+        int timeoutSeconds;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Path image = machine.image();
+            long t0 = System.nanoTime();
+            try (Hvm h = machine.builder().cmdline(cmdline).awaitReady(false)
+                    .console(line -> {
+                        out.println(line);
+                        out.flush();
+                    }).boot(image)) {
+                int code = h.awaitExit(Duration.ofSeconds(timeoutSeconds));
+                out.printf("hvm: kernel exited with code %d after %.1f ms (%d vCPUs, profile deprivileged)%n",
+                        code, (System.nanoTime() - t0) / 1e6, machine.cores);
+                out.flush();
+                return code == 0 ? 0 : Main.EXIT_FAILED;
+            } catch (HvmException e) {
+                if (e.kind() == HvmException.Kind.BAD_INPUT) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** {@code ./hrt hvm bench}: boot time and call latencies as JSON lines and a table. */
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "HRT boot time and ROS->HRT call latency (ring and exit paths): JSON lines, then a table.")
+    static final class Bench implements Callable<Integer> {
+        @CommandLine.Mixin
+        Machine machine = new Machine();
+
+        @Option(names = "--boots", description = "boots to time (default ${DEFAULT-VALUE}).", defaultValue = "20")
+        int boots;
+
+        @Option(names = "-n", description = "ring calls to time (default ${DEFAULT-VALUE}).", defaultValue = "200000")
+        int n;
+
+        @Option(names = "--exit-n", description = "exit-path calls to time (default ${DEFAULT-VALUE}).", defaultValue = "5000")
+        int exitN;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** One benchmark's samples in nanoseconds. */
+        record Row(String bench, String path, long[] ns) {
+            long pct(double p) {
+                return ns[(int) Math.min(ns.length - 1, Math.floor(p * (ns.length - 1)))];
+            }
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Path image = machine.image();
+            List<Row> rows = new ArrayList<>();
+            rows.add(bootTimes(image));
+            try (Hvm h = machine.builder().cmdline(HrtFunctions.SERVE_CMDLINE).handler(1, a -> a[0]).boot(image)) {
+                rows.add(calls(h, "ring_null_call", "call ring (polling HRT core)", n, false));
+                rows.add(calls(h, "exit_null_call", "exit path (answer by VM exit)", exitN, true));
+                rows.add(rosRequests(h));
+                h.call(HrtFunctions.STOP);
+                h.awaitExit(Duration.ofSeconds(10));
+            }
+            for (Row r : rows) {
+                out.println(json(r));
+            }
+            out.println();
+            out.printf("%-22s %-34s %9s %10s %10s %10s %10s%n", "bench", "path", "n", "min", "median", "p99", "max");
+            for (Row r : rows) {
+                out.printf("%-22s %-34s %9d %10s %10s %10s %10s%n", r.bench(), r.path(), r.ns().length,
+                        human(r.ns()[0]), human(r.pct(0.5)), human(r.pct(0.99)), human(r.ns()[r.ns().length - 1]));
+            }
+            out.printf("targets: boot <= 5 ms (256 MiB, 2 vCPUs); ring null call <= 1 us median%n");
+            out.flush();
+            return 0;
+        }
+
+        private Row bootTimes(Path image) {
+            long[] ns = new long[boots];
+            for (int i = 0; i < boots; i++) {
+                try (Hvm h = machine.builder().cmdline(HrtFunctions.SERVE_CMDLINE).boot(image)) {
+                    ns[i] = h.bootNanos();
+                    h.call(HrtFunctions.STOP);
+                    h.awaitExit(Duration.ofSeconds(10));
+                }
+            }
+            Arrays.sort(ns);
+            return new Row("hvm_boot", "boot() to all CPUs ready", ns);
+        }
+
+        private static Row calls(Hvm h, String name, String path, int count, boolean exit) {
+            for (int i = 0; i < Math.min(count, 20_000); i++) {       // warm up the JIT and the caches
+                if (exit) {
+                    h.callExit(HrtFunctions.NULL);
+                } else {
+                    h.call(HrtFunctions.NULL);
+                }
+            }
+            long[] ns = new long[count];
+            for (int i = 0; i < count; i++) {
+                long t0 = System.nanoTime();
+                if (exit) {
+                    h.callExit(HrtFunctions.NULL);
+                } else {
+                    h.call(HrtFunctions.NULL);
+                }
+                ns[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(ns);
+            return new Row(name, path, ns);
+        }
+
+        private static Row rosRequests(Hvm h) {
+            int count = 2000;
+            long[] ns = new long[count];
+            for (int i = 0; i < count; i++) {
+                long t0 = System.nanoTime();
+                h.call(HrtFunctions.ROS_RING, 1, i);
+                ns[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(ns);
+            return new Row("ros_request_roundtrip", "call + HRT->ROS request ring", ns);
+        }
+
+        private String json(Row r) {
+            boolean us = r.bench().equals("hvm_boot");
+            double div = us ? 1000.0 : 1.0;
+            return String.format(Locale.ROOT,
+                    "{\"bench\":\"%s\",\"impl\":\"hrt\",\"unit\":\"%s\",\"n\":%d,\"min\":%.1f,\"median\":%.1f,"
+                            + "\"p99\":%.1f,\"max\":%.1f,\"cores\":%d,\"mem\":%d,\"path\":\"%s\"}",
+                    r.bench(), us ? "us" : "ns", r.ns().length, r.ns()[0] / div, r.pct(0.5) / div, r.pct(0.99) / div,
+                    r.ns()[r.ns().length - 1] / div, machine.cores, machine.mem, r.path());
+        }
+
+        private static String human(long ns) {
+            if (ns >= 1_000_000) {
+                return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
+            }
+            if (ns >= 10_000) {
+                return String.format(Locale.ROOT, "%.1f us", ns / 1e3);
+            }
+            return ns + " ns";
+        }
     }
 }

@@ -47,7 +47,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println(line.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
-            return ex instanceof PrerequisiteException ? EXIT_USAGE : EXIT_FAILED;
+            // Bad values the parser could not see (an unknown app, a bad size) are usage errors too.
+            return ex instanceof PrerequisiteException || ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
         });
         return cl;
     }

@@ -1,24 +1,237 @@
 package org.legionhrt.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import org.legionhrt.nautilus.Accel;
+import org.legionhrt.nautilus.BenchLine;
+import org.legionhrt.nautilus.KernelExit;
+import org.legionhrt.nautilus.NautilusException;
+import org.legionhrt.nautilus.NautilusImages;
+import org.legionhrt.nautilus.QemuOptions;
+import org.legionhrt.nautilus.QemuRun;
+import org.legionhrt.nautilus.QemuRunner;
+import org.legionhrt.nautilus.TestReport;
+
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Option;
 
-/** {@code ./hrt nautilus}: The aerokernel: self-tests and microbenchmarks under QEMU. Not built yet: says so and exits 2. */
-@Command(name = "nautilus", mixinStandardHelpOptions = true, description = "The aerokernel: self-tests and microbenchmarks under QEMU.")
-final class NautilusCommand implements Callable<Integer> {
-
-    @Parameters(arity = "0..*", description = "Arguments (not yet accepted).")
-    List<String> args = new ArrayList<>();
-
-    @Unmatched
-    List<String> rest = new ArrayList<>();
+/**
+ * {@code ./hrt nautilus}: the aerokernel under QEMU. {@code test} boots the ring0 image and
+ * streams its console (the self-tests' lines and their summary) and exits with their
+ * verdict; {@code bench} runs the in-kernel microbenchmarks (JSON lines) and, with
+ * {@code --compare-linux}, their Linux twins and a side-by-side table of medians.
+ */
+@Command(name = "nautilus", mixinStandardHelpOptions = true,
+        description = "The aerokernel: self-tests and microbenchmarks under QEMU.",
+        subcommands = {NautilusCommand.Test.class, NautilusCommand.Bench.class})
+final class NautilusCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new PrerequisiteException("'nautilus' is not yet built in this tree (see the open issues)");
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing sub-command: test or bench");
+    }
+
+    /** The QEMU machine both sub-commands boot. */
+    static final class Machine {
+        @Option(names = "--accel", description = "tcg or kvm (default ${DEFAULT-VALUE}).", defaultValue = "tcg")
+        String accel;
+
+        @Option(names = "--mem", description = "guest RAM (default ${DEFAULT-VALUE}).", defaultValue = "512M")
+        String mem;
+
+        @Option(names = "--timeout", description = "seconds before QEMU is killed (default ${DEFAULT-VALUE}).",
+                defaultValue = "600")
+        int timeout;
+
+        QemuOptions options(CommandLine cl, int cores, String cmdline) {
+            if (cores < 1 || cores > QemuOptions.MAX_CORES) {
+                throw new CommandLine.ParameterException(cl,
+                        "--cores " + cores + ": the kernel supports 1 to " + QemuOptions.MAX_CORES + " CPUs");
+            }
+            if (timeout < 1) {
+                throw new CommandLine.ParameterException(cl, "--timeout must be at least 1 second");
+            }
+            try {
+                Accel a = Accel.parse(accel);
+                QemuOptions o = QemuOptions.of(images().ring0()).withCores(cores).withAccel(a)
+                        .withMemory(mem.toUpperCase(Locale.ROOT)).withCmdline(cmdline)
+                        .withTimeout(Duration.ofSeconds(timeout));
+                if (!QemuRunner.available()) {
+                    throw new PrerequisiteException("qemu-system-x86_64 not found; fix: ./hrt doctor --install "
+                            + "(or sudo apt-get install qemu-system-x86)");
+                }
+                return o;
+            } catch (NautilusException e) {
+                throw new CommandLine.ParameterException(cl, e.getMessage());
+            }
+        }
+
+        String env() {
+            return "qemu-" + accel.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static NautilusImages images() {
+        return NautilusImages.of(Roots.project());
+    }
+
+    /** Reports a run that did not end through the exit device, with the last console lines. */
+    static int reportAbnormal(PrintWriter err, String what, QemuRun run, int timeoutSec) {
+        switch (run.exit()) {
+            case TIMEOUT -> err.printf("hrt nautilus %s: QEMU killed after %d s (--timeout); last console lines:%n%s%n",
+                    what, timeoutSec, run.tail(15));
+            case PANIC -> err.printf("hrt nautilus %s: the kernel panicked (see the console above)%n", what);
+            case BAD_INPUT -> err.printf("hrt nautilus %s: the kernel refused its input: %s%n", what,
+                    run.console().reversed().stream().filter(l -> l.startsWith("nautilus: ")).findFirst()
+                            .map(l -> l.substring("nautilus: ".length())).orElse(run.tail(1)));
+            case QEMU_ERROR -> err.printf("hrt nautilus %s: QEMU exited with status %d without the kernel's verdict; "
+                    + "last lines:%n%s%n", what, run.status(), run.tail(15));
+            default -> { }
+        }
+        err.flush();
+        return run.exit() == KernelExit.BAD_INPUT ? Main.EXIT_USAGE : Main.EXIT_FAILED;
+    }
+
+    /** {@code ./hrt nautilus test}: boot and run the self-tests. */
+    @Command(name = "test", mixinStandardHelpOptions = true,
+            description = "Boot the ring0 kernel under QEMU and run its self-tests (exit 0 = all passed).")
+    static final class Test implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        Machine machine = new Machine();
+
+        @Option(names = "--cores", description = "virtual CPUs (default ${DEFAULT-VALUE}).", defaultValue = "4")
+        int cores;
+
+        @Option(names = "--tests", split = ",", description = "only these tests (comma-separated); 'list' lists them.")
+        List<String> tests = new ArrayList<>();
+
+        @Option(names = "--tier", description = "quick, slow or all (default ${DEFAULT-VALUE}).", defaultValue = "all")
+        String tier;
+
+        @Option(names = "--scale", description = "iteration counts in percent (default ${DEFAULT-VALUE}).",
+                defaultValue = "100")
+        int scale;
+
+        @Override
+        public Integer call() {
+            if (!List.of("quick", "slow", "all").contains(tier)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tier " + tier + ": use quick, slow or all");
+            }
+            String cmd = "tier=" + tier + " scale=" + scale + (tests.isEmpty() ? "" : " tests=" + String.join(",", tests));
+            QemuOptions o = machine.options(spec.commandLine(), cores, cmd);
+            PrintWriter out = spec.commandLine().getOut();
+            QemuRun run = QemuRunner.run(o, line -> {
+                out.println(line);
+                out.flush();
+            });
+            TestReport report = TestReport.parse(run.console());
+            if (run.exit() == KernelExit.PASSED && (report.allPassed() || tests.contains("list"))) {
+                return 0;
+            }
+            if (run.exit() == KernelExit.FAILED) {
+                PrintWriter err = spec.commandLine().getErr();
+                report.failures().forEach(f -> err.printf("failed: %s: %s%n", f.name(), f.reason()));
+                err.flush();
+                return Main.EXIT_FAILED;
+            }
+            return reportAbnormal(spec.commandLine().getErr(), "test", run, machine.timeout);
+        }
+    }
+
+    /** {@code ./hrt nautilus bench}: in-kernel microbenchmarks, optionally against Linux. */
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Run the kernel microbenchmarks under QEMU (JSON lines, cycles); --compare-linux adds the Linux twins and a table.")
+    static final class Bench implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        Machine machine = new Machine();
+
+        @Option(names = "--cores", description = "virtual CPUs (default ${DEFAULT-VALUE}).", defaultValue = "2")
+        int cores;
+
+        @Option(names = "--samples", description = "samples per benchmark (default ${DEFAULT-VALUE}).",
+                defaultValue = "1000")
+        int samples;
+
+        @Option(names = "--compare-linux", description = "also run the Linux twins and print a comparison table.")
+        boolean compareLinux;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            if (samples < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            QemuOptions o = machine.options(spec.commandLine(), cores,
+                    "bench samples=" + samples + " env=" + machine.env());
+            QemuRun run = QemuRunner.run(o, line -> { });
+            List<BenchLine> kernel = BenchLine.parseAll(run.console());
+            kernel.forEach(b -> out.println(b.json()));
+            out.flush();
+            if (run.exit() != KernelExit.PASSED) {
+                return reportAbnormal(spec.commandLine().getErr(), "bench", run, machine.timeout);
+            }
+            if (!compareLinux) {
+                return 0;
+            }
+            List<BenchLine> linux = runTwins(out);
+            printTable(out, kernel, linux);
+            return linux.isEmpty() ? Main.EXIT_FAILED : 0;
+        }
+
+        private List<BenchLine> runTwins(PrintWriter out) throws IOException, InterruptedException {
+            Path twins;
+            try {
+                twins = images().linuxTwins();
+            } catch (NautilusException e) {
+                throw new PrerequisiteException(e.getMessage());
+            }
+            Process p = new ProcessBuilder(twins.toString(), Integer.toString(samples)).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(machine.timeout, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                spec.commandLine().getErr().println("hrt nautilus bench: the Linux twins failed: " + text.strip());
+                return List.of();
+            }
+            List<BenchLine> lines = BenchLine.parseAll(text.lines().toList());
+            lines.forEach(b -> out.println(b.json()));
+            return lines;
+        }
+
+        private void printTable(PrintWriter out, List<BenchLine> kernel, List<BenchLine> linux) {
+            Map<String, BenchLine> lx = new LinkedHashMap<>();
+            linux.forEach(b -> lx.put(b.bench(), b));
+            out.println();
+            out.printf("median cycles (nautilus under %s, linux native on this host; TCG emulates the kernel,%n"
+                    + "so ratios here only show the harness works: real comparisons run in the HVM)%n", machine.env());
+            out.printf("%-22s %14s %14s %14s%n", "benchmark", "nautilus", "linux", "linux/nautilus");
+            for (BenchLine k : kernel) {
+                BenchLine l = lx.get(k.bench());
+                double ratio = l == null ? Double.NaN : l.median() / k.median();
+                out.printf(Locale.ROOT, "%-22s %14.0f %14s %13.1fx%n", k.bench(), k.median(),
+                        l == null ? "-" : String.format(Locale.ROOT, "%.0f", l.median()), ratio);
+            }
+            out.flush();
+        }
     }
 }
