@@ -1,0 +1,90 @@
+/*
+ * Errors and per-thread state: every failing call records a one-line message for its thread
+ * (lhrt_last_error); handles are checked by magic and kind before use.
+ */
+#include "internal.h"
+
+static void thr_dtor(void *p) { plat_free(p); }
+
+struct thr *thr_get(void) {
+  static uint32_t inited;
+  if (!A_LOAD(&inited)) { plat_tls_init(thr_dtor); A_STORE(&inited, 1); }
+  struct thr *t = plat_tls_get();
+  if (!t) {
+    t = plat_zalloc(sizeof *t);
+    if (!t) return NULL;
+    plat_tls_set(t);
+  }
+  return t;
+}
+
+lhrt_status_t lhrt_err(lhrt_status_t code, const char *fmt, ...) {
+  struct thr *t = thr_get();
+  if (!t) return code;
+  va_list ap;
+  va_start(ap, fmt);
+  u_vfmt(t->err, sizeof t->err, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+const char *lhrt_last_error(void) {
+  struct thr *t = thr_get();
+  return t ? t->err : "out of memory";
+}
+
+const char *lhrt_status_name(lhrt_status_t s) {
+  static const char *names[] = {
+    "LHRT_OK", "LHRT_ERR_INVALID_ARG", "LHRT_ERR_INVALID_HANDLE", "LHRT_ERR_UNKNOWN_FIELD",
+    "LHRT_ERR_NOT_UNDER_PARENT", "LHRT_ERR_PRIVILEGE", "LHRT_ERR_REDOP", "LHRT_ERR_BOUNDS",
+    "LHRT_ERR_TASK_FAILED", "LHRT_ERR_NO_MEMORY", "LHRT_ERR_UNSUPPORTED", "LHRT_ERR_INTERFERENCE",
+    "LHRT_ERR_NOT_FOUND", "LHRT_ERR_STATE", "LHRT_ERR_LIMIT", "LHRT_ERR_INTERNAL"};
+  if (s < 0 || s >= (int)(sizeof names / sizeof names[0])) return "LHRT_ERR_UNKNOWN";
+  return names[s];
+}
+
+static const char *kind_name(uint32_t k) {
+  static const char *n[] = {"?", "runtime", "memory", "index space", "field space", "region",
+                            "partition", "task launcher", "index launcher", "future", "future map",
+                            "mapping", "context"};
+  return k < sizeof n / sizeof n[0] ? n[k] : "?";
+}
+
+/* Owned objects are linked into the runtime so that lhrt_runtime_destroy can free them. */
+void obj_init(struct lhrt_runtime *rt, struct obj *o, uint32_t kind, bool owned) {
+  o->magic = OBJ_MAGIC;
+  o->kind = kind;
+  o->rt = rt;
+  o->prev = o->next = NULL;
+  if (!owned || !rt) return;
+  spin_lock(&rt->objlock);
+  o->next = rt->objs.next;
+  o->prev = &rt->objs;
+  rt->objs.next->prev = o;
+  rt->objs.next = o;
+  spin_unlock(&rt->objlock);
+}
+
+void obj_fini(struct obj *o) {
+  obj_unlink(o);
+  o->magic = 0;
+}
+
+void obj_unlink(struct obj *o) {
+  if (!o->next) return;
+  spin_lock(&o->rt->objlock);
+  o->prev->next = o->next;
+  o->next->prev = o->prev;
+  spin_unlock(&o->rt->objlock);
+  o->next = o->prev = NULL;
+}
+
+void *obj_check(void *impl, uint32_t kind, lhrt_status_t *st) {
+  struct obj *o = impl;
+  if (!o) { *st = lhrt_err(LHRT_ERR_INVALID_HANDLE, "NULL %s handle", kind_name(kind)); return NULL; }
+  if (o->magic != OBJ_MAGIC || o->kind != kind) {
+    *st = lhrt_err(LHRT_ERR_INVALID_HANDLE, "handle %p is not a live %s", impl, kind_name(kind));
+    return NULL;
+  }
+  return o;
+}

@@ -1,0 +1,213 @@
+/*
+ * Futures and future maps. A future is a small handle on a launch point's result (or on an
+ * index launch's reduced result, or on a copied value); it keeps the launch alive. Waiting
+ * inside a task hands the worker's core to a spare thread (see proc.c), so it cannot
+ * deadlock the pool.
+ */
+#include "internal.h"
+
+struct future *future_alloc(struct lhrt_runtime *rt, struct launch *l, uint64_t index, bool owned) {
+  struct future *f = plat_zalloc(sizeof *f);
+  if (!f) return NULL;
+  f->l = l;
+  f->index = index;
+  if (l) launch_ref(l);
+  obj_init(rt, &f->o, K_FUTURE, owned);
+  return f;
+}
+
+struct future *future_for_launch(struct launch *l, uint64_t index) {
+  return future_alloc(l->rt, l, index, true);
+}
+
+static void future_free(struct future *f) {
+  if (f->l) launch_unref(f->l);
+  if (f->val != f->inl) plat_free(f->val);
+  obj_fini(&f->o);
+  plat_free(f);
+}
+
+struct future *future_clone_internal(struct future *f) {
+  struct future *c = future_alloc(f->o.rt, f->l, f->index, false);
+  if (!c || f->l) return c;
+  c->val = f->size <= sizeof c->inl ? c->inl : plat_alloc(f->size);
+  if (!c->val) { future_free(c); return NULL; }
+  if (f->size) u_memcpy(c->val, f->val, f->size);
+  c->size = f->size;
+  return c;
+}
+
+void future_release_internal(struct future *f) { future_free(f); }
+
+struct dnode *future_dnode(struct future *f) {
+  if (!f->l) return NULL;
+  return f->index == UINT64_MAX ? &f->l->done : &f->l->points[f->index].done;
+}
+
+static void future_value(struct future *f, const void **ptr, uint64_t *size) {
+  if (!f->l) { *ptr = f->val; *size = f->size; return; }
+  if (f->index == UINT64_MAX) { *ptr = f->l->result; *size = f->l->result_size; return; }
+  struct task *t = &f->l->points[f->index];
+  *ptr = t->res;
+  *size = t->res_size;
+}
+
+lhrt_status_t lhrt_future_from_value(lhrt_runtime_t h, const void *v, uint64_t size, lhrt_future_t *out) {
+  CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
+  NEED(out);
+  if (size && !v) return lhrt_err(LHRT_ERR_INVALID_ARG, "value is NULL");
+  struct future *f = future_alloc(rt, NULL, 0, true);
+  if (f) f->val = size <= sizeof f->inl ? f->inl : plat_alloc(size);
+  if (!f || !f->val) { if (f) future_free(f); return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory"); }
+  if (size) u_memcpy(f->val, v, size);
+  f->size = size;
+  out->impl = f;
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_future_clone(lhrt_future_t h, lhrt_future_t *out) {
+  CHECK(f, struct future, K_FUTURE, h);
+  NEED(out);
+  struct future *c = future_clone_internal(f);
+  if (!c) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+  obj_init(f->o.rt, &c->o, K_FUTURE, true);
+  out->impl = c;
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_future_destroy(lhrt_future_t h) {
+  CHECK(f, struct future, K_FUTURE, h);
+  if (!obj_owned(&f->o)) return lhrt_err(LHRT_ERR_STATE, "future handle is not owned by the caller");
+  future_free(f);
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_future_wait(lhrt_future_t h) {
+  CHECK(f, struct future, K_FUTURE, h);
+  struct dnode *d = future_dnode(f);
+  return d ? dnode_wait(d) : LHRT_OK;
+}
+
+lhrt_status_t lhrt_future_is_ready(lhrt_future_t h, int32_t *out) {
+  CHECK(f, struct future, K_FUTURE, h);
+  NEED(out);
+  struct dnode *d = future_dnode(f);
+  *out = !d || dnode_done(d);
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_future_get_pointer(lhrt_future_t h, const void **ptr, uint64_t *size) {
+  CHECK(f, struct future, K_FUTURE, h);
+  NEED(ptr);
+  lhrt_status_t st = lhrt_future_wait(h);
+  if (st) return st;
+  uint64_t n;
+  future_value(f, ptr, &n);
+  if (size) *size = n;
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_future_get_value(lhrt_future_t h, void *buf, uint64_t cap, uint64_t *size) {
+  const void *p = NULL;
+  uint64_t n = 0;
+  lhrt_status_t st = lhrt_future_get_pointer(h, &p, &n);
+  if (st) return st;
+  if (cap && !buf) return lhrt_err(LHRT_ERR_INVALID_ARG, "buf is NULL");
+  if (n) u_memcpy(buf, p, n < cap ? n : cap);
+  if (size) *size = n;
+  return LHRT_OK;
+}
+
+/* A callback waiter: an edge target whose readiness calls the user. */
+struct cbwait { struct dwaiter w; lhrt_future_callback_fn fn; void *user; };
+static void cb_ready(struct dwaiter *w) {
+  struct cbwait *c = (struct cbwait *)w;
+  c->fn(c->user, A_LOAD(&w->poisoned) ? LHRT_ERR_TASK_FAILED : LHRT_OK);
+  plat_free(w->cause);
+  plat_free(c);
+}
+
+lhrt_status_t lhrt_future_on_ready(lhrt_future_t h, lhrt_future_callback_fn fn, void *user) {
+  CHECK(f, struct future, K_FUTURE, h);
+  NEED(fn);
+  struct dnode *d = future_dnode(f);
+  if (!d) { fn(user, LHRT_OK); return LHRT_OK; }
+  struct cbwait *c = plat_zalloc(sizeof *c);
+  if (!c) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+  c->w.pending = 1;
+  c->w.ready = cb_ready;
+  c->fn = fn;
+  c->user = user;
+  dep_add(d, &c->w);
+  if (A_SUB(&c->w.pending, 1) == 0) cb_ready(&c->w);
+  return LHRT_OK;
+}
+
+/* ------------------------------------------------------------- future maps ---- */
+
+struct fmap *fmap_for_launch(struct launch *l) {
+  struct fmap *m = plat_zalloc(sizeof *m);
+  if (!m) return NULL;
+  m->l = l;
+  launch_ref(l);
+  obj_init(l->rt, &m->o, K_FMAP, true);
+  return m;
+}
+
+lhrt_status_t lhrt_future_map_destroy(lhrt_future_map_t h) {
+  CHECK(m, struct fmap, K_FMAP, h);
+  launch_unref(m->l);
+  obj_fini(&m->o);
+  plat_free(m);
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_future_map_wait_all(lhrt_future_map_t h) {
+  CHECK(m, struct fmap, K_FMAP, h);
+  return dnode_wait(&m->l->done);
+}
+
+lhrt_status_t lhrt_future_map_get_count(lhrt_future_map_t h, uint64_t *out) {
+  CHECK(m, struct fmap, K_FMAP, h);
+  NEED(out);
+  *out = m->l->npoints;
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_future_map_get_future_at(lhrt_future_map_t h, uint64_t i, lhrt_future_t *out) {
+  CHECK(m, struct fmap, K_FMAP, h);
+  NEED(out);
+  if (i >= m->l->npoints) return lhrt_err(LHRT_ERR_BOUNDS, "point %lu of %lu", i, m->l->npoints);
+  if (!(out->impl = future_for_launch(m->l, i))) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_future_map_get_future(lhrt_future_map_t h, lhrt_point_t p, lhrt_future_t *out) {
+  CHECK(m, struct fmap, K_FMAP, h);
+  struct ispace *d = m->l->domain;
+  if (!d || p.dim != d->dim || !is_contains(d, &p)) return lhrt_err(LHRT_ERR_BOUNDS, "point not in the launch domain");
+  uint64_t i = 0;
+  for (uint64_t k = 0; k < d->nrects; k++) { /* position of p in domain order */
+    if (rect_contains(&d->rects[k], &p)) { i += (uint64_t)is_linear(&d->rects[k], &p); break; }
+    i += rect_volume(&d->rects[k]);
+  }
+  return lhrt_future_map_get_future_at(h, i, out);
+}
+
+lhrt_status_t lhrt_future_map_reduce(lhrt_future_map_t h, uint32_t redop, lhrt_future_t *out) {
+  CHECK(m, struct fmap, K_FMAP, h);
+  NEED(out);
+  struct redop *op = redop_lookup(m->o.rt, redop);
+  if (!op) return lhrt_err(LHRT_ERR_REDOP, "reduction operator %u is not registered", redop);
+  lhrt_status_t st = dnode_wait(&m->l->done);
+  if (st) return st;
+  uint8_t acc[64];
+  u_memcpy(acc, op->identity, op->size);
+  for (uint64_t i = 0; i < m->l->npoints; i++) {
+    struct task *t = &m->l->points[i];
+    if (t->res_size != op->size)
+      return lhrt_err(LHRT_ERR_REDOP, "point %lu returned %lu bytes; reduction %u needs %u", i, t->res_size, redop, op->size);
+    op->fold(acc, t->res, 1, op->user);
+  }
+  return lhrt_future_from_value((lhrt_runtime_t){m->o.rt}, acc, op->size, out);
+}

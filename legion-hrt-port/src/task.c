@@ -1,0 +1,291 @@
+/*
+ * Tasks: variant registration, running a point (native body, external JVM body, or a fill),
+ * and completion. A task completes when its body is done AND every launch it made has
+ * completed (Legion's semantics: a task's effects include its children's); only then do its
+ * reductions fold into their targets and its successors start.
+ */
+#include "internal.h"
+
+void launch_complete(struct launch *l);
+
+struct task *ctx_task(lhrt_ctx_t ctx, lhrt_status_t *st) {
+  struct task *t = obj_check(ctx.impl, K_TASK, st);
+  if (t && t->l && (A_LOAD(&t->flags) & T_BODY_DONE) && t->l->kind == L_TASK) {
+    *st = lhrt_err(LHRT_ERR_STATE, "task context used after its body ended");
+    return NULL;
+  }
+  return t;
+}
+
+/* ------------------------------------------------------------- registry ---- */
+
+struct taskdef *task_lookup(struct lhrt_runtime *rt, uint32_t id) {
+  for (struct taskdef *d = A_LOAD(&rt->tasks[id % HASH_BUCKETS]); d; d = d->next)
+    if (d->id == id) return d;
+  return NULL;
+}
+
+lhrt_status_t lhrt_task_register(lhrt_runtime_t h, uint32_t id, const char *name, uint32_t kind, lhrt_task_fn fn,
+                                 void *user) {
+  CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
+  NEED(fn);
+  if (kind != LHRT_PROC_CPU && kind != LHRT_PROC_JVM)
+    return lhrt_err(LHRT_ERR_INVALID_ARG, "variant kind %u must be LHRT_PROC_CPU or LHRT_PROC_JVM", kind);
+  spin_lock(&rt->reglock);
+  struct taskdef *d = task_lookup(rt, id);
+  bool fresh = !d;
+  if (fresh && (d = plat_zalloc(sizeof *d))) {
+    d->id = id;
+    u_fmt(d->name, sizeof d->name, "%s", name ? name : "task");
+  }
+  if (d) {
+    d->v[kind].fn = fn;
+    d->v[kind].user = user;
+    A_OR(&d->kinds, 1u << kind);
+    if (fresh) {
+      d->next = rt->tasks[id % HASH_BUCKETS];
+      A_STORE(&rt->tasks[id % HASH_BUCKETS], d);
+    }
+  }
+  spin_unlock(&rt->reglock);
+  return d ? LHRT_OK : lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+}
+
+lhrt_status_t lhrt_task_register_native_symbol(lhrt_runtime_t h, uint32_t id, const char *name, const char *library,
+                                               const char *symbol, void *user) {
+  NEED(symbol);
+  char err[200];
+  void *fn = plat_symbol_lookup(library, symbol, err, sizeof err);
+  if (!fn) return lhrt_err(LHRT_ERR_NOT_FOUND, "%s", err);
+  lhrt_task_fn f;
+  u_memcpy(&f, &fn, sizeof f);
+  return lhrt_task_register(h, id, name, LHRT_PROC_CPU, f, user);
+}
+
+lhrt_status_t lhrt_runtime_set_external_executor(lhrt_runtime_t h, lhrt_external_fn fn, void *host) {
+  CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
+  rt->ext_host = host;
+  A_STORE(&rt->ext, fn);
+  return LHRT_OK;
+}
+
+/* ------------------------------------------------------------ completion ---- */
+
+void task_set_failed(struct task *t, const char *msg) {
+  if (!(A_OR(&t->flags, T_FAILED) & T_FAILED)) t->err = u_strdup(msg ? msg : "task failed");
+}
+
+void task_set_result(struct task *t, const void *v, uint64_t size) {
+  if (t->res != t->res_inline) plat_free(t->res);
+  t->res = size <= sizeof t->res_inline ? t->res_inline : plat_alloc(size);
+  if (!t->res) { t->res_size = 0; task_set_failed(t, "out of memory storing a task result"); return; }
+  if (size) u_memcpy(t->res, v, size);
+  t->res_size = size;
+}
+
+static void task_complete(struct task *t) {
+  struct launch *l = t->l;
+  bool failed = A_LOAD(&t->flags) & T_FAILED;
+  red_apply_all(t);
+  dnode_complete(&t->done, failed, t->err);
+  if (failed) {
+    uint32_t expect = 0;
+    if (A_CAS(&l->failed_any, &expect, 1)) l->done.err = u_strdup(t->err);
+  }
+  if (A_SUB(&l->remaining, 1) == 0) launch_complete(l);
+}
+
+static void fold_results(struct launch *l) {
+  struct redop *op = redop_lookup(l->rt, l->result_redop);
+  l->result = op->size <= sizeof l->result_inline ? l->result_inline : plat_alloc(op->size);
+  if (!l->result) { l->failed_any = 1; l->done.err = u_strdup("out of memory folding results"); return; }
+  u_memcpy(l->result, op->identity, op->size);
+  l->result_size = op->size;
+  for (uint64_t i = 0; i < l->npoints; i++) {
+    if (l->points[i].res_size != op->size) {
+      char msg[160];
+      u_fmt(msg, sizeof msg, "point %lu returned %lu bytes; reduction %u needs %u", i, l->points[i].res_size,
+            l->result_redop, op->size);
+      l->failed_any = 1;
+      l->done.err = u_strdup(msg);
+      return;
+    }
+    op->fold(l->result, l->points[i].res, 1, op->user);
+  }
+}
+
+void launch_complete(struct launch *l) {
+  if (l->result_redop && !l->failed_any) fold_results(l);
+  char *err = l->done.err;
+  l->done.err = NULL;
+  dnode_complete(&l->done, l->failed_any, err);
+  plat_free(err);
+  struct task *p = l->parent;
+  bool waiter = A_LOAD(&p->flags) & T_WAITALL; /* read first: p may be freed once we decrement */
+  int32_t e = A_SUB(&p->ends, 1);
+  if (e == 0) task_complete(p);
+  else if (waiter) plat_wake((uint32_t *)&p->ends, 0x7fffffff); /* waiters also poll every 1 ms */
+  launch_unref(l); /* the running reference */
+}
+
+static void unmap_all(struct task *t) {
+  while (t->maps) {
+    struct mapping *m = t->maps;
+    t->maps = m->next;
+    if (!m->unmapped) { m->unmapped = true; unmap_sync(m->l); }
+  }
+}
+
+void task_finish_body(struct task *t) {
+  unmap_all(t);
+  A_OR(&t->flags, T_BODY_DONE);
+  if (A_SUB(&t->ends, 1) == 0) task_complete(t);
+}
+
+lhrt_status_t task_wait_children(struct task *t) {
+  int32_t target = t->l && (A_LOAD(&t->flags) & T_BODY_DONE) ? 0 : 1;
+  if (A_LOAD(&t->ends) <= target) return LHRT_OK;
+  A_OR(&t->flags, T_WAITALL);
+  proc_block_begin();
+  int32_t e;
+  while ((e = A_LOAD(&t->ends)) > target) plat_wait((uint32_t *)&t->ends, (uint32_t)e, 1000000);
+  proc_block_end();
+  return LHRT_OK;
+}
+
+/* ---------------------------------------------------------------- running ---- */
+
+static void fill_body(struct task *t) {
+  struct launch *l = t->l;
+  struct region *sub = launch_sub(l, t->index, 0);
+  for (int f = 0; f < LHRT_MAX_FIELDS; f++) {
+    if (!((l->reqs[0].mask >> f) & 1)) continue;
+    lhrt_accessor_t a;
+    region_accessor(sub, f, &a);
+    for (uint64_t k = 0; k < sub->is->nrects; k++) {
+      const lhrt_rect_t *r = &sub->is->rects[k];
+      uint64_t v = rect_volume(r);
+      for (uint64_t i = 0; i < v; i++) {
+        lhrt_point_t p;
+        rect_point_at(r, i, &p);
+        u_memcpy(lhrt_accessor_at(&a, p.x[0], p.x[1], p.x[2]), l->args, a.field_size);
+      }
+    }
+  }
+}
+
+void task_run(struct launch *l, uint64_t i) {
+  struct task *t = &l->points[i];
+  struct thr *th = thr_get();
+  struct task *saved = th->cur;
+  th->cur = t;
+  t->worker = proc_current_worker();
+  lhrt_ctx_t ctx = {t};
+  if (A_LOAD(&t->w.poisoned)) {
+    char msg[256];
+    u_fmt(msg, sizeof msg, "%s depends on a failed task: %s", l->def ? l->def->name : "operation", t->w.cause);
+    task_set_failed(t, msg);
+    task_finish_body(t);
+  } else if (red_prepare(t)) {
+    task_set_failed(t, lhrt_last_error());
+    task_finish_body(t);
+  } else if (l->kind == L_FILL) {
+    fill_body(t);
+    task_finish_body(t);
+  } else if (l->vkind == LHRT_PROC_JVM) {
+    A_OR(&t->flags, T_EXTERNAL);
+    l->rt->ext(l->rt->ext_host, ctx, l->def->id, l->def->v[LHRT_PROC_JVM].user);
+  } else {
+    struct variant *v = &l->def->v[LHRT_PROC_CPU];
+    v->fn(ctx, l->args, l->arglen, v->user);
+    task_finish_body(t);
+  }
+  th->cur = saved;
+}
+
+/* ------------------------------------------------------------- task API ---- */
+
+#define TASK(t, ctx)                                    \
+  lhrt_status_t st_;                                    \
+  struct task *t = ctx_task((ctx), &st_);               \
+  if (!t) return st_;                                   \
+  if (!t->l) return lhrt_err(LHRT_ERR_STATE, "the top-level context is not a task")
+
+lhrt_status_t lhrt_task_get_id(lhrt_ctx_t ctx, uint32_t *out) {
+  TASK(t, ctx); NEED(out); *out = t->l->def ? t->l->def->id : 0; return LHRT_OK;
+}
+lhrt_status_t lhrt_task_get_point(lhrt_ctx_t ctx, lhrt_point_t *out) {
+  TASK(t, ctx); NEED(out); *out = t->point; return LHRT_OK;
+}
+lhrt_status_t lhrt_task_get_args(lhrt_ctx_t ctx, const void **args, uint64_t *len) {
+  TASK(t, ctx);
+  if (args) *args = t->l->args;
+  if (len) *len = t->l->arglen;
+  return LHRT_OK;
+}
+lhrt_status_t lhrt_task_get_worker(lhrt_ctx_t ctx, int32_t *out) {
+  TASK(t, ctx); NEED(out); *out = proc_current_worker(); return LHRT_OK;
+}
+lhrt_status_t lhrt_task_get_region_count(lhrt_ctx_t ctx, uint32_t *out) {
+  TASK(t, ctx); NEED(out); *out = t->l->nreqs; return LHRT_OK;
+}
+lhrt_status_t lhrt_task_get_region(lhrt_ctx_t ctx, uint32_t r, lhrt_region_t *out) {
+  TASK(t, ctx);
+  NEED(out);
+  if (r >= t->l->nreqs) return lhrt_err(LHRT_ERR_BOUNDS, "requirement %u of %u", r, t->l->nreqs);
+  out->impl = launch_sub(t->l, t->index, r);
+  return LHRT_OK;
+}
+lhrt_status_t lhrt_task_get_future_count(lhrt_ctx_t ctx, uint32_t *out) {
+  TASK(t, ctx); NEED(out); *out = t->l->nfuts; return LHRT_OK;
+}
+lhrt_status_t lhrt_task_get_future_value(lhrt_ctx_t ctx, uint32_t i, void *buf, uint64_t cap, uint64_t *size) {
+  TASK(t, ctx);
+  if (i >= t->l->nfuts) return lhrt_err(LHRT_ERR_BOUNDS, "future %u of %u", i, t->l->nfuts);
+  lhrt_future_t f = {t->l->futs[i]};
+  return lhrt_future_get_value(f, buf, cap, size);
+}
+lhrt_status_t lhrt_task_return(lhrt_ctx_t ctx, const void *v, uint64_t size) {
+  TASK(t, ctx);
+  if (size && !v) return lhrt_err(LHRT_ERR_INVALID_ARG, "value is NULL");
+  task_set_result(t, v, size);
+  return LHRT_OK;
+}
+lhrt_status_t lhrt_task_fail(lhrt_ctx_t ctx, const char *msg) {
+  TASK(t, ctx);
+  task_set_failed(t, msg);
+  return LHRT_OK;
+}
+
+static lhrt_status_t external_end(lhrt_ctx_t ctx, struct task **out) {
+  TASK(t, ctx);
+  if (!(A_LOAD(&t->flags) & T_EXTERNAL)) return lhrt_err(LHRT_ERR_STATE, "task is not an external (JVM) task");
+  *out = t;
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_task_complete(lhrt_ctx_t ctx, const void *v, uint64_t size) {
+  struct task *t;
+  lhrt_status_t st = external_end(ctx, &t);
+  if (st) return st;
+  if (size && !v) return lhrt_err(LHRT_ERR_INVALID_ARG, "value is NULL");
+  task_set_result(t, v, size);
+  task_finish_body(t);
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_task_complete_failed(lhrt_ctx_t ctx, const char *msg) {
+  struct task *t;
+  lhrt_status_t st = external_end(ctx, &t);
+  if (st) return st;
+  task_set_failed(t, msg);
+  task_finish_body(t);
+  return LHRT_OK;
+}
+
+lhrt_status_t lhrt_context_wait_all(lhrt_ctx_t ctx) {
+  lhrt_status_t st;
+  struct task *t = ctx_task(ctx, &st);
+  if (!t) return st;
+  return task_wait_children(t);
+}

@@ -1,0 +1,335 @@
+/*
+ * Tests of the basic API elements: index spaces, field spaces, regions, memories,
+ * instances and accessors, single task launches with arguments and futures, errors.
+ */
+#include "test.h"
+
+TEST(index_space_dense_and_sparse) {
+  lhrt_runtime_t rt = trt_new(1);
+  lhrt_index_space_t a, b, u, x, d;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 9, 4), &a));
+  uint64_t v, nr;
+  OK(lhrt_index_space_get_volume(a, &v));
+  EXPECT(v == 50);
+  lhrt_rect_t rs[2] = {lhrt_rect2(5, 3, 14, 7), lhrt_rect2(12, 0, 13, 1)};
+  OK(lhrt_index_space_create_rects(rt, 2, rs, 2, &b));
+  OK(lhrt_index_space_get_volume(b, &v));
+  EXPECT(v == 54);
+  OK(lhrt_index_space_union(a, b, &u));
+  OK(lhrt_index_space_intersection(a, b, &x));
+  OK(lhrt_index_space_difference(a, b, &d));
+  uint64_t vu, vx, vd;
+  OK(lhrt_index_space_get_volume(u, &vu));
+  OK(lhrt_index_space_get_volume(x, &vx));
+  OK(lhrt_index_space_get_volume(d, &vd));
+  EXPECT(vx == 10);             /* [5..9]x[3..4] */
+  EXPECT(vu == 50 + 54 - 10);
+  EXPECT(vd == 40);
+  /* point by point against the definitions */
+  for (int64_t i = -1; i < 16; i++)
+    for (int64_t j = -1; j < 9; j++) {
+      int32_t ia, ib, iu, ix, id;
+      lhrt_point_t p = lhrt_point2(i, j);
+      OK(lhrt_index_space_contains(a, p, &ia));
+      OK(lhrt_index_space_contains(b, p, &ib));
+      OK(lhrt_index_space_contains(u, p, &iu));
+      OK(lhrt_index_space_contains(x, p, &ix));
+      OK(lhrt_index_space_contains(d, p, &id));
+      EXPECT(iu == (ia || ib) && ix == (ia && ib) && id == (ia && !ib));
+    }
+  /* iteration visits each point once, in order */
+  lhrt_index_iter_t it;
+  OK(lhrt_index_iter_init(u, &it));
+  uint64_t count = 0;
+  lhrt_point_t p;
+  int32_t valid, in;
+  for (;;) {
+    OK(lhrt_index_iter_next(&it, &p, &valid));
+    if (!valid) break;
+    OK(lhrt_index_space_contains(u, p, &in));
+    EXPECT(in);
+    lhrt_point_t q;
+    OK(lhrt_index_space_get_point(u, count, &q));
+    EXPECT(q.x[0] == p.x[0] && q.x[1] == p.x[1]);
+    count++;
+  }
+  EXPECT(count == vu);
+  OK(lhrt_index_space_get_rect_count(a, &nr));
+  EXPECT(nr == 1);
+  lhrt_point_t pts[5] = {lhrt_point1(3), lhrt_point1(1), lhrt_point1(2), lhrt_point1(7), lhrt_point1(3)};
+  lhrt_index_space_t ps;
+  OK(lhrt_index_space_create_points(rt, 1, pts, 5, &ps));
+  OK(lhrt_index_space_get_volume(ps, &v));
+  OK(lhrt_index_space_get_rect_count(ps, &nr));
+  EXPECT(v == 4 && nr == 2);
+  lhrt_rect_t bnd;
+  OK(lhrt_index_space_get_bounds(ps, &bnd));
+  EXPECT(bnd.lo[0] == 1 && bnd.hi[0] == 7);
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_index_space_union(a, ps, &x));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_index_space_create_rect(rt, (lhrt_rect_t){4, 0, {0}, {1}}, &x));
+  OK(lhrt_index_space_destroy(ps));
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_index_space_destroy(ps));
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_index_space_get_volume((lhrt_index_space_t){NULL}, &v));
+  OK(lhrt_runtime_destroy(rt)); /* frees a, b, u, x, d */
+}
+
+TEST(field_space_fields) {
+  lhrt_runtime_t rt = trt_new(1);
+  lhrt_field_space_t fs;
+  OK(lhrt_field_space_create(rt, &fs));
+  uint32_t f1, f2, sz, n;
+  OK(lhrt_field_space_allocate_field(fs, 8, 10, &f1));
+  OK(lhrt_field_space_allocate_field(fs, 4, LHRT_FIELD_AUTO, &f2));
+  EXPECT(f1 == 10 && f2 != 10);
+  OK(lhrt_field_space_get_field_size(fs, f2, &sz));
+  EXPECT(sz == 4);
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_field_space_allocate_field(fs, 8, 10, &f1));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_field_space_allocate_field(fs, 0, LHRT_FIELD_AUTO, &f1));
+  ERR(LHRT_ERR_UNKNOWN_FIELD, lhrt_field_space_get_field_size(fs, 99, &sz));
+  OK(lhrt_field_space_get_field_count(fs, &n));
+  EXPECT(n == 2);
+  for (int i = 2; i < LHRT_MAX_FIELDS; i++) OK(lhrt_field_space_allocate_field(fs, 1, LHRT_FIELD_AUTO, NULL));
+  ERR(LHRT_ERR_LIMIT, lhrt_field_space_allocate_field(fs, 1, LHRT_FIELD_AUTO, NULL));
+  OK(lhrt_field_space_free_field(fs, f1));
+  OK(lhrt_field_space_get_field_count(fs, &n));
+  EXPECT(n == 63);
+  ERR(LHRT_ERR_UNKNOWN_FIELD, lhrt_field_space_free_field(fs, f1));
+  OK(lhrt_runtime_destroy(rt));
+}
+
+enum { T_SQUARE = 1, T_FILL_IDX, T_SUM, T_FAIL, T_ARGS };
+
+static void square_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  int64_t v;
+  memcpy(&v, args, sizeof v);
+  uint32_t nf;
+  lhrt_task_get_future_count(ctx, &nf);
+  for (uint32_t i = 0; i < nf; i++) {
+    int64_t w;
+    lhrt_task_get_future_value(ctx, i, &w, sizeof w, NULL);
+    v += w;
+  }
+  v = v * v;
+  lhrt_task_return(ctx, &v, sizeof v);
+}
+
+/* Writes x*10+y into field 0 of region requirement 0 (2-D). */
+static void fill_idx_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  lhrt_accessor_t a;
+  if (lhrt_task_get_accessor(ctx, 0, 0, &a)) { lhrt_task_fail(ctx, lhrt_last_error()); return; }
+  for (int64_t y = a.bounds.lo[1]; y <= a.bounds.hi[1]; y++)
+    for (int64_t x = a.bounds.lo[0]; x <= a.bounds.hi[0]; x++) *(int64_t *)lhrt_accessor_at(&a, x, y, 0) = x * 10 + y;
+}
+
+static void sum_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  lhrt_accessor_t a;
+  lhrt_task_get_accessor(ctx, 0, 0, &a);
+  int64_t s = 0;
+  for (int64_t y = a.bounds.lo[1]; y <= a.bounds.hi[1]; y++)
+    for (int64_t x = a.bounds.lo[0]; x <= a.bounds.hi[0]; x++) s += *(int64_t *)lhrt_accessor_at(&a, x, y, 0);
+  /* writes through a read-only accessor are refused by the checked path */
+  int64_t z = 0;
+  if (lhrt_accessor_write(&a, lhrt_point2(a.bounds.lo[0], a.bounds.lo[1]), &z) != LHRT_ERR_PRIVILEGE) s = -1;
+  if (lhrt_accessor_read(&a, lhrt_point2(a.bounds.hi[0] + 1, a.bounds.lo[1]), &z) != LHRT_ERR_BOUNDS) s = -2;
+  lhrt_task_return(ctx, &s, sizeof s);
+}
+
+TEST(single_launch_futures) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  OK(lhrt_task_register(rt, T_SQUARE, "square", LHRT_PROC_CPU, square_task, NULL));
+  int64_t three = 3;
+  lhrt_task_launcher_t l;
+  OK(lhrt_task_launcher_create(rt, T_SQUARE, &three, sizeof three, &l));
+  lhrt_future_t f, g;
+  OK(lhrt_task_launcher_execute(top, l, &f));
+  int64_t r = 0;
+  OK(lhrt_future_get_value(f, &r, sizeof r, NULL));
+  EXPECT(r == 9);
+  /* a future as an argument: (3 + 9)^2 */
+  OK(lhrt_task_launcher_add_future(l, f));
+  OK(lhrt_task_launcher_execute(top, l, &g));
+  uint64_t size;
+  OK(lhrt_future_get_value(g, &r, sizeof r, &size));
+  EXPECT(r == 144 && size == 8);
+  lhrt_future_t v, c;
+  int64_t big[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  OK(lhrt_future_from_value(rt, big, sizeof big, &v));
+  OK(lhrt_future_clone(v, &c));
+  OK(lhrt_future_destroy(v));
+  const void *ptr;
+  OK(lhrt_future_get_pointer(c, &ptr, &size));
+  EXPECT(size == sizeof big && ((const int64_t *)ptr)[9] == 10);
+  int32_t ready;
+  OK(lhrt_future_is_ready(c, &ready));
+  EXPECT(ready);
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_destroy(v));
+  lhrt_task_launcher_t bad;
+  OK(lhrt_task_launcher_create(rt, 999, NULL, 0, &bad));
+  ERR(LHRT_ERR_NOT_FOUND, lhrt_task_launcher_execute(top, bad, NULL));
+  OK(lhrt_runtime_destroy(rt)); /* frees the launchers and futures still owned */
+}
+
+TEST(region_accessors_soa_aos) {
+  for (int layout = 0; layout < 2; layout++) {
+    lhrt_runtime_t rt = trt_new(2);
+    lhrt_ctx_t top = trt_top(rt);
+    OK(lhrt_task_register(rt, T_FILL_IDX, "fill", LHRT_PROC_CPU, fill_idx_task, NULL));
+    OK(lhrt_task_register(rt, T_SUM, "sum", LHRT_PROC_CPU, sum_task, NULL));
+    lhrt_index_space_t is;
+    OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 7, 5), &is));
+    lhrt_field_space_t fs;
+    OK(lhrt_field_space_create(rt, &fs));
+    OK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
+    OK(lhrt_field_space_allocate_field(fs, 4, 1, NULL));
+    lhrt_region_t r;
+    OK(lhrt_region_create(rt, is, fs, &r));
+    lhrt_memory_t sys;
+    OK(lhrt_memory_get_system(rt, &sys));
+    OK(lhrt_region_set_layout(r, (uint32_t)layout, sys));
+    lhrt_task_launcher_t l;
+    OK(lhrt_task_launcher_create(rt, T_FILL_IDX, NULL, 0, &l));
+    OK(lhrt_task_launcher_add_region(l, r, r, LHRT_WRITE_DISCARD, LHRT_EXCLUSIVE, 0, NULL));
+    OK(lhrt_task_launcher_add_field(l, 0, 0));
+    ERR(LHRT_ERR_UNKNOWN_FIELD, lhrt_task_launcher_add_field(l, 0, 77));
+    OK(lhrt_task_launcher_execute(top, l, NULL));
+    lhrt_task_launcher_t s;
+    OK(lhrt_task_launcher_create(rt, T_SUM, NULL, 0, &s));
+    OK(lhrt_task_launcher_add_region(s, r, r, LHRT_READ_ONLY, LHRT_EXCLUSIVE, 0, NULL));
+    OK(lhrt_task_launcher_add_field(s, 0, 0));
+    lhrt_future_t f;
+    OK(lhrt_task_launcher_execute(top, s, &f));
+    int64_t sum = 0, want = 0;
+    for (int x = 0; x < 8; x++) for (int y = 0; y < 6; y++) want += x * 10 + y;
+    OK(lhrt_future_get_value(f, &sum, sizeof sum, NULL));
+    EXPECTF(sum == want, "sum %ld want %ld", (long)sum, (long)want);
+    lhrt_mapping_t m;
+    uint32_t fields[2] = {0, 1};
+    OK(lhrt_region_map(top, r, r, LHRT_READ_WRITE, fields, 2, &m));
+    lhrt_accessor_t a0, a1;
+    OK(lhrt_mapping_get_accessor(m, 0, &a0));
+    OK(lhrt_mapping_get_accessor(m, 1, &a1));
+    EXPECT(*(int64_t *)lhrt_accessor_at(&a0, 3, 4, 0) == 34);
+    EXPECT(a0.stride[0] == (layout ? 12 : 8));
+    EXPECT(a1.field_size == 4 && *(int32_t *)lhrt_accessor_at(&a1, 7, 5, 0) == 0);
+    OK(lhrt_mapping_unmap(m));
+    int64_t seven = 7;
+    OK(lhrt_region_fill(top, r, r, 0, &seven, 8));
+    OK(lhrt_task_launcher_execute(top, s, &f));
+    OK(lhrt_future_get_value(f, &sum, sizeof sum, NULL));
+    EXPECT(sum == 7 * 48);
+    ERR(LHRT_ERR_STATE, lhrt_region_set_layout(r, 0, sys));
+    OK(lhrt_runtime_destroy(rt));
+  }
+}
+
+TEST(arena_memory) {
+  lhrt_runtime_t rt = trt_new(1);
+  lhrt_ctx_t top = trt_top(rt);
+  static char arena[1 << 16];
+  lhrt_memory_t m;
+  OK(lhrt_memory_create_from_arena(rt, arena, sizeof arena, &m));
+  lhrt_index_space_t is;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 999), &is));
+  lhrt_field_space_t fs;
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
+  lhrt_region_t r, r2;
+  OK(lhrt_region_create(rt, is, fs, &r));
+  OK(lhrt_region_set_layout(r, LHRT_LAYOUT_SOA, m));
+  uint32_t f0 = 0;
+  lhrt_mapping_t map;
+  OK(lhrt_region_map(top, r, r, LHRT_WRITE_DISCARD, &f0, 1, &map));
+  lhrt_accessor_t a;
+  OK(lhrt_mapping_get_accessor(map, 0, &a));
+  EXPECT((char *)a.base >= arena && (char *)a.base < arena + sizeof arena);
+  *(int64_t *)lhrt_accessor_at(&a, 999, 0, 0) = 5;
+  OK(lhrt_mapping_unmap(map));
+  uint64_t used, cap;
+  OK(lhrt_memory_get_usage(m, &used, &cap));
+  EXPECT(used >= 8000 && cap <= sizeof arena);
+  ERR(LHRT_ERR_STATE, lhrt_memory_destroy(m));
+  /* exhausting the arena is an error, not a crash */
+  lhrt_index_space_t big;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 99999), &big));
+  OK(lhrt_region_create(rt, big, fs, &r2));
+  OK(lhrt_region_set_layout(r2, LHRT_LAYOUT_SOA, m));
+  ERR(LHRT_ERR_NO_MEMORY, lhrt_region_map(top, r2, r2, LHRT_WRITE_DISCARD, &f0, 1, &map));
+  OK(lhrt_region_destroy(r));
+  OK(lhrt_memory_get_usage(m, &used, &cap));
+  EXPECT(used == 0);
+  OK(lhrt_region_destroy(r2));
+  OK(lhrt_memory_destroy(m));
+  OK(lhrt_runtime_destroy(rt));
+}
+
+static void fail_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) { lhrt_task_fail(ctx, "boom"); }
+
+TEST(task_failure_propagates) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  OK(lhrt_task_register(rt, T_FAIL, "fail", LHRT_PROC_CPU, fail_task, NULL));
+  OK(lhrt_task_register(rt, T_FILL_IDX, "fill", LHRT_PROC_CPU, fill_idx_task, NULL));
+  lhrt_index_space_t is;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 3, 3), &is));
+  lhrt_field_space_t fs;
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
+  lhrt_region_t r;
+  OK(lhrt_region_create(rt, is, fs, &r));
+  lhrt_task_launcher_t lf, lw;
+  OK(lhrt_task_launcher_create(rt, T_FAIL, NULL, 0, &lf));
+  OK(lhrt_task_launcher_add_region(lf, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(lf, 0, 0));
+  OK(lhrt_task_launcher_create(rt, T_FILL_IDX, NULL, 0, &lw));
+  OK(lhrt_task_launcher_add_region(lw, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(lw, 0, 0));
+  lhrt_future_t f1, f2;
+  OK(lhrt_task_launcher_execute(top, lf, &f1));
+  OK(lhrt_task_launcher_execute(top, lw, &f2));
+  ERR(LHRT_ERR_TASK_FAILED, lhrt_future_wait(f1));
+  EXPECT(strstr(lhrt_last_error(), "boom"));
+  ERR(LHRT_ERR_TASK_FAILED, lhrt_future_wait(f2));
+  EXPECTF(strstr(lhrt_last_error(), "depends on a failed task") && strstr(lhrt_last_error(), "boom"), "%s",
+          lhrt_last_error());
+  /* the dependent did not run: the region still holds zeros */
+  uint32_t f0 = 0;
+  lhrt_mapping_t m;
+  ERR(LHRT_ERR_TASK_FAILED, lhrt_region_map(top, r, r, LHRT_READ_ONLY, &f0, 1, &m));
+  OK(lhrt_runtime_destroy(rt));
+}
+
+TEST(bad_input_never_aborts) {
+  lhrt_runtime_t rt = trt_new(1);
+  lhrt_ctx_t top = trt_top(rt);
+  lhrt_config_t cfg;
+  lhrt_config_init(&cfg);
+  cfg.struct_size = 3;
+  lhrt_runtime_t rt2;
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_runtime_create(&cfg, &rt2));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_runtime_create(NULL, NULL));
+  char junk[256] = {0};
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_runtime_get_top_context((lhrt_runtime_t){junk}, &top));
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_region_destroy((lhrt_region_t){junk}));
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_task_launcher_execute(top, (lhrt_task_launcher_t){NULL}, NULL));
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_task_get_point((lhrt_ctx_t){NULL}, NULL));
+  lhrt_point_t p;
+  ERR(LHRT_ERR_STATE, lhrt_task_get_point(top, &p));
+  uint32_t sz;
+  ERR(LHRT_ERR_REDOP, lhrt_redop_get_size(rt, 555, &sz));
+  lhrt_index_space_t is;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 9), &is));
+  lhrt_field_space_t fs;
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
+  lhrt_region_t r;
+  OK(lhrt_region_create(rt, is, fs, &r));
+  lhrt_task_launcher_t l;
+  OK(lhrt_task_launcher_create(rt, 1, NULL, 0, &l));
+  ERR(LHRT_ERR_REDOP, lhrt_task_launcher_add_region(l, r, r, LHRT_REDUCE, LHRT_EXCLUSIVE, 999, NULL));
+  OK(lhrt_task_launcher_add_region(l, r, r, LHRT_REDUCE, LHRT_EXCLUSIVE, LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT32), NULL));
+  ERR(LHRT_ERR_REDOP, lhrt_task_launcher_add_field(l, 0, 0)); /* 4-byte operator on an 8-byte field */
+  ERR(LHRT_ERR_BOUNDS, lhrt_task_launcher_add_field(l, 5, 0));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_task_launcher_add_region(l, r, r, 9, 0, 0, NULL));
+  OK(lhrt_runtime_destroy(rt));
+}
