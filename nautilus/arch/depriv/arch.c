@@ -50,11 +50,13 @@ static void fill_boot(struct hrt_boot_info *bi)
     boot.log_ring = (struct hrt_log_ring *)bi->log_ring;
 }
 
-/* Secondary CPUs wait here (spin, then doze) until arch_cpu_start releases them. */
+/* Secondary CPUs wait here until arch_cpu_start releases them: spin first (boot takes a
+ * millisecond or two, and a doze/wake costs a host thread wake-up), then doze. */
 static void ap_wait(int cpu)
 {
+    uint64_t spin = depriv_bi->tsc_hz ? depriv_bi->tsc_hz / 200 : 10000000;   /* ~5 ms */
     while (!nk_load(&ap_go[cpu])) {
-        uint64_t end = arch_cycles() + 100000;
+        uint64_t end = arch_cycles() + spin;
         while (!nk_load(&ap_go[cpu]) && arch_cycles() < end)
             arch_cpu_relax();
         if (!nk_load(&ap_go[cpu]))

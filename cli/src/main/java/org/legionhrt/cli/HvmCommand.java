@@ -90,7 +90,8 @@ final class HvmCommand implements Runnable {
                 case "auto" -> Hvm.Profile.AUTO;
                 case "deprivileged", "depriv" -> Hvm.Profile.DEPRIVILEGED;
                 case "ring0" -> Hvm.Profile.RING0;
-                default -> throw new IllegalArgumentException("--profile " + profile + ": use auto, deprivileged or ring0");
+                default -> throw new HvmException(HvmException.Kind.BAD_INPUT,
+                        "--profile " + profile + ": use auto, deprivileged or ring0");
             };
         }
 
@@ -150,12 +151,17 @@ final class HvmCommand implements Runnable {
                 out.flush();
                 return code == 0 ? 0 : Main.EXIT_FAILED;
             } catch (HvmException e) {
-                if (e.kind() == HvmException.Kind.BAD_INPUT) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-                }
-                throw e;
+                throw usageOr(spec, e);
             }
         }
+    }
+
+    /** Bad input is bad usage (exit 2); other HVM failures are failed runs (exit 1). */
+    static RuntimeException usageOr(CommandLine.Model.CommandSpec spec, HvmException e) {
+        if (e.kind() == HvmException.Kind.BAD_INPUT) {
+            return new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return e;
     }
 
     /** {@code ./hrt hvm bench}: boot time and call latencies as JSON lines and a table. */
@@ -186,6 +192,14 @@ final class HvmCommand implements Runnable {
 
         @Override
         public Integer call() {
+            try {
+                return measure();
+            } catch (HvmException e) {
+                throw usageOr(spec, e);
+            }
+        }
+
+        private int measure() {
             PrintWriter out = spec.commandLine().getOut();
             Path image = machine.image();
             List<Row> rows = new ArrayList<>();

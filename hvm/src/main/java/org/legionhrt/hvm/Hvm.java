@@ -35,6 +35,7 @@ import org.legionhrt.hvm.boot.Layout;
 import org.legionhrt.hvm.boot.PageTables;
 import org.legionhrt.hvm.devices.Console;
 import org.legionhrt.hvm.devices.Doorbells;
+import org.legionhrt.hvm.devices.LogPoller;
 import org.legionhrt.hvm.devices.LogRingReader;
 import org.legionhrt.hvm.devices.PortBus;
 import org.legionhrt.hvm.kvm.Kvm;
@@ -57,6 +58,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /** A booted HVM; final and {@link AutoCloseable}. Calls are thread safe. */
 public final class Hvm implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Hvm.class);
     /** How the kernel is entered. */
     public enum Profile {
         /** Deprivileged where guest ring 0 is emulated (or unknown), which is every host we know. */
@@ -80,7 +82,6 @@ public final class Hvm implements AutoCloseable {
     private GuestMemory mem;
     private MemorySegment comm;
     private LogRingReader logReader;
-    private Thread logThread;
     private CallRing calls;
     private RequestRing requests;
     private long bootNanos;
@@ -229,13 +230,16 @@ public final class Hvm implements AutoCloseable {
     private void start(byte[] image, String name) {
         long t0 = System.nanoTime();
         kvm = Kvm.open();
+        long tKvm = System.nanoTime();
         if (spec.cores > kvm.maxVcpus()) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, "cores = " + spec.cores + ": KVM allows at most " + kvm.maxVcpus());
         }
         Profile profile = resolveProfile();
         merged = spec.merged > 0 ? MergedRegion.create(spec.merged) : null;
         mem = GuestMemory.create(spec.memory, merged);
+        long tMem = System.nanoTime();
         ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
+        long tLoad = System.nanoTime();
         checkImage(img, name, profile);
         vm = Vm.create(kvm);
         vm.mapMemory(0, mem.size(), mem.hostAddress());
@@ -264,15 +268,20 @@ public final class Hvm implements AutoCloseable {
         BootInfo.write(mem.ram(), new BootInfo.Spec(BootInfo.PROFILE_DEPRIV, spec.cores, tscHz, spec.cmdline,
                 merged == null ? 0 : merged.address(), merged == null ? 0 : merged.size(), regions(img), stacks));
         logReader = new LogRingReader(mem.slice(Layout.LOG_RING, 32 + Layout.LOG_RING_DATA), Layout.LOG_RING_DATA, console);
-        logThread = Thread.ofPlatform().name("hvm-log").daemon(true).start(this::pollLog);
+        LogPoller.add(logReader);
         requests.start(spec.requestThreads);
+        long tVcpus = System.nanoTime();
         for (Vcpu v : vcpus) {
             v.start(bus);
         }
         if (spec.awaitReady) {
             awaitReady(t0);
         }
-        bootNanos = System.nanoTime() - t0;
+        long tReady = System.nanoTime();
+        bootNanos = tReady - t0;
+        LOG.debug("boot phases (us): kvm {}, memory {}, load {}, vm+vcpus {}, kernel to ready {}",
+                (tKvm - t0) / 1000, (tMem - tKvm) / 1000, (tLoad - tMem) / 1000, (tVcpus - tLoad) / 1000,
+                (tReady - tVcpus) / 1000);
     }
 
     private Profile resolveProfile() {
@@ -360,18 +369,8 @@ public final class Hvm implements AutoCloseable {
             if (System.nanoTime() - deadline > 0) {
                 throw timeout("boot (ready " + BootInfo.ready(mem.ram()) + " of " + spec.cores + " CPUs)");
             }
-            if (++spins > 100_000) {
-                LockSupport.parkNanos(100_000);
-            } else {
-                Thread.onSpinWait();
-            }
-        }
-    }
-
-    private void pollLog() {
-        while (!closed) {
-            logReader.drain();
-            LockSupport.parkNanos(1_000_000);
+            // Park briefly rather than spin: the vCPU threads need the host's cores more than we do.
+            LockSupport.parkNanos(spins++ < 1000 ? 20_000 : 200_000);
         }
     }
 
@@ -561,10 +560,8 @@ public final class Hvm implements AutoCloseable {
         if (calls != null) {
             calls.close();
         }
-        if (logThread != null) {
-            LockSupport.unpark(logThread);
-            joinQuietly(logThread);
-            logReader.drain();
+        if (logReader != null) {
+            LogPoller.remove(logReader);
         }
         console.flush();
         if (vm != null) {
@@ -578,14 +575,6 @@ public final class Hvm implements AutoCloseable {
         }
         if (kvm != null) {
             kvm.close();
-        }
-    }
-
-    private static void joinQuietly(Thread t) {
-        try {
-            t.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

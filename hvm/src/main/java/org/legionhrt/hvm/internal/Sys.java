@@ -59,6 +59,8 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE);
     private static final MethodHandle MUNMAP = bind("munmap",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE);
+    private static final MethodHandle MADVISE = bind("madvise",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), CAPTURE);
     private static final MethodHandle EVENTFD = bind("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE);
     private static final MethodHandle PTHREAD_SELF = bind("pthread_self",
@@ -196,6 +198,22 @@ public final class Sys {
             }
         } catch (SysException e) {
             throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** madvise: transparent huge pages. */
+    public static final int MADV_HUGEPAGE = 14;
+    /** madvise: fault the range in now, writable (Linux 5.14). */
+    public static final int MADV_POPULATE_WRITE = 23;
+
+    /** madvise(addr, len, advice); {@return 0 or the errno value} (advice is best effort). */
+    public static int madvise(long addr, long len, int advice) {
+        try {
+            MemorySegment state = STATE.get();
+            int rc = (int) MADVISE.invokeExact(state, addr, len, advice);
+            return rc < 0 ? errno(state) : 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -153,11 +153,20 @@ public final class Kvm implements AutoCloseable {
      * allocated in {@code arena}.
      */
     public MemorySegment supportedCpuid(Arena arena) {
-        MemorySegment cpuid = arena.allocate(8 + KvmApi.CPUID_MAX_ENTRIES * KvmApi.CPUID_ENTRY_SIZE, 8);
-        cpuid.set(JAVA_INT, 0, KvmApi.CPUID_MAX_ENTRIES);
-        kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_GET_SUPPORTED_CPUID, cpuid), "KVM_GET_SUPPORTED_CPUID");
-        return cpuid;
+        byte[] bytes = cachedCpuid;
+        if (bytes == null) {
+            MemorySegment cpuid = arena.allocate(8 + KvmApi.CPUID_MAX_ENTRIES * KvmApi.CPUID_ENTRY_SIZE, 8);
+            cpuid.set(JAVA_INT, 0, KvmApi.CPUID_MAX_ENTRIES);
+            kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_GET_SUPPORTED_CPUID, cpuid), "KVM_GET_SUPPORTED_CPUID");
+            bytes = cpuid.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            cachedCpuid = bytes;     // the host's answer does not change while we run: ask once
+        }
+        MemorySegment copy = arena.allocate(bytes.length, 8);
+        copy.copyFrom(MemorySegment.ofArray(bytes));
+        return copy;
     }
+
+    private static volatile byte[] cachedCpuid;
 
     /** Creates a VM; {@return its fd} (owned by the caller). */
     int createVmFd() {

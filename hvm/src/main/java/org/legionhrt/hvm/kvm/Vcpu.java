@@ -7,6 +7,7 @@
  *
  * stop() sets immediate_exit and sends SIGPIPE (ignored by HotSpot) to the thread so a
  * guest spinning in KVM_RUN returns with EINTR; the thread then records the register state.
+ * Threads come from a process-wide pool of platform threads, so booting again is cheap.
  */
 package org.legionhrt.hvm.kvm;
 
@@ -52,8 +53,14 @@ public final class Vcpu implements AutoCloseable {
     private final Object killLock = new Object();
     private long pthread;
     private volatile VcpuState lastState;
-    private Thread thread;
+    private volatile Thread thread;
+    private volatile boolean started;
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     private boolean closed;
+
+    /** Platform threads for vCPUs, reused across VMs (a thread start costs ~0.1 ms or more). */
+    private static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("hvm-vcpu-pool-", 0).daemon(true).factory());
 
     Vcpu(int index, int fd, int mmapSize) {
         this.index = index;
@@ -124,17 +131,29 @@ public final class Vcpu implements AutoCloseable {
                 sregsBuf.get(JAVA_SHORT, 12) & 0xffff);
     }
 
-    /** Starts the vCPU's platform thread (named {@code hvm-vcpu-N}), which runs until stopped. */
+    /** Starts running the vCPU on a pooled platform thread (named {@code hvm-vcpu-N} meanwhile). */
     public synchronized void start(ExitHandler handler) {
         if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("vCPU " + index + " already started");
         }
-        thread = Thread.ofPlatform().name("hvm-vcpu-" + index).daemon(true).start(() -> loop(handler));
+        started = true;
+        POOL.execute(() -> {
+            Thread me = Thread.currentThread();
+            String name = me.getName();
+            me.setName("hvm-vcpu-" + index);
+            try {
+                loop(handler);
+            } finally {
+                me.setName(name);
+                done.countDown();
+            }
+        });
     }
 
     private void loop(ExitHandler handler) {
         synchronized (killLock) {
             pthread = Sys.pthreadSelf();
+            thread = Thread.currentThread();
         }
         HvmException failure = null;
         try {
@@ -148,7 +167,8 @@ public final class Vcpu implements AutoCloseable {
                 lastState = snapshot(failure == null ? "stopped" : failure.kind().name());
             }
             synchronized (killLock) {
-                pthread = 0;   // from here on nobody may signal this thread: it is about to end
+                pthread = 0;   // from here on nobody may signal this thread: it goes back to the pool
+                thread = null;
             }
             state.set(State.STOPPED);
             handler.stopped(this, failure);
@@ -247,8 +267,8 @@ public final class Vcpu implements AutoCloseable {
         return stopRequested;
     }
 
-    /** {@return the vCPU's thread, or null before start} */
-    public synchronized Thread thread() {
+    /** {@return the thread running the vCPU now, or null before it started or after it ended} */
+    public Thread thread() {
         return thread;
     }
 
@@ -259,14 +279,17 @@ public final class Vcpu implements AutoCloseable {
     public void requestStop() {
         stopRequested = true;
         run.set(JAVA_BYTE, KvmApi.RUN_IMMEDIATE_EXIT, (byte) 1);
-        Thread t = thread();
-        if (t == null) {
-            state.compareAndSet(State.CREATED, State.STOPPED);
-            return;
+        if (started) {
+            kick();                 // not started yet: start() will see the flag and stop at once
         }
-        if (t != Thread.currentThread()) {
-            LockSupport.unpark(t);
-            synchronized (killLock) {
+    }
+
+    /** Unparks the vCPU's thread and interrupts its KVM_RUN, unless it is the caller. */
+    private void kick() {
+        synchronized (killLock) {
+            Thread t = thread;
+            if (t != null && t != Thread.currentThread()) {
+                LockSupport.unpark(t);
                 if (pthread != 0) {
                     Sys.pthreadKill(pthread, Sys.SIGPIPE);
                 }
@@ -279,29 +302,23 @@ public final class Vcpu implements AutoCloseable {
      * ends, for at most {@code timeoutMillis}. {@return true when the thread has ended}.
      */
     public boolean stop(long timeoutMillis) {
-        stopRequested = true;
-        Thread t = thread();
-        if (t == null) {
-            state.compareAndSet(State.CREATED, State.STOPPED);
+        requestStop();
+        if (!started) {
             return true;
         }
-        run.set(JAVA_BYTE, KvmApi.RUN_IMMEDIATE_EXIT, (byte) 1);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (t.isAlive() && System.nanoTime() < deadline) {
-            LockSupport.unpark(t);
-            synchronized (killLock) {
-                if (pthread != 0) {
-                    Sys.pthreadKill(pthread, Sys.SIGPIPE);
+        try {
+            while (!done.await(1, TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
                 }
+                kick();
             }
-            try {
-                t.join(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return !t.isAlive();
+        return true;
     }
 
     /** Stops the thread (if any) and releases the kvm_run mapping and the fd. */
@@ -314,6 +331,7 @@ public final class Vcpu implements AutoCloseable {
             throw new HvmException(HvmException.Kind.INTERNAL_ERROR, "vCPU " + index + " thread did not stop within 5 s");
         }
         closed = true;
+        state.set(State.STOPPED);
         try {
             Sys.munmap(runAddress, runSize);
         } catch (SysException e) {

@@ -16,6 +16,8 @@ public final class Mapping implements AutoCloseable {
     /** 2 MiB: the guest page size and the alignment of every region. */
     public static final long HUGE = 2L << 20;
 
+    private static final boolean HUGE_PAGES = Boolean.parseBoolean(System.getProperty("hvm.thp", "false"));
+
     private final long address;
     private final long size;
     private final MemorySegment segment;
@@ -44,6 +46,9 @@ public final class Mapping implements AutoCloseable {
             long tail = raw + span - (aligned + size);
             if (tail > 0) {
                 Sys.munmap(aligned + size, tail);
+            }
+            if (HUGE_PAGES) {
+                Sys.madvise(aligned, size, Sys.MADV_HUGEPAGE);
             }
             return new Mapping(aligned, size);
         } catch (SysException e) {

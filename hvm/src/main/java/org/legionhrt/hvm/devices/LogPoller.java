@@ -1,0 +1,42 @@
+/*
+ * One daemon thread for the whole process that drains the log rings of every live HVM
+ * each millisecond, so booting an HVM does not start a thread of its own for its console.
+ */
+package org.legionhrt.hvm.devices;
+
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.locks.LockSupport;
+
+/** The process-wide log-ring poller; thread safe. */
+public final class LogPoller {
+    private static final CopyOnWriteArraySet<LogRingReader> READERS = new CopyOnWriteArraySet<>();
+    private static Thread thread;
+
+    private LogPoller() {
+    }
+
+    /** Starts polling {@code r} (the poller thread is started on first use). */
+    public static synchronized void add(LogRingReader r) {
+        READERS.add(r);
+        if (thread == null) {
+            thread = Thread.ofPlatform().name("hvm-log").daemon(true).start(LogPoller::poll);
+        } else {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Stops polling {@code r} and drains it one last time. */
+    public static void remove(LogRingReader r) {
+        READERS.remove(r);
+        r.drain();
+    }
+
+    private static void poll() {
+        for (;;) {
+            for (LogRingReader r : READERS) {
+                r.drain();
+            }
+            LockSupport.parkNanos(READERS.isEmpty() ? 100_000_000L : 1_000_000L);
+        }
+    }
+}
