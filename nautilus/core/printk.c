@@ -146,7 +146,7 @@ void printk(const char *fmt, ...)
 
 void nk_backtrace(unsigned long rbp)
 {
-    printk("backtrace:\n");
+    printk("backtrace (addr2line -e nautilus-<profile>.elf ADDR):\n");
     for (int i = 0; i < 16 && rbp >= 0x1000 && !(rbp & 7); i++) {
         unsigned long *fp = (unsigned long *)rbp;
         if (!fp[1])

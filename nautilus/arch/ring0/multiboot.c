@@ -83,7 +83,11 @@ int mb_parse(uint32_t magic, uint32_t info, struct nk_boot *b)
                "loader (QEMU -kernel, GRUB)\n", magic);
         return -1;
     }
-    if (b->hrt && b->hrt->magic == HRT_BOOT_MAGIC)
+    if (b->hrt && b->hrt->magic == HRT_BOOT_MAGIC) {
         b->tsc_hz = b->hrt->tsc_hz;
+        b->log_ring = (struct hrt_log_ring *)b->hrt->log_ring;
+    } else {
+        b->hrt = NULL;
+    }
     return 0;
 }

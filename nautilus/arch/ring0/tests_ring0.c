@@ -132,3 +132,12 @@ NK_TEST(tsc_monotonic, NK_QUICK)
     NK_CHECK(hz > 100000000ull && hz < 10000000000ull, "tsc_hz %lu implausible", hz);
     return 0;
 }
+
+/* Manual: a deliberate page fault, to check the panic path (register dump, backtrace,
+ * every CPU stopped, exit code 2). Run with tests=crash_page_fault. */
+NK_TEST(crash_page_fault, NK_MANUAL)
+{
+    volatile uint64_t *bad = (uint64_t *)0x7ff000000000ull;   /* never mapped */
+    printk("  touching %p: the kernel must panic now\n", (void *)bad);
+    return (int)*bad;
+}

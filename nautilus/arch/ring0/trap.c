@@ -65,6 +65,18 @@ static void dump(struct trap_frame *f)
     nk_backtrace(f->rbp);
 }
 
+/* The timer may switch threads: keep the preempted thread's SSE/x87 state (the core is
+ * built without SSE, but code linked into the kernel, like the HRT runtime, uses it). */
+static void timer_tick(void)
+{
+    uint8_t fx[512] __attribute__((aligned(16)));
+    /* SAFETY: fx is a 16-byte aligned 512-byte buffer, as fxsave/fxrstor require. */
+    __asm__ __volatile__("fxsave %0" : "=m"(fx));
+    apic_eoi();
+    nk_sched_tick();
+    __asm__ __volatile__("fxrstor %0" :: "m"(fx));
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
     int v = (int)f->vector;
@@ -72,8 +84,7 @@ void trap_dispatch(struct trap_frame *f)
         return;
     switch (v) {
     case VEC_TIMER:
-        apic_eoi();
-        nk_sched_tick();
+        timer_tick();
         return;
     case VEC_KICK:
         apic_eoi();

@@ -1,6 +1,6 @@
 /*
  * Self-tests. NK_TEST(name, tier) defines a test function and drops a descriptor in the
- * linker section nk_tests, so there is no central list. Tiers: quick, slow. The command line
+ * linker section nk_tests, so there is no central list. Tiers: quick, slow, manual. The command line
  * selects them: tests=a,b (by name), tier=quick|slow|all (default all).
  * A test returns 0 on success; NK_CHECK records the first failure (file, line, reason).
  */
@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <nk/printk.h>
 
-enum nk_tier { NK_QUICK = 1, NK_SLOW = 2 };
+/* NK_MANUAL tests (e.g. deliberate crashes) run only when named in tests=. */
+enum nk_tier { NK_QUICK = 1, NK_SLOW = 2, NK_MANUAL = 4 };
 
 struct nk_test {
     const char *name;

@@ -69,6 +69,15 @@ class KernelBootTest {
     }
 
     @Test
+    void anExceptionPanicsWithARegisterDumpAndStopsEveryCpu() {
+        QemuRun run = boot(QemuOptions.of(image).withCores(2).withCmdline("tests=crash_page_fault"));
+        assertThat(run.exit()).as(run.tail(20)).isEqualTo(KernelExit.PANIC);
+        assertThat(run.console()).anyMatch(l -> l.startsWith("PANIC: exception 14 (#PF page fault)"))
+                .anyMatch(l -> l.contains("cr2 00007ff000000000"))
+                .anyMatch(l -> l.startsWith("backtrace"));
+    }
+
+    @Test
     void benchmarksPrintJsonLines() {
         QemuRun run = boot(QemuOptions.of(image).withCores(2).withCmdline("bench samples=50 env=qemu-tcg"));
         assertThat(run.exit()).as(run.tail(20)).isEqualTo(KernelExit.PASSED);
