@@ -10,9 +10,13 @@
 #include <nk/printk.h>
 #include <nk/string.h>
 #include <nk/atomic.h>
+#include <nk/cmdline.h>
 #include "depriv.h"
 
-#define IDLE_SPIN_NS 50000ull
+/* How long an idle CPU spins before it dozes (cmdline idle_spin_us=N). A doze costs a VM
+ * exit and a host thread wake-up (tens of microseconds, far more on a busy host), so the
+ * default covers the gaps of a busy workload; 0 dozes at once. */
+#define IDLE_SPIN_US_DEFAULT 1000
 
 struct hrt_boot_info *depriv_bi;
 struct hvm_comm *depriv_comm;
@@ -90,7 +94,11 @@ int arch_init(struct nk_boot *b)
         tsc_hz = 2000000000ull;
         printk("depriv: the VMM gave no TSC frequency; assuming %lu Hz\n", tsc_hz);
     }
-    idle_cycles = tsc_hz / 1000000000ull * IDLE_SPIN_NS + IDLE_SPIN_NS;
+    char v[16];
+    uint64_t us = IDLE_SPIN_US_DEFAULT;
+    if (cmdline_get(b->cmdline, "idle_spin_us", v, sizeof v))
+        us = nk_strtoul(v, NULL, 10);
+    idle_cycles = tsc_hz / 1000000 * us;
     return 0;
 }
 
@@ -124,7 +132,7 @@ void arch_irq_disable(void) { }
 
 uint64_t depriv_idle_cycles(void)
 {
-    return idle_cycles ? idle_cycles : 100000;
+    return idle_cycles;
 }
 
 /* The doze handshake: announce, re-check, then exit; a waker sets wake before it looks at

@@ -1,8 +1,8 @@
 /*
  * The HRT side of ROS->HRT calls: a registry of callable functions and the server loop.
  * The server takes tickets from the ring header, polls its slot (yielding to ready
- * threads), runs the function, publishes the answer by sequence number, and after ~50 us
- * with nothing to do dozes in the VMM until the ROS rings its doorbell. Also the HRT->ROS
+ * threads), runs the function, publishes the answer by sequence number, and after the idle
+ * spin (idle_spin_us) dozes in the VMM until the ROS rings its doorbell. Also the HRT->ROS
  * request paths (ring and exit).
  */
 #include <nk/arch.h>

@@ -29,7 +29,7 @@ extern struct hvm_comm *depriv_comm;
 /* Park CPU `cpu` (the caller's) in the VMM until its doorbell rings, unless *seq already
  * equals want or the CPU has ready threads (seq may be NULL). May return spuriously. */
 void depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want);
-/* Cycles to spin before dozing (about 50 us). */
+/* Cycles an idle CPU spins before dozing (cmdline idle_spin_us, default 1000). */
 uint64_t depriv_idle_cycles(void);
 
 /* Serve ROS->HRT calls on the calling thread until a stop call; returns 0. */

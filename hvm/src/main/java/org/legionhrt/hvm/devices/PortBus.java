@@ -32,6 +32,9 @@ public final class PortBus implements ExitHandler {
     private final CallRing calls;
     private final RequestRing requests;
     private final Events events;
+    private final java.util.concurrent.atomic.LongAdder dozes = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder kicks = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder exits = new java.util.concurrent.atomic.LongAdder();
 
     /** Wires the bus. */
     public PortBus(GuestMemory mem, Console console, Doorbells bells, CallRing calls, RequestRing requests, Events events) {
@@ -43,8 +46,19 @@ public final class PortBus implements ExitHandler {
         this.events = events;
     }
 
+    /** {@return "N exits (D doze, K kick)": how often the guest left for the VMM} */
+    public String stats() {
+        return exits.sum() + " port exits (" + dozes.sum() + " doze, " + kicks.sum() + " kick)";
+    }
+
     @Override
     public Action out(Vcpu v, int port, int size, int value) {
+        exits.increment();
+        if (port == Ports.DOZE) {
+            dozes.increment();
+        } else if (port == Ports.KICK) {
+            kicks.increment();
+        }
         switch (port) {
             case Ports.COM1 -> console.serialByte(v.index(), value & 0xff);
             case Ports.DOZE -> bells.doze(v);

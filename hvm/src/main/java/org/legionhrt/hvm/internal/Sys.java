@@ -61,6 +61,9 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE);
     private static final MethodHandle MADVISE = bind("madvise",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), CAPTURE);
+    private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SETPRIORITY = bind("setpriority",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE);
     private static final MethodHandle EVENTFD = bind("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE);
     private static final MethodHandle PTHREAD_SELF = bind("pthread_self",
@@ -213,6 +216,21 @@ public final class Sys {
         try {
             MemorySegment state = STATE.get();
             int rc = (int) MADVISE.invokeExact(state, addr, len, advice);
+            return rc < 0 ? errno(state) : 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Sets the calling thread's nice value (Linux: per thread); {@return 0 or the errno value}.
+     * Lowering it below 0 needs CAP_SYS_NICE.
+     */
+    public static int setThreadNice(int nice) {
+        try {
+            int tid = (int) GETTID.invokeExact();
+            MemorySegment state = STATE.get();
+            int rc = (int) SETPRIORITY.invokeExact(state, 0, tid, nice);
             return rc < 0 ? errno(state) : 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);

@@ -131,8 +131,17 @@ public final class Vcpu implements AutoCloseable {
                 sregsBuf.get(JAVA_SHORT, 12) & 0xffff);
     }
 
-    /** Starts running the vCPU on a pooled platform thread (named {@code hvm-vcpu-N} meanwhile). */
-    public synchronized void start(ExitHandler handler) {
+    /** Starts running the vCPU on a pooled platform thread; see {@link #start(ExitHandler, int)}. */
+    public void start(ExitHandler handler) {
+        start(handler, 0);
+    }
+
+    /**
+     * Starts running the vCPU on a pooled platform thread (named {@code hvm-vcpu-N} meanwhile)
+     * at host nice value {@code nice} (0 = unchanged; below 0 favours the HRT's cores over the
+     * host's other work, as dedicated cores would, and needs CAP_SYS_NICE).
+     */
+    public synchronized void start(ExitHandler handler, int nice) {
         if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("vCPU " + index + " already started");
         }
@@ -141,9 +150,15 @@ public final class Vcpu implements AutoCloseable {
             Thread me = Thread.currentThread();
             String name = me.getName();
             me.setName("hvm-vcpu-" + index);
+            if (nice != 0) {
+                Sys.setThreadNice(nice);
+            }
             try {
                 loop(handler);
             } finally {
+                if (nice != 0) {
+                    Sys.setThreadNice(0);
+                }
                 me.setName(name);
                 done.countDown();
             }
