@@ -78,7 +78,8 @@ public final class BootInfo {
     }
 
     /**
-     * Writes the boot info, command line and log-ring header into {@code ram}.
+     * Writes the boot info, command line and log-ring header into {@code ram}, which must be
+     * freshly mapped (zero): only non-zero fields are written.
      *
      * @throws HvmException (BAD_INPUT) when the command line or the memory map is too large
      */
@@ -90,10 +91,8 @@ public final class BootInfo {
         if (spec.regions().size() > MAX_REGIONS) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, "more than " + MAX_REGIONS + " memory regions");
         }
-        ram.asSlice(Layout.CMDLINE, Layout.CMDLINE_MAX).fill((byte) 0);
         MemorySegment.copy(cmd, 0, ram, JAVA_BYTE, Layout.CMDLINE, cmd.length);
         MemorySegment b = ram.asSlice(Layout.BOOT_INFO, SIZE);
-        b.fill((byte) 0);
         b.set(JAVA_LONG, 0, MAGIC);
         b.set(JAVA_INT, 8, VERSION);
         b.set(JAVA_INT, 12, SIZE);
@@ -120,9 +119,7 @@ public final class BootInfo {
             b.set(JAVA_LONG, CPUS + i * 16L + 8, spec.stackTops()[i]);
         }
         MemorySegment log = ram.asSlice(Layout.LOG_RING, 32);
-        log.fill((byte) 0);
         log.set(JAVA_LONG, 16, Layout.LOG_RING_DATA);
-        ram.asSlice(Layout.PERCPU, Layout.PERCPU_STRIDE * spec.ncpus()).fill((byte) 0);
     }
 
     /** {@return boot_info.ready: the number of CPUs the kernel reports up} (acquire read). */

@@ -22,14 +22,12 @@ public final class Gdt {
     private Gdt() {
     }
 
-    /** Writes the descriptors into guest RAM. */
+    /** Writes the descriptors into fresh (zero) guest RAM; the I/O bitmap stays all zero. */
     public static void write(MemorySegment ram) {
-        ram.asSlice(Layout.GDT, 0x1000).fill((byte) 0);
         ram.set(JAVA_LONG, Layout.GDT + 0x08, 0x00af9a000000ffffL);   // kernel code, 64-bit
         ram.set(JAVA_LONG, Layout.GDT + 0x10, 0x00cf92000000ffffL);   // kernel data
         ram.set(JAVA_LONG, Layout.GDT + 0x18, 0x00cff2000000ffffL);   // user data, DPL 3
         ram.set(JAVA_LONG, Layout.GDT + 0x20, 0x00affa000000ffffL);   // user code, 64-bit, DPL 3
-        ram.asSlice(Layout.TSS, TSS_LIMIT + 1).fill((byte) 0);
         ram.set(java.lang.foreign.ValueLayout.JAVA_SHORT, Layout.TSS + 0x66, (short) IOMAP);
         ram.set(java.lang.foreign.ValueLayout.JAVA_BYTE, Layout.TSS + TSS_LIMIT, (byte) 0xff);
         long base = Layout.TSS;

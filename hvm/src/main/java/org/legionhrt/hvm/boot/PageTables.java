@@ -24,10 +24,9 @@ public final class PageTables {
     private final MemorySegment ram;
     private long next = Layout.PAGE_TABLES + 0x1000;
 
-    /** Starts a fresh set of tables (PML4 at {@link Layout#PAGE_TABLES}) in {@code ram}. */
+    /** Starts a set of tables (PML4 at {@link Layout#PAGE_TABLES}) in fresh, zero {@code ram}. */
     public PageTables(MemorySegment ram) {
         this.ram = ram;
-        ram.asSlice(Layout.PAGE_TABLES, Layout.PAGE_TABLES_END - Layout.PAGE_TABLES).fill((byte) 0);
     }
 
     /** {@return the value for CR3} */

@@ -47,12 +47,6 @@ public final class CallRing implements AutoCloseable {
         this.timeoutNanos = timeout.toNanos();
     }
 
-    /** Clears the ring (before the guest starts). */
-    public static void init(MemorySegment comm) {
-        comm.asSlice(CommLayout.CALL, CommLayout.CALL_SLOTS - CommLayout.CALL
-                + CommLayout.CALL_NSLOTS * CommLayout.SLOT_SIZE).fill((byte) 0);
-    }
-
     /**
      * Calls HRT function {@code fn} with up to four arguments and waits for its result.
      *

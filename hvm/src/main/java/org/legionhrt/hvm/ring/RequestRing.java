@@ -38,12 +38,6 @@ public final class RequestRing implements AutoCloseable {
         this.handlers = Map.copyOf(handlers);
     }
 
-    /** Clears the ring (before the guest starts). */
-    public static void init(MemorySegment comm) {
-        comm.asSlice(CommLayout.REQ, CommLayout.REQ_SLOTS - CommLayout.REQ
-                + CommLayout.REQ_NSLOTS * CommLayout.SLOT_SIZE).fill((byte) 0);
-    }
-
     /** Starts {@code n} server threads (none when no handler is registered). */
     public void start(int n) {
         if (handlers.isEmpty()) {
