@@ -1,13 +1,14 @@
 /*
  * Self-tests of the deprivileged profile: CPL3 really (CS RPL 3), the per-CPU areas the VMM
  * gave are where GS points, a kick wakes a dozing CPU, the console goes through the log
- * ring; and the hvm_serve pseudo-test (tier 0: only run when named, tests=hvm_serve) that
- * turns the kernel into the HVM's call server.
+ * ring; and manual-tier entries run only when named: hvm_serve (tests=hvm_serve turns the
+ * kernel into the HVM's call server) and deliberate crashes for the VMM's failure tests.
  */
 #include <nk/test.h>
 #include <nk/thread.h>
 #include <nk/cpu.h>
 #include <nk/atomic.h>
+#include <nk/printk.h>
 #include "depriv.h"
 
 NK_TEST(depriv_cpl3, NK_QUICK)
@@ -63,7 +64,21 @@ NK_TEST(depriv_console_uses_log_ring, NK_QUICK)
     return 0;
 }
 
-NK_TEST(hvm_serve, 0)
+NK_TEST(hvm_serve, NK_MANUAL)
 {
     return depriv_call_serve();
+}
+
+/* Deliberate failures for the VMM's containment tests (manual: only when named). */
+NK_TEST(crash_page_fault, NK_MANUAL)
+{
+    /* SAFETY: not safe at all, on purpose: an access above guest memory, which no page table
+     * maps, so the CPU faults at CPL3 and the VMM must report a triple fault with the state. */
+    volatile uint64_t *p = (volatile uint64_t *)0x7fff00000000ull;
+    return (int)*p;
+}
+
+NK_TEST(crash_panic, NK_MANUAL)
+{
+    panic("crash_panic: deliberate panic for the VMM's tests");
 }

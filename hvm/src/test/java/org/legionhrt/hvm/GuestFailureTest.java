@@ -48,7 +48,7 @@ class GuestFailureTest {
 
     @Test
     void spinningGuestTimesOutWithItsState() {
-        HvmException e = run("spin", builder().cores(2), Duration.ofMillis(300));
+        HvmException e = run("spin", builder().cores(2), Duration.ofMillis(1500));
         assertThat(e.kind()).isEqualTo(HvmException.Kind.TIMEOUT);
         assertThat(e.state()).isPresent();
         assertThat(e.getMessage()).contains("vCPU 0: rip=").contains("vCPU 1: rip=");

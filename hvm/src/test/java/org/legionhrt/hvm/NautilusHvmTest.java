@@ -6,9 +6,9 @@
 package org.legionhrt.hvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +44,31 @@ class NautilusHvmTest {
         assertThat(lines.stream().filter(l -> l.contains(" FAIL "))).isEmpty();
         assertThat(summary).contains(" 0 failed");
         assertThat(code).isZero();
+    }
+
+    @Test
+    void kernelPanicEndsTheVmWithTheMessage() {
+        try (Hvm h = Hvm.builder().cores(2).memory(64L << 20).cmdline("tests=crash_panic").awaitReady(false).boot(image)) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
+                    .satisfies(e -> assertThat(((HvmException) e).kind()).isEqualTo(HvmException.Kind.PANIC))
+                    .hasMessageContaining("deliberate panic");
+        }
+    }
+
+    @Test
+    void kernelFaultIsReportedWithTheFaultingState() {
+        try (Hvm h = Hvm.builder().cores(2).memory(64L << 20).cmdline("tests=crash_page_fault").awaitReady(false).boot(image)) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
+                    .satisfies(e -> {
+                        HvmException x = (HvmException) e;
+                        assertThat(x.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
+                        assertThat(x.state()).isPresent();
+                        assertThat(x.console()).anyMatch(l -> l.contains("crash_page_fault") || l.contains("tests:"));
+                    });
+        }
+        try (Hvm h = Hvm.builder().memory(64L << 20).cmdline("tests=depriv_cpl3").awaitReady(false).boot(image)) {
+            assertThat(h.awaitExit(Duration.ofSeconds(30))).isZero();     // and the JVM boots again
+        }
     }
 
     @Test
