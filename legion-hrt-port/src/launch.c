@@ -354,29 +354,41 @@ static bool writes(const struct req *q) {
   return (q->priv == LHRT_READ_WRITE || q->priv == LHRT_WRITE_DISCARD) && q->coh <= LHRT_ATOMIC;
 }
 
-/* Points of one index launch run in parallel, so no two may interfere. */
+static bool reqs_conflict(const struct req *a, const struct req *b) {
+  if (a->priv == LHRT_READ_ONLY && b->priv == LHRT_READ_ONLY) return false;
+  if (a->priv == LHRT_REDUCE && b->priv == LHRT_REDUCE && a->redop == b->redop) return false;
+  return !(a->coh >= LHRT_SIMULTANEOUS && b->coh >= LHRT_SIMULTANEOUS);
+}
+
+static lhrt_status_t check_writer(struct launch *l, uint32_t a) {
+  struct req *qa = &l->reqs[a];
+  if (!qa->part) return lhrt_err(LHRT_ERR_INTERFERENCE, "requirement %u writes one region from every point", a);
+  if (!qa->part->disjoint) return lhrt_err(LHRT_ERR_INTERFERENCE, "requirement %u writes an aliased partition", a);
+  if (!qa->proj) return LHRT_OK;
+  struct region **tmp = plat_alloc(l->npoints * sizeof *tmp);
+  if (!tmp) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+  for (uint64_t i = 0; i < l->npoints; i++) tmp[i] = launch_sub(l, i, a);
+  u_sort(tmp, l->npoints, sizeof *tmp, ptr_cmp);
+  bool dup = false;
+  for (uint64_t i = 1; i < l->npoints; i++) dup |= tmp[i] == tmp[i - 1];
+  plat_free(tmp);
+  return dup ? lhrt_err(LHRT_ERR_INTERFERENCE, "projection of requirement %u sends two points to one subregion", a)
+             : LHRT_OK;
+}
+
+/* Points of one index launch run in parallel, so no two may interfere: a writer needs a
+ * disjoint partition, and conflicting requirements must not overlap across points. */
 static lhrt_status_t check_interference(struct launch *l) {
   if (l->npoints < 2) return LHRT_OK;
   for (uint32_t a = 0; a < l->nreqs; a++) {
     struct req *qa = &l->reqs[a];
-    if (!writes(qa) || !qa->mask) continue;
-    if (!qa->part) return lhrt_err(LHRT_ERR_INTERFERENCE, "requirement %u writes one region from every point", a);
-    if (!qa->part->disjoint) return lhrt_err(LHRT_ERR_INTERFERENCE, "requirement %u writes an aliased partition", a);
-    if (qa->proj) {
-      struct region **tmp = plat_alloc(l->npoints * sizeof *tmp);
-      if (!tmp) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
-      for (uint64_t i = 0; i < l->npoints; i++) tmp[i] = launch_sub(l, i, a);
-      u_sort(tmp, l->npoints, sizeof *tmp, ptr_cmp);
-      bool dup = false;
-      for (uint64_t i = 1; i < l->npoints; i++) dup |= tmp[i] == tmp[i - 1];
-      plat_free(tmp);
-      if (dup) return lhrt_err(LHRT_ERR_INTERFERENCE, "projection of requirement %u sends two points to one subregion", a);
-    }
-    for (uint32_t b = 0; b < l->nreqs; b++) {
+    if (!qa->mask) continue;
+    lhrt_status_t st = writes(qa) ? check_writer(l, a) : LHRT_OK;
+    if (st) return st;
+    for (uint32_t b = a + 1; b < l->nreqs; b++) {
       struct req *qb = &l->reqs[b];
-      if (a == b || !(qa->mask & qb->mask) || qb->node->root != qa->node->root) continue;
-      if (qb->coh >= LHRT_SIMULTANEOUS && qa->coh >= LHRT_SIMULTANEOUS) continue;
-      if (qb->part == qa->part && !qa->proj && !qb->proj) continue;
+      if (!(qa->mask & qb->mask) || qb->node->root != qa->node->root || !reqs_conflict(qa, qb)) continue;
+      if (qb->part && qb->part == qa->part && qa->part->disjoint && !qa->proj && !qb->proj) continue;
       if (l->npoints * l->npoints > (1u << 22))
         return lhrt_err(LHRT_ERR_INTERFERENCE, "requirements %u and %u may interfere (too many points to check)", a, b);
       for (uint64_t i = 0; i < l->npoints; i++)

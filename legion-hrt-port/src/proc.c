@@ -136,6 +136,7 @@ static void serve(struct lhrt_runtime *rt, struct worker *w) {
 static void park(struct runner *r) {
   struct lhrt_runtime *rt = r->rt;
   spin_lock(&rt->thrlock);
+  if (A_LOAD(&rt->shutdown)) { spin_unlock(&rt->thrlock); return; } /* proc_stop already swept the list */
   A_STORE(&r->word, 0);
   r->next_idle = (struct runner *)rt->spares;
   rt->spares = r;
