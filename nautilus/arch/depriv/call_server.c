@@ -172,6 +172,9 @@ int hvm_ros_call(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
     s->flags = 0;
     copy_args(s->args, args, nargs);
     nk_store(&s->seq, 4 * lap + HVM_SLOT_POSTED);
+    nk_mb();                              /* pairs with the ROS's fence after it parks */
+    if (nk_load(&comm->req_ros_parked))
+        depriv_outl(HVM_PORT_ROS_WAKE, 0);
     while (nk_load(&s->seq) != 4 * lap + HVM_SLOT_DONE)
         nk_relax();
     *result = s->result;

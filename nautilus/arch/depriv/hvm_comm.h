@@ -13,6 +13,7 @@
 
 #define HVM_PORT_KICK       0x504   /* 32-bit cpu index: unpark that (dozing) CPU */
 #define HVM_PORT_CALL_DONE  0x505   /* 32-bit call-slot index answered on the exit path */
+#define HVM_PORT_ROS_WAKE   0x506   /* a request was posted while ROS servers were parked */
 
 #define HVM_CALL_NSLOTS     256
 #define HVM_REQ_NSLOTS      64
@@ -66,7 +67,8 @@ struct hvm_comm {
     struct hvm_slot call[HVM_CALL_NSLOTS];          /* 0x2040 */
     uint8_t pad3[0x7000 - 0x2040 - HVM_CALL_NSLOTS * 64];
     volatile uint64_t req_head;                     /* 0x7000: HRT producers take tickets */
-    uint8_t pad4[0x40 - 8];
+    volatile uint32_t req_ros_parked;               /* ROS server threads parked: wake by port */
+    uint8_t pad4[0x40 - 12];
     struct hvm_slot req[HVM_REQ_NSLOTS];            /* 0x7040 */
 };
 

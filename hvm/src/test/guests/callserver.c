@@ -30,6 +30,9 @@ static uint64_t ros_request(struct hvm_comm *c, uint32_t fn, uint64_t a, uint32_
     s->fn = fn;
     s->args[0] = a;
     __atomic_store_n(&s->seq, 4 * lap + HVM_SLOT_POSTED, __ATOMIC_RELEASE);
+    mfence();
+    if (c->req_ros_parked)
+        outl(HVM_PORT_ROS_WAKE, 0);
     while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != 4 * lap + HVM_SLOT_DONE)
         relax();
     uint64_t r = s->result;

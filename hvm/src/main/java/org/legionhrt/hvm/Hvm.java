@@ -73,7 +73,10 @@ public final class Hvm implements AutoCloseable {
     private final Console console;
     private final AtomicReference<HvmException> failure = new AtomicReference<>();
     private final List<Vcpu> vcpus = new ArrayList<>();
-    private final CountDownLatch ended;
+    private volatile CountDownLatch ended;
+    private long tscHz;
+    private byte[] bootImage;
+    private String bootName;
     private volatile Integer exitCode;
     private volatile boolean closed;
     private Kvm kvm;
@@ -82,8 +85,8 @@ public final class Hvm implements AutoCloseable {
     private GuestMemory mem;
     private MemorySegment comm;
     private LogRingReader logReader;
-    private CallRing calls;
-    private RequestRing requests;
+    private volatile CallRing calls;
+    private volatile RequestRing requests;
     private long bootNanos;
     private PortBus bus;
 
@@ -214,6 +217,8 @@ public final class Hvm implements AutoCloseable {
         public Hvm boot(byte[] image, String name) {
             validate();
             Hvm h = new Hvm(this);
+            h.bootImage = image;
+            h.bootName = name;
             try {
                 h.start(image, name);
                 return h;
@@ -241,74 +246,116 @@ public final class Hvm implements AutoCloseable {
     private void start(byte[] image, String name) {
         long t0 = System.nanoTime();
         kvm = Kvm.open();
-        long tKvm = System.nanoTime();
         if (spec.cores > kvm.maxVcpus()) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, "cores = " + spec.cores + ": KVM allows at most " + kvm.maxVcpus());
         }
-        Profile profile = resolveProfile();
+        resolveProfile();
         merged = spec.merged > 0 ? MergedRegion.create(spec.merged) : null;
         mem = GuestMemory.create(spec.memory, merged);
-        long tMem = System.nanoTime();
+        comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);
         ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
+        checkImage(img, name);
         long tLoad = System.nanoTime();
-        checkImage(img, name, profile);
         vm = Vm.create(kvm);
         vm.mapMemory(0, mem.size(), mem.hostAddress());
         if (merged != null) {
             vm.mapMemory(merged.address(), merged.size(), merged.address());
         }
-        long cr3 = buildTables();
-        long[] stacks = stackTops();
-        comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);
-        initComm();
-        Doorbells bells = new Doorbells(comm, spec.cores);
-        Liveness live = new Live();
-        calls = new CallRing(comm, bells, live, spec.callTimeout);
-        requests = new RequestRing(comm, spec.handlers);
-        bus = new PortBus(mem, console, bells, calls, requests, new Events());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cpuid = kvm.supportedCpuid(arena);
             for (int i = 0; i < spec.cores; i++) {
-                Vcpu v = vm.createVcpu(i, cpuid);
-                vcpus.add(v);
-                bells.attach(v);
-                CpuSetup.enterUserLongMode(v, img.header().entry64(), stacks[i], cr3);
+                vcpus.add(vm.createVcpu(i, cpuid));
             }
         }
-        long tscHz = vcpus.get(0).tscKhz() * 1000;
+        tscHz = vcpus.get(0).tscKhz() * 1000;
+        logReader = new LogRingReader(mem.slice(Layout.LOG_RING, 32 + Layout.LOG_RING_DATA), Layout.LOG_RING_DATA, console);
+        long tVm = System.nanoTime();
+        enter(img, t0);
+        LOG.debug("boot phases (us): memory+load {}, vm+vcpus {}, kernel to ready {}",
+                (tLoad - t0) / 1000, (tVm - tLoad) / 1000, (System.nanoTime() - tVm) / 1000);
+    }
+
+    /**
+     * Builds what the kernel is entered with (tables, GDT, comm area, boot info), wires the
+     * devices and rings, starts every vCPU at entry64, and waits for ready if asked.
+     */
+    private void enter(ElfLoader.Loaded img, long t0) {
+        long cr3 = buildTables();
+        long[] stacks = stackTops();
+        initComm();
+        Doorbells bells = new Doorbells(comm, spec.cores);
+        calls = new CallRing(comm, bells, new Live(), spec.callTimeout);
+        requests = new RequestRing(comm, spec.handlers);
+        bus = new PortBus(mem, console, bells, calls, requests, new Events());
+        for (Vcpu v : vcpus) {
+            bells.attach(v);
+            CpuSetup.enterUserLongMode(v, img.header().entry64(), stacks[v.index()], cr3);
+        }
         BootInfo.write(mem.ram(), new BootInfo.Spec(BootInfo.PROFILE_DEPRIV, spec.cores, tscHz, spec.cmdline,
                 merged == null ? 0 : merged.address(), merged == null ? 0 : merged.size(), regions(img), stacks));
-        logReader = new LogRingReader(mem.slice(Layout.LOG_RING, 32 + Layout.LOG_RING_DATA), Layout.LOG_RING_DATA, console);
         LogPoller.add(logReader);
         requests.start(spec.requestThreads);
-        long tVcpus = System.nanoTime();
         for (Vcpu v : vcpus) {
             v.start(bus, spec.vcpuNice);
         }
         if (spec.awaitReady) {
             awaitReady(t0);
         }
-        long tReady = System.nanoTime();
-        bootNanos = tReady - t0;
-        LOG.debug("boot phases (us): kvm {}, memory {}, load {}, vm+vcpus {}, kernel to ready {}",
-                (tKvm - t0) / 1000, (tMem - tKvm) / 1000, (tLoad - tMem) / 1000, (tVcpus - tLoad) / 1000,
-                (tReady - tVcpus) / 1000);
+        bootNanos = System.nanoTime() - t0;
     }
 
-    private Profile resolveProfile() {
+    /**
+     * Reboots the HRT alone, as the original HVM could: every vCPU stops, guest RAM is
+     * cleared, {@code image} is loaded and every vCPU re-enters it; the VM, its vCPUs, the
+     * merged region (and the data in it) stay. Waits for ready like boot() unless awaitReady(false).
+     *
+     * @throws HvmException CLOSED after close(), BAD_INPUT for a bad image, or the guest's failure
+     */
+    public synchronized void reboot(byte[] image, String name) {
+        if (closed) {
+            throw new HvmException(HvmException.Kind.CLOSED, "reboot after shutdown: this HVM is closed");
+        }
+        long t0 = System.nanoTime();
+        for (Vcpu v : vcpus) {
+            v.requestStop();
+        }
+        for (Vcpu v : vcpus) {
+            if (!v.stop(5000)) {
+                throw new HvmException(HvmException.Kind.INTERNAL_ERROR, "vCPU " + v.index() + " did not stop for the reboot");
+            }
+        }
+        requests.close();
+        calls.close();
+        LogPoller.remove(logReader);
+        mem.clear();
+        failure.set(null);
+        exitCode = null;
+        ended = new CountDownLatch(spec.cores);
+        for (Vcpu v : vcpus) {
+            v.reset();
+        }
+        ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
+        checkImage(img, name);
+        enter(img, t0);
+    }
+
+    /** Reboots the HRT with the image it was booted with; see {@link #reboot(byte[], String)}. */
+    public void reboot() {
+        reboot(bootImage, bootName);
+    }
+
+    private void resolveProfile() {
         if (spec.profile == Profile.RING0) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, "profile ring0 is not implemented by this VMM"
                     + " (guest ring 0 is " + Kvm.ring0ModeFromHost() + " here): use --profile deprivileged,"
                     + " or run the ring0 kernel under QEMU with ./hrt nautilus test");
         }
         if (spec.profile == Profile.AUTO && KvmProbe.HARDWARE.equals(Kvm.ring0ModeFromHost())) {
-            // A ring0 loader would be faster to write than to run here; deprivileged works everywhere.
-            return Profile.DEPRIVILEGED;
+            LOG.debug("guest ring 0 is hardware here, but only the deprivileged profile is implemented");
         }
-        return Profile.DEPRIVILEGED;
     }
 
-    private void checkImage(ElfLoader.Loaded img, String name, Profile profile) {
+    private void checkImage(ElfLoader.Loaded img, String name) {
         if (!img.header().supports(BootInfo.PROFILE_DEPRIV)) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, name
                     + ": the HRT tag does not list the deprivileged profile: build the nautilus-depriv image");

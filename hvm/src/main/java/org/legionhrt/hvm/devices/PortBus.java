@@ -64,6 +64,7 @@ public final class PortBus implements ExitHandler {
             case Ports.DOZE -> bells.doze(v);
             case Ports.KICK -> bells.unpark(value);
             case Ports.CALL_DONE -> calls.completeExit(value);
+            case Ports.ROS_WAKE -> requests.wakeAll();
             case Ports.HYPERCALL -> requests.serveSync(v.index());
             case Ports.READY -> { }
             case Ports.EXIT -> {

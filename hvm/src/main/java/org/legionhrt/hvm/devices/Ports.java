@@ -22,6 +22,8 @@ public final class Ports {
     public static final int KICK = 0x504;
     /** Call done: 32-bit call-slot index answered on the exit path. */
     public static final int CALL_DONE = 0x505;
+    /** ROS wake: a request was posted while the ROS's request threads were parked. */
+    public static final int ROS_WAKE = 0x506;
 
     private Ports() {
     }

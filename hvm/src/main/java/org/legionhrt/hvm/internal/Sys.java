@@ -206,6 +206,8 @@ public final class Sys {
         }
     }
 
+    /** madvise: drop the pages; a private anonymous range reads back as zero. */
+    public static final int MADV_DONTNEED = 4;
     /** madvise: transparent huge pages. */
     public static final int MADV_HUGEPAGE = 14;
     /** madvise: fault the range in now, writable (Linux 5.14). */

@@ -55,7 +55,7 @@ public final class Vcpu implements AutoCloseable {
     private volatile VcpuState lastState;
     private volatile Thread thread;
     private volatile boolean started;
-    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    private volatile java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     private boolean closed;
 
     /** Platform threads for vCPUs, reused across VMs (a thread start costs ~0.1 ms or more). */
@@ -265,6 +265,24 @@ public final class Vcpu implements AutoCloseable {
     private HvmException fail(HvmException.Kind kind, String message) {
         lastState = snapshot(kind.name());
         return new HvmException(kind, message, lastState, java.util.List.of(), null);
+    }
+
+    /**
+     * Makes a stopped vCPU startable again (for a reboot of the HRT): clears the stop request
+     * and immediate_exit; the caller then sets its registers and starts it.
+     *
+     * @throws IllegalStateException unless the vCPU is stopped
+     */
+    public synchronized void reset() {
+        if (started && done.getCount() != 0) {
+            throw new IllegalStateException("vCPU " + index + " is still running");
+        }
+        run.set(JAVA_BYTE, KvmApi.RUN_IMMEDIATE_EXIT, (byte) 0);
+        stopRequested = false;
+        started = false;
+        lastState = null;
+        done = new java.util.concurrent.CountDownLatch(1);
+        state.set(State.CREATED);
     }
 
     /** Marks the vCPU dozing (called on its own thread by the doze device). */

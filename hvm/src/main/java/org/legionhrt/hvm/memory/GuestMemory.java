@@ -89,6 +89,14 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
+    /** Returns private RAM to zero (MADV_DONTNEED: pages refault as zero; KVM is notified). */
+    public void clear() {
+        int rc = org.legionhrt.hvm.internal.Sys.madvise(ram.address(), ram.size(), org.legionhrt.hvm.internal.Sys.MADV_DONTNEED);
+        if (rc != 0) {
+            throw new HvmException(HvmException.Kind.KVM, "madvise(MADV_DONTNEED) of guest RAM failed: errno " + rc);
+        }
+    }
+
     @Override
     public void close() {
         ram.close();

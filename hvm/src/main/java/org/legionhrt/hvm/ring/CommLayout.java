@@ -53,10 +53,12 @@ public final class CommLayout {
     /** Number of call slots (a power of two). */
     public static final int CALL_NSLOTS = 256;
 
-    /** Request ring header: u64 head (HRT producers claim tickets). */
+    /** Request ring header: u64 head (HRT producers claim tickets), u32 ros_parked. */
     public static final long REQ = 0x7000;
     /** Request ring header field. */
     public static final long REQ_HEAD = REQ;
+    /** Request ring header field: number of ROS server threads parked (the HRT then exits to wake them). */
+    public static final long REQ_ROS_PARKED = REQ + 8;
     /** Request slots start here. */
     public static final long REQ_SLOTS = REQ + 0x40;
     /** Number of request slots (a power of two). */

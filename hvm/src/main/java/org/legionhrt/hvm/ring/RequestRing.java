@@ -9,7 +9,6 @@ package org.legionhrt.hvm.ring;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,11 +24,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class RequestRing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestRing.class);
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final long SPIN_NANOS = 50_000;
+    private static final long PARK_NANOS = 10_000_000;
 
     private final MemorySegment comm;
     private final Map<Integer, RosHandler> handlers;
     private final AtomicLong tickets = new AtomicLong();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     /** Creates the server over an initialised communication area. */
@@ -69,19 +71,44 @@ public final class RequestRing implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the slot to be posted: spins ~50 us, then parks. A parked thread counts itself
+     * in ros_parked (then re-checks, full fence between), so the HRT, which checks the count
+     * after posting, exits to the ROS_WAKE port only when someone must be woken.
+     */
     private boolean awaitPosted(long slot, long want) {
-        int idle = 0;
-        while ((long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ) != want) {
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (!posted(slot, want)) {
             if (closed) {
                 return false;
             }
-            if (++idle < 2000) {
+            if (System.nanoTime() - spinUntil < 0) {
                 Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(idle < 20_000 ? 20_000 : 500_000);
+                continue;
             }
+            INT.getAndAdd(comm, CommLayout.REQ_ROS_PARKED, 1);
+            try {
+                VarHandle.fullFence();
+                if (!posted(slot, want) && !closed) {
+                    LockSupport.parkNanos(this, PARK_NANOS);
+                }
+            } finally {
+                INT.getAndAdd(comm, CommLayout.REQ_ROS_PARKED, -1);
+            }
+            spinUntil = System.nanoTime() + SPIN_NANOS;
         }
         return true;
+    }
+
+    private boolean posted(long slot, long want) {
+        return (long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ) == want;
+    }
+
+    /** Unparks every server thread (the HRT posted while they were parked). */
+    public void wakeAll() {
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** {@return {status, result}} of handler {@code fn} on {@code args}. */
