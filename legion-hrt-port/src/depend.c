@@ -121,6 +121,7 @@ static struct tstate *ts_get(struct ctx *c, uint32_t tree) {
   struct tstate *t = &c->trees[c->ntrees++];
   t->tree_id = tree;
   t->n = t->cap = 0;
+  t->sweep_at = 16;
   t->e = NULL;
   return t;
 }
@@ -140,6 +141,15 @@ static bool ts_push(struct tstate *t, const struct entry *e) {
 static void ts_remove(struct tstate *t, uint32_t i) {
   launch_unref(t->e[i].l);
   t->e[i] = t->e[--t->n];
+}
+
+/* Drops finished users; runs when the list doubles, so its cost is amortised. */
+static void sweep(struct tstate *t) {
+  for (uint32_t i = 0; i < t->n; i++) {
+    uint32_t ds = A_LOAD(&t->e[i].l->done.state);
+    if ((ds & D_DONE) && !(ds & D_FAILED)) ts_remove(t, i--);
+  }
+  t->sweep_at = t->n * 2 > 16 ? t->n * 2 : 16;
 }
 
 void ctx_free(struct ctx *c) {
@@ -270,12 +280,18 @@ void depend_analyze(struct ctx *c, struct launch *V) {
     if (q->priv == LHRT_NO_ACCESS || !q->mask) continue;
     struct tstate *t = ts_get(c, q->node->tree_id);
     if (!t) continue;
+    if (t->n >= t->sweep_at) sweep(t);
     for (uint32_t i = 0; i < t->n; i++) {
       struct entry *e = &t->e[i];
-      if (e->l == V) continue;
+      /* entry-local tests first: the launch's state lives on another core's cache line */
+      if (e->l == V || !(e->mask & q->mask) || !conflicts(e, q) || !region_interfere(e->node, q->node)) continue;
       uint32_t ds = A_LOAD(&e->l->done.state);
       if ((ds & D_DONE) && !(ds & D_FAILED)) { ts_remove(t, i--); continue; } /* failures stay: they poison */
-      if ((e->mask & q->mask) && conflicts(e, q)) add_deps(e, V, r);
+      add_deps(e, V, r);
+      if (V->nreqs == 1 && is_writer(q) && covers(V, r, e)) { /* one requirement: retire it now */
+        e->mask &= ~q->mask;
+        if (!e->mask) ts_remove(t, i--);
+      }
     }
   }
   for (uint32_t r = 0; r < V->nreqs; r++) {
@@ -283,7 +299,7 @@ void depend_analyze(struct ctx *c, struct launch *V) {
     if (q->priv == LHRT_NO_ACCESS || !q->mask) continue;
     struct tstate *t = ts_get(c, q->node->tree_id);
     if (!t) continue;
-    for (uint32_t i = 0; is_writer(q) && i < t->n; i++) {
+    for (uint32_t i = 0; V->nreqs > 1 && is_writer(q) && i < t->n; i++) {
       struct entry *e = &t->e[i];
       if (e->l == V || !(e->mask & q->mask) || !covers(V, r, e)) continue;
       e->mask &= ~q->mask;

@@ -218,7 +218,7 @@ void dnode_complete(struct dnode *n, bool failed, const char *err);
 bool dnode_done(struct dnode *n);
 lhrt_status_t dnode_wait(struct dnode *n);
 struct entry;
-struct tstate { uint32_t tree_id; uint32_t n, cap; struct entry *e; };
+struct tstate { uint32_t tree_id; uint32_t n, cap, sweep_at; struct entry *e; };
 struct ctx { mutex_t lock; uint32_t ntrees, cap; struct tstate *trees; };
 struct launch;
 void ctx_free(struct ctx *c);
