@@ -15,6 +15,37 @@ public sealed interface Rect permits Rect1, Rect2, Rect3 {
     /** {@return the high corner's coordinate in dimension {@code d} (inclusive)} */
     long hi(int d);
 
+    /** {@return the rectangle from corner {@code lo} to corner {@code hi} (same dimension)} */
+    static Rect of(Point lo, Point hi) {
+        if (lo.dim() != hi.dim()) {
+            throw new IllegalArgumentException("corners of different dimensions: " + lo + ", " + hi);
+        }
+        return switch (lo) {
+            case Point1 a -> new Rect1(a, (Point1) hi);
+            case Point2 a -> new Rect2(a, (Point2) hi);
+            case Point3 a -> new Rect3(a, (Point3) hi);
+        };
+    }
+
+    /** {@return the low corner} */
+    Point lo();
+
+    /** {@return the high corner (inclusive)} */
+    Point hi();
+
+    /** {@return whether point {@code p} (same dimension) lies in this rectangle} */
+    default boolean contains(Point p) {
+        if (p.dim() != dim()) {
+            throw new IllegalArgumentException("a " + p.dim() + "-D point against a " + dim() + "-D rectangle");
+        }
+        for (int d = 0; d < dim(); d++) {
+            if (p.coord(d) < lo(d) || p.coord(d) > hi(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@return the number of points; 0 when empty} @throws ArithmeticException past 2^63 - 1 points */
     default long volume() {
         long v = 1;

@@ -3,6 +3,11 @@ package org.legionhrt.legion;
 /** A 3-D rectangle. @param lo low corner @param hi high corner, inclusive */
 public record Rect3(Point3 lo, Point3 hi) implements Rect {
 
+    /** {@return the box [x0..x1] × [y0..y1] × [z0..z1]} */
+    public static Rect3 of(long x0, long y0, long z0, long x1, long y1, long z1) {
+        return new Rect3(new Point3(x0, y0, z0), new Point3(x1, y1, z1));
+    }
+
     @Override
     public int dim() {
         return 3;

@@ -1,0 +1,122 @@
+package org.legionhrt.legion;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BinaryOperator;
+import org.legionhrt.legion.internal.Layouts;
+import org.legionhrt.legion.internal.Lhrt;
+import org.legionhrt.legion.internal.Upcalls;
+import org.legionhrt.legion.internal.Values;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime's other calls into Java (package-private): future-ready notifications, user
+ * reduction operators and user projection functors, each an upcall stub living in the
+ * runtime's arena. Targets never let an exception escape.
+ */
+final class Callbacks {
+    private static final Logger LOG = LoggerFactory.getLogger(Callbacks.class);
+
+    private final Lhrt lhrt;
+    private final Arena arena;
+    private final MemorySegment readyStub;
+    private final Map<Long, Runnable> pending = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+
+    Callbacks(Lhrt lhrt, Arena arena) {
+        this.lhrt = lhrt;
+        this.arena = arena;
+        this.readyStub = Upcalls.stub(arena, this, "ready", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT));
+    }
+
+    /** Runs {@code r} once future {@code f} is ready (r must not block: it runs on a runtime thread). */
+    void onReady(long f, Runnable r) {
+        long id = seq.incrementAndGet();
+        pending.put(id, r);
+        int st = lhrt.c.futureOnReady(f, readyStub, MemorySegment.ofAddress(id));
+        if (st != 0) {
+            pending.remove(id);
+            throw lhrt.error(st, "lhrt_future_on_ready");
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private void ready(long user, int status) {
+        try {
+            Runnable r = pending.remove(user);
+            if (r != null) {
+                r.run();
+            }
+        } catch (Throwable t) {
+            LOG.error("future callback failed", t);
+        }
+    }
+
+    /** A user reduction operator's kernel: lhs[i] = op(lhs[i], rhs[i]). */
+    static final class RedopKernel<T> {
+        private final ValueType<T> type;
+        private final long size;
+        private final BinaryOperator<T> op;
+
+        RedopKernel(ValueType<T> type, long size, BinaryOperator<T> op) {
+            this.type = type;
+            this.size = size;
+            this.op = op;
+        }
+
+        @SuppressWarnings("unused")
+        private void apply(MemorySegment lhs, MemorySegment rhs, long count, MemorySegment user) {
+            try {
+                MemorySegment l = lhs.reinterpret(count * size);
+                MemorySegment r = rhs.reinterpret(count * size);
+                for (long i = 0; i < count; i++) {
+                    MemorySegment li = l.asSlice(i * size, size);
+                    type.write(op.apply(type.read(li), type.read(r.asSlice(i * size, size))), li);
+                }
+            } catch (Throwable t) {
+                LOG.error("reduction operator failed; the fold is incomplete", t);
+            }
+        }
+    }
+
+    /** {@return the stub of a redop kernel, to register with lhrt_redop_register} */
+    MemorySegment redopStub(RedopKernel<?> k) {
+        return Upcalls.stub(arena, k, "apply", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    }
+
+    /** A user projection functor. */
+    static final class ProjectionKernel {
+        private final Projection.ProjectionFunction fn;
+
+        ProjectionKernel(Projection.ProjectionFunction fn) {
+            this.fn = fn;
+        }
+
+        @SuppressWarnings("unused")
+        private int project(MemorySegment p, MemorySegment domain, MemorySegment color, MemorySegment user) {
+            try {
+                Point pt = Values.getPoint(p.reinterpret(Layouts.POINT.byteSize()), 0);
+                Rect dom = Values.getRect(domain.reinterpret(Layouts.RECT.byteSize()), 0);
+                Values.putPoint(color.reinterpret(Layouts.POINT.byteSize()), 0, fn.project(pt, dom));
+                return 0;
+            } catch (Throwable t) {
+                LOG.error("projection functor failed", t);
+                return 1;
+            }
+        }
+    }
+
+    /** {@return the stub of a projection functor} */
+    MemorySegment projectionStub(ProjectionKernel k) {
+        return Upcalls.stub(arena, k, "project", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    }
+}

@@ -1,0 +1,121 @@
+package org.legionhrt.legion;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletableFuture;
+import org.legionhrt.legion.internal.Scratch;
+
+/**
+ * The value a task will produce. {@link #get()} waits for it (inside a task, without blocking
+ * the worker pool); a failed task makes it throw {@link TaskFailedException}. Futures can be
+ * passed to other launches as arguments, turned into a {@link CompletableFuture}, and closed to
+ * release the runtime's reference early (all are released with the runtime).
+ *
+ * @param <T> the value type
+ */
+public final class Future<T> implements AutoCloseable {
+    private final Runtime runtime;
+    private final long handle;
+    private final ValueType<T> type;
+    private volatile boolean closed;
+    private volatile boolean fetched;
+    private T value;
+
+    Future(Runtime runtime, long handle, ValueType<T> type) {
+        this.runtime = runtime;
+        this.handle = handle;
+        this.type = type;
+    }
+
+    long handleFor(Runtime rt) {
+        if (rt != runtime) {
+            throw new LegionException("future belongs to another runtime");
+        }
+        return handle();
+    }
+
+    long handle() {
+        runtime.checkOpen();
+        if (closed) {
+            throw new LegionException("future was already closed");
+        }
+        return handle;
+    }
+
+    /** {@return the value type} */
+    public ValueType<T> type() {
+        return type;
+    }
+
+    /** {@return the value, waiting for it} @throws TaskFailedException if the task failed */
+    public T get() {
+        if (fetched) {
+            return value;
+        }
+        Scratch s = Scratch.get();
+        long m = s.mark();
+        try {
+            MemorySegment ptr = s.alloc(8);
+            MemorySegment size = s.alloc(8);
+            runtime.lhrt.check(runtime.lhrt.c.futureGetPointer(handle(), ptr, size), "waiting for a future");
+            long n = size.get(JAVA_LONG, 0);
+            MemorySegment p = ptr.get(ADDRESS, 0);
+            T v = type.read(n == 0 ? MemorySegment.NULL.reinterpret(0) : p.reinterpret(n));
+            synchronized (this) {
+                value = v;
+                fetched = true;
+            }
+            return v;
+        } finally {
+            s.reset(m);
+        }
+    }
+
+    /** Waits until the value exists. @throws TaskFailedException if the task failed */
+    public void await() {
+        runtime.lhrt.check(runtime.lhrt.c.futureWait(handle()), "waiting for a future");
+    }
+
+    /** {@return whether the value (or failure) is there} */
+    public boolean isReady() {
+        return runtime.lhrt.outInt("lhrt_future_is_ready", out -> runtime.lhrt.c.futureIsReady(handle(), out)) != 0;
+    }
+
+    /**
+     * {@return a CompletableFuture completed (on a pool thread, never a runtime worker) with the
+     * value, or exceptionally with the task's failure}
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        long clone = runtime.lhrt.outLong("lhrt_future_clone", out -> runtime.lhrt.c.futureClone(handle(), out));
+        Future<T> own = new Future<>(runtime, clone, type);
+        runtime.callbacks().onReady(clone, () -> CompletableFuture.runAsync(() -> {
+            try {
+                cf.complete(own.get());
+            } catch (Throwable t) {
+                cf.completeExceptionally(t);
+            } finally {
+                own.close();
+            }
+        }));
+        return cf;
+    }
+
+    /** Releases this handle (the value stays alive while other handles or tasks use it). */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (!runtime.isClosed()) {
+                runtime.lhrt.check(runtime.lhrt.c.futureDestroy(handle), "lhrt_future_destroy");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Future[" + type + (fetched ? "=" + value : "") + "]";
+    }
+}

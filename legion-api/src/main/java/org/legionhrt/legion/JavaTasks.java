@@ -1,0 +1,165 @@
+package org.legionhrt.legion;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.legionhrt.legion.internal.Lhrt;
+import org.legionhrt.legion.internal.Scratch;
+import org.legionhrt.legion.internal.Upcalls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Java task variants for the runtime (package-private). The runtime's external-executor
+ * hook calls {@link #execute} on a runtime worker with the variant's index as its user word;
+ * the body runs right there (INLINE, one upcall and one downcall per task) or on a JVM pool
+ * (POOL). A body that throws completes its task as failed with a message tagged
+ * {@code [java-exception:N]}; the tag brings the exception back as the cause of the
+ * {@link TaskFailedException} of that task and of every task that failed because of it.
+ */
+final class JavaTasks {
+    private static final Logger LOG = LoggerFactory.getLogger(JavaTasks.class);
+    private static final Pattern TAG = Pattern.compile("\\[java-exception:(\\d+)\\]");
+
+    /** A registered Java variant. */
+    record JavaVariant(int taskId, String name, ValueType<?> type, JavaTask<?> body) {}
+
+    private final Runtime runtime;
+    private final Lhrt lhrt;
+    private final ExecutorService pool;
+    private volatile JavaVariant[] variants = new JavaVariant[0];
+    private MemorySegment stub = MemorySegment.NULL;
+    private final Map<Long, Throwable> failures = new ConcurrentHashMap<>();
+    private final AtomicLong failureSeq = new AtomicLong();
+
+    JavaTasks(Runtime runtime, Lhrt lhrt, RuntimeConfig.JavaExecution mode, int workers) {
+        this.runtime = runtime;
+        this.lhrt = lhrt;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = mode == RuntimeConfig.JavaExecution.POOL ? Executors.newFixedThreadPool(Math.max(1, workers), r -> {
+            Thread t = new Thread(r, "legion-java-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    /** Installs the executor hook into runtime {@code rt}; the stub lives in {@code arena}. */
+    void install(long rt, Arena arena) {
+        stub = Upcalls.stub(arena, this, "execute",
+                FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
+        lhrt.check(lhrt.c.runtimeSetExternalExecutor(rt, stub, MemorySegment.NULL), "lhrt_runtime_set_external_executor");
+    }
+
+    /**
+     * {@return a non-NULL function pointer to register Java variants with: lhrt_task_register
+     * wants one for every kind, though the runtime never calls it for JVM variants}
+     */
+    MemorySegment placeholderFn() {
+        return stub;
+    }
+
+    /** {@return the user word to register variant v with} */
+    synchronized long add(JavaVariant v) {
+        JavaVariant[] vs = Arrays.copyOf(variants, variants.length + 1);
+        vs[vs.length - 1] = v;
+        variants = vs;
+        return vs.length - 1;
+    }
+
+    /** Upcall target: the runtime wants Java variant {@code user} run as task {@code ctx}. */
+    @SuppressWarnings("unused")
+    private void execute(long host, long ctx, int taskId, long user) {
+        try {
+            JavaVariant v = variants[(int) user];
+            if (pool != null) {
+                pool.execute(() -> run(v, ctx));
+            } else {
+                run(v, ctx);
+            }
+        } catch (Throwable t) {
+            LOG.error("cannot run Java task {}", taskId, t);
+            failQuietly(ctx, "Java executor: " + t);
+        }
+    }
+
+    private void run(JavaVariant v, long ctx) {
+        TaskContext tc = new TaskContext(runtime, ctx, v.taskId(), v.name());
+        Object r;
+        try {
+            r = v.body().run(tc);
+        } catch (Throwable t) {
+            tc.finish();
+            fail(ctx, v, t);
+            return;
+        }
+        tc.finish();
+        try {
+            complete(ctx, v.type(), r);
+        } catch (Throwable t) {
+            fail(ctx, v, t);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void complete(long ctx, ValueType<T> type, Object r) {
+        T value = (T) r;
+        long n = type.size(value);
+        if (n == 0) {
+            lhrt.check(lhrt.c.taskComplete(ctx, MemorySegment.NULL, 0), "lhrt_task_complete");
+            return;
+        }
+        Scratch s = Scratch.get();
+        long m = s.mark();
+        try {
+            MemorySegment buf = s.alloc(n);
+            type.write(value, buf);
+            lhrt.check(lhrt.c.taskComplete(ctx, buf, n), "lhrt_task_complete");
+        } finally {
+            s.reset(m);
+        }
+    }
+
+    private void fail(long ctx, JavaVariant v, Throwable t) {
+        long tag = failureSeq.incrementAndGet();
+        failures.put(tag, t);
+        LOG.debug("Java task {} threw", v.name(), t);
+        failQuietly(ctx, "Java task " + v.name() + " threw " + t + " [java-exception:" + tag + "]");
+    }
+
+    private void failQuietly(long ctx, String msg) {
+        try (Arena a = Arena.ofConfined()) {
+            int st = lhrt.c.taskCompleteFailed(ctx, a.allocateFrom(msg));
+            if (st != 0) {
+                LOG.error("lhrt_task_complete_failed: {}", lhrt.lastError());
+            }
+        } catch (Throwable t) {
+            LOG.error("cannot fail task", t);
+        }
+    }
+
+    /** {@return the Java exception a runtime failure message refers to, or null} */
+    Throwable causeOf(String message) {
+        Matcher m = TAG.matcher(message);
+        return m.find() ? failures.get(Long.parseLong(m.group(1))) : null;
+    }
+
+    /** Stops the pool (after the runtime has finished all work). */
+    void shutdown() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        failures.clear();
+    }
+}

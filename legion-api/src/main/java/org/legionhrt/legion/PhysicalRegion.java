@@ -1,0 +1,117 @@
+package org.legionhrt.legion;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.legionhrt.legion.internal.Layouts;
+import org.legionhrt.legion.internal.Scratch;
+
+/**
+ * A region's data where a task (or an inline mapping) can touch it: typed accessors per field.
+ * A task's physical regions live until the task ends; an inline mapping until {@link #close()}.
+ * Accessors check bounds and privileges; their views are confined to the thread that runs the
+ * task (or, for mappings, usable from any thread until unmapped).
+ */
+public final class PhysicalRegion implements AutoCloseable {
+    private final Runtime runtime;
+    private final TaskContext task;
+    private final int req;
+    private final long mapping;
+    private final LogicalRegion region;
+    private final Arena mappingArena;
+    private volatile boolean closed;
+
+    private PhysicalRegion(Runtime runtime, TaskContext task, int req, long mapping, LogicalRegion region) {
+        this.runtime = runtime;
+        this.task = task;
+        this.req = req;
+        this.mapping = mapping;
+        this.region = region;
+        this.mappingArena = task == null ? Arena.ofShared() : null;
+    }
+
+    static PhysicalRegion ofTask(TaskContext t, int req, LogicalRegion r) {
+        return new PhysicalRegion(t.runtime, t, req, 0, r);
+    }
+
+    static PhysicalRegion ofMapping(Runtime rt, LogicalRegion r, long h, Privilege p) {
+        return new PhysicalRegion(rt, null, -1, h, r);
+    }
+
+    /** {@return the logical region this is a view of} */
+    public LogicalRegion logicalRegion() {
+        return region;
+    }
+
+    /** {@return an accessor of DOUBLE field f} */
+    public DoubleAccessor doubleField(Field f) {
+        AccessorView v = view(f, FieldType.DOUBLE);
+        return new DoubleAccessor(v, redop(v));
+    }
+
+    /** {@return an accessor of FLOAT field f} */
+    public FloatAccessor floatField(Field f) {
+        AccessorView v = view(f, FieldType.FLOAT);
+        return new FloatAccessor(v, redop(v));
+    }
+
+    /** {@return an accessor of INT field f} */
+    public IntAccessor intField(Field f) {
+        AccessorView v = view(f, FieldType.INT);
+        return new IntAccessor(v, redop(v));
+    }
+
+    /** {@return an accessor of LONG (or POINT1) field f} */
+    public LongAccessor longField(Field f) {
+        AccessorView v = view(f, f.type() == FieldType.POINT1 ? null : FieldType.LONG);
+        return new LongAccessor(v, redop(v));
+    }
+
+    /** {@return a byte-level accessor of any field} */
+    public RawAccessor field(Field f) {
+        return new RawAccessor(view(f, null));
+    }
+
+    private ReductionOp<?> redop(AccessorView v) {
+        return v.mode() == Privilege.Mode.REDUCE ? runtime.reduction(v.redop()) : null;
+    }
+
+    private AccessorView view(Field f, FieldType want) {
+        if (closed) {
+            throw new LegionException("physical region was unmapped");
+        }
+        if (region != null) {
+            region.checkField(f);
+        }
+        if (want != null) {
+            Context.requireType(f, want);
+        }
+        Scratch s = Scratch.get();
+        long m = s.mark();
+        try {
+            MemorySegment acc = s.alloc(Layouts.ACCESSOR.byteSize());
+            if (task != null) {
+                runtime.lhrt.check(runtime.lhrt.c.taskGetAccessor(task.taskHandle(), req, f.id(), acc),
+                        "accessor of " + f + " in requirement " + req + " of task " + task.taskName());
+                return AccessorView.decode(acc, f, task.arena());
+            }
+            runtime.checkOpen();
+            runtime.lhrt.check(runtime.lhrt.c.mappingGetAccessor(mapping, f.id(), acc), "accessor of " + f);
+            return AccessorView.decode(acc, f, mappingArena);
+        } finally {
+            s.reset(m);
+        }
+    }
+
+    /** Unmaps an inline mapping (no-op for a task's regions): later work on the region may proceed. */
+    @Override
+    public void close() {
+        if (task != null || closed) {
+            return;
+        }
+        closed = true;
+        mappingArena.close();
+        if (!runtime.isClosed()) {
+            runtime.lhrt.check(runtime.lhrt.c.mappingUnmap(mapping), "lhrt_mapping_unmap");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.legionhrt.legion;
+
+import java.util.Objects;
+
+/**
+ * How to start a {@link Runtime}.
+ *
+ * @param backend       where the runtime runs: {@code "linux"} (liblhrt.so in this process);
+ *                      {@code "hrt"} (the runtime inside the HVM) arrives with the integration work
+ * @param workers       worker threads of the runtime; 0 = one per core
+ * @param memorySize    bytes of the arena that region instances are placed in; 0 = the system
+ *                      memory (pages allocated on demand)
+ * @param pinWorkers    whether worker i is bound to core i mod cores
+ * @param spinNs        how long an idle worker spins before sleeping; -1 = the runtime's default
+ * @param javaExecution how Java task bodies are run (see {@link JavaExecution})
+ */
+public record RuntimeConfig(String backend, int workers, long memorySize, boolean pinWorkers, int spinNs,
+                            JavaExecution javaExecution) {
+
+    /** Where Java task bodies run. */
+    public enum JavaExecution {
+        /** On the runtime worker that picked the task, through an upcall (fastest for small tasks). */
+        INLINE,
+        /** Handed to a pool of JVM threads (as many as workers); the runtime worker returns at once. */
+        POOL
+    }
+
+    /** Validates the fields. @throws IllegalArgumentException on a negative size or count */
+    public RuntimeConfig {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(javaExecution, "javaExecution");
+        if (workers < 0) {
+            throw new IllegalArgumentException("workers must be >= 0 (0 = one per core), not " + workers);
+        }
+        if (memorySize < 0) {
+            throw new IllegalArgumentException("memorySize must be >= 0, not " + memorySize);
+        }
+    }
+
+    /** {@return the defaults: backend linux, one worker per core, system memory, inline Java tasks} */
+    public static RuntimeConfig defaults() {
+        return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE);
+    }
+
+    /** {@return a copy with {@code n} workers} */
+    public RuntimeConfig withWorkers(int n) {
+        return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution);
+    }
+
+    /** {@return a copy on backend {@code name}} */
+    public RuntimeConfig withBackend(String name) {
+        return new RuntimeConfig(name, workers, memorySize, pinWorkers, spinNs, javaExecution);
+    }
+
+    /** {@return a copy whose instances live in an arena of {@code bytes}} */
+    public RuntimeConfig withMemorySize(long bytes) {
+        return new RuntimeConfig(backend, workers, bytes, pinWorkers, spinNs, javaExecution);
+    }
+
+    /** {@return a copy running Java task bodies as {@code mode} says} */
+    public RuntimeConfig withJavaExecution(JavaExecution mode) {
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode);
+    }
+
+    /** {@return a copy with worker pinning on or off} */
+    public RuntimeConfig withPinWorkers(boolean pin) {
+        return new RuntimeConfig(backend, workers, memorySize, pin, spinNs, javaExecution);
+    }
+
+    /** {@return a copy whose idle workers spin {@code ns} before sleeping} */
+    public RuntimeConfig withSpinNs(int ns) {
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, ns, javaExecution);
+    }
+}

@@ -1,0 +1,33 @@
+// The seam between the public API and where the runtime actually runs. Everything above talks
+// to the C API through LhrtBindings; a backend only says where those symbols come from.
+package org.legionhrt.legion.internal;
+
+import org.legionhrt.legion.LegionException;
+
+/**
+ * A place the runtime runs (internal). {@code linux}: liblhrt.so in this process. The {@code hrt}
+ * backend (issue 8) provides the same {@code lhrt_*} signatures as ROS-side stubs that forward
+ * over the HVM call ring, so the bindings and the whole public API stay unchanged.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** {@return the backend's name, as in {@code RuntimeConfig.backend}} */
+    String name();
+
+    /** {@return the C API of this backend} */
+    LhrtBindings lhrt();
+
+    /** Releases what the backend holds (not the runtime: that is {@code lhrt_runtime_destroy}). */
+    @Override
+    void close();
+
+    /** {@return the backend named {@code name}} @throws LegionException for an unknown or unavailable one */
+    static Backend open(String name) {
+        return switch (name) {
+            case "linux" -> LinuxBackend.open();
+            case "hrt" -> throw new LegionException("backend hrt is not available yet (it arrives with "
+                    + "the Legion HRT integration); use backend linux");
+            default -> throw new LegionException("unknown backend '" + name + "'; use linux or hrt");
+        };
+    }
+}

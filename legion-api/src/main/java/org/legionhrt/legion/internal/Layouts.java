@@ -1,0 +1,114 @@
+// Memory layouts of the C API's value structs (lhrt.h), and helpers to read and write them.
+// Sizes are asserted against the header's comments so a drift in lhrt.h fails loudly.
+package org.legionhrt.legion.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+
+/** Layouts of {@code lhrt_point_t}, {@code lhrt_rect_t} and friends (internal). */
+public final class Layouts {
+    private Layouts() {}
+
+    /** {@code lhrt_point_t}: dim, pad, x[3]; 32 bytes. */
+    public static final StructLayout POINT = MemoryLayout.structLayout(
+            JAVA_INT.withName("dim"), JAVA_INT.withName("pad"),
+            MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("x"));
+    /** {@code lhrt_rect_t}: dim, pad, lo[3], hi[3]; 56 bytes. */
+    public static final StructLayout RECT = MemoryLayout.structLayout(
+            JAVA_INT.withName("dim"), JAVA_INT.withName("pad"),
+            MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("lo"),
+            MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("hi"));
+    /** {@code lhrt_colored_rect_t}: color point then rect; 88 bytes. */
+    public static final StructLayout COLORED_RECT = MemoryLayout.structLayout(
+            POINT.withName("color"), RECT.withName("rect"));
+    /** {@code lhrt_config_t}; 40 bytes. */
+    public static final StructLayout CONFIG = MemoryLayout.structLayout(
+            JAVA_INT.withName("struct_size"), JAVA_INT.withName("workers"),
+            JAVA_INT.withName("pin_workers"), JAVA_INT.withName("spin_ns"),
+            MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("reserved"));
+    /** {@code lhrt_accessor_t}; 104 bytes. */
+    public static final StructLayout ACCESSOR = MemoryLayout.structLayout(
+            ADDRESS.withName("base"), MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("stride"),
+            RECT.withName("bounds"), JAVA_INT.withName("field_id"), JAVA_INT.withName("field_size"),
+            JAVA_INT.withName("privilege"), JAVA_INT.withName("redop"));
+    /** {@code lhrt_index_iter_t}; 48 bytes. */
+    public static final StructLayout INDEX_ITER = MemoryLayout.structLayout(
+            ADDRESS.withName("space"), JAVA_LONG.withName("rect"), POINT.withName("cur"));
+    /** {@code lhrt_task_info_t}; 56 bytes. */
+    public static final StructLayout TASK_INFO = MemoryLayout.structLayout(
+            JAVA_INT.withName("task_id"), JAVA_INT.withName("kind"), JAVA_LONG.withName("npoints"),
+            JAVA_INT.withName("launching_worker"), JAVA_INT.withName("workers"), POINT.withName("point"));
+    /** {@code lhrt_layout_t}; 16 bytes. */
+    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("memory"), JAVA_INT.withName("layout"), JAVA_INT.withName("pad"));
+    /** {@code lhrt_slicing_t}; 16 bytes. */
+    public static final StructLayout SLICING = MemoryLayout.structLayout(
+            JAVA_LONG.withName("grain"), JAVA_INT.withName("spread"), JAVA_INT.withName("first_worker"));
+    /** {@code lhrt_mapper_t}: user + four callbacks; 40 bytes. */
+    public static final StructLayout MAPPER = MemoryLayout.structLayout(
+            ADDRESS.withName("user"), ADDRESS.withName("select_worker"), ADDRESS.withName("select_kind"),
+            ADDRESS.withName("choose_layout"), ADDRESS.withName("slice"));
+
+    static {
+        check(POINT, 32);
+        check(RECT, 56);
+        check(COLORED_RECT, 88);
+        check(CONFIG, 40);
+        check(ACCESSOR, 104);
+        check(INDEX_ITER, 48);
+        check(TASK_INFO, 56);
+        check(LAYOUT, 16);
+        check(SLICING, 16);
+        check(MAPPER, 40);
+    }
+
+    private static void check(StructLayout l, long size) {
+        if (l.byteSize() != size) {
+            throw new AssertionError("layout drift: " + l + " is " + l.byteSize() + " bytes, lhrt.h says " + size);
+        }
+    }
+
+    /** Writes a point of {@code dim} coordinates into {@code seg} at {@code off}. */
+    public static void putPoint(MemorySegment seg, long off, int dim, long x, long y, long z) {
+        seg.set(JAVA_INT, off, dim);
+        seg.set(JAVA_INT, off + 4, 0);
+        seg.set(JAVA_LONG, off + 8, x);
+        seg.set(JAVA_LONG, off + 16, y);
+        seg.set(JAVA_LONG, off + 24, z);
+    }
+
+    /** Writes a rectangle; {@code lo} and {@code hi} hold {@code dim} coordinates. */
+    public static void putRect(MemorySegment seg, long off, int dim, long[] lo, long[] hi) {
+        seg.set(JAVA_INT, off, dim);
+        seg.set(JAVA_INT, off + 4, 0);
+        for (int d = 0; d < 3; d++) {
+            seg.set(JAVA_LONG, off + 8 + 8L * d, d < dim ? lo[d] : 0);
+            seg.set(JAVA_LONG, off + 32 + 8L * d, d < dim ? hi[d] : 0);
+        }
+    }
+
+    /** {@return the dimension of the point or rectangle at {@code off}} */
+    public static int dim(MemorySegment seg, long off) {
+        return seg.get(JAVA_INT, off);
+    }
+
+    /** {@return coordinate {@code d} of the point at {@code off}} */
+    public static long pointX(MemorySegment seg, long off, int d) {
+        return seg.get(JAVA_LONG, off + 8 + 8L * d);
+    }
+
+    /** {@return low coordinate {@code d} of the rectangle at {@code off}} */
+    public static long rectLo(MemorySegment seg, long off, int d) {
+        return seg.get(JAVA_LONG, off + 8 + 8L * d);
+    }
+
+    /** {@return high coordinate {@code d} of the rectangle at {@code off}} */
+    public static long rectHi(MemorySegment seg, long off, int d) {
+        return seg.get(JAVA_LONG, off + 32 + 8L * d);
+    }
+}

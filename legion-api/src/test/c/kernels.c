@@ -1,0 +1,62 @@
+/*
+ * kernels.c: native (C) task variants used by the Java API tests, twins of Java bodies in
+ * NativeVariantTest. Built by NativeKernels (gcc -shared) into target/test-native/libkernels.so.
+ * Arguments are packed little-endian by the Java side: see each kernel.
+ */
+#include <stdint.h>
+#include <string.h>
+#include "lhrt.h"
+
+/* args: double alpha, uint32 fid_x, uint32 fid_y. req 0: x READ_ONLY, req 1: y READ_WRITE. */
+void test_daxpy(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)user;
+  double alpha;
+  uint32_t fx, fy;
+  if (arglen < 16) { lhrt_task_fail(ctx, "daxpy: short arguments"); return; }
+  memcpy(&alpha, args, 8);
+  memcpy(&fx, (const char *)args + 8, 4);
+  memcpy(&fy, (const char *)args + 12, 4);
+  lhrt_accessor_t ax, ay;
+  if (lhrt_task_get_accessor(ctx, 0, fx, &ax) || lhrt_task_get_accessor(ctx, 1, fy, &ay)) {
+    lhrt_task_fail(ctx, lhrt_last_error());
+    return;
+  }
+  for (int64_t i = ay.bounds.lo[0]; i <= ay.bounds.hi[0]; i++) {
+    double *y = lhrt_accessor_at(&ay, i, 0, 0);
+    const double *x = lhrt_accessor_at(&ax, i, 0, 0);
+    *y += alpha * *x;
+  }
+}
+
+/* args: uint32 fid. req 0: READ_ONLY doubles. Returns their sum (double). */
+void test_sum(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)user;
+  uint32_t f;
+  if (arglen < 4) { lhrt_task_fail(ctx, "sum: short arguments"); return; }
+  memcpy(&f, args, 4);
+  lhrt_accessor_t a;
+  if (lhrt_task_get_accessor(ctx, 0, f, &a)) { lhrt_task_fail(ctx, lhrt_last_error()); return; }
+  double s = 0;
+  for (int64_t i = a.bounds.lo[0]; i <= a.bounds.hi[0]; i++) s += *(const double *)lhrt_accessor_at(&a, i, 0, 0);
+  lhrt_task_return(ctx, &s, sizeof s);
+}
+
+/* Returns the point's coordinate times 3 (int64): checks points and results cross the FFM. */
+void test_triple_point(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)args; (void)arglen; (void)user;
+  lhrt_point_t p;
+  lhrt_task_get_point(ctx, &p);
+  int64_t v = p.x[0] * 3;
+  lhrt_task_return(ctx, &v, sizeof v);
+}
+
+/* Fails with a message. */
+void test_fail(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)args; (void)arglen; (void)user;
+  lhrt_task_fail(ctx, "native kernel failed on purpose");
+}
+
+/* Does nothing (launch-overhead benchmarks). */
+void test_empty(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)ctx; (void)args; (void)arglen; (void)user;
+}

@@ -1,0 +1,124 @@
+package org.legionhrt.legion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.legionhrt.legion.internal.LinuxBackend;
+
+/** Runtime lifecycle, configuration, misuse after close, library discovery and the leak check. */
+class RuntimeTest {
+
+    @Test
+    void startsWithConfiguredWorkersAndCloses() {
+        Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(3));
+        assertThat(rt.workerCount()).isEqualTo(3);
+        assertThat(rt.queryWorkerCount()).isEqualTo(3);
+        assertThat(rt.backendName()).isEqualTo("linux");
+        IndexSpace is = rt.indexSpace(4);
+        rt.close();
+        rt.close();
+        assertThat(rt.isClosed()).isTrue();
+        assertThatThrownBy(rt::context).isInstanceOf(LegionException.class).hasMessageContaining("closed");
+        assertThatThrownBy(is::volume).isInstanceOf(LegionException.class).hasMessageContaining("closed");
+        is.close();
+    }
+
+    @Test
+    void runIsATopLevelEntryPoint() {
+        long v = Runtime.run(RuntimeConfig.defaults().withWorkers(2), ctx -> {
+            TaskId<Long> t = ctx.runtime().registerTask("seven", ValueType.LONG, c -> 7L);
+            return ctx.execute(TaskLauncher.of(t)).get();
+        });
+        assertThat(v).isEqualTo(7);
+    }
+
+    @Test
+    void instancesCanLiveInAnArena() {
+        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(1).withMemorySize(8 << 20))) {
+            FieldSpace fs = rt.fieldSpace();
+            Field f = fs.allocate(FieldType.DOUBLE);
+            LogicalRegion r = rt.createRegion(rt.indexSpace(1000), fs);
+            rt.context().fill(r, f, 4.0);
+            try (PhysicalRegion pr = rt.context().map(r, Privilege.READ_ONLY, f)) {
+                assertThat(pr.doubleField(f).get(999)).isEqualTo(4.0);
+            }
+        }
+    }
+
+    @Test
+    void poolExecutionRunsJavaTasksToo() {
+        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2)
+                .withJavaExecution(RuntimeConfig.JavaExecution.POOL))) {
+            TaskId<Long> t = rt.registerTask("idx", ValueType.LONG, c -> c.index());
+            try (Future<Long> f = rt.context().executeReduce(IndexLauncher.of(t, rt.indexSpace(100)), ReductionOp.SUM_LONG)) {
+                assertThat(f.get()).isEqualTo(4950L);
+            }
+        }
+    }
+
+    @Test
+    void badConfigurationsAndBackends() {
+        assertThatThrownBy(() -> RuntimeConfig.defaults().withWorkers(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("hrt")))
+                .isInstanceOf(LegionException.class).hasMessageContaining("backend linux");
+        assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("vax")))
+                .isInstanceOf(LegionException.class).hasMessageContaining("unknown backend");
+    }
+
+    @Test
+    void missingLibraryNamesTheFix() throws IOException {
+        Path empty = Files.createTempDirectory("lhrt-missing");
+        String old = System.getProperty("legionhrt.lib");
+        System.setProperty("legionhrt.lib", empty.resolve("liblhrt.so").toString());
+        try {
+            assertThatThrownBy(LinuxBackend::libraryPath).isInstanceOf(LegionException.class)
+                    .hasMessageContaining("run ./hrt or mvn package to build legion-hrt-port");
+        } finally {
+            if (old == null) {
+                System.clearProperty("legionhrt.lib");
+            } else {
+                System.setProperty("legionhrt.lib", old);
+            }
+        }
+    }
+
+    /** 100 open/close cycles, each with tasks, regions and upcalls: resident memory must not grow. */
+    @Test
+    void hundredOpenCloseCyclesDoNotLeak() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            cycle();
+        }
+        System.gc();
+        long before = rssBytes();
+        for (int i = 0; i < 100; i++) {
+            cycle();
+        }
+        System.gc();
+        long after = rssBytes();
+        // Each cycle allocates a 1 MiB region instance and several upcall stubs; a leak of
+        // either would show as >= 100 MiB. Allow for JIT and heap noise.
+        assertThat(after - before).as("RSS growth over 100 cycles").isLessThan(48L << 20);
+    }
+
+    private static void cycle() {
+        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2))) {
+            FieldSpace fs = rt.fieldSpace();
+            Field f = fs.allocate(FieldType.DOUBLE);
+            LogicalRegion r = rt.createRegion(rt.indexSpace(128 * 1024), fs);
+            TaskId<Void> t = rt.registerTask("touch", c -> c.region(0).doubleField(f).fill(1.0));
+            Partition p = rt.context().partitionEqual(r, 4);
+            rt.context().executeAndWait(IndexLauncher.of(t, p.colorSpace()).add(RegionRequirement.of(p, Privilege.WRITE_DISCARD, f)));
+            rt.registerReduction("m", ValueType.DOUBLE, 0.0, Math::max);
+            rt.context().execute(TaskLauncher.of(t).add(RegionRequirement.readWrite(r, f))).toCompletableFuture().join();
+        }
+    }
+
+    static long rssBytes() throws IOException {
+        String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+        return Long.parseLong(statm[1]) * 4096;
+    }
+}

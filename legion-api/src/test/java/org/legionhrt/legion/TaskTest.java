@@ -1,0 +1,173 @@
+package org.legionhrt.legion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Single tasks, index launches, futures, future maps, and how failures propagate. */
+class TaskTest {
+    static Runtime rt;
+
+    @BeforeAll
+    static void start() {
+        rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (rt != null) {
+            rt.close();
+        }
+    }
+
+    @Test
+    void singleTaskWithArgumentsReturnsItsValue() {
+        TaskId<Long> square = rt.registerTask("square", ValueType.LONG, ctx -> {
+            long x = ctx.args(ValueType.LONG);
+            return x * x;
+        });
+        try (Future<Long> f = rt.context().execute(TaskLauncher.of(square).args(ValueType.LONG, 12L))) {
+            assertThat(f.get()).isEqualTo(144L);
+            assertThat(f.isReady()).isTrue();
+        }
+    }
+
+    @Test
+    void indexLaunchGivesEachPointItsPoint() {
+        TaskId<Long> id = rt.registerTask("point", ValueType.LONG, ctx -> ctx.index() * 10);
+        IndexSpace dom = rt.indexSpace(Rect1.of(0, 99));
+        try (FutureMap<Long> fm = rt.context().execute(IndexLauncher.of(id, dom))) {
+            fm.waitAll();
+            assertThat(fm.size()).isEqualTo(100);
+            assertThat(fm.value(new Point1(7))).isEqualTo(70L);
+            assertThat(fm.value(99)).isEqualTo(990L);
+            assertThat(fm.values()).hasSize(100).startsWith(0L, 10L, 20L);
+        }
+    }
+
+    @Test
+    void twoDimensionalLaunchDomain() {
+        TaskId<Long> id = rt.registerTask("p2", ValueType.LONG, ctx -> {
+            Point2 p = (Point2) ctx.point();
+            return p.x() * 100 + p.y();
+        });
+        try (FutureMap<Long> fm = rt.context().execute(IndexLauncher.of(id, rt.indexSpace(Rect2.of(0, 0, 2, 3))))) {
+            assertThat(fm.value(new Point2(2, 3))).isEqualTo(203L);
+        }
+    }
+
+    @Test
+    void executeReduceFoldsPointResults() {
+        TaskId<Double> id = rt.registerTask("half", ValueType.DOUBLE, ctx -> ctx.index() / 2.0);
+        try (Future<Double> f = rt.context().executeReduce(IndexLauncher.of(id, rt.indexSpace(100)), ReductionOp.SUM_DOUBLE)) {
+            assertThat(f.get()).isEqualTo(99 * 100 / 4.0);
+        }
+        try (FutureMap<Double> fm = rt.context().execute(IndexLauncher.of(id, rt.indexSpace(10)));
+             Future<Double> max = fm.reduce(ReductionOp.MAX_DOUBLE)) {
+            assertThat(max.get()).isEqualTo(4.5);
+        }
+    }
+
+    @Test
+    void futuresFlowIntoTasks() {
+        TaskId<Integer> add = rt.registerTask("add", ValueType.INT,
+                ctx -> ctx.futureValue(0, ValueType.INT) + ctx.futureValue(1, ValueType.INT));
+        try (Future<Integer> a = rt.futureOf(ValueType.INT, 40);
+             Future<Integer> b = rt.context().execute(TaskLauncher.of(add).addFuture(a).addFuture(rt.futureOf(ValueType.INT, 1)));
+             Future<Integer> c = rt.context().execute(TaskLauncher.of(add).addFuture(b).addFuture(b))) {
+            assertThat(c.get()).isEqualTo(82);
+        }
+    }
+
+    @Test
+    void completableFutureInterop() throws Exception {
+        TaskId<byte[]> id = rt.registerTask("bytes", ValueType.BYTES, ctx -> new byte[] {1, 2, 3});
+        CompletableFuture<byte[]> cf = rt.context().execute(TaskLauncher.of(id)).toCompletableFuture();
+        assertThat(cf.get(10, TimeUnit.SECONDS)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void subtasksLaunchFromInsideTasks() {
+        TaskId<Long> leaf = rt.registerTask("leaf", ValueType.LONG, ctx -> ctx.args(ValueType.LONG) + 1);
+        TaskId<Long> parent = rt.registerTask("parent", ValueType.LONG, ctx -> {
+            try (Future<Long> f = ctx.execute(TaskLauncher.of(leaf).args(ValueType.LONG, 41L))) {
+                return f.get();
+            }
+        });
+        try (Future<Long> f = rt.context().execute(TaskLauncher.of(parent))) {
+            assertThat(f.get()).isEqualTo(42L);
+        }
+    }
+
+    @Test
+    void aThrowingTaskFailsItsFutureWithTheException() {
+        TaskId<Integer> bad = rt.registerTask("bad", ValueType.INT, ctx -> {
+            throw new IllegalStateException("boom");
+        });
+        Future<Integer> f = rt.context().execute(TaskLauncher.of(bad));
+        assertThatThrownBy(f::get).isInstanceOf(TaskFailedException.class)
+                .hasMessageContaining("boom").cause().isInstanceOf(IllegalStateException.class).hasMessage("boom");
+    }
+
+    @Test
+    void dependentsFailWithACauseChainInsteadOfRunning() {
+        AtomicInteger ran = new AtomicInteger();
+        TaskId<Integer> bad = rt.registerTask("bad2", ValueType.INT, ctx -> {
+            throw new ArithmeticException("divide by zero");
+        });
+        TaskId<Integer> next = rt.registerTask("next", ValueType.INT, ctx -> {
+            ran.incrementAndGet();
+            return ctx.futureValue(0, ValueType.INT) + 1;
+        });
+        Future<Integer> f1 = rt.context().execute(TaskLauncher.of(bad));
+        Future<Integer> f2 = rt.context().execute(TaskLauncher.of(next).addFuture(f1));
+        Future<Integer> f3 = rt.context().execute(TaskLauncher.of(next).addFuture(f2));
+        assertThatThrownBy(f3::get).isInstanceOf(TaskFailedException.class)
+                .hasMessageContaining("divide by zero").rootCause().isInstanceOf(ArithmeticException.class);
+        assertThat(ran).hasValue(0);
+        CompletableFuture<Integer> cf = f3.toCompletableFuture();
+        assertThatThrownBy(() -> cf.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(TaskFailedException.class);
+    }
+
+    @Test
+    void aWrongResultTypeFailsTheTask() {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        TaskId<Integer> liar = rt.registerTask("liar", ValueType.INT, (JavaTask) ctx -> "not an int");
+        assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(liar)).get())
+                .isInstanceOf(TaskFailedException.class).cause().isInstanceOf(ClassCastException.class);
+    }
+
+    @Test
+    void misuseIsCaughtInJava() {
+        TaskId<Void> foreign = new TaskId<>(9999, "never-registered", ValueType.VOID);
+        assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(foreign)))
+                .isInstanceOf(LegionException.class).hasMessageContaining("not registered");
+        try (Runtime other = Runtime.start(RuntimeConfig.defaults().withWorkers(1))) {
+            IndexSpace is = other.indexSpace(4);
+            TaskId<Void> t = rt.registerTask("t", ctx -> { });
+            assertThatThrownBy(() -> rt.context().execute(IndexLauncher.of(t, is)))
+                    .isInstanceOf(LegionException.class).hasMessageContaining("another runtime");
+        }
+    }
+
+    @Test
+    void taskContextKnowsItsTask() {
+        TaskId<Integer> id = rt.registerTask("who", ValueType.INT, ctx -> {
+            assertThat(ctx.taskName()).isEqualTo("who");
+            assertThat(ctx.worker()).isBetween(-1, 1);
+            assertThat(ctx.regionCount()).isZero();
+            return ctx.taskId();
+        });
+        try (Future<Integer> f = rt.context().execute(TaskLauncher.of(id))) {
+            assertThat(f.get()).isEqualTo(id.id());
+        }
+    }
+}
