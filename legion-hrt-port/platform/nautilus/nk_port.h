@@ -1,0 +1,41 @@
+/*
+ * Internals of the Nautilus port of plat.h, shared by its files and by the HRT image
+ * (hrt/): running a function on a large stack, the per-thread slot behind plat_tls_*, and
+ * the table of linked-in native task symbols that stands in for dlsym.
+ */
+#ifndef LHRT_NK_PORT_H
+#define LHRT_NK_PORT_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+/* Runtime threads run on stacks of this size (the kernel's own are 16 KiB, too small for
+ * task bodies with local buffers; the Linux port gives 1 MiB). A buddy block, so aligned. */
+#define NKP_STACK_ORDER 6                          /* 64 pages = 256 KiB */
+#define NKP_STACK_SIZE  (4096ul << NKP_STACK_ORDER)
+
+/* Calls fn(arg) with rsp = stack_top (16-byte aligned), back on the caller's stack after. */
+void nkp_call_on_stack(void (*fn)(void *), void *arg, void *stack_top);
+/* Runs fn(arg) on a fresh NKP_STACK_SIZE stack (for threads the kernel created); returns
+ * -1 if no memory. */
+int nkp_run_on_big_stack(void (*fn)(void *), void *arg);
+
+/* Runs the TLS destructor for the calling thread's value, if any (at thread exit). */
+void nkp_tls_exit(void);
+
+/* Time: TSC cycles to nanoseconds, set up on first use from the kernel's TSC frequency. */
+uint64_t nkp_cycles_to_ns(uint64_t cycles);
+
+/* Native task variants: plat_symbol_lookup finds `name` (library NULL or equal) here.
+ * Register with LHRT_NK_SYMBOL(fn) (library NULL = the image) or LHRT_NK_SYMBOL_IN. */
+struct lhrt_nk_symbol {
+  const char *library;
+  const char *name;
+  void *addr;
+};
+#define LHRT_NK_SYMBOL_IN(lib, fn)                                              \
+  static const struct lhrt_nk_symbol lhrt_nk_sym_##fn                           \
+      __attribute__((used, section("lhrt_symbols"), aligned(8))) = {lib, #fn, (void *)fn}
+#define LHRT_NK_SYMBOL(fn) LHRT_NK_SYMBOL_IN(NULL, fn)
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * Nautilus port, threads: aerokernel threads bound to HRT CPUs, each running its body on a
+ * 256 KiB stack of its own (the kernel's are 16 KiB), and one pointer of thread-local
+ * storage kept in a slot just past the kernel's thread descriptor, tagged with the
+ * thread's id so a recycled descriptor never shows the previous owner's value.
+ */
+#include <nk/thread.h>
+#include <nk/cpu.h>
+#include <nk/mem.h>
+#include <nk/printk.h>
+#include "../plat.h"
+#include "nk_port.h"
+
+#define STACK_CANARY 0x4b43415453504b4eull
+
+struct plat_thread {
+  struct nk_thread *nk;
+  void (*fn)(void *);
+  void *arg;
+  char *stack;
+};
+
+struct tls_slot {
+  uint64_t owner;          /* nk_thread id the value belongs to */
+  void *value;
+};
+
+static void (*tls_dtor)(void *);
+
+/* The slot sits in the descriptor's 16 KiB block, at the far end of its stack: runtime
+ * threads use that stack only for the trampoline, others (the kernel's main thread) only
+ * near-overflow. Idle threads (id 0) live in a static array and have no slot. */
+static struct tls_slot *tls_slot(struct nk_thread *t) {
+  if (!t || t->id == 0) return NULL;
+  size_t off = (sizeof *t + 15) & ~(size_t)15;
+  return (struct tls_slot *)((char *)t + off);
+}
+
+int plat_tls_init(void (*dtor)(void *)) {
+  tls_dtor = dtor;
+  return 0;
+}
+
+void *plat_tls_get(void) {
+  struct nk_thread *t = nk_thread_self();
+  struct tls_slot *s = tls_slot(t);
+  return s && s->owner == t->id ? s->value : NULL;
+}
+
+void plat_tls_set(void *v) {
+  struct nk_thread *t = nk_thread_self();
+  struct tls_slot *s = tls_slot(t);
+  if (!s) return;
+  s->owner = t->id;
+  s->value = v;
+}
+
+void nkp_tls_exit(void) {
+  struct nk_thread *t = nk_thread_self();
+  struct tls_slot *s = tls_slot(t);
+  if (!s || s->owner != t->id) return;
+  void *v = s->value;
+  s->value = NULL;
+  s->owner = 0;
+  if (v && tls_dtor) tls_dtor(v);
+}
+
+static char *stack_alloc(void) {
+  uint64_t *s = mem_alloc_pages(NKP_STACK_ORDER, -1);
+  if (s) s[0] = STACK_CANARY;   /* the deep end: overwritten only by an overflow */
+  return (char *)s;
+}
+
+static void stack_free(char *s) {
+  if (((uint64_t *)s)[0] != STACK_CANARY)
+    panic("lhrt: a runtime thread overflowed its %lu KiB stack", NKP_STACK_SIZE >> 10);
+  mem_free_pages(s);
+}
+
+int nkp_run_on_big_stack(void (*fn)(void *), void *arg) {
+  char *s = stack_alloc();
+  if (!s) return -1;
+  nkp_call_on_stack(fn, arg, s + NKP_STACK_SIZE);
+  stack_free(s);
+  return 0;
+}
+
+static void body(void *p) {
+  struct plat_thread *t = p;
+  t->fn(t->arg);
+  nkp_tls_exit();
+}
+
+static void *trampoline(void *p) {
+  struct plat_thread *t = p;
+  nkp_call_on_stack(body, t, t->stack + NKP_STACK_SIZE);
+  return NULL;
+}
+
+int plat_thread_create(plat_thread_t **out, void (*fn)(void *), void *arg, int core) {
+  struct plat_thread *t = kmem_zalloc(sizeof *t);
+  if (!t) return -1;
+  t->fn = fn;
+  t->arg = arg;
+  t->stack = stack_alloc();
+  int cpu = core >= 0 ? core % nk_cpu_count() : NK_CPU_ANY;
+  if (t->stack) t->nk = nk_thread_create(trampoline, t, cpu, 0);
+  if (!t->nk) {
+    if (t->stack) mem_free_pages(t->stack);
+    kmem_free(t);
+    return -1;
+  }
+  *out = t;
+  return 0;
+}
+
+int plat_thread_join(plat_thread_t *t) {
+  int rc = nk_thread_join(t->nk, NULL);
+  stack_free(t->stack);
+  kmem_free(t);
+  return rc;
+}
+
+int plat_cpu_count(void) { return nk_cpu_count(); }
