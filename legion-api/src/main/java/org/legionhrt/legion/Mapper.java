@@ -20,7 +20,9 @@ public interface Mapper {
     }
 
     /**
-     * {@return the variant kind to run}
+     * {@return the variant kind to run} Called once per launch (for an index launch, for all
+     * its points: {@code info.point()} is then (0)); a launcher's {@code prefer} narrows
+     * {@code available} to the preferred kind when the task has it.
      *
      * @param info      the task
      * @param available the kinds registered for it (NATIVE, JAVA)

@@ -2,8 +2,15 @@
 // property legionhrt.lib, else <legionhrt.root>/legion-hrt-port/target/native/liblhrt.so.
 package org.legionhrt.legion.internal;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.legionhrt.legion.LegionException;
@@ -23,11 +30,38 @@ public final class LinuxBackend implements Backend {
     static synchronized LinuxBackend open() {
         if (shared == null) {
             Path lib = libraryPath();
+            loadGlobal(lib);
             // The library stays loaded for the JVM's life: runtimes come and go, code does not.
             shared = new LhrtBindings(SymbolLookup.libraryLookup(lib, Arena.global()));
         }
         return new LinuxBackend(shared);
     }
+
+    /**
+     * dlopens the library RTLD_GLOBAL first, so that native task libraries loaded later by the
+     * runtime (dlopen of the apps' kernels) resolve their lhrt_* calls against this very copy
+     * without having to link against it. The JDK's own loading is RTLD_LOCAL.
+     */
+    private static void loadGlobal(Path lib) {
+        Linker linker = Linker.nativeLinker();
+        MemorySegment dlopen = linker.defaultLookup().find("dlopen")
+                .orElseThrow(() -> new LegionException("dlopen not found in the C library"));
+        // SAFETY: dlopen(const char *, int) -> void *, the libc prototype.
+        MethodHandle mh = linker.downcallHandle(dlopen, FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment h = (MemorySegment) mh.invokeExact(a.allocateFrom(lib.toString()), RTLD_NOW | RTLD_GLOBAL);
+            if (h.equals(MemorySegment.NULL)) {
+                throw new LegionException("cannot load " + lib + " (dlopen failed); rebuild it with ./hrt or mvn package");
+            }
+        } catch (LegionException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new LegionException(0, "cannot load " + lib, t);
+        }
+    }
+
+    private static final int RTLD_NOW = 2;
+    private static final int RTLD_GLOBAL = 0x100;
 
     /** {@return where liblhrt.so is} @throws LegionException naming the fix when it is not there */
     public static Path libraryPath() {
