@@ -218,14 +218,22 @@ lhrt_status_t lhrt_region_map(lhrt_ctx_t ctx, lhrt_region_t rh, lhrt_region_t ph
   struct mapping *m = plat_zalloc(sizeof *m);
   if (!m) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   if ((st = map_region_sync(T, r, parent, priv, mask, &m->l))) { plat_free(m); return st; }
-  obj_init(T->o.rt, &m->o, K_MAPPING, true);
+  obj_init(T->o.rt, &m->o, K_MAPPING, !T->l);
+  if (T->l) { /* inside a task: the task keeps it, and unmaps it at its end if the body did not */
+    m->owner = T;
+    m->next = T->maps;
+    T->maps = m;
+  }
   out->impl = m;
   return LHRT_OK;
 }
 
 lhrt_status_t lhrt_mapping_unmap(lhrt_mapping_t h) {
   CHECK(m, struct mapping, K_MAPPING, h);
+  if (m->unmapped) return lhrt_err(LHRT_ERR_STATE, "mapping already unmapped");
+  m->unmapped = true;
   unmap_sync(m->l);
+  if (m->owner) { m->o.magic = 0; return LHRT_OK; } /* freed with its task's list */
   obj_fini(&m->o);
   plat_free(m);
   return LHRT_OK;

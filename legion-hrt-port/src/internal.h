@@ -338,7 +338,7 @@ struct future {
   uint8_t inl[16];
 };
 struct fmap { struct obj o; struct launch *l; };
-struct mapping { struct obj o; struct launch *l; struct mapping *next; bool unmapped; };
+struct mapping { struct obj o; struct launch *l; struct mapping *next; struct task *owner; bool unmapped; };
 
 struct taskdef *task_lookup(struct lhrt_runtime *rt, uint32_t id);
 void launch_ref(struct launch *l);

@@ -59,7 +59,6 @@ static struct obj *first_of(struct lhrt_runtime *rt, uint32_t kind) {
 
 static void free_owned(struct lhrt_runtime *rt) {
   struct obj *o;
-  while ((o = first_of(rt, K_MAPPING))) lhrt_mapping_unmap((lhrt_mapping_t){o});
   while ((o = first_of(rt, K_TLAUNCHER))) lhrt_task_launcher_destroy((lhrt_task_launcher_t){o});
   while ((o = first_of(rt, K_ILAUNCHER))) lhrt_index_launcher_destroy((lhrt_index_launcher_t){o});
   while ((o = first_of(rt, K_FUTURE))) lhrt_future_destroy((lhrt_future_t){o});
@@ -91,6 +90,8 @@ static void free_registry(struct lhrt_runtime *rt) {
 lhrt_status_t lhrt_runtime_destroy(lhrt_runtime_t h) {
   CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
   if (proc_current_worker() >= 0) return lhrt_err(LHRT_ERR_STATE, "a runtime cannot be destroyed from its own task");
+  struct obj *o;
+  while ((o = first_of(rt, K_MAPPING))) lhrt_mapping_unmap((lhrt_mapping_t){o}); /* later work may wait on them */
   task_wait_children(&rt->top);
   proc_stop(rt);
   free_owned(rt);

@@ -133,6 +133,8 @@ static void unmap_all(struct task *t) {
     struct mapping *m = t->maps;
     t->maps = m->next;
     if (!m->unmapped) { m->unmapped = true; unmap_sync(m->l); }
+    obj_fini(&m->o);
+    plat_free(m);
   }
 }
 
