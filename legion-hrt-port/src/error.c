@@ -56,7 +56,9 @@ void obj_init(struct lhrt_runtime *rt, struct obj *o, uint32_t kind, bool owned)
   o->kind = kind;
   o->rt = rt;
   o->prev = o->next = NULL;
+  o->owned = 0;
   if (!owned || !rt) return;
+  o->owned = 1;
   spin_lock(&rt->objlock);
   o->next = rt->objs.next;
   o->prev = &rt->objs;
@@ -71,7 +73,8 @@ void obj_fini(struct obj *o) {
 }
 
 void obj_unlink(struct obj *o) {
-  if (!o->next) return;
+  if (!o->owned) return;
+  o->owned = 0;
   spin_lock(&o->rt->objlock);
   o->prev->next = o->next;
   o->next->prev = o->prev;

@@ -62,13 +62,14 @@ enum { K_RUNTIME = 1, K_MEMORY, K_ISPACE, K_FSPACE, K_REGION, K_PART, K_TLAUNCHE
 struct lhrt_runtime;
 struct obj {                /* header of every handle target */
   uint32_t magic, kind;
-  struct obj *prev, *next;  /* runtime's list of caller-owned objects */
+  uint32_t owned;           /* linked into the runtime's list of caller-owned objects */
+  struct obj *prev, *next;  /* that list (guarded by rt->objlock) */
   struct lhrt_runtime *rt;
 };
 void obj_init(struct lhrt_runtime *rt, struct obj *o, uint32_t kind, bool owned);
 void obj_fini(struct obj *o);     /* unlink and invalidate */
 void obj_unlink(struct obj *o);   /* caller no longer owns it; stays valid */
-static inline bool obj_owned(const struct obj *o) { return o->next != NULL; }
+static inline bool obj_owned(const struct obj *o) { return o->owned != 0; }
 void *obj_check(void *impl, uint32_t kind, lhrt_status_t *st);
 #define CHECK(var, type, kind, handle)                        \
   type *var;                                                  \
@@ -311,6 +312,7 @@ struct launch {
   uint8_t result_inline[16];
   int32_t worker_hint;
   uint32_t grain;              /* split slices larger than this */
+  int32_t spread;              /* deal initial slices to every worker */
   struct task one;
 };
 static inline struct region *launch_sub(struct launch *l, uint64_t i, uint32_t r) {

@@ -473,25 +473,31 @@ static lhrt_status_t build(struct task *T, struct launcher *L, struct launch **o
 
 /* --------------------------------------------------------------- scheduling ---- */
 
-static void schedule_run(struct launch *l, uint64_t lo, uint64_t hi) {
+/* Decides, once per launch and before any point can run, where its points start and how
+ * finely they split (the mapper's select_worker / slice). */
+static void plan(struct launch *l) {
   struct lhrt_runtime *rt = l->rt;
-  lhrt_task_info_t info = {l->def ? l->def->id : 0, l->vkind, hi - lo, proc_current_worker(), rt->nworkers,
-                           l->points[lo].point};
+  lhrt_task_info_t info = {l->def ? l->def->id : 0, l->vkind, l->npoints, proc_current_worker(), rt->nworkers,
+                           l->points[0].point};
   if (!l->is_index) {
-    int32_t w = mapper_select_worker(rt, &info);
-    l->worker_hint = w;
-    proc_push(rt, w, (struct work){l, (uint32_t)lo, (uint32_t)hi});
+    l->worker_hint = mapper_select_worker(rt, &info);
+    l->spread = 0;
     return;
   }
   lhrt_slicing_t s;
   mapper_slice(rt, &info, &s);
   l->worker_hint = s.first_worker;
+  l->spread = s.spread;
   l->grain = s.grain ? (uint32_t)(s.grain < 0x7fffffff ? s.grain : 0x7fffffff) : 1;
-  uint64_t parts = s.spread ? (uint64_t)rt->nworkers : 1, len = hi - lo;
+}
+
+static void schedule_run(struct launch *l, uint64_t lo, uint64_t hi) {
+  struct lhrt_runtime *rt = l->rt;
+  uint64_t parts = l->spread ? (uint64_t)rt->nworkers : 1, len = hi - lo;
   if (parts > len) parts = len;
   for (uint64_t k = 0; k < parts; k++) {
     uint64_t a = lo + len * k / parts, b = lo + len * (k + 1) / parts;
-    proc_push(rt, (s.first_worker + (int32_t)k) % rt->nworkers, (struct work){l, (uint32_t)a, (uint32_t)b});
+    proc_push(rt, (l->worker_hint + (int32_t)k) % rt->nworkers, (struct work){l, (uint32_t)a, (uint32_t)b});
   }
 }
 
@@ -507,6 +513,7 @@ void task_ready(struct dwaiter *w) {
 /* Drops the analysis hold of every point; consecutive ready points go out as slices. */
 static void release_points(struct launch *l) {
   uint64_t run = UINT64_MAX;
+  if (l->kind != L_MAP) plan(l);
   for (uint64_t i = 0; i < l->npoints; i++) {
     struct task *t = &l->points[i];
     bool ready = A_SUB(&t->w.pending, 1) == 0;

@@ -78,9 +78,10 @@ static bool dq_steal(struct worker *w, struct work *out) {
 
 static bool find_work(struct lhrt_runtime *rt, struct worker *w, struct work *out) {
   if (dq_pop(w, out)) return true;
-  uint32_t n = (uint32_t)rt->nworkers;
-  w->seed ^= w->seed << 13; w->seed ^= w->seed >> 17; w->seed ^= w->seed << 5;
-  uint32_t start = w->seed % n;
+  uint32_t n = (uint32_t)rt->nworkers, seed = A_RLX(&w->seed); /* racy on purpose: any value will do */
+  seed ^= seed << 13; seed ^= seed >> 17; seed ^= seed << 5;
+  __atomic_store_n(&w->seed, seed, __ATOMIC_RELAXED);
+  uint32_t start = seed % n;
   for (uint32_t k = 0; k < n; k++) {
     struct worker *v = &rt->workers[(start + k) % n];
     if (v != w && dq_steal(v, out)) return true;
