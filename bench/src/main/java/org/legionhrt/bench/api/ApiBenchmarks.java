@@ -1,0 +1,158 @@
+// JMH benchmarks of the Java API: empty index launches of Java and native tasks (per task,
+// amortised over the points of a launch), a single native launch, and the cost of a trivial
+// runtime call through FFM, raw and through the public API.
+package org.legionhrt.bench.api;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import org.legionhrt.legion.Future;
+import org.legionhrt.legion.IndexLauncher;
+import org.legionhrt.legion.IndexSpace;
+import org.legionhrt.legion.Runtime;
+import org.legionhrt.legion.RuntimeConfig;
+import org.legionhrt.legion.TaskId;
+import org.legionhrt.legion.TaskLauncher;
+import org.legionhrt.legion.ValueType;
+import org.legionhrt.legion.internal.Backend;
+import org.legionhrt.legion.internal.LhrtBindings;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** The API benchmarks (run by {@link ApiBench}). Times are ns per task or per call. */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ApiBenchmarks {
+    /** Points per index launch: the launch's fixed cost is amortised over them. */
+    public static final int POINTS = 4096;
+    /** Workers of the benchmarked runtimes (the target is stated for 2 cores). */
+    public static final int WORKERS = 2;
+
+    /** A runtime (Java bodies run inline on the workers) with an empty Java task and its native twin. */
+    @State(Scope.Benchmark)
+    public static class Rt {
+        Runtime rt;
+        TaskId<Void> javaEmpty;
+        TaskId<Void> nativeEmpty;
+        IndexSpace domain;
+
+        /** Starts the runtime and registers the tasks. */
+        @Setup(Level.Trial)
+        public void start() {
+            rt = Runtime.start(RuntimeConfig.defaults().withWorkers(WORKERS)
+                    .withJavaExecution(execution()));
+            javaEmpty = rt.registerTask("empty", ctx -> { });
+            nativeEmpty = rt.registerNativeTask("empty_native", ValueType.VOID, NativeEmptyTask.library(),
+                    NativeEmptyTask.SYMBOL);
+            domain = rt.indexSpace(POINTS);
+        }
+
+        /** Closes the runtime. */
+        @TearDown(Level.Trial)
+        public void stop() {
+            rt.close();
+        }
+
+        RuntimeConfig.JavaExecution execution() {
+            return RuntimeConfig.JavaExecution.INLINE;
+        }
+    }
+
+    /** The same with Java bodies handed to a JVM pool. */
+    @State(Scope.Benchmark)
+    public static class PoolRt extends Rt {
+        @Override
+        RuntimeConfig.JavaExecution execution() {
+            return RuntimeConfig.JavaExecution.POOL;
+        }
+    }
+
+    /** A runtime reached through the raw bindings only (for the FFM floor). */
+    @State(Scope.Benchmark)
+    public static class Raw {
+        LhrtBindings c;
+        long rt;
+        MemorySegment out;
+        Arena arena;
+
+        /** Creates a runtime with the raw C API. */
+        @Setup(Level.Trial)
+        public void start() {
+            c = Backend.open("linux").lhrt();
+            arena = Arena.ofConfined();
+            MemorySegment cfg = arena.allocate(40);
+            c.configInit(cfg);
+            cfg.set(JAVA_INT, 4, 1);
+            out = arena.allocate(8);
+            if (c.runtimeCreate(cfg, out) != 0) {
+                throw new IllegalStateException("lhrt_runtime_create failed");
+            }
+            rt = out.get(JAVA_LONG, 0);
+        }
+
+        /** Destroys it. */
+        @TearDown(Level.Trial)
+        public void stop() {
+            c.runtimeDestroy(rt);
+            arena.close();
+        }
+    }
+
+    /** Empty Java tasks: one index launch of POINTS points, waited for; time per task. */
+    @Benchmark
+    @OperationsPerInvocation(POINTS)
+    public void javaIndexLaunchEmpty(Rt s) {
+        s.rt.context().executeAndWait(IndexLauncher.of(s.javaEmpty, s.domain));
+    }
+
+    /** As {@link #javaIndexLaunchEmpty}, Java bodies run by a JVM pool instead of inline. */
+    @Benchmark
+    @OperationsPerInvocation(POINTS)
+    public void javaIndexLaunchEmptyPool(PoolRt s) {
+        s.rt.context().executeAndWait(IndexLauncher.of(s.javaEmpty, s.domain));
+    }
+
+    /** Empty native tasks launched from Java; time per task. */
+    @Benchmark
+    @OperationsPerInvocation(POINTS)
+    public void nativeIndexLaunchEmpty(Rt s) {
+        s.rt.context().executeAndWait(IndexLauncher.of(s.nativeEmpty, s.domain));
+    }
+
+    /** One native task launched and waited for; time per launch (round trip). */
+    @Benchmark
+    public void nativeLaunch(Rt s) {
+        try (Future<Void> f = s.rt.context().execute(TaskLauncher.of(s.nativeEmpty))) {
+            f.await();
+        }
+    }
+
+    /** lhrt_runtime_get_worker_count through the raw downcall handle: the FFM floor. */
+    @Benchmark
+    public int ffmNullCall(Raw s) {
+        return s.c.runtimeGetWorkerCount(s.rt, s.out);
+    }
+
+    /** The same call through the public API (scratch memory, status check). */
+    @Benchmark
+    public int apiNullCall(Rt s) {
+        return s.rt.queryWorkerCount();
+    }
+}

@@ -1,0 +1,109 @@
+// A plain timing loop over the same benchmark methods, used when the JMH metadata was not
+// generated (javac >= 23 runs annotation processors only when asked: the build of bench/ needs
+// <proc>full</proc>). Same states, same methods, same names; fewer statistical guarantees.
+package org.legionhrt.bench.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.legionhrt.bench.Stats;
+
+/** Times the {@link ApiBenchmarks} methods in this JVM: warm-up, then timed samples. */
+final class FallbackHarness {
+    private static final long WARMUP_NS = 2_000_000_000L;
+    private static final long SAMPLE_NS = 300_000_000L;
+    private static final int SAMPLES = 10;
+    private static volatile long sink;
+
+    private FallbackHarness() {}
+
+    /** A benchmark body run {@code reps} times; returns something to keep the JIT honest. */
+    @FunctionalInterface
+    interface Body {
+        long run(long reps);
+    }
+
+    /** {@return ns-per-operation statistics of each benchmark, by method name} */
+    static Map<String, Stats> runAll() {
+        ApiBenchmarks b = new ApiBenchmarks();
+        Map<String, Stats> out = new LinkedHashMap<>();
+        ApiBenchmarks.Rt rt = new ApiBenchmarks.Rt();
+        rt.start();
+        try {
+            out.put("javaIndexLaunchEmpty", time(ApiBenchmarks.POINTS, n -> {
+                for (long i = 0; i < n; i++) {
+                    b.javaIndexLaunchEmpty(rt);
+                }
+                return n;
+            }));
+            out.put("nativeIndexLaunchEmpty", time(ApiBenchmarks.POINTS, n -> {
+                for (long i = 0; i < n; i++) {
+                    b.nativeIndexLaunchEmpty(rt);
+                }
+                return n;
+            }));
+            out.put("nativeLaunch", time(1, n -> {
+                for (long i = 0; i < n; i++) {
+                    b.nativeLaunch(rt);
+                }
+                return n;
+            }));
+            out.put("apiNullCall", time(1, n -> {
+                long s = 0;
+                for (long i = 0; i < n; i++) {
+                    s += b.apiNullCall(rt);
+                }
+                return s;
+            }));
+        } finally {
+            rt.stop();
+        }
+        ApiBenchmarks.PoolRt pool = new ApiBenchmarks.PoolRt();
+        pool.start();
+        try {
+            out.put("javaIndexLaunchEmptyPool", time(ApiBenchmarks.POINTS, n -> {
+                for (long i = 0; i < n; i++) {
+                    b.javaIndexLaunchEmptyPool(pool);
+                }
+                return n;
+            }));
+        } finally {
+            pool.stop();
+        }
+        ApiBenchmarks.Raw raw = new ApiBenchmarks.Raw();
+        raw.start();
+        try {
+            out.put("ffmNullCall", time(1, n -> {
+                long s = 0;
+                for (long i = 0; i < n; i++) {
+                    s += b.ffmNullCall(raw);
+                }
+                return s;
+            }));
+        } finally {
+            raw.stop();
+        }
+        return out;
+    }
+
+    /** Warms up, sizes a repetition count to ~SAMPLE_NS, then takes SAMPLES samples of ns/op. */
+    private static Stats time(int opsPerCall, Body body) {
+        long reps = 1;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < WARMUP_NS) {
+            long t0 = System.nanoTime();
+            sink += body.run(reps);
+            if (System.nanoTime() - t0 < SAMPLE_NS / 4) {
+                reps *= 2;
+            }
+        }
+        List<Double> samples = new ArrayList<>();
+        for (int s = 0; s < SAMPLES; s++) {
+            long t0 = System.nanoTime();
+            sink += body.run(reps);
+            samples.add((System.nanoTime() - t0) / (double) (reps * opsPerCall));
+        }
+        return Stats.of(samples.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+}
