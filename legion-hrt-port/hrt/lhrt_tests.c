@@ -1,8 +1,10 @@
 /*
- * The runtime's C test program (the files of tests/, its main renamed lhrt_test_main) as kernel
- * tests of the HRT image: lhrt_quick runs the quick tier, lhrt_slow the slow tier (only
- * when named). The command line's lhrt_args=a,b adds arguments (test names, --small). The
- * program's own "N passed, N failed" line comes out through the console and log ring.
+ * The runtime's C programs as kernel tests of the HRT image. Tests (the files of tests/,
+ * main renamed lhrt_test_main): lhrt_quick runs the quick tier, lhrt_slow the slow tier
+ * (only when named); their own "N passed, N failed" line comes out through the console and
+ * log ring. Benchmarks (bench/lhrt_bench.c, main renamed lhrt_bench_main): lhrt_bench (only
+ * when named) prints the same JSON lines as on Linux, with "impl":"lhrt-hrt". The command
+ * line's lhrt_args=a,b adds arguments (test names, --small; --workers,2,--reps,5).
  */
 #include <nk/test.h>
 #include <nk/cmdline.h>
@@ -13,16 +15,18 @@
 #define MAX_ARGS 32
 
 int lhrt_test_main(int argc, char **argv);
+int lhrt_bench_main(int argc, char **argv);
+extern int lhrt_hrt_bench_output;
 void lhrt_hrt_run_constructors(void);
 
-struct run { int argc; char *argv[MAX_ARGS + 1]; int rc; };
+struct run { int (*main)(int, char **); int argc; char *argv[MAX_ARGS + 1]; int rc; };
 
 static char argbuf[256];
 
 /* argv = {"lhrt_test", extra, lhrt_args...}. */
-static void make_args(struct run *r, const char *extra) {
+static void make_args(struct run *r, const char *prog, const char *extra) {
   r->argc = 0;
-  r->argv[r->argc++] = "lhrt_test";
+  r->argv[r->argc++] = (char *)prog;
   if (extra) r->argv[r->argc++] = (char *)extra;
   if (!cmdline_get(nk_boot_params->cmdline, "lhrt_args", argbuf, sizeof argbuf)) argbuf[0] = 0;
   for (char *p = argbuf; *p && r->argc < MAX_ARGS;) {
@@ -35,16 +39,21 @@ static void make_args(struct run *r, const char *extra) {
 
 static void run_main(void *p) {
   struct run *r = p;
-  r->rc = lhrt_test_main(r->argc, r->argv);
+  r->rc = r->main(r->argc, r->argv);
+}
+
+static int run_program(int (*main)(int, char **), const char *prog, const char *extra) {
+  struct run r;
+  lhrt_hrt_run_constructors();
+  r.main = main;
+  make_args(&r, prog, extra);
+  NK_CHECK(nkp_run_on_big_stack(run_main, &r) == 0, "no memory for %s's stack", prog);
+  NK_CHECK(r.rc == 0, "%s failed (exit status %d): see the lines above", prog, r.rc);
+  return 0;
 }
 
 static int run_tier(const char *extra) {
-  struct run r;
-  lhrt_hrt_run_constructors();
-  make_args(&r, extra);
-  NK_CHECK(nkp_run_on_big_stack(run_main, &r) == 0, "no memory for the test program's stack");
-  NK_CHECK(r.rc == 0, "the runtime's C tests failed (exit status %d): see the FAIL lines above", r.rc);
-  return 0;
+  return run_program(lhrt_test_main, "lhrt_test", extra);
 }
 
 NK_TEST(lhrt_quick, NK_QUICK)
@@ -55,4 +64,12 @@ NK_TEST(lhrt_quick, NK_QUICK)
 NK_TEST(lhrt_slow, 0)
 {
   return run_tier("--slow");
+}
+
+NK_TEST(lhrt_bench, 0)
+{
+  lhrt_hrt_bench_output = 1;
+  int rc = run_program(lhrt_bench_main, "lhrt_bench", NULL);
+  lhrt_hrt_bench_output = 0;
+  return rc;
 }

@@ -20,8 +20,27 @@ struct hrt_file {
 static struct hrt_file out_file, err_file;
 FILE *stdout = &out_file, *stderr = &err_file;
 
+/* While the runtime's benchmark runs, its JSON lines name the implementation lhrt-hrt: the
+ * program is the Linux one, built unchanged, and prints "lhrt-linux". */
+int lhrt_hrt_bench_output;
+static const char impl_linux[] = "\"impl\":\"lhrt-linux\"";
+static const char impl_hrt[] = "\"impl\":\"lhrt-hrt\"";
+
+/* Lock held: rewrite the impl field in place (the new name is shorter). */
+static void rename_impl(FILE *f) {
+  size_t nl = sizeof impl_linux - 1, nh = sizeof impl_hrt - 1;
+  for (size_t i = 0; i + nl <= f->n; i++) {
+    if (memcmp(f->buf + i, impl_linux, nl)) continue;
+    memcpy(f->buf + i, impl_hrt, nh);
+    memmove(f->buf + i + nh, f->buf + i + nl, f->n - i - nl);
+    f->n -= nl - nh;
+    return;
+  }
+}
+
 /* Lock held. */
 static void flush_locked(FILE *f) {
+  if (lhrt_hrt_bench_output) rename_impl(f);
   if (f->n) console_write(f->buf, f->n);
   f->n = 0;
 }

@@ -1,8 +1,10 @@
 /*
  * Nautilus port, memory and symbols: kmem for runtime metadata, zeroed buddy blocks for
  * instance pages (instances in the merged region come through caller-provided arenas,
- * lhrt_memory_create_from_arena), and native task variants from the table of symbols
- * linked into the image (LHRT_NK_SYMBOL), which stands in for dlopen/dlsym.
+ * lhrt_memory_create_from_arena), and native task variants by name, as dlsym would find
+ * them: first those registered with LHRT_NK_SYMBOL (optionally tagged with a library name),
+ * then every global function of the image (a table the HRT build generates after a first
+ * link). There are no files in the HRT: code reaches it by being linked into the image.
  */
 #include <nk/mem.h>
 #include <nk/string.h>
@@ -41,14 +43,31 @@ void plat_pages_free(void *p, size_t n) {
 }
 
 extern const struct lhrt_nk_symbol __start_lhrt_symbols[], __stop_lhrt_symbols[];
+extern const struct lhrt_nk_symbol lhrt_nk_image_symbols[];
+extern const unsigned long lhrt_nk_image_nsymbols;
 
 static int same(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* The generated table is sorted by name: binary search. */
+static void *image_lookup(const char *symbol) {
+  unsigned long lo = 0, hi = lhrt_nk_image_nsymbols;
+  while (lo < hi) {
+    unsigned long mid = lo + (hi - lo) / 2;
+    int c = strcmp(lhrt_nk_image_symbols[mid].name, symbol);
+    if (!c) return lhrt_nk_image_symbols[mid].addr;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return NULL;
+}
 
 void *plat_symbol_lookup(const char *library, const char *symbol, char *err, size_t errlen) {
   for (const struct lhrt_nk_symbol *s = __start_lhrt_symbols; s < __stop_lhrt_symbols; s++)
     if (!strcmp(s->name, symbol) && (!library || !s->library || same(s->library, library)))
       return s->addr;
-  nk_snprintf(err, errlen, "symbol %s not found in %s (the HRT image links native variants in: "
-              "register them with LHRT_NK_SYMBOL)", symbol, library ? library : "the HRT image");
+  void *p = image_lookup(symbol);
+  if (p) return p;
+  nk_snprintf(err, errlen, "symbol %s not found in the HRT image%s%s (native variants reach the HRT by "
+              "being linked into it)", symbol, library ? ", which stands for " : "", library ? library : "");
   return NULL;
 }

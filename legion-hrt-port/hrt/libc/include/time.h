@@ -21,4 +21,5 @@ struct timespec { time_t tv_sec; long tv_nsec; };
 int clock_gettime(clockid_t id, struct timespec *ts);
 time_t time(time_t *t);
 clock_t clock(void);
+int nanosleep(const struct timespec *req, struct timespec *rem);
 #endif
