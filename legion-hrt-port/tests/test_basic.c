@@ -335,3 +335,16 @@ TEST(bad_input_never_aborts) {
   ERR(LHRT_ERR_INVALID_ARG, lhrt_task_launcher_add_region(l, r, r, 9, 0, 0, NULL));
   OK(lhrt_runtime_destroy(rt));
 }
+
+/* The layouts the Java bindings rely on (README "The C API in one page"). */
+_Static_assert(sizeof(lhrt_point_t) == 32, "point");
+_Static_assert(sizeof(lhrt_rect_t) == 56, "rect");
+_Static_assert(sizeof(lhrt_colored_rect_t) == 88, "colored rect");
+_Static_assert(sizeof(lhrt_config_t) == 40, "config");
+_Static_assert(sizeof(lhrt_accessor_t) == 104, "accessor");
+_Static_assert(sizeof(lhrt_index_iter_t) == 48, "iterator");
+_Static_assert(sizeof(lhrt_task_info_t) == 56, "task info");
+_Static_assert(sizeof(lhrt_layout_t) == 16, "layout");
+_Static_assert(sizeof(lhrt_slicing_t) == 16, "slicing");
+_Static_assert(sizeof(lhrt_mapper_t) == 40, "mapper");
+_Static_assert(sizeof(lhrt_runtime_t) == 8, "handle");
