@@ -268,7 +268,6 @@ public final class Hvm implements AutoCloseable {
             }
         }
         tscHz = vcpus.get(0).tscKhz() * 1000;
-        logReader = new LogRingReader(mem.slice(Layout.LOG_RING, 32 + Layout.LOG_RING_DATA), Layout.LOG_RING_DATA, console);
         long tVm = System.nanoTime();
         enter(img, t0);
         LOG.debug("boot phases (us): memory+load {}, vm+vcpus {}, kernel to ready {}",
@@ -293,6 +292,8 @@ public final class Hvm implements AutoCloseable {
         }
         BootInfo.write(mem.ram(), new BootInfo.Spec(BootInfo.PROFILE_DEPRIV, spec.cores, tscHz, spec.cmdline,
                 merged == null ? 0 : merged.address(), merged == null ? 0 : merged.size(), regions(img), stacks));
+        // A fresh reader per boot: a removed one is closed for good (the poller may still hold it).
+        logReader = new LogRingReader(mem.slice(Layout.LOG_RING, 32 + Layout.LOG_RING_DATA), Layout.LOG_RING_DATA, console);
         LogPoller.add(logReader);
         requests.start(spec.requestThreads);
         for (Vcpu v : vcpus) {

@@ -25,10 +25,10 @@ public final class LogPoller {
         }
     }
 
-    /** Stops polling {@code r} and drains it one last time. */
+    /** Stops polling {@code r} and drains it one last time; after this it never reads guest memory. */
     public static void remove(LogRingReader r) {
         READERS.remove(r);
-        r.drain();
+        r.close();
     }
 
     private static void poll() {

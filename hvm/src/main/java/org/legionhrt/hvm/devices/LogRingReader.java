@@ -19,6 +19,8 @@ public final class LogRingReader {
     private final long size;
     private final Console console;
     private final byte[] buf = new byte[8192];
+    /** Set once the guest memory is about to go away; no drain may touch it after that. */
+    private boolean closed;
 
     /** Creates a reader of the ring whose header is at the start of {@code ring}. */
     public LogRingReader(MemorySegment ring, long dataSize, Console console) {
@@ -29,6 +31,9 @@ public final class LogRingReader {
 
     /** Copies every byte written since the last call to the console; {@return bytes read}. */
     public synchronized long drain() {
+        if (closed) {
+            return 0;
+        }
         long head = (long) LONG.getAcquire(ring, 0L);
         long tail = (long) LONG.get(ring, 8L);
         if (head - tail > size) {
@@ -43,5 +48,14 @@ public final class LogRingReader {
         }
         LONG.setRelease(ring, 8L, tail);
         return n;
+    }
+
+    /**
+     * Drains one last time and refuses every later drain: the poller thread may still hold
+     * this reader in its snapshot of the live rings while the VM unmaps the guest memory.
+     */
+    public synchronized void close() {
+        drain();
+        closed = true;
     }
 }
