@@ -14,6 +14,7 @@ import org.legionhrt.legion.internal.Layouts;
  * (package-private). The segment covers exactly the bytes the bounds can address, so the
  * memory API itself stops any access that slips past the bound checks.
  */
+@SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 record AccessorView(MemorySegment seg, int dim, long lo0, long lo1, long lo2, long ext0, long ext1, long ext2,
                     long s0, long s1, long s2, int fieldSize, Privilege.Mode mode, int redop, Rect bounds, Field field) {
 

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * reduction operators and user projection functors, each an upcall stub living in the
  * runtime's arena. Targets never let an exception escape.
  */
+@SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 final class Callbacks {
     private static final Logger LOG = LoggerFactory.getLogger(Callbacks.class);
 
@@ -76,7 +77,9 @@ final class Callbacks {
         @SuppressWarnings("unused")
         private void apply(MemorySegment lhs, MemorySegment rhs, long count, MemorySegment user) {
             try {
+                // SAFETY: the runtime passes count elements (or one point/rect struct) valid during the callback.
                 MemorySegment l = lhs.reinterpret(count * size);
+                // SAFETY: the runtime passes count elements (or one point/rect struct) valid during the callback.
                 MemorySegment r = rhs.reinterpret(count * size);
                 for (long i = 0; i < count; i++) {
                     MemorySegment li = l.asSlice(i * size, size);
@@ -104,8 +107,11 @@ final class Callbacks {
         @SuppressWarnings("unused")
         private int project(MemorySegment p, MemorySegment domain, MemorySegment color, MemorySegment user) {
             try {
+                // SAFETY: the runtime passes count elements (or one point/rect struct) valid during the callback.
                 Point pt = Values.getPoint(p.reinterpret(Layouts.POINT.byteSize()), 0);
+                // SAFETY: the runtime passes count elements (or one point/rect struct) valid during the callback.
                 Rect dom = Values.getRect(domain.reinterpret(Layouts.RECT.byteSize()), 0);
+                // SAFETY: the runtime passes count elements (or one point/rect struct) valid during the callback.
                 Values.putPoint(color.reinterpret(Layouts.POINT.byteSize()), 0, fn.project(pt, dom));
                 return 0;
             } catch (Throwable t) {

@@ -15,6 +15,7 @@ import org.legionhrt.legion.internal.Scratch;
  *
  * @param <T> the value type
  */
+@SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 public final class Future<T> implements AutoCloseable {
     private final Runtime runtime;
     private final long handle;
@@ -62,6 +63,7 @@ public final class Future<T> implements AutoCloseable {
             runtime.lhrt.check(runtime.lhrt.c.futureGetPointer(handle(), ptr, size), "waiting for a future");
             long n = size.get(JAVA_LONG, 0);
             MemorySegment p = ptr.get(ADDRESS, 0);
+            // SAFETY: the runtime's value of `size` bytes at this address lives as long as the future handle.
             T v = type.read(n == 0 ? MemorySegment.NULL.reinterpret(0) : p.reinterpret(n));
             synchronized (this) {
                 value = v;

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * Installs a Java {@link Mapper} as an lhrt_mapper_t (package-private): one upcall stub per
  * method the mapper overrides, NULL (the native default) for the others.
  */
+@SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 final class MapperBridge {
     private static final Logger LOG = LoggerFactory.getLogger(MapperBridge.class);
     private final Mapper mapper;
@@ -49,6 +50,7 @@ final class MapperBridge {
     }
 
     private static TaskInfo info(MemorySegment p) {
+        // SAFETY: the runtime passes a struct of exactly this layout, valid during the callback.
         MemorySegment s = p.reinterpret(Layouts.TASK_INFO.byteSize());
         return new TaskInfo(s.get(JAVA_INT, 0), Variant.ofCode(s.get(JAVA_INT, 4)), s.get(JAVA_LONG, 8),
                 s.get(JAVA_INT, 16), s.get(JAVA_INT, 20), Values.getPoint(s, 24));
@@ -88,6 +90,7 @@ final class MapperBridge {
     @SuppressWarnings("unused")
     private void slice(MemorySegment user, MemorySegment info, MemorySegment inout) {
         try {
+            // SAFETY: the runtime passes a struct of exactly this layout, valid during the callback.
             MemorySegment s = inout.reinterpret(Layouts.SLICING.byteSize());
             Slicing proposed = new Slicing(s.get(JAVA_LONG, 0), s.get(JAVA_INT, 8) != 0, s.get(JAVA_INT, 12));
             Slicing r = mapper.slice(info(info), proposed);

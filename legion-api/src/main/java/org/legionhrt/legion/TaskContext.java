@@ -14,6 +14,7 @@ import org.legionhrt.legion.internal.Values;
  * arguments, and (as a {@link Context}) the launches it makes. Valid only while the task runs,
  * on the thread that runs it; accessors taken from it are closed when the task ends.
  */
+@SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 public final class TaskContext extends Context {
     private final int taskId;
     private final String taskName;
@@ -83,6 +84,7 @@ public final class TaskContext extends Context {
             if (n == 0) {
                 return MemorySegment.ofArray(new byte[0]).asReadOnly();
             }
+            // SAFETY: lhrt_task_get_args gives len bytes valid while the task runs; the task arena ends with it.
             return ptr.get(ADDRESS, 0).reinterpret(n, arena(), null).asReadOnly();
         } finally {
             s.reset(m);

@@ -22,6 +22,8 @@ public interface ValueType<T> {
     ValueType<Float> FLOAT = new ValueTypes.Float();
     /** A 64-bit double. */
     ValueType<Double> DOUBLE = new ValueTypes.Double();
+    /** A string, as UTF-8 bytes. */
+    ValueType<String> STRING = new ValueTypes.Utf8();
     /** Raw bytes of any length (copied both ways). */
     ValueType<byte[]> BYTES = new ValueTypes.Bytes();
 

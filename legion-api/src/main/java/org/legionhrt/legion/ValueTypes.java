@@ -70,6 +70,18 @@ final class ValueTypes {
         @Override public String toString() { return "DOUBLE"; }
     }
 
+    static final class Utf8 implements ValueType<String> {
+        @Override public long size(String v) { return v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length; }
+        @Override public void write(String v, MemorySegment dst) {
+            byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            MemorySegment.copy(b, 0, dst, JAVA_BYTE, 0, b.length);
+        }
+        @Override public String read(MemorySegment src) {
+            return new String(src.toArray(JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        @Override public String toString() { return "STRING"; }
+    }
+
     static final class Bytes implements ValueType<byte[]> {
         @Override public long size(byte[] v) { return v == null ? 0 : v.length; }
         @Override public void write(byte[] v, MemorySegment dst) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.legionhrt.legion.internal.LinuxBackend;
 
 /** Runtime lifecycle, configuration, misuse after close, library discovery and the leak check. */
@@ -99,6 +100,7 @@ class RuntimeTest {
         }
         System.gc();
         long after = rssBytes();
+        LoggerFactory.getLogger(RuntimeTest.class).info("RSS over 100 runtime cycles: {} KiB -> {} KiB", before >> 10, after >> 10);
         // Each cycle allocates a 1 MiB region instance and several upcall stubs; a leak of
         // either would show as >= 100 MiB. Allow for JIT and heap noise.
         assertThat(after - before).as("RSS growth over 100 cycles").isLessThan(48L << 20);

@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandle;
 import org.legionhrt.legion.LegionException;
 
 /** Base of {@link LhrtBindings}: lookup helpers (internal). */
+@SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 public abstract class Bindings {
 
     /** Native calls of the runtime never upcall into Java from the calling thread except through stubs. */

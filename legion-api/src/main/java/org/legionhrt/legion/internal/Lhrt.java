@@ -11,6 +11,7 @@ import org.legionhrt.legion.LegionException;
 import org.legionhrt.legion.TaskFailedException;
 
 /** Checked access to one backend's C API (internal). */
+@SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 public final class Lhrt {
     /** {@code LHRT_ERR_TASK_FAILED}. */
     public static final int ERR_TASK_FAILED = 8;
@@ -45,12 +46,14 @@ public final class Lhrt {
     /** {@return this thread's last error message} */
     public String lastError() {
         MemorySegment p = c.lastError();
+        // SAFETY: a NUL-terminated C string of the runtime; getString stops at the NUL.
         return p.equals(MemorySegment.NULL) ? "" : p.reinterpret(4096).getString(0);
     }
 
     /** {@return the C name of a status code} */
     public String statusName(int status) {
         MemorySegment p = c.statusName(status);
+        // SAFETY: a NUL-terminated C string of the runtime; getString stops at the NUL.
         return p.equals(MemorySegment.NULL) ? "status " + status : p.reinterpret(256).getString(0);
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import org.legionhrt.legion.LegionException;
 
 /** The runtime as a shared library in this process (internal). Loaded once per JVM. */
+@SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 public final class LinuxBackend implements Backend {
 
     private static volatile LhrtBindings shared;

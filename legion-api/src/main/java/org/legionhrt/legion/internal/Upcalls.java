@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /** Creates upcall stubs bound to Java objects (internal). */
+@SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 public final class Upcalls {
     private Upcalls() {}
 
