@@ -70,6 +70,9 @@ final class NautilusCommand implements Runnable {
                 QemuOptions o = QemuOptions.of(images().ring0()).withCores(cores).withAccel(a)
                         .withMemory(mem.toUpperCase(Locale.ROOT)).withCmdline(cmdline)
                         .withTimeout(Duration.ofSeconds(timeout));
+                if (a == Accel.KVM && !java.nio.file.Files.isReadable(Path.of("/dev/kvm"))) {
+                    throw new PrerequisiteException("--accel kvm needs a readable /dev/kvm; use --accel tcg");
+                }
                 if (!QemuRunner.available()) {
                     throw new PrerequisiteException("qemu-system-x86_64 not found; fix: ./hrt doctor --install "
                             + "(or sudo apt-get install qemu-system-x86)");

@@ -1,24 +1,23 @@
 package org.legionhrt.cli;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
+import org.legionhrt.apps.circuit.CircuitCommand;
+import org.legionhrt.apps.stencil.StencilCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code ./hrt run}: Run a macrobenchmark (circuit, stencil). Not built yet: says so and exits 2. */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a macrobenchmark (circuit, stencil).")
+/** {@code ./hrt run circuit|stencil}: the macrobenchmarks, each a command of its app module. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a macrobenchmark (circuit, stencil).",
+        subcommands = {CircuitCommand.class, StencilCommand.class})
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..*", description = "Arguments (not yet accepted).")
-    List<String> args = new ArrayList<>();
-
-    @Unmatched
-    List<String> rest = new ArrayList<>();
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new PrerequisiteException("'run' is not yet built in this tree (see the open issues)");
+        throw new ParameterException(spec.commandLine(), "missing app: circuit or stencil (see ./hrt run --help)");
     }
 }

@@ -40,6 +40,9 @@ public final class Tolerance {
 
     /** {@return a one-line report: counts and the worst value} */
     public String report() {
+        if (worst == 0 && failed == 0) {
+            return checked + " values, all bit-identical to the reference";
+        }
         return String.format(java.util.Locale.ROOT, "%d of %d values outside |err| <= %.1e + %.1e*|ref|; worst %.3g of tolerance at %s",
                 failed, checked, abs, rel, worst, worstWhere);
     }

@@ -1,0 +1,92 @@
+package org.legionhrt.apps.circuit;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.legionhrt.apps.AppOptions;
+import org.legionhrt.apps.AppResult;
+import org.legionhrt.apps.Backend;
+import org.legionhrt.apps.Tolerance;
+import org.legionhrt.legion.Runtime;
+import org.legionhrt.legion.RuntimeConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./hrt run circuit}: Legion's circuit benchmark with Legion's flags and output
+ * ({@code SUCCESS!}, {@code ELAPSED TIME = x s}, {@code GFLOPS = y}), validated against the
+ * sequential reference unless {@code --no-check}. Exit 0 validated (or unchecked), 1 not.
+ */
+@Command(name = "circuit", mixinStandardHelpOptions = true,
+        description = "Legion's circuit simulation (flags as Legion's examples/circuit).")
+public final class CircuitCommand implements Callable<Integer> {
+
+    @Option(names = "-l", defaultValue = "2", description = "Loops (default: ${DEFAULT-VALUE}).")
+    int loops;
+    @Option(names = "-i", defaultValue = "10000", description = "Inner steps of calc_new_currents (default: ${DEFAULT-VALUE}).")
+    int steps;
+    @Option(names = "-p", defaultValue = "4", description = "Pieces (default: ${DEFAULT-VALUE}).")
+    int pieces;
+    @Option(names = "-npp", defaultValue = "1024", description = "Nodes per piece (default: ${DEFAULT-VALUE}).")
+    int npp;
+    @Option(names = "-wpp", defaultValue = "1024", description = "Wires per piece (default: ${DEFAULT-VALUE}).")
+    int wpp;
+    @Option(names = "-pct", defaultValue = "95", description = "Percent of wires inside their piece (default: ${DEFAULT-VALUE}).")
+    int pct;
+    @Option(names = "-s", defaultValue = "12345", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    AppOptions app = new AppOptions();
+
+    @Override
+    public Integer call() {
+        CircuitConfig cfg = new CircuitConfig(loops, steps, pieces, npp, wpp, pct, seed);
+        int cpus = app.cpus();
+        if (app.backend() == Backend.HRT) {
+            throw new IllegalArgumentException("backend hrt is not yet built (the Legion HRT issue): use --backend linux");
+        }
+        CircuitSimulation.Kernels kernels = app.backend() == Backend.JAVA
+                ? CircuitSimulation.Kernels.JAVA : CircuitSimulation.Kernels.NATIVE;
+        System.out.printf(Locale.ROOT, "circuit settings: loops=%d pieces=%d nodes/piece=%d wires/piece=%d "
+                + "pct_in_piece=%d seed=%d steps=%d backend=%s cpus=%d%n", loops, pieces, npp, wpp, pct, seed, steps,
+                app.backend().flag(), cpus);
+        CircuitSimulation.Outcome out;
+        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(cpus))) {
+            System.out.println("Starting main simulation loop");
+            long t0 = System.nanoTime();
+            out = new CircuitSimulation(rt, cfg, kernels).run(loop -> {
+                if (System.nanoTime() - t0 > 3_000_000_000L) {
+                    System.err.printf("circuit: loop %d of %d done%n", loop, loops);
+                }
+            });
+        }
+        boolean validated = false;
+        String detail = "not checked (--no-check)";
+        if (app.check()) {
+            Tolerance t = CircuitValidation.check(cfg, out.state());
+            validated = t.passed();
+            detail = t.report();
+        }
+        double gflops = cfg.flops() / out.seconds() / 1e9;
+        System.out.println(validated || !app.check() ? "SUCCESS!" : "FAILURE: results differ from the sequential reference");
+        System.out.printf(Locale.ROOT, "ELAPSED TIME = %7.3f s%n", out.seconds());
+        System.out.printf(Locale.ROOT, "GFLOPS = %7.3f GFLOPS%n", gflops);
+        System.out.println("validation: " + detail);
+        if (app.json()) {
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("l", loops);
+            params.put("i", steps);
+            params.put("p", pieces);
+            params.put("npp", npp);
+            params.put("wpp", wpp);
+            params.put("pct", pct);
+            params.put("s", seed);
+            System.out.println(new AppResult("circuit", app.backend(), cpus, params, out.seconds(), gflops,
+                    validated, detail).toJson());
+        }
+        return validated || !app.check() ? 0 : 1;
+    }
+}

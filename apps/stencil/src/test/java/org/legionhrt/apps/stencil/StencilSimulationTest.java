@@ -1,0 +1,24 @@
+package org.legionhrt.apps.stencil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.legionhrt.legion.Runtime;
+import org.legionhrt.legion.RuntimeConfig;
+
+class StencilSimulationTest {
+
+    @ParameterizedTest(name = "{0} kernels, {1}x{2} grid, {3}x{4} tiles, radius {5}")
+    @CsvSource({"NATIVE, 64, 48, 2, 2, 2", "JAVA, 64, 48, 2, 2, 2", "NATIVE, 100, 37, 3, 1, 3", "JAVA, 40, 40, 1, 4, 1"})
+    void smallGridsMatchTheClosedForm(StencilSimulation.Kernels k, long nx, long ny, int ntx, int nty, int r) {
+        StencilConfig cfg = new StencilConfig(nx, ny, ntx, nty, r, 9, 2, 1000);
+        StencilSimulation.Outcome out;
+        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2))) {
+            out = new StencilSimulation(rt, cfg, k).run();
+        }
+        assertThat(out.inputErrors()).isZero();
+        assertThat(Math.abs(out.meanAbsOut() - cfg.expectedMean()) / cfg.expectedMean()).isLessThan(StencilCommand.EPSILON);
+        assertThat(out.seconds()).isPositive();
+    }
+}
