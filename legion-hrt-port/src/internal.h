@@ -386,6 +386,7 @@ struct worker {
   char pad[64];
 };
 void proc_push(struct lhrt_runtime *rt, int32_t worker, struct work w);
+void proc_push_ex(struct lhrt_runtime *rt, int32_t worker, struct work w, bool lazy);
 lhrt_status_t proc_start(struct lhrt_runtime *rt);
 void proc_stop(struct lhrt_runtime *rt);
 void proc_block_begin(void);
@@ -422,6 +423,7 @@ struct lhrt_runtime {
   /* scheduler */
   uint32_t shutdown;
   uint32_t sleepers;
+  uint32_t spinning;           /* idle workers still spinning */
   uint32_t wake_seq;
   uint32_t rr;
   spin_t thrlock;

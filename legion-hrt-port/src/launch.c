@@ -507,7 +507,7 @@ void task_ready(struct dwaiter *w) {
   struct launch *l = t->l;
   int32_t wi = proc_current_worker();
   if (wi < 0) wi = l->worker_hint >= 0 ? l->worker_hint : (int32_t)(A_ADD(&l->rt->rr, 1) % (uint32_t)l->rt->nworkers);
-  proc_push(l->rt, wi, (struct work){l, (uint32_t)t->index, (uint32_t)t->index + 1});
+  proc_push_ex(l->rt, wi, (struct work){l, (uint32_t)t->index, (uint32_t)t->index + 1}, true);
 }
 
 /* Drops the analysis hold of every point; consecutive ready points go out as slices. */

@@ -30,15 +30,21 @@ static bool dq_grow(struct worker *w) {
   return true;
 }
 
+/* Wakes a sleeping worker unless an idle one is still spinning (it will find the work). */
 static void wake_one(struct lhrt_runtime *rt) {
   A_FENCE();
+  if (A_LOAD(&rt->spinning)) return;
   if (A_LOAD(&rt->sleepers)) {
     A_ADD(&rt->wake_seq, 1);
     plat_wake(&rt->wake_seq, 1);
   }
 }
 
-void proc_push(struct lhrt_runtime *rt, int32_t wi, struct work item) {
+void proc_push(struct lhrt_runtime *rt, int32_t wi, struct work item) { proc_push_ex(rt, wi, item, false); }
+
+/* lazy: a worker queues work for itself at the end of an item; if its deque was empty it
+ * will take the work next, so nobody needs waking (a dependence chain stays on one core). */
+void proc_push_ex(struct lhrt_runtime *rt, int32_t wi, struct work item, bool lazy) {
   struct worker *w = &rt->workers[wi];
   spin_lock(&w->lock);
   while (w->tail - w->head == w->cap && !dq_grow(w)) { /* out of memory: run it here instead */
@@ -46,9 +52,14 @@ void proc_push(struct lhrt_runtime *rt, int32_t wi, struct work item) {
     for (uint32_t i = item.lo; i < item.hi; i++) task_run(item.l, i);
     return;
   }
+  bool was_empty = w->tail == w->head;
   w->q[w->tail % w->cap] = item;
   A_STORE(&w->tail, w->tail + 1);
   spin_unlock(&w->lock);
+  if (lazy && was_empty) {
+    struct thr *t = plat_tls_get();
+    if (t && t->w == w) return;
+  }
   wake_one(rt);
 }
 
@@ -108,9 +119,12 @@ static void exec(struct worker *w, struct work it) {
   for (uint32_t i = it.lo; i < it.hi; i++) task_run(l, i);
 }
 
+/* Called while counted as spinning: become a sleeper first, then stop spinning, then look
+ * once more (pushers check spinning, then sleepers, after their push). */
 static void sleep_idle(struct lhrt_runtime *rt) {
   uint32_t seq = A_LOAD(&rt->wake_seq);
   A_ADD(&rt->sleepers, 1);
+  A_SUB(&rt->spinning, 1);
   A_FENCE();
   if (!any_work(rt) && !A_LOAD(&rt->shutdown)) plat_wait(&rt->wake_seq, seq, 100000000);
   A_SUB(&rt->sleepers, 1);
@@ -126,11 +140,13 @@ static void serve(struct lhrt_runtime *rt, struct worker *w) {
     if (find_work(rt, w, &it)) { exec(w, it); continue; }
     uint64_t t0 = plat_time_ns();
     bool found = false;
+    A_ADD(&rt->spinning, 1);
     while (!found && plat_time_ns() - t0 < spin_ns && !A_LOAD(&rt->shutdown)) {
       for (int i = 0; i < 64; i++) plat_cpu_relax();
       if (any_work(rt)) found = true;
     }
     if (!found) sleep_idle(rt);
+    else A_SUB(&rt->spinning, 1);
   }
 }
 

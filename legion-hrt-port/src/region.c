@@ -74,6 +74,8 @@ struct region *region_child_of(struct region *r, struct partition *p) {
 bool region_interfere(struct region *a, struct region *b) {
   if (a->root != b->root) return false;
   if (a == b) return a->is->volume != 0;
+  if (a->parent && a->parent == b->parent) /* siblings: the common case in a scan */
+    return !a->parent->disjoint && is_overlaps(a->is, b->is);
   struct region *x = a, *y = b, *px = NULL, *py = NULL;
   while (x->depth > y->depth) { px = x; x = region_up(x); }
   while (y->depth > x->depth) { py = y; y = region_up(y); }
