@@ -30,13 +30,13 @@ public final class IndexLauncher<R> {
         return new IndexLauncher<>(task, domain);
     }
 
-    /** Sets the argument bytes every point gets (copied at launch). {@return this} */
+    /** Sets the argument bytes every point gets (copied at launch). @return this launcher */
     public IndexLauncher<R> args(byte[] bytes) {
         this.args = bytes.clone();
         return this;
     }
 
-    /** Sets the argument to {@code value} encoded by {@code type}. {@return this} */
+    /** Sets the argument to {@code value} encoded by {@code type}. @return this launcher */
     public <A> IndexLauncher<R> args(ValueType<A> type, A value) {
         this.args = Launches.encode(type, value);
         return this;
@@ -44,20 +44,22 @@ public final class IndexLauncher<R> {
 
     /**
      * Adds a requirement: on a partition (each point gets its projected subregion) or on one
-     * region for all points (READ_ONLY, REDUCE, or SIMULTANEOUS writes). {@return this}
+     * region for all points (READ_ONLY, REDUCE, or SIMULTANEOUS writes).
+
+     * @return this launcher
      */
     public IndexLauncher<R> add(RegionRequirement req) {
         requirements.add(req);
         return this;
     }
 
-    /** Adds a future argument every point waits for. {@return this} */
+    /** Adds a future argument every point waits for. @return this launcher */
     public IndexLauncher<R> addFuture(Future<?> f) {
         futures.add(Objects.requireNonNull(f));
         return this;
     }
 
-    /** Asks for a variant kind (the mapper decides when ANY). {@return this} */
+    /** Asks for a variant kind (the mapper decides when ANY). @return this launcher */
     public IndexLauncher<R> prefer(Variant v) {
         this.prefer = Objects.requireNonNull(v);
         return this;

@@ -114,7 +114,9 @@ public final class Runtime implements AutoCloseable {
 
     /**
      * Runs a program: starts a runtime, calls {@code main} with its top-level context, waits for
-     * all work, closes the runtime. {@return what main returned}
+     * all work, closes the runtime.
+     *
+     * @return what main returned
      */
     public static <T> T run(RuntimeConfig config, Function<Context, T> main) {
         try (Runtime r = start(config)) {
@@ -254,6 +256,27 @@ public final class Runtime implements AutoCloseable {
             body.run(ctx);
             return null;
         });
+    }
+
+    /**
+     * Registers every method of {@code kernels} annotated {@link LegionTask} as a Java task
+     * (static methods too, when {@code kernels} is a {@code Class}).
+     *
+     * @return the tasks by name
+     * @throws LegionException if a method's signature does not fit
+     */
+    public Map<String, TaskId<?>> registerTasks(Object kernels) {
+        Map<String, TaskId<?>> out = new java.util.LinkedHashMap<>();
+        Class<?> cls = kernels instanceof Class<?> c ? c : kernels.getClass();
+        Object target = kernels instanceof Class<?> ? null : kernels;
+        for (java.lang.reflect.Method m : cls.getDeclaredMethods()) {
+            LegionTask a = m.getAnnotation(LegionTask.class);
+            if (a != null) {
+                TaskId<?> t = AnnotatedTasks.register(this, a, m, target);
+                out.put(t.name(), t);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** A Java task body without a result. */

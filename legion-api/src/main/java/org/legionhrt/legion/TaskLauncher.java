@@ -27,19 +27,19 @@ public final class TaskLauncher<R> {
         return new TaskLauncher<>(task);
     }
 
-    /** Sets the argument bytes (copied at launch). {@return this} */
+    /** Sets the argument bytes (copied at launch). @return this launcher */
     public TaskLauncher<R> args(byte[] bytes) {
         this.args = bytes.clone();
         return this;
     }
 
-    /** Sets the argument to {@code value} encoded by {@code type}. {@return this} */
+    /** Sets the argument to {@code value} encoded by {@code type}. @return this launcher */
     public <A> TaskLauncher<R> args(ValueType<A> type, A value) {
         this.args = Launches.encode(type, value);
         return this;
     }
 
-    /** Adds a region requirement (its index is the order of addition). {@return this} */
+    /** Adds a region requirement (its index is the order of addition). @return this launcher */
     public TaskLauncher<R> add(RegionRequirement req) {
         if (req.partition() != null) {
             throw new IllegalArgumentException("single tasks take regions, not partitions");
@@ -48,13 +48,13 @@ public final class TaskLauncher<R> {
         return this;
     }
 
-    /** Adds a future argument: the task waits for it and reads it with {@link TaskContext#futureValue}. {@return this} */
+    /** Adds a future argument: the task waits for it and reads it with {@link TaskContext#futureValue}. @return this launcher */
     public TaskLauncher<R> addFuture(Future<?> f) {
         futures.add(Objects.requireNonNull(f));
         return this;
     }
 
-    /** Asks for a variant kind (the mapper decides when ANY). {@return this} */
+    /** Asks for a variant kind (the mapper decides when ANY). @return this launcher */
     public TaskLauncher<R> prefer(Variant v) {
         this.prefer = Objects.requireNonNull(v);
         return this;

@@ -1,0 +1,123 @@
+package org.legionhrt.legion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Projections, coherence, subtasks on their parent's regions, annotated task methods. */
+class LaunchFeaturesTest {
+    static Runtime rt;
+
+    @BeforeAll
+    static void start() {
+        rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (rt != null) {
+            rt.close();
+        }
+    }
+
+    @Test
+    void userProjectionsPickTheColor() {
+        FieldSpace fs = rt.fieldSpace();
+        Field f = fs.allocate(FieldType.LONG);
+        LogicalRegion r = rt.createRegion(rt.indexSpace(8), fs);
+        Partition p = rt.context().partitionEqual(r, 4);
+        Projection reverse = rt.registerProjection((pt, dom) -> new Point1(dom.hi(0) - pt.coord(0)));
+        TaskId<Void> mark = rt.registerTask("mark", ctx -> {
+            LongAccessor a = ctx.region(0).longField(f);
+            Rect b = a.bounds();
+            for (long x = b.lo(0); x <= b.hi(0); x++) {
+                a.set(x, ctx.index());
+            }
+        });
+        rt.context().executeAndWait(IndexLauncher.of(mark, rt.indexSpace(4))
+                .add(RegionRequirement.of(p, Privilege.WRITE_DISCARD, f).withProjection(reverse)));
+        try (PhysicalRegion pr = rt.context().map(r, Privilege.READ_ONLY, f)) {
+            assertThat(pr.longField(f).toArray()).containsExactly(3, 3, 2, 2, 1, 1, 0, 0);
+        }
+        assertThatThrownBy(() -> RegionRequirement.readOnly(r, f).withProjection(reverse))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void simultaneousWritesToOneRegionFromAnIndexLaunch() {
+        FieldSpace fs = rt.fieldSpace();
+        Field f = fs.allocate(FieldType.INT);
+        LogicalRegion r = rt.createRegion(rt.indexSpace(16), fs);
+        TaskId<Void> own = rt.registerTask("own", ctx -> ctx.region(0).intField(f).set(ctx.index(), (int) ctx.index() * 2));
+        rt.context().executeAndWait(IndexLauncher.of(own, rt.indexSpace(16))
+                .add(RegionRequirement.readWrite(r, f).withCoherence(Coherence.SIMULTANEOUS)));
+        try (PhysicalRegion pr = rt.context().map(r, Privilege.READ_ONLY, f)) {
+            assertThat(pr.intField(f).get(15)).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void subtasksUseTheirParentTasksRegion() {
+        FieldSpace fs = rt.fieldSpace();
+        Field f = fs.allocate(FieldType.DOUBLE);
+        LogicalRegion r = rt.createRegion(rt.indexSpace(100), fs);
+        rt.context().fill(r, f, 1.0);
+        TaskId<Double> leaf = rt.registerTask("leafSum", ValueType.DOUBLE, ctx -> {
+            double s = 0;
+            for (double d : ctx.region(0).doubleField(f).toArray()) {
+                s += d;
+            }
+            return s;
+        });
+        TaskId<Double> parent = rt.registerTask("parentSum", ValueType.DOUBLE, ctx -> {
+            LogicalRegion mine = ctx.region(0).logicalRegion();
+            Partition halves = ctx.partitionEqual(mine, 2);
+            IndexLauncher<Double> l = IndexLauncher.of(leaf, halves.colorSpace())
+                    .add(RegionRequirement.of(halves, Privilege.READ_ONLY, f).withParent(mine));
+            try (Future<Double> s = ctx.executeReduce(l, ReductionOp.SUM_DOUBLE)) {
+                return s.get();
+            }
+        });
+        try (Future<Double> s = rt.context().execute(TaskLauncher.of(parent).add(RegionRequirement.readOnly(r, f)))) {
+            assertThat(s.get()).isEqualTo(100.0);
+        }
+    }
+
+    static class Kernels {
+        @LegionTask("cube")
+        long cube(TaskContext ctx) {
+            long x = ctx.args(ValueType.LONG);
+            return x * x * x;
+        }
+
+        @LegionTask
+        static String greet(TaskContext ctx) {
+            return "hi " + ctx.index();
+        }
+
+        @LegionTask
+        void fails(TaskContext ctx) throws java.io.IOException {
+            throw new java.io.IOException("disk on fire");
+        }
+    }
+
+    @Test
+    void annotatedMethodsBecomeTasks() {
+        Map<String, TaskId<?>> ids = rt.registerTasks(new Kernels());
+        assertThat(ids).containsKeys("cube", "greet", "fails");
+        @SuppressWarnings("unchecked")
+        TaskId<Long> cube = (TaskId<Long>) ids.get("cube");
+        assertThat(rt.context().execute(TaskLauncher.of(cube).args(ValueType.LONG, 3L)).get()).isEqualTo(27L);
+        @SuppressWarnings("unchecked")
+        TaskId<String> greet = (TaskId<String>) ids.get("greet");
+        try (FutureMap<String> fm = rt.context().execute(IndexLauncher.of(greet, rt.indexSpace(3)))) {
+            assertThat(fm.values()).containsExactly("hi 0", "hi 1", "hi 2");
+        }
+        assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(ids.get("fails"))).get())
+                .isInstanceOf(TaskFailedException.class).cause().isInstanceOf(java.io.IOException.class);
+    }
+}
