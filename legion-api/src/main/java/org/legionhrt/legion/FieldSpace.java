@@ -76,7 +76,7 @@ public final class FieldSpace extends NativeObject implements AutoCloseable {
     @Override
     public void close() {
         if (release()) {
-            runtime.lhrt.check(runtime.lhrt.c.fieldSpaceDestroy(rawHandle()), "lhrt_field_space_destroy");
+            runtime.releaseNative(() -> runtime.lhrt.c.fieldSpaceDestroy(rawHandle()), "lhrt_field_space_destroy");
         }
     }
 }

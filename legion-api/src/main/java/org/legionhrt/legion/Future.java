@@ -93,15 +93,28 @@ public final class Future<T> implements AutoCloseable {
         CompletableFuture<T> cf = new CompletableFuture<>();
         long clone = runtime.lhrt.outLong("lhrt_future_clone", out -> runtime.lhrt.c.futureClone(handle(), out));
         Future<T> own = new Future<>(runtime, clone, type);
-        runtime.callbacks().onReady(clone, () -> CompletableFuture.runAsync(() -> {
+        // The value is read in the callback itself, on the runtime thread that made it ready (the
+        // runtime cannot be destroyed under it); only completing the CompletableFuture, which runs
+        // the user's stages, and releasing the clone move to a pool thread.
+        runtime.callbacks().onReady(clone, () -> {
+            T v = null;
+            Throwable err = null;
             try {
-                cf.complete(own.get());
+                v = own.get();
             } catch (Throwable t) {
-                cf.completeExceptionally(t);
-            } finally {
-                own.close();
+                err = t;
             }
-        }));
+            T value = v;
+            Throwable failure = err;
+            CompletableFuture.runAsync(() -> {
+                own.close();
+                if (failure != null) {
+                    cf.completeExceptionally(failure);
+                } else {
+                    cf.complete(value);
+                }
+            });
+        });
         return cf;
     }
 
@@ -110,9 +123,7 @@ public final class Future<T> implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            if (!runtime.isClosed()) {
-                runtime.lhrt.check(runtime.lhrt.c.futureDestroy(handle), "lhrt_future_destroy");
-            }
+            runtime.releaseNative(() -> runtime.lhrt.c.futureDestroy(handle), "lhrt_future_destroy");
         }
     }
 

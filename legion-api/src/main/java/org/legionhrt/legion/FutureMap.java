@@ -98,9 +98,7 @@ public final class FutureMap<T> implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            if (!runtime.isClosed()) {
-                runtime.lhrt.check(runtime.lhrt.c.futureMapDestroy(handle), "lhrt_future_map_destroy");
-            }
+            runtime.releaseNative(() -> runtime.lhrt.c.futureMapDestroy(handle), "lhrt_future_map_destroy");
         }
     }
 }

@@ -160,7 +160,7 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
     @Override
     public void close() {
         if (release()) {
-            runtime.lhrt.check(runtime.lhrt.c.indexSpaceDestroy(rawHandle()), "lhrt_index_space_destroy");
+            runtime.releaseNative(() -> runtime.lhrt.c.indexSpaceDestroy(rawHandle()), "lhrt_index_space_destroy");
         }
     }
 

@@ -85,7 +85,7 @@ public final class LogicalRegion extends NativeObject implements AutoCloseable {
             return;
         }
         if (release()) {
-            runtime.lhrt.check(runtime.lhrt.c.regionDestroy(rawHandle()), "lhrt_region_destroy");
+            runtime.releaseNative(() -> runtime.lhrt.c.regionDestroy(rawHandle()), "lhrt_region_destroy");
         }
     }
 

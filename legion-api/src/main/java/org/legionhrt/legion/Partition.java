@@ -82,7 +82,7 @@ public final class Partition extends NativeObject {
     /** Releases the partition handle early (it is otherwise freed with its region tree). */
     public void close() {
         if (release()) {
-            runtime.lhrt.check(runtime.lhrt.c.partitionDestroy(rawHandle()), "lhrt_partition_destroy");
+            runtime.releaseNative(() -> runtime.lhrt.c.partitionDestroy(rawHandle()), "lhrt_partition_destroy");
         }
     }
 

@@ -110,8 +110,6 @@ public final class PhysicalRegion implements AutoCloseable {
         }
         closed = true;
         mappingArena.close();
-        if (!runtime.isClosed()) {
-            runtime.lhrt.check(runtime.lhrt.c.mappingUnmap(mapping), "lhrt_mapping_unmap");
-        }
+        runtime.releaseNative(() -> runtime.lhrt.c.mappingUnmap(mapping), "lhrt_mapping_unmap");
     }
 }

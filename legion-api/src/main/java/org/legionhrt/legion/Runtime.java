@@ -46,6 +46,8 @@ public final class Runtime implements AutoCloseable {
     private final int workers;
     private final long instanceMemory;
     private volatile boolean closed;
+    private boolean closing;
+    private final java.util.concurrent.locks.ReentrantReadWriteLock life = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final AtomicInteger nextTaskId = new AtomicInteger(1);
     private final AtomicInteger nextRedop = new AtomicInteger(1024);
     private final AtomicInteger nextProjection = new AtomicInteger(1);
@@ -402,20 +404,48 @@ public final class Runtime implements AutoCloseable {
 
     // ---------------------------------------------------------------- lifecycle and plumbing
 
-    /** Waits for all launched work, stops the workers and frees every native resource. */
+    /**
+     * Waits for all launched work, stops the workers and frees every native resource. Early
+     * releases racing with it (a future closed on another thread) are skipped safely: the
+     * runtime frees those objects itself.
+     */
     @Override
     public void close() {
         synchronized (this) {
-            if (closed) {
+            if (closing) {
                 return;
             }
-            int st = lhrt.c.runtimeDestroy(rt);
+            closing = true;
+        }
+        life.writeLock().lock();
+        int st;
+        try {
+            st = lhrt.c.runtimeDestroy(rt);
             closed = true;
-            javaTasks.shutdown();
-            arena.close();
-            backend.close();
-            LOG.debug("runtime closed");
-            lhrt.check(st, "lhrt_runtime_destroy");
+        } finally {
+            life.writeLock().unlock();
+        }
+        javaTasks.shutdown();
+        arena.close();
+        backend.close();
+        LOG.debug("runtime closed");
+        lhrt.check(st, "lhrt_runtime_destroy");
+    }
+
+    /**
+     * Runs {@code destroy} (a native release of one object) unless the runtime is closed or
+     * being closed, in which case the runtime frees the object itself. Never blocks on close.
+     */
+    void releaseNative(java.util.function.IntSupplier destroy, String what) {
+        if (!life.readLock().tryLock()) {
+            return;
+        }
+        try {
+            if (!closed) {
+                lhrt.check(destroy.getAsInt(), what);
+            }
+        } finally {
+            life.readLock().unlock();
         }
     }
 
