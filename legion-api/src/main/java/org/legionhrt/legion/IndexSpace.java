@@ -25,6 +25,11 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
         super(runtime, handle, owned);
     }
 
+    /** A borrowed space that dies with {@code owner}. */
+    IndexSpace(Runtime runtime, long handle, NativeObject owner) {
+        super(runtime, handle, false, owner);
+    }
+
     @Override
     String kind() {
         return "index space";

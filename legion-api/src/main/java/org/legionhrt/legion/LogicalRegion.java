@@ -14,7 +14,7 @@ public final class LogicalRegion extends NativeObject implements AutoCloseable {
 
     LogicalRegion(Runtime runtime, long handle, boolean owned, IndexSpace is, FieldSpace fs,
                   LogicalRegion root, Partition parentPartition) {
-        super(runtime, handle, owned);
+        super(runtime, handle, owned, parentPartition != null ? parentPartition : root);
         this.indexSpace = is;
         this.fieldSpace = fs;
         this.root = root == null ? this : root;

@@ -10,18 +10,30 @@ abstract sealed class NativeObject permits IndexSpace, FieldSpace, LogicalRegion
     private final long handle;
     private final boolean owned;
     private volatile boolean released;
+    /** The object whose release frees this one too (a region tree for its partitions), or null. */
+    private final NativeObject dependsOn;
 
     NativeObject(Runtime runtime, long handle, boolean owned) {
+        this(runtime, handle, owned, null);
+    }
+
+    NativeObject(Runtime runtime, long handle, boolean owned, NativeObject dependsOn) {
         this.runtime = runtime;
         this.handle = handle;
         this.owned = owned;
+        this.dependsOn = dependsOn;
+    }
+
+    /** {@return whether this object, or one it depends on, was released} */
+    final boolean isReleased() {
+        return released || (dependsOn != null && dependsOn.isReleased());
     }
 
     /** {@return the native handle} @throws LegionException if this object or its runtime is closed */
     final long handle() {
         runtime.checkOpen();
-        if (released) {
-            throw new LegionException(kind() + " was already closed");
+        if (isReleased()) {
+            throw new LegionException(kind() + (released ? " was already closed" : " belongs to a closed region or partition"));
         }
         return handle;
     }

@@ -21,11 +21,11 @@ public final class Partition extends NativeObject {
     private final Map<Point, LogicalRegion> subregions = new ConcurrentHashMap<>();
 
     Partition(Runtime runtime, long handle, LogicalRegion parent) {
-        super(runtime, handle, true);
+        super(runtime, handle, true, parent.root());
         this.parent = parent;
         long cs = runtime.lhrt.outLong("lhrt_partition_get_color_space",
                 out -> runtime.lhrt.c.partitionGetColorSpace(handle, out));
-        this.colors = new IndexSpace(runtime, cs, false);
+        this.colors = new IndexSpace(runtime, cs, this);
     }
 
     @Override
@@ -72,7 +72,7 @@ public final class Partition extends NativeObject {
                     "lhrt_partition_get_subregion(" + c + ")");
             long h = out.get(JAVA_LONG, 0);
             long is = runtime.lhrt.outLong("lhrt_region_get_index_space", o -> runtime.lhrt.c.regionGetIndexSpace(h, o));
-            return new LogicalRegion(runtime, h, false, new IndexSpace(runtime, is, false), parent.fieldSpace(),
+            return new LogicalRegion(runtime, h, false, new IndexSpace(runtime, is, this), parent.fieldSpace(),
                     parent.root(), this);
         } finally {
             s.reset(m);

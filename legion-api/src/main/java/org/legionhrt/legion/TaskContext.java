@@ -30,10 +30,16 @@ public final class TaskContext extends Context {
     }
 
     private long live() {
+        return handle();
+    }
+
+    /** {@return the task's context handle} @throws LegionException once the task has ended */
+    @Override
+    long handle() {
         if (done) {
             throw new LegionException("task context of " + taskName + " used after the task ended");
         }
-        return handle();
+        return super.handle();
     }
 
     /** {@return the task's id} */

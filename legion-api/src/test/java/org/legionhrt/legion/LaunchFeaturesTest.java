@@ -87,6 +87,24 @@ class LaunchFeaturesTest {
         }
     }
 
+    @Test
+    void staleObjectsFailInJava() {
+        FieldSpace fs = rt.fieldSpace();
+        Field f = fs.allocate(FieldType.LONG);
+        LogicalRegion r = rt.createRegion(rt.indexSpace(8), fs);
+        Partition p = rt.context().partitionEqual(r, 2);
+        LogicalRegion sub = p.subregion(1);
+        TaskContext[] leaked = new TaskContext[1];
+        TaskId<Void> t = rt.registerTask("leakCtx", ctx -> leaked[0] = ctx);
+        rt.context().execute(TaskLauncher.of(t)).get();
+        assertThatThrownBy(() -> leaked[0].execute(TaskLauncher.of(t))).isInstanceOf(LegionException.class)
+                .hasMessageContaining("after the task ended");
+        r.close();
+        assertThatThrownBy(sub::bounds).isInstanceOf(LegionException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> rt.context().partitionEqual(r, 2)).isInstanceOf(LegionException.class);
+        assertThatThrownBy(p::isDisjoint).isInstanceOf(LegionException.class);
+    }
+
     static class Kernels {
         @LegionTask("cube")
         long cube(TaskContext ctx) {
