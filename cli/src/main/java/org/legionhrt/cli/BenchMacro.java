@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.legionhrt.apps.Backend;
 import org.legionhrt.bench.macro.MacroHarness;
 import org.legionhrt.bench.macro.MacroReport;
 import org.legionhrt.bench.macro.MacroRun;
@@ -51,6 +52,12 @@ final class BenchMacro implements Callable<Integer> {
         if (bes.contains("hrt") && !Kvm.probe().usable()) {
             System.err.println("bench macro: /dev/kvm is unusable here, leaving out backend hrt");
             bes.remove("hrt");
+        }
+        for (String b : List.copyOf(bes)) {
+            Backend.parse(b).unavailable().ifPresent(why -> {
+                System.err.println("bench macro: leaving out backend " + b + ": " + why);
+                bes.remove(b);
+            });
         }
         Map<String, Path> legion = new LinkedHashMap<>();
         if (o.legionCircuit != null) {

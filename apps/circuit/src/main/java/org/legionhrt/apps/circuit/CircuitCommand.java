@@ -45,9 +45,9 @@ public final class CircuitCommand implements Callable<Integer> {
     public Integer call() {
         CircuitConfig cfg = new CircuitConfig(loops, steps, pieces, npp, wpp, pct, seed);
         int cpus = app.cpus();
-        if (app.backend() == Backend.HRT) {
-            throw new IllegalArgumentException("backend hrt is not yet built (the Legion HRT issue): use --backend linux");
-        }
+        app.backend().unavailable().ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
         CircuitSimulation.Kernels kernels = app.backend() == Backend.JAVA
                 ? CircuitSimulation.Kernels.JAVA : CircuitSimulation.Kernels.NATIVE;
         System.out.printf(Locale.ROOT, "circuit settings: loops=%d pieces=%d nodes/piece=%d wires/piece=%d "

@@ -51,9 +51,9 @@ public final class StencilCommand implements Callable<Integer> {
     public Integer call() {
         StencilConfig cfg = new StencilConfig(nx, ny, ntx, nty, radius, tsteps, tprune, init);
         int cpus = app.cpus();
-        if (app.backend() == Backend.HRT) {
-            throw new IllegalArgumentException("backend hrt is not yet built (the Legion HRT issue): use --backend linux");
-        }
+        app.backend().unavailable().ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
         System.out.printf(Locale.ROOT, "Stencil configuration: nx %d ny %d ntx %d nty %d radius %d tsteps %d tprune %d "
                 + "init %s backend %s cpus %d%n", nx, ny, ntx, nty, radius, tsteps, tprune, init, app.backend().flag(), cpus);
         StencilSimulation.Outcome out;
