@@ -3,6 +3,7 @@ package org.legionhrt.legion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +104,56 @@ class LaunchFeaturesTest {
         assertThatThrownBy(sub::bounds).isInstanceOf(LegionException.class).hasMessageContaining("closed");
         assertThatThrownBy(() -> rt.context().partitionEqual(r, 2)).isInstanceOf(LegionException.class);
         assertThatThrownBy(p::isDisjoint).isInstanceOf(LegionException.class);
+    }
+
+    /** A stencil-shaped program: 2-D tiles of an equal partition, halos by explicit rectangles. */
+    @Test
+    void twoDimensionalTilesWithHalos() {
+        FieldSpace fs = rt.fieldSpace();
+        Field in = fs.allocate(FieldType.DOUBLE);
+        Field out = fs.allocate(FieldType.DOUBLE);
+        LogicalRegion grid = rt.createRegion(rt.indexSpace(Rect2.of(0, 0, 7, 5)), fs);
+        IndexSpace tiles = rt.indexSpace(Rect2.of(0, 0, 1, 1));
+        Partition interior = rt.context().partitionEqual(grid, tiles);
+        Map<Point, List<Rect>> halo = new java.util.HashMap<>();
+        for (Point t : tiles) {
+            Rect b = interior.subregion(t).bounds();
+            halo.put(t, List.of(Rect2.of(Math.max(0, b.lo(0) - 1), Math.max(0, b.lo(1) - 1),
+                    Math.min(7, b.hi(0) + 1), Math.min(5, b.hi(1) + 1))));
+        }
+        Partition halos = rt.context().partitionByRects(grid, tiles, halo, PartitionKind.ALIASED);
+        try (PhysicalRegion pr = rt.context().map(grid, Privilege.WRITE_DISCARD, in)) {
+            DoubleAccessor a = pr.doubleField(in);
+            for (long y = 0; y <= 5; y++) {
+                for (long x = 0; x <= 7; x++) {
+                    a.set(x, y, x + 10 * y);
+                }
+            }
+        }
+        TaskId<Void> blur = rt.registerTask("blur", ctx -> {
+            DoubleAccessor src = ctx.region(0).doubleField(in);
+            DoubleAccessor dst = ctx.region(1).doubleField(out);
+            Rect b = dst.bounds();
+            Rect h = src.bounds();
+            for (long y = b.lo(1); y <= b.hi(1); y++) {
+                for (long x = b.lo(0); x <= b.hi(0); x++) {
+                    double s = 0;
+                    for (long dx = -1; dx <= 1; dx++) {
+                        long xx = Math.clamp(x + dx, h.lo(0), h.hi(0));
+                        s += src.get(xx, y);
+                    }
+                    dst.set(x, y, s);
+                }
+            }
+        });
+        rt.context().executeAndWait(IndexLauncher.of(blur, tiles)
+                .add(RegionRequirement.of(halos, Privilege.READ_ONLY, in))
+                .add(RegionRequirement.of(interior, Privilege.WRITE_DISCARD, out)));
+        try (PhysicalRegion pr = rt.context().map(grid, Privilege.READ_ONLY, out)) {
+            DoubleAccessor a = pr.doubleField(out);
+            assertThat(a.get(4, 2)).isEqualTo(3 * (4 + 20));     // crosses the tile edge at x = 3|4
+            assertThat(a.get(0, 0)).isEqualTo(0 + 0 + 1);
+        }
     }
 
     static class Kernels {
