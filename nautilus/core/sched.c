@@ -14,15 +14,11 @@
 void nk_switch(uint64_t *save_rsp, uint64_t new_rsp);
 void nk_thread_free(struct nk_thread *t);
 
-static int set_done(void *arg)
+/* Run under the join queue's lock, so a joiner that sees done frees t only after we
+ * released that lock (the last time we touch t). */
+static void set_done(void *arg)
 {
     ((struct nk_thread *)arg)->done = 1;
-    return 0;
-}
-
-static void set_done_v(void *arg)
-{
-    set_done(arg);
 }
 
 /* After every switch, on the new stack: finish the thread that exited on this CPU. */
@@ -35,7 +31,7 @@ void nk_sched_finish(struct nk_cpu *c)
     if (t->flags & NK_THREAD_DETACHED)
         nk_thread_free(t);
     else
-        nk_waitq_set_and_wake_all(&t->joinq, set_done_v, t);
+        nk_waitq_set_and_wake_all(&t->joinq, set_done, t);
 }
 
 /* Interrupts disabled. Pick the next thread of this CPU and switch to it. */

@@ -149,19 +149,23 @@ void depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want)
     nk_store(&b->wake, 0);
 }
 
+/* Idle: spin watching the run queue, the doorbell and a parked call server's slot, then
+ * doze in the VMM until a kick or the ROS rings (a posted call wakes a dozing server CPU). */
 void arch_cpu_idle(void)
 {
     struct nk_cpu *c = this_cpu();
     struct hvm_cpu_block *b = &depriv_comm->cpu[c->id];
+    volatile uint64_t *seq = NULL;
+    uint64_t want = 0;
     uint64_t end = arch_cycles() + depriv_idle_cycles();
     while (arch_cycles() < end) {
-        if (c->nready || b->wake) {
+        if (c->nready || b->wake || depriv_call_poll_idle(c->id, &seq, &want)) {
             b->wake = 0;
             return;
         }
         arch_cpu_relax();
     }
-    depriv_doze(c->id, NULL, 0);
+    depriv_doze(c->id, seq, want);
 }
 
 void arch_cpu_kick(int cpu)

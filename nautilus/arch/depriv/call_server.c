@@ -11,6 +11,9 @@
 #include <nk/atomic.h>
 #include <nk/printk.h>
 #include <nk/mem.h>
+#include <nk/boot.h>
+#include <nk/cmdline.h>
+#include <nk/string.h>
 #include "depriv.h"
 #include "hvm_services.h"
 
@@ -83,6 +86,10 @@ static int fn_stop(const uint64_t *a, uint64_t *r)
 {
     (void)a;
     stop_requested = 1;
+    uint64_t mask = nk_load(&depriv_comm->call_server_mask);
+    for (int cpu = 0; cpu < nk_cpu_count(); cpu++)      /* servers dozing elsewhere must see it */
+        if ((mask >> cpu & 1) && cpu != my_cpu_id())
+            arch_cpu_kick(cpu);
     *r = 0;
     return 0;
 }
@@ -117,40 +124,113 @@ static void serve_one(struct hvm_slot *s, uint64_t want, uint64_t index)
         depriv_outl(HVM_PORT_CALL_DONE, (uint32_t)index);
 }
 
-/* Wait for slot s to reach `want`: poll, yield to ready threads, doze when idle long. */
-static void await_call(struct hvm_slot *s, uint64_t want)
+/*
+ * A server idle for longer than the idle spin blocks like any waiting thread, so that its
+ * CPU's idle thread (which the core kicks when work arrives) is the one that dozes; that
+ * idle thread watches the parked server's slot and wakes it when the call is posted.
+ */
+struct parked_server {
+    struct nk_thread *volatile thread;
+    volatile uint64_t *seq;
+    uint64_t want;
+};
+static struct parked_server parked[NK_MAX_CPUS];
+
+static void park_server(volatile uint64_t *seq, uint64_t want)
+{
+    struct nk_cpu *c = this_cpu();
+    struct parked_server *p = &parked[c->id];
+    struct nk_thread *t = c->cur;
+    unsigned long f = arch_irq_save();
+    t->state = NK_THR_WAITING;
+    p->seq = seq;
+    p->want = want;
+    nk_store(&p->thread, t);
+    if (nk_load(seq) == want || stop_requested) {    /* arrived meanwhile: do not block */
+        p->thread = NULL;
+        t->state = NK_THR_RUNNING;
+    } else {
+        nk_sched_block();                            /* only this CPU's idle thread wakes us */
+    }
+    arch_irq_restore(f);
+}
+
+int depriv_call_poll_idle(int cpu, volatile uint64_t **seq, uint64_t *want)
+{
+    struct parked_server *p = &parked[cpu];
+    struct nk_thread *t = nk_load(&p->thread);
+    if (!t)
+        return 0;
+    if (nk_load(p->seq) != p->want && !stop_requested) {
+        *seq = p->seq;
+        *want = p->want;
+        return 0;
+    }
+    p->thread = NULL;
+    nk_sched_wake(t);
+    return 1;
+}
+
+/* Wait for slot s to reach `want`: poll, yield to ready threads, park when idle long.
+ * Returns 0 when the call arrived, -1 when the server is being stopped. */
+static int await_call(struct hvm_slot *s, uint64_t want)
 {
     struct nk_cpu *c = this_cpu();
     uint64_t idle_end = arch_cycles() + depriv_idle_cycles();
     while (nk_load(&s->seq) != want) {
+        if (stop_requested)
+            return -1;
         if (c->nready) {
             nk_yield();
             idle_end = arch_cycles() + depriv_idle_cycles();
         } else if (arch_cycles() > idle_end) {
-            depriv_doze(c->id, &s->seq, want);
+            park_server(&s->seq, want);
             idle_end = arch_cycles() + depriv_idle_cycles();
         } else {
             arch_cpu_relax();
         }
     }
+    return 0;
 }
 
-int depriv_call_serve(void)
+/* One server: take tickets in order and answer them until a stop call. Servers on several
+ * CPUs share the ticket counter, so calls spread over them in turn. */
+static void *serve_loop(void *arg)
 {
+    (void)arg;
     struct hvm_comm *comm = depriv_comm;
-    register_builtins();
-    stop_requested = 0;
     nk_fetch_add(&comm->call_server_mask, 1ull << my_cpu_id());
-    printk("hvm: call server on CPU %d\n", my_cpu_id());
     while (!stop_requested) {
         uint64_t t = nk_fetch_add(&comm->call_server_ticket, 1);
         struct hvm_slot *s = &comm->call[t % HVM_CALL_NSLOTS];
         uint64_t want = 4 * (t / HVM_CALL_NSLOTS) + HVM_SLOT_POSTED;
-        await_call(s, want);
+        if (await_call(s, want) < 0)
+            break;
         serve_one(s, want, t % HVM_CALL_NSLOTS);
     }
     __atomic_fetch_and(&comm->call_server_mask, ~(1ull << my_cpu_id()), __ATOMIC_SEQ_CST);
-    printk("hvm: call server on CPU %d stopped\n", my_cpu_id());
+    return NULL;
+}
+
+int depriv_call_serve(void)
+{
+    char v[16];
+    int n = 1;
+    if (cmdline_get(nk_boot_params->cmdline, "hvm_servers", v, sizeof v))
+        n = (int)nk_strtoul(v, NULL, 10);
+    if (n < 1 || n > nk_cpu_count())
+        n = n < 1 ? 1 : nk_cpu_count();
+    register_builtins();
+    stop_requested = 0;
+    struct nk_thread *others[NK_MAX_CPUS];
+    for (int i = 1; i < n; i++)
+        others[i] = nk_thread_create(serve_loop, NULL, (my_cpu_id() + i) % nk_cpu_count(), 0);
+    printk("hvm: %d call server%s, first on CPU %d\n", n, n > 1 ? "s" : "", my_cpu_id());
+    serve_loop(NULL);
+    for (int i = 1; i < n; i++)
+        if (others[i])
+            nk_thread_join(others[i], NULL);
+    printk("hvm: call servers stopped\n");
     return 0;
 }
 

@@ -34,5 +34,9 @@ uint64_t depriv_idle_cycles(void);
 
 /* Serve ROS->HRT calls on the calling thread until a stop call; returns 0. */
 int depriv_call_serve(void);
+/* For CPU `cpu`'s idle thread: if a call server parked on this CPU has its call (or must
+ * stop), wake it and return 1; else return 0 and, when one is parked, the slot it waits
+ * for in *seq / *want (so a doze can re-check it). */
+int depriv_call_poll_idle(int cpu, volatile uint64_t **seq, uint64_t *want);
 
 #endif /* DEPRIV_H */

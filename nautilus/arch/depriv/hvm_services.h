@@ -2,7 +2,8 @@
  * HVM services of the deprivileged kernel, for kernel code and the runtime's nautilus
  * platform: register functions the ROS (the JVM) may call through the call ring, and ask
  * the ROS to run a registered Java handler, through the request ring (no VM exit) or
- * synchronously through an exit. Only in the depriv image.
+ * synchronously through an exit. Only in the depriv image. The kernel serves calls when
+ * booted with tests=hvm_serve (hvm_servers=N: one server thread on each of N CPUs).
  */
 #ifndef HVM_SERVICES_H
 #define HVM_SERVICES_H
@@ -25,7 +26,7 @@ enum hvm_builtin {
     HVM_FN_SPAWN_JOIN = 4,  /* (n) -> n; spawns n kernel threads (any CPU), joins them all */
     HVM_FN_ROS_RING = 5,    /* (handler, x) -> what ROS handler `handler` returns for x (ring) */
     HVM_FN_ROS_EXIT = 6,    /* (handler, x) -> the same, through the hypercall exit */
-    HVM_FN_STOP = 7,        /* () -> 0; the call server returns after answering */
+    HVM_FN_STOP = 7,        /* () -> 0; the call servers return after answering */
     HVM_FN_FIRST_FREE = 16, /* ids from here on are free for other kernel code */
 };
 

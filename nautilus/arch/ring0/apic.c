@@ -50,6 +50,11 @@ void apic_init_cpu(void)
     wr(APIC_SVR, 0x100 | VEC_SPURIOUS);
 }
 
+const char *apic_mode(void)
+{
+    return x2apic ? "x2APIC" : "xAPIC";
+}
+
 uint32_t apic_id(void)
 {
     if (!xapic && !x2apic)
@@ -97,11 +102,18 @@ int apic_calibrate(void)
     uint32_t elapsed = 0xffffffff - rd(APIC_TIMER_CUR);
     wr(APIC_TIMER_INIT, 0);
     ticks_per_sec = elapsed * 100;
+    printk("apic: %s, timer %u ticks/s (divide 16)\n", apic_mode(), ticks_per_sec);
     if (!ticks_per_sec) {
         printk("apic: timer does not count; no preemption\n");
         return -1;
     }
     return 0;
+}
+
+void apic_timer_stop(void)
+{
+    wr(APIC_LVT_TIMER, TIMER_MASKED | VEC_TIMER);
+    wr(APIC_TIMER_INIT, 0);
 }
 
 void apic_timer_start(int hz)

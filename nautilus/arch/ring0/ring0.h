@@ -54,11 +54,13 @@ typedef int (*trap_hook_fn)(struct trap_frame *f);
 void trap_set_hook(int vector, trap_hook_fn fn);
 /* apic.c */
 void apic_init_cpu(void);
+const char *apic_mode(void);
 void apic_eoi(void);
 uint32_t apic_id(void);
 void apic_send_ipi(uint32_t apic_id, uint32_t low);
 void apic_ipi_all_but_self(int vector);
 void apic_timer_start(int hz);
+void apic_timer_stop(void);
 int apic_calibrate(void);
 /* acpi.c: fill b->apic_ids / ncpus from the MADT; -1 if no MADT */
 int acpi_find_cpus(struct nk_boot *b);

@@ -13,6 +13,11 @@ static void *ret_arg(void *a)
     return a;
 }
 
+static void *exits_early(void *a)
+{
+    nk_thread_exit(a);
+}
+
 static void *where_am_i(void *a)
 {
     (void)a;
@@ -27,6 +32,9 @@ NK_TEST(thread_create_join, NK_QUICK)
         void *r;
         NK_CHECK(nk_thread_join(t, &r) == 0 && r == (void *)(long)(i + 7), "join %d: %p", i, r);
     }
+    void *r;
+    struct nk_thread *t = nk_thread_create(exits_early, (void *)5l, NK_CPU_ANY, 0);
+    NK_CHECK(t && nk_thread_join(t, &r) == 0 && r == (void *)5l, "nk_thread_exit value %p", r);
     NK_CHECK(nk_thread_create(ret_arg, NULL, nk_cpu_count(), 0) == NULL,
              "creating on a CPU that is not online must fail");
     return 0;

@@ -31,8 +31,9 @@ class KernelBootTest {
     void everyKernelTestPasses(int cores) {
         QemuRun run = boot(QemuOptions.of(image).withCores(cores));
         TestReport report = TestReport.parse(run.console());
+        assertThat(report.failures()).as("failed kernel tests").isEmpty();
         assertThat(run.exit()).as("kernel exit; console tail:\n%s", run.tail(30)).isEqualTo(KernelExit.PASSED);
-        assertThat(report.allPassed()).as("failures %s", report.failures()).isTrue();
+        assertThat(report.allPassed()).isTrue();
         assertThat(report.results()).hasSizeGreaterThanOrEqualTo(25);
         assertThat(run.console()).anyMatch(l -> l.contains(cores + " CPUs online"));
     }
