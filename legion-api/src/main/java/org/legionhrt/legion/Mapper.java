@@ -31,6 +31,18 @@ public interface Mapper {
         return available.contains(Variant.NATIVE) ? Variant.NATIVE : Variant.JAVA;
     }
 
+    /**
+     * {@return whether the instances of root region {@code root} (fields in {@code fieldMask},
+     * bit i = field id i) are laid out array-of-structures instead of structure-of-arrays}
+     *
+     * @param root      the root region being instantiated (its tree id)
+     * @param fieldMask the fields of the instance
+     * @param proposed  the default mapper's choice
+     */
+    default boolean chooseArrayOfStructs(int root, long fieldMask, boolean proposed) {
+        return proposed;
+    }
+
     /** {@return how to slice an index launch} @param info the launch @param proposed the default mapper's proposal */
     default Slicing slice(TaskInfo info, Slicing proposed) {
         return proposed;

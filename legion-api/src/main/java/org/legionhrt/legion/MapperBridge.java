@@ -23,20 +23,24 @@ import org.slf4j.LoggerFactory;
 final class MapperBridge {
     private static final Logger LOG = LoggerFactory.getLogger(MapperBridge.class);
     private final Mapper mapper;
+    private final Runtime rt;
 
-    private MapperBridge(Mapper mapper) {
+    private MapperBridge(Mapper mapper, Runtime rt) {
         this.mapper = mapper;
+        this.rt = rt;
     }
 
     /** Fills an lhrt_mapper_t for {@code m} into {@code out}, stubs living in {@code arena}. */
-    static void fill(Mapper m, MemorySegment out, Arena arena) {
-        MapperBridge b = new MapperBridge(m);
+    static void fill(Mapper m, Runtime rt, MemorySegment out, Arena arena) {
+        MapperBridge b = new MapperBridge(m, rt);
         out.set(ADDRESS, 0, MemorySegment.NULL);
         out.set(ADDRESS, 8, overrides(m, "selectWorker", TaskInfo.class)
                 ? Upcalls.stub(arena, b, "selectWorker", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)) : MemorySegment.NULL);
         out.set(ADDRESS, 16, overrides(m, "selectVariant", TaskInfo.class, Set.class)
                 ? Upcalls.stub(arena, b, "selectKind", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)) : MemorySegment.NULL);
-        out.set(ADDRESS, 24, MemorySegment.NULL);
+        out.set(ADDRESS, 24, overrides(m, "chooseArrayOfStructs", int.class, long.class, boolean.class)
+                ? Upcalls.stub(arena, b, "chooseLayout", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS))
+                : MemorySegment.NULL);
         out.set(ADDRESS, 32, overrides(m, "slice", TaskInfo.class, Slicing.class)
                 ? Upcalls.stub(arena, b, "slice", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS)) : MemorySegment.NULL);
     }
@@ -84,6 +88,19 @@ final class MapperBridge {
         } catch (Throwable t) {
             LOG.warn("mapper selectVariant failed; using the first available", t);
             return avail.contains(Variant.NATIVE) ? Variant.NATIVE.code : Variant.JAVA.code;
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private void chooseLayout(MemorySegment user, long root, long mask, MemorySegment inout) {
+        try {
+            // SAFETY: lhrt_layout_t {memory, layout, pad}, valid during the callback.
+            MemorySegment s = inout.reinterpret(Layouts.LAYOUT.byteSize());
+            int tree = rt.lhrt.outInt("lhrt_region_get_tree_id", out -> rt.lhrt.c.regionGetTreeId(root, out));
+            boolean aos = mapper.chooseArrayOfStructs(tree, mask, s.get(JAVA_INT, 8) == 1);
+            s.set(JAVA_INT, 8, aos ? 1 : 0);
+        } catch (Throwable t) {
+            LOG.warn("mapper chooseArrayOfStructs failed; keeping the proposal", t);
         }
     }
 

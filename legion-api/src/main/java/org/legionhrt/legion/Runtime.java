@@ -99,7 +99,7 @@ public final class Runtime implements AutoCloseable {
     }
 
     private long arenaMemory(long size) {
-        MemorySegment mem = arena.allocate(size, 2 << 20);
+        MemorySegment mem = backend.allocateInstanceArena(arena, size);
         return lhrt.outLong("lhrt_memory_create_from_arena", out -> lhrt.c.memoryCreateFromArena(rt, mem, size, out));
     }
 
@@ -378,7 +378,7 @@ public final class Runtime implements AutoCloseable {
         long m = s.mark();
         try {
             MemorySegment mp = s.alloc(Layouts.MAPPER.byteSize());
-            MapperBridge.fill(mapper, mp, arena);
+            MapperBridge.fill(mapper, this, mp, arena);
             lhrt.check(lhrt.c.runtimeSetMapper(handle(), mp), "lhrt_runtime_set_mapper");
         } finally {
             s.reset(m);

@@ -156,6 +156,38 @@ class LaunchFeaturesTest {
         }
     }
 
+    @Test
+    void aJavaMapperChoosesArrayOfStructs() {
+        try (Runtime r2 = Runtime.start(RuntimeConfig.defaults().withWorkers(1))) {
+            int[] asked = new int[1];
+            r2.setMapper(new Mapper() {
+                @Override
+                public boolean chooseArrayOfStructs(int root, long fieldMask, boolean proposed) {
+                    asked[0]++;
+                    return true;
+                }
+            });
+            FieldSpace fs = r2.fieldSpace();
+            Field d = fs.allocate(FieldType.DOUBLE);
+            Field i = fs.allocate(FieldType.INT);
+            LogicalRegion r = r2.createRegion(r2.indexSpace(10), fs);
+            try (PhysicalRegion pr = r2.context().map(r, Privilege.WRITE_DISCARD, d, i)) {
+                DoubleAccessor a = pr.doubleField(d);
+                IntAccessor b = pr.intField(i);
+                for (long x = 0; x < 10; x++) {
+                    a.set(x, x * 0.5);
+                    b.set(x, (int) -x);
+                }
+                assertThat(a.offset(1, 0, 0) - a.offset(0, 0, 0)).as("AOS stride").isGreaterThanOrEqualTo(12);
+            }
+            try (PhysicalRegion pr = r2.context().map(r, Privilege.READ_ONLY, d, i)) {
+                assertThat(pr.doubleField(d).get(9)).isEqualTo(4.5);
+                assertThat(pr.intField(i).get(9)).isEqualTo(-9);
+            }
+            assertThat(asked[0]).isPositive();
+        }
+    }
+
     static class Kernels {
         @LegionTask("cube")
         long cube(TaskContext ctx) {

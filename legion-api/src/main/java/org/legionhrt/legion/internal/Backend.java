@@ -2,6 +2,8 @@
 // to the C API through LhrtBindings; a backend only says where those symbols come from.
 package org.legionhrt.legion.internal;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import org.legionhrt.legion.LegionException;
 
 /**
@@ -16,6 +18,15 @@ public interface Backend extends AutoCloseable {
 
     /** {@return the C API of this backend} */
     LhrtBindings lhrt();
+
+    /**
+     * {@return {@code size} bytes where region instances of a runtime with a memory size live}
+     * On {@code linux} plain native memory of {@code arena}; the {@code hrt} backend returns
+     * memory inside the merged region, so Java and the HRT see instances at the same address.
+     */
+    default MemorySegment allocateInstanceArena(Arena arena, long size) {
+        return arena.allocate(size, 2 << 20);
+    }
 
     /** Releases what the backend holds (not the runtime: that is {@code lhrt_runtime_destroy}). */
     @Override
