@@ -71,6 +71,34 @@ class NautilusHvmTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void manyJavaThreadsCallServersOnOneOrTwoCpus(int servers) throws Exception {
+        try (Hvm h = Hvm.builder().cores(2).memory(64L << 20)
+                .cmdline(HrtFunctions.SERVE_CMDLINE + " hvm_servers=" + servers).boot(image)) {
+            java.util.concurrent.atomic.AtomicLong wrong = new java.util.concurrent.atomic.AtomicLong();
+            List<Thread> ts = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long base = (long) t << 32;
+                ts.add(Thread.ofPlatform().start(() -> {
+                    for (long i = 0; i < 5000; i++) {
+                        if (h.call(HrtFunctions.ECHO, base + i) != base + i) {
+                            wrong.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertThat(wrong.get()).isZero();
+            Thread.sleep(30);                              // servers doze after 1 ms idle
+            assertThat(h.call(HrtFunctions.SPAWN_JOIN, 500)).isEqualTo(500);
+            assertThat(h.call(HrtFunctions.STOP)).isZero();
+            assertThat(h.awaitExit(Duration.ofSeconds(10))).isZero();
+        }
+    }
+
     @Test
     void callServerAnswersTheBuiltins() {
         try (Hvm h = Hvm.builder().cores(2).memory(64L << 20).merged(4L << 20).cmdline("tests=hvm_serve")

@@ -34,7 +34,11 @@ public final class LogPoller {
     private static void poll() {
         for (;;) {
             for (LogRingReader r : READERS) {
-                r.drain();
+                try {
+                    r.drain();
+                } catch (IllegalStateException e) {
+                    READERS.remove(r);   // its guest memory is gone (arena closed): drop it
+                }
             }
             LockSupport.parkNanos(READERS.isEmpty() ? 100_000_000L : 1_000_000L);
         }

@@ -281,13 +281,15 @@ public final class Sys {
     }
 
     /**
-     * {@return a segment of {@code len} bytes at a raw address}: used only for memory this
-     * process mapped itself (guest RAM, merged region, kvm_run) and unmaps itself.
+     * {@return a segment of {@code len} bytes at a raw address, valid while {@code arena} is
+     * open}: used only for memory this process mapped itself (guest RAM, merged region,
+     * kvm_run). The owner closes the arena before it unmaps, so a late access by any thread
+     * fails with IllegalStateException instead of touching unmapped memory.
      */
     @SuppressWarnings("restricted")
-    public static MemorySegment segment(long addr, long len) {
-        // SAFETY: callers pass addresses returned by our own mmap, with the mapped length; the
-        // owner unmaps only after every user (vCPU threads included) has stopped.
-        return MemorySegment.ofAddress(addr).reinterpret(len);
+    public static MemorySegment segment(long addr, long len, Arena arena) {
+        // SAFETY: callers pass addresses returned by our own mmap, with the mapped length, and
+        // an arena they close (a shared arena: closing waits out concurrent accesses) before munmap.
+        return MemorySegment.ofAddress(addr).reinterpret(len, arena, null);
     }
 }

@@ -71,7 +71,7 @@ public final class Vcpu implements AutoCloseable {
         } catch (SysException e) {
             throw new HvmException(HvmException.Kind.KVM, "mmap of kvm_run for vCPU " + index + " failed: " + e.getMessage(), e);
         }
-        this.run = Sys.segment(runAddress, runSize);
+        this.run = Sys.segment(runAddress, runSize, arena);
     }
 
     /** {@return this vCPU's index} */
@@ -365,13 +365,13 @@ public final class Vcpu implements AutoCloseable {
         }
         closed = true;
         state.set(State.STOPPED);
+        arena.close();
         try {
             Sys.munmap(runAddress, runSize);
         } catch (SysException e) {
             throw new HvmException(HvmException.Kind.KVM, "munmap kvm_run: " + e.getMessage(), e);
         } finally {
             Kvm.closeQuietly(fd);
-            arena.close();
         }
     }
 }

@@ -5,6 +5,7 @@
  */
 package org.legionhrt.hvm.memory;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import org.legionhrt.hvm.HvmException;
@@ -20,13 +21,14 @@ public final class Mapping implements AutoCloseable {
 
     private final long address;
     private final long size;
+    private final Arena arena = Arena.ofShared();
     private final MemorySegment segment;
     private boolean closed;
 
     private Mapping(long address, long size) {
         this.address = address;
         this.size = size;
-        this.segment = Sys.segment(address, size);
+        this.segment = Sys.segment(address, size, arena);
     }
 
     /**
@@ -67,7 +69,7 @@ public final class Mapping implements AutoCloseable {
         return size;
     }
 
-    /** {@return a view of the whole mapping; invalid after close} */
+    /** {@return a view of the whole mapping; accesses after close throw IllegalStateException} */
     public MemorySegment segment() {
         return segment;
     }
@@ -78,6 +80,7 @@ public final class Mapping implements AutoCloseable {
             return;
         }
         closed = true;
+        arena.close();               // every later access throws instead of faulting
         try {
             Sys.munmap(address, size);
         } catch (SysException e) {

@@ -51,6 +51,14 @@ public final class RequestRing implements AutoCloseable {
     }
 
     private void serve() {
+        try {
+            serveUntilClosed();
+        } catch (IllegalStateException e) {
+            LOG.debug("request ring closed under a server thread: {}", e.toString());
+        }
+    }
+
+    private void serveUntilClosed() {
         while (!closed) {
             long t = tickets.getAndIncrement();
             int idx = (int) (t & (CommLayout.REQ_NSLOTS - 1));
