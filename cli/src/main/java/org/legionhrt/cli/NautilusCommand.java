@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import org.legionhrt.hvm.Hvm;
+import org.legionhrt.hvm.HvmException;
+import org.legionhrt.hvm.kvm.Kvm;
 import org.legionhrt.nautilus.Accel;
 import org.legionhrt.nautilus.BenchLine;
 import org.legionhrt.nautilus.KernelExit;
@@ -30,8 +33,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./hrt nautilus}: the aerokernel under QEMU. {@code test} boots the ring0 image and
  * streams its console (the self-tests' lines and their summary) and exits with their
- * verdict; {@code bench} runs the in-kernel microbenchmarks (JSON lines) and, with
- * {@code --compare-linux}, their Linux twins and a side-by-side table of medians.
+ * verdict; {@code bench} runs the in-kernel microbenchmarks (JSON lines) where the image
+ * can run — in our HVM (deprivileged profile, native speed) when KVM is usable, else under
+ * QEMU — and, with {@code --compare-linux}, their Linux twins and a table of medians.
  */
 @Command(name = "nautilus", mixinStandardHelpOptions = true,
         description = "The aerokernel: self-tests and microbenchmarks under QEMU.",
@@ -160,7 +164,7 @@ final class NautilusCommand implements Runnable {
 
     /** {@code ./hrt nautilus bench}: in-kernel microbenchmarks, optionally against Linux. */
     @Command(name = "bench", mixinStandardHelpOptions = true,
-            description = "Run the kernel microbenchmarks under QEMU (JSON lines, cycles); --compare-linux adds the Linux twins and a table.")
+            description = "Run the kernel microbenchmarks in the HVM (else QEMU): JSON lines in cycles; --compare-linux adds the Linux twins and a table.")
     static final class Bench implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -178,20 +182,33 @@ final class NautilusCommand implements Runnable {
         @Option(names = "--compare-linux", description = "also run the Linux twins and print a comparison table.")
         boolean compareLinux;
 
+        @Option(names = "--where", description = "auto (HVM if KVM is usable, else QEMU), hvm or qemu (default ${DEFAULT-VALUE}).",
+                defaultValue = "auto")
+        String where;
+
+        private String env;
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             if (samples < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1");
             }
+            if (!List.of("auto", "hvm", "qemu").contains(where)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--where " + where + ": use auto, hvm or qemu");
+            }
             PrintWriter out = spec.commandLine().getOut();
-            QemuOptions o = machine.options(spec.commandLine(), cores,
-                    "bench samples=" + samples + " env=" + machine.env());
-            QemuRun run = QemuRunner.run(o, line -> { });
-            List<BenchLine> kernel = BenchLine.parseAll(run.console());
-            kernel.forEach(b -> out.println(b.json()));
-            out.flush();
-            if (run.exit() != KernelExit.PASSED) {
-                return reportAbnormal(spec.commandLine().getErr(), "bench", run, machine.timeout);
+            List<BenchLine> kernel = where.equals("qemu") ? null : inHvm();
+            if (kernel == null) {
+                QemuOptions o = machine.options(spec.commandLine(), cores,
+                        "bench samples=" + samples + " env=" + machine.env());
+                env = machine.env();
+                QemuRun run = QemuRunner.run(o, line -> { });
+                kernel = BenchLine.parseAll(run.console());
+                kernel.forEach(b -> out.println(b.json()));
+                out.flush();
+                if (run.exit() != KernelExit.PASSED) {
+                    return reportAbnormal(spec.commandLine().getErr(), "bench", run, machine.timeout);
+                }
             }
             if (!compareLinux) {
                 return 0;
@@ -199,6 +216,50 @@ final class NautilusCommand implements Runnable {
             List<BenchLine> linux = runTwins(out);
             printTable(out, kernel, linux);
             return linux.isEmpty() ? Main.EXIT_FAILED : 0;
+        }
+
+        /** The benchmarks in the HVM (deprivileged image), or null to fall back to QEMU. */
+        private List<BenchLine> inHvm() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            boolean must = where.equals("hvm");
+            if (!Kvm.probe().usable()) {
+                if (must) {
+                    throw new PrerequisiteException("--where hvm needs a usable /dev/kvm: " + Kvm.probe().problem());
+                }
+                return null;
+            }
+            Path image;
+            try {
+                image = images().image("depriv");
+            } catch (NautilusException e) {
+                if (must) {
+                    throw new PrerequisiteException(e.getMessage());
+                }
+                return null;
+            }
+            env = "hvm-kvm";
+            List<String> console = java.util.Collections.synchronizedList(new ArrayList<>());
+            String failure;
+            try (Hvm h = Hvm.builder().cores(cores).cmdline("bench samples=" + samples + " env=" + env)
+                    .awaitReady(false).console(console::add).boot(image)) {
+                int code = h.awaitExit(Duration.ofSeconds(machine.timeout));
+                List<BenchLine> lines = BenchLine.parseAll(List.copyOf(console));
+                if (code == 0 && !lines.isEmpty()) {
+                    lines.forEach(b -> out.println(b.json()));
+                    out.flush();
+                    return lines;
+                }
+                failure = "kernel exit code " + code + ", " + lines.size() + " benchmark lines";
+            } catch (HvmException e) {
+                failure = e.getMessage();
+            }
+            if (must) {
+                throw new PrerequisiteException("HVM run failed: " + failure);
+            }
+            err.println("hrt nautilus bench: HVM run failed (" + failure + "); falling back to QEMU");
+            err.flush();
+            return null;
         }
 
         private List<BenchLine> runTwins(PrintWriter out) throws IOException, InterruptedException {
@@ -225,8 +286,8 @@ final class NautilusCommand implements Runnable {
             Map<String, BenchLine> lx = new LinkedHashMap<>();
             linux.forEach(b -> lx.put(b.bench(), b));
             out.println();
-            out.printf("median cycles (nautilus under %s, linux native on this host; TCG emulates the kernel,%n"
-                    + "so ratios here only show the harness works: real comparisons run in the HVM)%n", machine.env());
+            out.printf("median cycles: nautilus in %s, linux native on this host%s%n", env,
+                    env.startsWith("qemu") ? " (QEMU emulates the kernel: the ratios only show the harness works)" : "");
             out.printf("%-22s %14s %14s %14s%n", "benchmark", "nautilus", "linux", "linux/nautilus");
             for (BenchLine k : kernel) {
                 BenchLine l = lx.get(k.bench());
