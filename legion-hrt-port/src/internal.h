@@ -51,6 +51,7 @@ struct thr {
   char err[256];
   struct worker *w;      /* the slot this thread serves, NULL off the pool */
   struct task *cur;      /* the task this thread runs */
+  bool more;             /* the thread still has points of a slice to run */
 };
 struct thr *thr_get(void);
 lhrt_status_t lhrt_err(lhrt_status_t code, const char *fmt, ...);

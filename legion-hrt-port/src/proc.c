@@ -56,9 +56,9 @@ void proc_push_ex(struct lhrt_runtime *rt, int32_t wi, struct work item, bool la
   w->q[w->tail % w->cap] = item;
   A_STORE(&w->tail, w->tail + 1);
   spin_unlock(&w->lock);
-  if (lazy && was_empty) {
+  if (lazy && was_empty && A_LOAD(&w->active) == 1) { /* an over-served slot may retire this thread */
     struct thr *t = plat_tls_get();
-    if (t && t->w == w) return;
+    if (t && t->w == w && !t->more) return;
   }
   wake_one(rt);
 }
@@ -116,7 +116,12 @@ static void exec(struct worker *w, struct work it) {
     proc_push(w->rt, w->id, (struct work){l, mid, it.hi});
     it.hi = mid;
   }
-  for (uint32_t i = it.lo; i < it.hi; i++) task_run(l, i);
+  struct thr *th = thr_get();
+  for (uint32_t i = it.lo; i < it.hi; i++) {
+    th->more = i + 1 < it.hi; /* successors readied now should not wait for the rest of the slice */
+    task_run(l, i);
+  }
+  th->more = false;
 }
 
 /* Called while counted as spinning: become a sleeper first, then stop spinning, then look
@@ -135,7 +140,10 @@ static void serve(struct lhrt_runtime *rt, struct worker *w) {
   uint64_t spin_ns = rt->cfg.spin_ns > 0 ? (uint64_t)rt->cfg.spin_ns : 0;
   while (!A_LOAD(&rt->shutdown)) {
     int32_t a = A_LOAD(&w->active);
-    if (a > 1 && A_CAS(&w->active, &a, a - 1)) return;
+    if (a > 1 && A_CAS(&w->active, &a, a - 1)) { /* retire; leave no queued work unnoticed */
+      if (A_LOAD(&w->tail) != A_LOAD(&w->head)) wake_one(rt);
+      return;
+    }
     struct work it;
     if (find_work(rt, w, &it)) { exec(w, it); continue; }
     uint64_t t0 = plat_time_ns();

@@ -121,10 +121,11 @@ void launch_complete(struct launch *l) {
   dnode_complete(&l->done, l->failed_any, err);
   plat_free(err);
   struct task *p = l->parent;
-  bool waiter = A_LOAD(&p->flags) & T_WAITALL; /* read first: p may be freed once we decrement */
-  int32_t e = A_SUB(&p->ends, 1);
+  int32_t e = __atomic_sub_fetch(&p->ends, 1, __ATOMIC_SEQ_CST);
   if (e == 0) task_complete(p);
-  else if (waiter) plat_wake((uint32_t *)&p->ends, 0x7fffffff); /* waiters also poll every 1 ms */
+  /* e == 1: only p's body is left, so p is alive; wake a wait_all (Dekker with its flag) */
+  else if (e == 1 && (__atomic_load_n(&p->flags, __ATOMIC_SEQ_CST) & T_WAITALL))
+    plat_wake((uint32_t *)&p->ends, 0x7fffffff);
   launch_unref(l); /* the running reference */
 }
 
@@ -147,10 +148,11 @@ void task_finish_body(struct task *t) {
 lhrt_status_t task_wait_children(struct task *t) {
   int32_t target = t->l && (A_LOAD(&t->flags) & T_BODY_DONE) ? 0 : 1;
   if (A_LOAD(&t->ends) <= target) return LHRT_OK;
-  A_OR(&t->flags, T_WAITALL);
+  __atomic_fetch_or(&t->flags, T_WAITALL, __ATOMIC_SEQ_CST);
   proc_block_begin();
   int32_t e;
-  while ((e = A_LOAD(&t->ends)) > target) plat_wait((uint32_t *)&t->ends, (uint32_t)e, 1000000);
+  while ((e = __atomic_load_n(&t->ends, __ATOMIC_SEQ_CST)) > target)
+    plat_wait((uint32_t *)&t->ends, (uint32_t)e, 1000000); /* woken at 1; the timeout covers other targets */
   proc_block_end();
   return LHRT_OK;
 }
