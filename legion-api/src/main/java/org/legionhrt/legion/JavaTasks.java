@@ -8,7 +8,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +40,17 @@ final class JavaTasks {
     private final ExecutorService pool;
     private volatile JavaVariant[] variants = new JavaVariant[0];
     private MemorySegment stub = MemorySegment.NULL;
-    private final Map<Long, Throwable> failures = new ConcurrentHashMap<>();
+    /** Recent failures by tag; bounded, the oldest are dropped (their causes then read as null). */
+    private final Map<Long, Throwable> failures = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Throwable> e) {
+                    return size() > MAX_FAILURES;
+                }
+            });
+    private static final int MAX_FAILURES = 4096;
     private final AtomicLong failureSeq = new AtomicLong();
 
     JavaTasks(Runtime runtime, Lhrt lhrt, RuntimeConfig.JavaExecution mode, int workers) {

@@ -95,6 +95,7 @@ class RuntimeTest {
         }
         System.gc();
         long before = rssBytes();
+        long threadsBefore = threads();
         for (int i = 0; i < 100; i++) {
             cycle();
         }
@@ -104,6 +105,7 @@ class RuntimeTest {
         // Each cycle allocates a 1 MiB region instance and several upcall stubs; a leak of
         // either would show as >= 100 MiB. Allow for JIT and heap noise.
         assertThat(after - before).as("RSS growth over 100 cycles").isLessThan(48L << 20);
+        assertThat(threads() - threadsBefore).as("threads left behind by 100 runtimes").isLessThan(8);
     }
 
     private static void cycle() {
@@ -117,6 +119,11 @@ class RuntimeTest {
             rt.registerReduction("m", ValueType.DOUBLE, 0.0, Math::max);
             rt.context().execute(TaskLauncher.of(t).add(RegionRequirement.readWrite(r, f))).toCompletableFuture().join();
         }
+    }
+
+    static long threads() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Threads:"))
+                .mapToLong(l -> Long.parseLong(l.substring(8).trim())).findFirst().orElseThrow();
     }
 
     static long rssBytes() throws IOException {
