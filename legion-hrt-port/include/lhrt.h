@@ -302,7 +302,7 @@ lhrt_status_t lhrt_task_launcher_set_kind(lhrt_task_launcher_t l, uint32_t kind)
 /* Launches. out (may be NULL): the task's future, owned by the caller. */
 lhrt_status_t lhrt_task_launcher_execute(lhrt_ctx_t ctx, lhrt_task_launcher_t l, lhrt_future_t *out);
 
-/* Index launcher over a launch domain (borrowed; must outlive the launcher). Caller owns *out. */
+/* Index launcher over a launch domain (the launcher keeps its own reference). Caller owns *out. */
 lhrt_status_t lhrt_index_launcher_create(lhrt_runtime_t rt, uint32_t task_id, lhrt_index_space_t domain,
                                          const void *args, uint64_t arglen, lhrt_index_launcher_t *out);
 lhrt_status_t lhrt_index_launcher_destroy(lhrt_index_launcher_t l);

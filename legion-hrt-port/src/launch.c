@@ -131,6 +131,7 @@ static lhrt_status_t launcher_free(struct launcher *L) {
   plat_free(L->futs);
   plat_free(L->reqs);
   plat_free(L->args);
+  if (L->domain) is_unref(L->domain);
   obj_fini(&L->o);
   plat_free(L);
   return LHRT_OK;
@@ -159,6 +160,7 @@ static lhrt_status_t add_req(struct launcher *L, struct region *region, struct p
   if (priv != LHRT_REDUCE && redop) return lhrt_err(LHRT_ERR_REDOP, "redop %u given for a non-REDUCE privilege", redop);
   if (proj && !projection_lookup(L->o.rt, proj)) return lhrt_err(LHRT_ERR_NOT_FOUND, "projection %u is not registered", proj);
   struct region *node = region ? region : part->parent;
+  if (node->o.rt != L->o.rt) return lhrt_err(LHRT_ERR_INVALID_ARG, "region belongs to another runtime");
   if (parent && !region_is_ancestor(parent, node))
     return lhrt_err(LHRT_ERR_NOT_UNDER_PARENT, "region is not under the given parent region (tree %u vs %u)",
                     node->tree_id, parent->tree_id);
@@ -251,7 +253,10 @@ lhrt_status_t lhrt_index_launcher_create(lhrt_runtime_t h, uint32_t task_id, lhr
   if (arglen && !args) return lhrt_err(LHRT_ERR_INVALID_ARG, "args is NULL");
   if (dom->volume >= (1ull << 31)) return lhrt_err(LHRT_ERR_LIMIT, "launch domain of %lu points (limit 2^31)", dom->volume);
   lhrt_status_t st = launcher_new(rt, K_ILAUNCHER, task_id, args, arglen, &out->impl);
-  if (!st) ((struct launcher *)out->impl)->domain = dom;
+  if (!st) { /* the launcher keeps the domain alive even if its handle is destroyed */
+    ((struct launcher *)out->impl)->domain = dom;
+    is_ref(dom);
+  }
   return st;
 }
 lhrt_status_t lhrt_index_launcher_destroy(lhrt_index_launcher_t h) {

@@ -64,3 +64,36 @@ static void stress(uint64_t n) {
 
 TEST(stress_100k_tasks) { stress(test_small ? 20000 : 100000); }
 SLOW_TEST(stress_1m_tasks) { stress(1000000); }
+
+#include <malloc.h>
+/* Open/close cycles with work in between must not grow the heap (the Java API's leak check). */
+static void cycle(void) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  lhrt_index_space_t is, colors;
+  lhrt_field_space_t fs;
+  lhrt_region_t r;
+  lhrt_partition_t p;
+  lhrt_index_space_create_rect(rt, lhrt_rect1(0, 99), &is);
+  lhrt_index_space_create_rect(rt, lhrt_rect1(0, 3), &colors);
+  lhrt_field_space_create(rt, &fs);
+  lhrt_field_space_allocate_field(fs, 8, 0, NULL);
+  lhrt_region_create(rt, is, fs, &r);
+  lhrt_partition_create_equal(top, r, colors, &p);
+  lhrt_task_register(rt, 1, "inc", LHRT_PROC_CPU, inc_task, NULL);
+  lhrt_index_launcher_t il;
+  lhrt_index_launcher_create(rt, 1, colors, NULL, 0, &il);
+  lhrt_index_launcher_add_partition(il, p, 0, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL);
+  lhrt_index_launcher_add_field(il, 0, 0);
+  lhrt_future_map_t fm;
+  for (int i = 0; i < 10; i++) lhrt_index_launcher_execute(top, il, i == 9 ? &fm : NULL);
+  lhrt_runtime_destroy(rt); /* frees everything, including fm and the launcher */
+}
+
+TEST(runtime_cycles_do_not_leak) {
+  for (int i = 0; i < 10; i++) cycle();
+  size_t before = mallinfo2().uordblks;
+  for (int i = 0; i < (test_small ? 20 : 100); i++) cycle();
+  size_t after = mallinfo2().uordblks;
+  EXPECTF(after <= before + 16384, "heap grew from %zu to %zu bytes over the cycles", before, after);
+}
