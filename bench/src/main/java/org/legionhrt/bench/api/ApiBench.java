@@ -76,6 +76,9 @@ public final class ApiBench {
         if (method.startsWith("java")) {
             extra.put("java_exec", method.endsWith("Pool") ? "pool" : "inline");
         }
+        if (method.endsWith("Region")) {
+            extra.put("accessors_per_task", 1);
+        }
         return new BenchLine(jsonName(method), "linux", "ns", s, extra);
     }
 
@@ -84,6 +87,7 @@ public final class ApiBench {
         return switch (method) {
             case "javaIndexLaunchEmpty" -> "java_index_launch_empty";
             case "javaIndexLaunchEmptyPool" -> "java_index_launch_empty_pool";
+            case "javaIndexLaunchRegion" -> "java_index_launch_region";
             case "nativeIndexLaunchEmpty" -> "native_index_launch_empty";
             case "nativeLaunch" -> "native_launch";
             case "apiNullCall" -> "api_null_call";

@@ -9,9 +9,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
+import org.legionhrt.legion.DoubleAccessor;
+import org.legionhrt.legion.Field;
+import org.legionhrt.legion.FieldSpace;
+import org.legionhrt.legion.FieldType;
 import org.legionhrt.legion.Future;
 import org.legionhrt.legion.IndexLauncher;
 import org.legionhrt.legion.IndexSpace;
+import org.legionhrt.legion.LogicalRegion;
+import org.legionhrt.legion.Partition;
+import org.legionhrt.legion.Privilege;
+import org.legionhrt.legion.RegionRequirement;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
 import org.legionhrt.legion.TaskId;
@@ -51,7 +59,10 @@ public class ApiBenchmarks {
         Runtime rt;
         TaskId<Void> javaEmpty;
         TaskId<Void> nativeEmpty;
+        TaskId<Void> javaTouch;
         IndexSpace domain;
+        Partition cells;
+        Field value;
 
         /** Starts the runtime and registers the tasks. */
         @Setup(Level.Trial)
@@ -62,6 +73,15 @@ public class ApiBenchmarks {
             nativeEmpty = rt.registerNativeTask("empty_native", ValueType.VOID, NativeEmptyTask.library(),
                     NativeEmptyTask.SYMBOL);
             domain = rt.indexSpace(POINTS);
+            FieldSpace fs = rt.fieldSpace();
+            value = fs.allocate(FieldType.DOUBLE);
+            LogicalRegion r = rt.createRegion(rt.indexSpace(POINTS), fs);
+            cells = rt.context().partitionEqual(r, POINTS);
+            Field f = value;
+            javaTouch = rt.registerTask("touch", ctx -> {
+                DoubleAccessor a = ctx.region(0).doubleField(f);
+                a.set(ctx.index(), a.get(ctx.index()) + 1);
+            });
         }
 
         /** Closes the runtime. */
@@ -127,6 +147,17 @@ public class ApiBenchmarks {
     @OperationsPerInvocation(POINTS)
     public void javaIndexLaunchEmptyPool(PoolRt s) {
         s.rt.context().executeAndWait(IndexLauncher.of(s.javaEmpty, s.domain));
+    }
+
+    /**
+     * Java tasks that each take an accessor of their one-element subregion and update it: the
+     * per-task cost of physical regions and accessors on top of an empty task; time per task.
+     */
+    @Benchmark
+    @OperationsPerInvocation(POINTS)
+    public void javaIndexLaunchRegion(Rt s) {
+        s.rt.context().executeAndWait(IndexLauncher.of(s.javaTouch, s.domain)
+                .add(RegionRequirement.of(s.cells, Privilege.READ_WRITE, s.value)));
     }
 
     /** Empty native tasks launched from Java; time per task. */

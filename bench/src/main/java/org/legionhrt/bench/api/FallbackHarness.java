@@ -37,6 +37,12 @@ final class FallbackHarness {
                 }
                 return n;
             }));
+            out.put("javaIndexLaunchRegion", time(ApiBenchmarks.POINTS, n -> {
+                for (long i = 0; i < n; i++) {
+                    b.javaIndexLaunchRegion(rt);
+                }
+                return n;
+            }));
             out.put("nativeIndexLaunchEmpty", time(ApiBenchmarks.POINTS, n -> {
                 for (long i = 0; i < n; i++) {
                     b.nativeIndexLaunchEmpty(rt);
