@@ -171,8 +171,12 @@ final class HvmCommand implements Runnable {
         @CommandLine.Mixin
         Machine machine = new Machine();
 
-        @Option(names = "--boots", description = "boots to time (default ${DEFAULT-VALUE}).", defaultValue = "20")
+        @Option(names = "--boots", description = "boots to time (default ${DEFAULT-VALUE}).", defaultValue = "30")
         int boots;
+
+        @Option(names = "--warmup", description = "untimed boots first, for the JIT (default ${DEFAULT-VALUE}).",
+                defaultValue = "5")
+        int warmup;
 
         @Option(names = "-n", description = "ring calls to time (default ${DEFAULT-VALUE}).", defaultValue = "200000")
         int n;
@@ -228,9 +232,11 @@ final class HvmCommand implements Runnable {
 
         private Row bootTimes(Path image) {
             long[] ns = new long[boots];
-            for (int i = 0; i < boots; i++) {
+            for (int i = -warmup; i < boots; i++) {
                 try (Hvm h = machine.builder().cmdline(HrtFunctions.SERVE_CMDLINE).boot(image)) {
-                    ns[i] = h.bootNanos();
+                    if (i >= 0) {
+                        ns[i] = h.bootNanos();
+                    }
                     h.call(HrtFunctions.STOP);
                     h.awaitExit(Duration.ofSeconds(10));
                 }

@@ -21,12 +21,13 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Maps {@code size} bytes of private RAM; the merged region (may be null) stays owned by the caller.
+     * Maps {@code size} bytes of private RAM (with transparent huge pages if asked); the merged
+     * region (may be null) stays owned by the caller.
      *
      * @throws HvmException (BAD_INPUT) when size is not a positive multiple of 2 MiB, or when
      *                      the merged region overlaps [0, size)
      */
-    public static GuestMemory create(long size, MergedRegion merged) {
+    public static GuestMemory create(long size, MergedRegion merged, boolean hugePages) {
         if (size < 4 * Mapping.HUGE || size % Mapping.HUGE != 0) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, "guest memory " + size
                     + " bytes: must be a multiple of 2 MiB and at least 8 MiB (e.g. --mem 256M)");
@@ -35,7 +36,7 @@ public final class GuestMemory implements AutoCloseable {
             throw new HvmException(HvmException.Kind.BAD_INPUT, String.format(
                     "merged region at %#x overlaps guest memory [0, %#x): lower --mem", merged.address(), size));
         }
-        return new GuestMemory(Mapping.anonymous(size, Mapping.HUGE), merged);
+        return new GuestMemory(Mapping.anonymous(size, Mapping.HUGE, hugePages), merged);
     }
 
     /** {@return the private RAM size} */

@@ -17,8 +17,6 @@ public final class Mapping implements AutoCloseable {
     /** 2 MiB: the guest page size and the alignment of every region. */
     public static final long HUGE = 2L << 20;
 
-    private static final boolean HUGE_PAGES = Boolean.parseBoolean(System.getProperty("hvm.thp", "false"));
-
     private final long address;
     private final long size;
     private final Arena arena = Arena.ofShared();
@@ -32,11 +30,14 @@ public final class Mapping implements AutoCloseable {
     }
 
     /**
-     * Maps {@code size} bytes of zeroed anonymous memory at an address aligned to {@code align}.
+     * Maps {@code size} bytes of zeroed anonymous memory at an address aligned to {@code align},
+     * asking for transparent huge pages when {@code hugePages}: then a first touch faults in
+     * 2 MiB at once (under PVM every 4 KiB first touch is a ~10 us exit), but each such fault
+     * zeroes 2 MiB and may compact memory, which slows a boot.
      *
      * @throws HvmException when the host refuses the mapping
      */
-    public static Mapping anonymous(long size, long align) {
+    public static Mapping anonymous(long size, long align, boolean hugePages) {
         long span = size + align;
         try {
             long raw = Sys.mmap(0, span, Sys.PROT_READ | Sys.PROT_WRITE,
@@ -49,7 +50,7 @@ public final class Mapping implements AutoCloseable {
             if (tail > 0) {
                 Sys.munmap(aligned + size, tail);
             }
-            if (HUGE_PAGES) {
+            if (hugePages) {
                 Sys.madvise(aligned, size, Sys.MADV_HUGEPAGE);
             }
             return new Mapping(aligned, size);

@@ -27,7 +27,8 @@ public final class MergedRegion implements AutoCloseable {
             throw new HvmException(HvmException.Kind.BAD_INPUT, "merged region " + size
                     + " bytes: must be a positive multiple of 2 MiB (e.g. --merged 1G)");
         }
-        Mapping m = Mapping.anonymous(size, Mapping.HUGE);
+        // Huge pages: the region holds bulk data that both sides stream through.
+        Mapping m = Mapping.anonymous(size, Mapping.HUGE, true);
         if ((m.address() + size) >>> 47 != 0) {
             m.close();
             throw new HvmException(HvmException.Kind.KVM, "merged region landed above 2^47: the guest cannot map it");
