@@ -6,6 +6,7 @@
 #include <nk/cmdline.h>
 #include <nk/boot.h>
 #include <nk/arch.h>
+#include <nk/thread.h>
 
 NK_TEST(printk_format, NK_QUICK)
 {
@@ -56,5 +57,14 @@ NK_TEST(boot_info, NK_QUICK)
                  "region %d: base %lx len %lx", i, b->regions[i].base, b->regions[i].len);
     NK_CHECK(b->ncpus >= 1 && b->ncpus <= NK_MAX_CPUS, "ncpus %d", b->ncpus);
     NK_CHECK(arch_tsc_hz() > 100000000ull, "tsc_hz %lu implausible", arch_tsc_hz());
+    return 0;
+}
+
+/* Manual: never returns, to check that runners time out and report the last lines. */
+NK_TEST(hang_forever, NK_MANUAL)
+{
+    printk("  hanging on purpose\n");
+    for (;;)
+        nk_relax();
     return 0;
 }

@@ -79,6 +79,14 @@ class KernelBootTest {
     }
 
     @Test
+    void aHungKernelIsKilledAfterTheTimeoutWithItsLastLines() {
+        QemuRun run = QemuRunner.run(QemuOptions.of(image).withCmdline("tests=hang_forever")
+                .withTimeout(Duration.ofSeconds(3)), line -> {});
+        assertThat(run.exit()).isEqualTo(KernelExit.TIMEOUT);
+        assertThat(run.tail(3)).contains("hanging on purpose");
+    }
+
+    @Test
     void benchmarksPrintJsonLines() {
         QemuRun run = boot(QemuOptions.of(image).withCores(2).withCmdline("bench samples=50 env=qemu-tcg"));
         assertThat(run.exit()).as(run.tail(20)).isEqualTo(KernelExit.PASSED);
