@@ -11,6 +11,7 @@
 #include <nk/test.h>
 #include <nk/bench.h>
 #include <nk/atomic.h>
+#include <nk/app.h>
 
 #define AP_START_TIMEOUT_MS 2000
 
@@ -36,12 +37,22 @@ static struct nk_cpu *cpu_setup(int id)
     return c;
 }
 
+/* `app` runs the linked application, `bench` the benchmarks, anything else the tests. */
+static int run_main(const char *cmd)
+{
+    char v[8];
+    if (cmdline_get(cmd, "app", v, sizeof v)) {
+        if (nk_app_main)
+            return nk_app_main(cmd);
+        printk("nautilus: 'app' on the command line but no nk_app_main is linked into this image\n");
+        return 3;
+    }
+    return cmdline_get(cmd, "bench", v, sizeof v) ? nk_bench_run(cmd) : nk_test_run(cmd);
+}
+
 static void *main_thread(void *arg)
 {
-    const char *cmd = nk_boot_params->cmdline;
-    char v[8];
-    int code = cmdline_get(cmd, "bench", v, sizeof v) ? nk_bench_run(cmd) : nk_test_run(cmd);
-    arch_exit(code);
+    arch_exit(run_main(nk_boot_params->cmdline));
 }
 
 static int start_cpus(struct nk_boot *b)
