@@ -241,6 +241,16 @@ lhrt_status_t lhrt_task_register_native_symbol(lhrt_runtime_t rt, uint32_t task_
  * returning, or hand the task to a host thread that calls lhrt_task_complete later. */
 typedef void (*lhrt_external_fn)(void *host, lhrt_ctx_t task, uint32_t task_id, void *variant_user);
 lhrt_status_t lhrt_runtime_set_external_executor(lhrt_runtime_t rt, lhrt_external_fn fn, void *host);
+/* The alternative to the callback: JVM tasks are queued and host threads pull them. After
+ * this call, lhrt_runtime_poll_external returns up to max ready task contexts (waiting up to
+ * timeout_ns, <0 = forever, 0 = no wait); *n = 0 on timeout. Each returned task must be ended
+ * with lhrt_task_complete / lhrt_task_complete_failed. lhrt_runtime_stop_external wakes every
+ * poller and makes later polls fail with LHRT_ERR_STATE (call it before lhrt_runtime_destroy,
+ * then join the pollers). */
+lhrt_status_t lhrt_runtime_use_external_queue(lhrt_runtime_t rt);
+lhrt_status_t lhrt_runtime_poll_external(lhrt_runtime_t rt, int64_t timeout_ns, lhrt_ctx_t *tasks, uint32_t max,
+                                         uint32_t *n);
+lhrt_status_t lhrt_runtime_stop_external(lhrt_runtime_t rt);
 
 /* Inside a task (ctx = the task's context). */
 lhrt_status_t lhrt_task_get_id(lhrt_ctx_t ctx, uint32_t *out);

@@ -394,6 +394,10 @@ void proc_block_begin(void);
 void proc_block_end(void);
 int32_t proc_current_worker(void);
 
+/* ------------------------------------------------------- external.c ---- */
+void extq_push(struct lhrt_runtime *rt, struct task *t);
+void extq_free(struct lhrt_runtime *rt);
+
 /* ------------------------------------------------------- mapper.c ---- */
 int32_t mapper_select_worker(struct lhrt_runtime *rt, const lhrt_task_info_t *info);
 uint32_t mapper_select_kind(struct lhrt_runtime *rt, const lhrt_task_info_t *info, uint32_t avail);
@@ -420,6 +424,7 @@ struct lhrt_runtime {
   bool custom_mapper;
   lhrt_external_fn ext;
   void *ext_host;
+  struct extq *extq;           /* external queue mode (external.c) */
   struct memory *sysmem;
   /* scheduler */
   uint32_t shutdown;

@@ -430,7 +430,7 @@ static lhrt_status_t choose_variant(struct lhrt_runtime *rt, struct launch *l, s
   lhrt_task_info_t info = {def->id, 0, l->npoints, proc_current_worker(), rt->nworkers, {1, 0, {0, 0, 0}}};
   uint32_t k = mapper_select_kind(rt, &info, avail);
   if (k > LHRT_PROC_JVM || !(avail & (1u << k))) return lhrt_err(LHRT_ERR_NOT_FOUND, "mapper chose a missing variant kind %u", k);
-  if (k == LHRT_PROC_JVM && !rt->ext)
+  if (k == LHRT_PROC_JVM && !A_LOAD(&rt->ext) && !A_LOAD(&rt->extq))
     return lhrt_err(LHRT_ERR_UNSUPPORTED, "task %u has only a JVM variant and no external executor is set", def->id);
   l->vkind = k;
   return LHRT_OK;

@@ -96,6 +96,7 @@ lhrt_status_t lhrt_runtime_destroy(lhrt_runtime_t h) {
   proc_stop(rt);
   free_owned(rt);
   free_registry(rt);
+  extq_free(rt);
   dnode_fini(&rt->top.done);
   rt->top.o.magic = 0;
   mem_destroy_all(rt);

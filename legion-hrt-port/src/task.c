@@ -198,7 +198,8 @@ void task_run(struct launch *l, uint64_t i) {
     task_finish_body(t);
   } else if (l->vkind == LHRT_PROC_JVM) {
     A_OR(&t->flags, T_EXTERNAL);
-    l->rt->ext(l->rt->ext_host, ctx, l->def->id, l->def->v[LHRT_PROC_JVM].user);
+    if (A_LOAD(&l->rt->extq)) extq_push(l->rt, t);
+    else l->rt->ext(l->rt->ext_host, ctx, l->def->id, l->def->v[LHRT_PROC_JVM].user);
   } else {
     struct variant *v = &l->def->v[LHRT_PROC_CPU];
     v->fn(ctx, l->args, l->arglen, v->user);

@@ -316,6 +316,15 @@ static void *host_worker(void *arg) {
 
 static void never_runs(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {}
 
+static lhrt_runtime_t poll_rt;
+static void *poller(void *arg) {
+  lhrt_ctx_t batch[16];
+  uint32_t n;
+  while (!lhrt_runtime_poll_external(poll_rt, 50000000, batch, 16, &n))
+    for (uint32_t i = 0; i < n; i++) { __atomic_add_fetch(&((struct host *)arg)->calls, 1, __ATOMIC_RELAXED); jvm_body(batch[i]); }
+  return NULL; /* LHRT_ERR_STATE after lhrt_runtime_stop_external */
+}
+
 static void jvm_round(int inline_mode) {
   struct world w;
   make_world(&w, 2, 200, 20);
@@ -325,12 +334,16 @@ static void jvm_round(int inline_mode) {
   pthread_cond_init(&h.cv, NULL);
   h.inline_mode = inline_mode;
   pthread_t th[2];
-  for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, host_worker, &h);
+  poll_rt = w.rt;
+  if (inline_mode == 2) OK(lhrt_runtime_use_external_queue(w.rt));
+  for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, inline_mode == 2 ? poller : host_worker, &h);
   lhrt_task_launcher_t tl;
   OK(lhrt_task_register(w.rt, T_JVM, "java", LHRT_PROC_JVM, never_runs, NULL));
   OK(lhrt_task_launcher_create(w.rt, T_JVM, NULL, 0, &tl));
-  ERR(LHRT_ERR_UNSUPPORTED, lhrt_task_launcher_execute(w.top, tl, NULL)); /* no executor yet */
-  OK(lhrt_runtime_set_external_executor(w.rt, executor, &h));
+  if (inline_mode != 2) {
+    ERR(LHRT_ERR_UNSUPPORTED, lhrt_task_launcher_execute(w.top, tl, NULL)); /* no executor yet */
+    OK(lhrt_runtime_set_external_executor(w.rt, executor, &h));
+  }
   lhrt_index_launcher_t l;
   OK(lhrt_index_launcher_create(w.rt, T_JVM, w.colors, NULL, 0, &l));
   OK(lhrt_index_launcher_add_partition(l, w.p, 0, w.r, LHRT_WRITE_DISCARD, LHRT_EXCLUSIVE, 0, NULL));
@@ -351,6 +364,7 @@ static void jvm_round(int inline_mode) {
   lhrt_mapping_t m;
   ERR(LHRT_ERR_TASK_FAILED, lhrt_region_map(w.top, w.r, w.r, LHRT_READ_ONLY, &fx, 1, &m)); /* poisoned by point 13 */
   EXPECT(h.calls == 20);
+  OK(lhrt_runtime_stop_external(w.rt));
   pthread_mutex_lock(&h.mu);
   h.stop = 1;
   pthread_cond_broadcast(&h.cv);
@@ -360,8 +374,9 @@ static void jvm_round(int inline_mode) {
 }
 
 TEST(jvm_kind_external_executor) {
-  jvm_round(1);
-  if (!test_failed) jvm_round(0);
+  jvm_round(1);                      /* upcall runs the body inline */
+  if (!test_failed) jvm_round(0);    /* upcall queues to host threads */
+  if (!test_failed) jvm_round(2);    /* host threads poll the runtime's queue */
 }
 
 /* ------------------------------------------------------ mapper and stealing ---- */
