@@ -1,6 +1,7 @@
 /*
  * Linux twins of the kernel microbenchmarks (core/benches.c): the same names, the same
- * placement (threads pinned: "remote" = CPU 1, or CPU 0 on a one-CPU machine), rdtsc cycles,
+ * placement (threads pinned: "local" = the first CPU this process may use, "remote" = the
+ * second, or the first again on a one-CPU machine), rdtsc cycles,
  * and the same JSON line with "impl":"linux","env":"linux". Usage: linux-twins [samples]
  * [bench ...]
  */
@@ -22,15 +23,21 @@
 
 static uint64_t tsc_hz;
 static int ncpus;
+static int cpu_ids[2];             /* the first two CPUs this process may run on */
 
 static uint64_t cycles(void)
 {
     return __rdtsc();
 }
 
+static int local_cpu(void)
+{
+    return cpu_ids[0];
+}
+
 static int remote_cpu(void)
 {
-    return ncpus > 1 ? 1 : 0;
+    return ncpus > 1 ? cpu_ids[1] : cpu_ids[0];
 }
 
 static void pin(int cpu)
@@ -102,7 +109,7 @@ static void b_thread_create(uint64_t *s, int n)
         int k = n - i < BATCH ? n - i : BATCH;
         for (int j = 0; j < k; j++) {
             uint64_t t0 = cycles();
-            t[j] = spawn_on(0, noop, NULL);
+            t[j] = spawn_on(local_cpu(), noop, NULL);
             s[i + j] = cycles() - t0;
         }
         for (int j = 0; j < k; j++)
@@ -297,8 +304,11 @@ int main(int argc, char **argv)
     cpu_set_t set;
     sched_getaffinity(0, sizeof set, &set);
     ncpus = CPU_COUNT(&set);
+    for (int c = 0, k = 0; c < CPU_SETSIZE && k < 2; c++)
+        if (CPU_ISSET(c, &set))
+            cpu_ids[k++] = c;
     tsc_hz = calibrate();
-    pin(0);
+    pin(local_cpu());
     int ran = 0;
     for (size_t b = 0; b < sizeof benches / sizeof benches[0]; b++) {
         int want = argc <= 2;

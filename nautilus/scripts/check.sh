@@ -21,7 +21,7 @@ else
 fi
 
 # The Linux twins run and print one JSON line per benchmark.
-n=$("$out/linux-twins" 20 2>&1 | grep -c '^{"bench":')
+n=$(timeout 120 "$out/linux-twins" 20 2>&1 | grep -c '^{"bench":')
 [ "$n" -eq 7 ] && ok "linux-twins: 7 JSON lines" || bad "linux-twins printed $n JSON lines, want 7"
 
 echo "$pass passed, $fail failed"
