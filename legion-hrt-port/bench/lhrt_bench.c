@@ -5,6 +5,8 @@
  *   index_launch_empty  an index launch of n empty tasks (no regions)
  *   single_launch       n single launches, each RW on one of 64 disjoint pieces (analysis on)
  *   dependent_chain     n single launches all RW on one region: a chain of dependences
+ *   index_launch_pointwise  an index launch of n points, each RW on its own piece of an n-way
+ *                       disjoint partition, after the same launch: point-to-point dependences
  * Usage: lhrt_bench [--workers N] [--n N] [--reps R] [--only NAME]
  */
 #define _GNU_SOURCE
@@ -33,6 +35,9 @@ struct env {
   lhrt_ctx_t top;
   lhrt_region_t region;
   lhrt_partition_t pieces;
+  lhrt_region_t big;
+  lhrt_partition_t bigparts;
+  lhrt_index_space_t bigcolors;
   int workers;
   uint64_t n;
 };
@@ -78,6 +83,19 @@ static double run_chain(struct env *e) {
   CK(lhrt_context_wait_all(e->top));
   uint64_t t1 = now_ns();
   lhrt_task_launcher_destroy(l);
+  return (double)(t1 - t0) / (double)e->n;
+}
+
+static double run_pointwise(struct env *e) {
+  lhrt_index_launcher_t l;
+  CK(lhrt_index_launcher_create(e->rt, 1, e->bigcolors, NULL, 0, &l));
+  CK(lhrt_index_launcher_add_partition(l, e->bigparts, 0, e->big, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+  CK(lhrt_index_launcher_add_field(l, 0, 0));
+  uint64_t t0 = now_ns();
+  CK(lhrt_index_launcher_execute(e->top, l, NULL));
+  CK(lhrt_context_wait_all(e->top));
+  uint64_t t1 = now_ns();
+  lhrt_index_launcher_destroy(l);
   return (double)(t1 - t0) / (double)e->n;
 }
 
@@ -129,10 +147,16 @@ int main(int argc, char **argv) {
   CK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
   CK(lhrt_region_create(e.rt, is, fs, &e.region));
   CK(lhrt_partition_create_equal(e.top, e.region, colors, &e.pieces));
+  lhrt_index_space_t bis;
+  CK(lhrt_index_space_create_rect(e.rt, lhrt_rect1(0, (int64_t)e.n * 4 - 1), &bis));
+  CK(lhrt_index_space_create_rect(e.rt, lhrt_rect1(0, (int64_t)e.n - 1), &e.bigcolors));
+  CK(lhrt_region_create(e.rt, bis, fs, &e.big));
+  CK(lhrt_partition_create_equal(e.top, e.big, e.bigcolors, &e.bigparts));
   struct { const char *name; double (*fn)(struct env *); } benches[] = {
-    {"index_launch_empty", run_index_empty}, {"single_launch", run_single}, {"dependent_chain", run_chain}};
+    {"index_launch_empty", run_index_empty}, {"single_launch", run_single}, {"dependent_chain", run_chain},
+    {"index_launch_pointwise", run_pointwise}};
   double *s = malloc(sizeof(double) * (size_t)reps);
-  for (int b = 0; b < 3; b++) {
+  for (int b = 0; b < 4; b++) {
     if (only && strcmp(only, benches[b].name)) continue;
     for (int w = 0; w < 3; w++) benches[b].fn(&e); /* warm-up: free lists, pages, caches */
     for (int r = 0; r < reps; r++) s[r] = benches[b].fn(&e);
