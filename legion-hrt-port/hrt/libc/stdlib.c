@@ -9,6 +9,8 @@
 #include <time.h>
 #include <nk/arch.h>
 #include <nk/printk.h>
+#include <nk/mem.h>
+#include <malloc.h>
 #include "../../platform/plat.h"
 #include "../../platform/nautilus/nk_port.h"
 
@@ -170,3 +172,11 @@ time_t time(time_t *t) {
 }
 
 clock_t clock(void) { return (clock_t)(plat_time_ns() / 1000); }
+
+struct mallinfo2 mallinfo2(void) {
+  struct mallinfo2 m = {0};
+  m.arena = mem_total_bytes();
+  m.fordblks = mem_free_bytes();
+  m.uordblks = m.arena - m.fordblks;
+  return m;
+}

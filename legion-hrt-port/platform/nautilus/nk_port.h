@@ -20,6 +20,12 @@ void nkp_call_on_stack(void (*fn)(void *), void *arg, void *stack_top);
  * -1 if no memory. */
 int nkp_run_on_big_stack(void (*fn)(void *), void *arg);
 
+/* CPUs [0, nkp_reserved_cpus) run no runtime thread (set before the runtime starts, when
+ * there are more CPUs than that); plat_cpu_count counts the others. nkp_cpu_for maps a
+ * runtime core index (or -1: round robin) to an HRT CPU. */
+extern int nkp_reserved_cpus;
+int nkp_cpu_for(int core);
+
 /* Runs the TLS destructor for the calling thread's value, if any (at thread exit). */
 void nkp_tls_exit(void);
 

@@ -1,6 +1,7 @@
 /*
  * Nautilus port, threads: aerokernel threads bound to HRT CPUs, each running its body on a
- * 256 KiB stack of its own (the kernel's are 16 KiB), and one pointer of thread-local
+ * 256 KiB stack of its own (the kernel's are 16 KiB), spread over the CPUs that are not
+ * reserved (a call server may keep CPU 0 for itself), and one pointer of thread-local
  * storage kept in a slot just past the kernel's thread descriptor, tagged with the
  * thread's id so a recycled descriptor never shows the previous owner's value.
  */
@@ -26,6 +27,8 @@ struct tls_slot {
 };
 
 static void (*tls_dtor)(void *);
+int nkp_reserved_cpus;
+static uint32_t next_cpu;
 
 /* The slot sits in the descriptor's 16 KiB block, at the far end of its stack: runtime
  * threads use that stack only for the trampoline, others (the kernel's main thread) only
@@ -103,7 +106,7 @@ int plat_thread_create(plat_thread_t **out, void (*fn)(void *), void *arg, int c
   t->fn = fn;
   t->arg = arg;
   t->stack = stack_alloc();
-  int cpu = core >= 0 ? core % nk_cpu_count() : NK_CPU_ANY;
+  int cpu = nkp_cpu_for(core);
   if (t->stack) t->nk = nk_thread_create(trampoline, t, cpu, 0);
   if (!t->nk) {
     if (t->stack) mem_free_pages(t->stack);
@@ -121,4 +124,14 @@ int plat_thread_join(plat_thread_t *t) {
   return rc;
 }
 
-int plat_cpu_count(void) { return nk_cpu_count(); }
+/* The runtime's CPUs: all of them, or those after the reserved ones (a call server's). */
+int plat_cpu_count(void) {
+  int n = nk_cpu_count() - nkp_reserved_cpus;
+  return n > 0 ? n : nk_cpu_count();
+}
+
+int nkp_cpu_for(int core) {
+  int n = nk_cpu_count(), first = nkp_reserved_cpus < n ? nkp_reserved_cpus : 0;
+  if (core < 0) core = (int)__atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED);
+  return first + core % (n - first);
+}

@@ -10,6 +10,9 @@ package org.legionhrt.hvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +22,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 class LhrtInHrtTest {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LhrtInHrtTest.class);
@@ -56,8 +64,7 @@ class LhrtInHrtTest {
         List<String> lines = new CopyOnWriteArrayList<>();
         long t0 = System.nanoTime();
         int code;
-        String cmdline = "tests=lhrt_quick" + (cores > 1 ? " lhrt_args=--small" : "");
-        try (Hvm h = Hvm.builder().cores(cores).memory(256L << 20).cmdline(cmdline)
+        try (Hvm h = Hvm.builder().cores(cores).memory(256L << 20).cmdline("tests=lhrt_quick")
                 .awaitReady(false).console(lines::add).boot(image)) {
             code = h.awaitExit(Duration.ofSeconds(300));
         }
@@ -69,5 +76,114 @@ class LhrtInHrtTest {
         assertThat(summary).matches("[1-9]\\d* passed, 0 failed");
         assertThat(lines).anyMatch(l -> l.startsWith("TEST lhrt_quick PASS"));
         assertThat(code).as("kernel exit code").isZero();
+    }
+
+    /** Call ids and frame offsets of lhrt_hrt_call.h. */
+    static final int FN_LOOKUP = 16;
+    static final int FN_CALL = 17;
+    static final int FN_CALL_ASYNC = 18;
+    static final int FN_INFO = 19;
+    static final int F_STATUS = 1;
+    static final VarHandle DONE = JAVA_INT.varHandle();
+
+    /** One frame in the merged region, and the calls made through it. */
+    record Caller(Hvm h, MemorySegment m, long frame, long scratch) {
+        long lookup(String name) {
+            byte[] b = name.getBytes(StandardCharsets.US_ASCII);
+            MemorySegment s = m.asSlice(scratch - m.address(), b.length + 1);
+            s.copyFrom(MemorySegment.ofArray(b));
+            s.set(JAVA_BYTE, b.length, (byte) 0);
+            long fn = h.call(FN_LOOKUP, s.address());
+            assertThat(fn).as("HRT address of %s", name).isNotZero();
+            return fn;
+        }
+
+        private MemorySegment fill(String name, long... gprs) {
+            MemorySegment f = m.asSlice(frame - m.address(), 0x2a8);
+            f.fill((byte) 0);
+            f.set(JAVA_LONG, 0x00, lookup(name));
+            f.set(JAVA_INT, 0x0c, F_STATUS);
+            for (int i = 0; i < gprs.length; i++) {
+                f.set(JAVA_LONG, 0x10 + 8L * i, gprs[i]);
+            }
+            return f;
+        }
+
+        /** Calls a short function that returns nothing. */
+        void callVoid(String name, long... gprs) {
+            MemorySegment f = fill(name, gprs);
+            f.set(JAVA_INT, 0x0c, 0);
+            h.call(FN_CALL, f.address());
+        }
+
+        /** Calls a short lhrt_* function; {@return its status}. */
+        int call(String name, long... gprs) {
+            MemorySegment f = fill(name, gprs);
+            int st = (int) h.call(FN_CALL, f.address());
+            assertThat(st).as("%s: %s", name, err(f)).isZero();
+            return st;
+        }
+
+        /** Calls a blocking lhrt_* function on its own HRT thread and polls the frame. */
+        int callAsync(String name, long... gprs) {
+            MemorySegment f = fill(name, gprs);
+            h.call(FN_CALL_ASYNC, f.address());
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while ((int) DONE.getVolatile(f, 0xa0L) == 0) {
+                assertThat(System.nanoTime()).as("%s did not finish", name).isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            int st = (int) f.get(JAVA_LONG, 0x80);
+            assertThat(st).as("%s: %s", name, err(f)).isZero();
+            return st;
+        }
+
+        static String err(MemorySegment f) {
+            return f.asSlice(0x1a8, 256).getString(0);
+        }
+    }
+
+    @Test
+    void javaDrivesTheRuntimeThroughTheCallServerZeroCopy() {
+        try (Hvm h = Hvm.builder().cores(2).memory(128L << 20).merged(8L << 20).cmdline("tests=lhrt_serve").boot(image)) {
+            MemorySegment m = h.merged();
+            long base = m.address();
+            Caller c = new Caller(h, m, base, base + 0x1000);
+            long cfg = base + 0x2000, out = base + 0x2100, args = base + 0x2200, data = base + 0x10000;
+            assertThat(h.call(FN_INFO, 1)).isEqualTo(2);
+            assertThat(h.call(FN_INFO, 0)).as("runtime CPUs: all but the server's").isEqualTo(1);
+            c.callVoid("lhrt_config_init", cfg);
+            c.call("lhrt_runtime_create", cfg, out);
+            long rt = m.get(JAVA_LONG, out - base);
+            c.call("lhrt_runtime_get_worker_count", rt, out);
+            assertThat(m.get(JAVA_INT, out - base)).isEqualTo(1);
+            c.call("lhrt_runtime_get_top_context", rt, out);
+            long top = m.get(JAVA_LONG, out - base);
+            long name = base + 0x3000, sym = base + 0x3100;
+            m.setString(name - base, "demo");
+            m.setString(sym - base, "lhrt_hrt_demo_fill");
+            c.call("lhrt_task_register_native_symbol", rt, 5, name, 0, sym, 0);
+            int n = 1000;
+            m.set(JAVA_LONG, args - base, data);
+            m.set(JAVA_LONG, args - base + 8, n);
+            m.set(JAVA_LONG, args - base + 16, 7);
+            c.call("lhrt_task_launcher_create", rt, 5, args, 24, out);
+            long launcher = m.get(JAVA_LONG, out - base);
+            c.call("lhrt_task_launcher_execute", top, launcher, out);
+            long future = m.get(JAVA_LONG, out - base);
+            c.callAsync("lhrt_future_get_value", future, out, 8, 0);
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                long v = m.getAtIndex(JAVA_LONG, (data - base) / 8 + i);
+                assertThat(v).as("value %d written by the HRT task", i).isEqualTo(7L + (long) i * i);
+                sum += v;
+            }
+            assertThat(m.get(JAVA_LONG, out - base)).as("the task's result").isEqualTo(sum);
+            c.call("lhrt_future_destroy", future);
+            c.call("lhrt_task_launcher_destroy", launcher);
+            c.callAsync("lhrt_runtime_destroy", rt);
+            assertThat(h.call(HrtFunctions.STOP)).isZero();
+            assertThat(h.awaitExit(Duration.ofSeconds(20))).isZero();
+        }
     }
 }

@@ -1,0 +1,61 @@
+/*
+ * The ROS->HRT contract of the runtime's call server (lhrt_serve): how a JVM calls lhrt_*
+ * functions in the HRT. Mirrored by the Java side (the hrt backend): change both together.
+ * Every pointer passed is an address both sides see: the merged region (Java's memory at
+ * the same address) or, read-only for Java, guest RAM (GPA == HRT address).
+ *
+ *   call(LHRT_HRT_FN_LOOKUP, name)     -> HRT address of global function `name` (a
+ *                                          NUL-terminated string), 0 if there is none
+ *   call(LHRT_HRT_FN_CALL, frame)      -> runs frame->fn with frame's arguments on the
+ *                                          server's thread (short calls); returns rax, and
+ *                                          fills frame's results
+ *   call(LHRT_HRT_FN_CALL_ASYNC, frame) -> 0 at once; a new HRT thread runs the call (calls
+ *                                          that block: waits, futures, runtime destroy) and
+ *                                          stores frame->done = 1 after the results
+ *   call(LHRT_HRT_FN_INFO, what)       -> 0: CPUs the runtime uses, 1: HRT CPUs, 2: free RAM
+ *
+ * Arguments follow the System V AMD64 ABI as if the JVM called fn itself: INTEGER-class
+ * words in gpr[] (rdi rsi rdx rcx r8 r9), SSE-class in xmm[], MEMORY-class (structs over 16
+ * bytes, overflow) in stack[] in order; a struct returned in memory takes its buffer's
+ * address in gpr[0]. Callbacks into Java: pass the address of lhrt_hrt_external (LOOKUP)
+ * to lhrt_runtime_set_external_executor with host = the ROS handler id; it calls that
+ * handler with (task ctx, task id, variant user) over the request ring, and the JVM ends
+ * the task later with lhrt_task_complete. lhrt_hrt_ros_notify(user, status) (e.g. for
+ * lhrt_future_on_ready) calls handler user >> 48 with (user & 0xffffffffffff, status).
+ */
+#ifndef LHRT_HRT_CALL_H
+#define LHRT_HRT_CALL_H
+#include <stdint.h>
+
+enum lhrt_hrt_fn {
+  LHRT_HRT_FN_LOOKUP = 16,
+  LHRT_HRT_FN_CALL = 17,
+  LHRT_HRT_FN_CALL_ASYNC = 18,
+  LHRT_HRT_FN_INFO = 19,
+};
+
+#define LHRT_HRT_MAX_STACK  32
+#define LHRT_HRT_ERR_MAX    256
+#define LHRT_HRT_F_STATUS   1   /* fn returns lhrt_status_t: on non-zero, err = lhrt_last_error() */
+
+struct lhrt_hrt_frame {
+  uint64_t fn;                          /* 0x000 from LOOKUP */
+  uint32_t nstack;                      /* 0x008 words used in stack[] */
+  uint32_t flags;                       /* 0x00c LHRT_HRT_F_* */
+  uint64_t gpr[6];                      /* 0x010 */
+  uint64_t xmm[8];                      /* 0x040 low 64 bits of xmm0..7 */
+  uint64_t rax, rdx;                    /* 0x080 results */
+  uint64_t xmm0, xmm1;                  /* 0x090 */
+  volatile uint32_t done;               /* 0x0a0 CALL_ASYNC: 1 once the results are in */
+  uint32_t pad;
+  uint64_t stack[LHRT_HRT_MAX_STACK];   /* 0x0a8 */
+  char err[LHRT_HRT_ERR_MAX];           /* 0x1a8 */
+};
+
+_Static_assert(__builtin_offsetof(struct lhrt_hrt_frame, rax) == 0x80, "frame layout");
+_Static_assert(__builtin_offsetof(struct lhrt_hrt_frame, done) == 0xa0, "frame layout");
+_Static_assert(__builtin_offsetof(struct lhrt_hrt_frame, stack) == 0xa8, "frame layout");
+_Static_assert(__builtin_offsetof(struct lhrt_hrt_frame, err) == 0x1a8, "frame layout");
+_Static_assert(sizeof(struct lhrt_hrt_frame) == 0x2a8, "frame layout");
+
+#endif

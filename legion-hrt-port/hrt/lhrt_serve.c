@@ -1,0 +1,100 @@
+/*
+ * The runtime's call server: the kernel test lhrt_serve (run only when named) registers the
+ * functions of lhrt_hrt_call.h with the HVM call server, keeps CPU 0 for it (the runtime's
+ * workers run on the other CPUs when there are any: scheduling is cooperative, and a busy
+ * worker would otherwise hold up the ROS's calls), and serves until the ROS sends STOP.
+ * Short calls run on the server's thread; blocking ones each get a thread of their own.
+ */
+#include <nk/test.h>
+#include <nk/thread.h>
+#include <nk/cpu.h>
+#include <nk/mem.h>
+#include <nk/string.h>
+#include "depriv.h"
+#include "hvm_services.h"
+#include "lhrt.h"
+#include "lhrt_hrt_call.h"
+#include "../platform/plat.h"
+#include "../platform/nautilus/nk_port.h"
+
+void lhrt_hrt_abi_call(struct lhrt_hrt_frame *f);
+
+static void call_frame(struct lhrt_hrt_frame *f) {
+  lhrt_hrt_abi_call(f);
+  if ((f->flags & LHRT_HRT_F_STATUS) && (uint32_t)f->rax) strncpy_z(f->err, lhrt_last_error(), sizeof f->err);
+  else f->err[0] = 0;
+}
+
+static int fn_lookup(const uint64_t *a, uint64_t *r) {
+  char err[8];
+  *r = (uint64_t)(uintptr_t)plat_symbol_lookup(NULL, (const char *)(uintptr_t)a[0], err, sizeof err);
+  return 0;
+}
+
+static int fn_call(const uint64_t *a, uint64_t *r) {
+  struct lhrt_hrt_frame *f = (struct lhrt_hrt_frame *)(uintptr_t)a[0];
+  if (!f || !f->fn) return 1;
+  call_frame(f);
+  *r = f->rax;
+  return 0;
+}
+
+static void async_body(void *p) {
+  struct lhrt_hrt_frame *f = p;
+  call_frame(f);
+  __atomic_store_n(&f->done, 1, __ATOMIC_RELEASE);
+}
+
+static void *async_thread(void *p) {
+  if (nkp_run_on_big_stack(async_body, p) < 0) {
+    struct lhrt_hrt_frame *f = p;
+    strncpy_z(f->err, "HRT out of memory for a call's stack", sizeof f->err);
+    f->rax = LHRT_ERR_NO_MEMORY;
+    __atomic_store_n(&f->done, 1, __ATOMIC_RELEASE);
+  }
+  return NULL;
+}
+
+static int fn_call_async(const uint64_t *a, uint64_t *r) {
+  struct lhrt_hrt_frame *f = (struct lhrt_hrt_frame *)(uintptr_t)a[0];
+  if (!f || !f->fn) return 1;
+  f->done = 0;
+  *r = 0;
+  return nk_thread_create(async_thread, f, nkp_cpu_for(-1), NK_THREAD_DETACHED) ? 0 : 2;
+}
+
+static int fn_info(const uint64_t *a, uint64_t *r) {
+  switch (a[0]) {
+  case 0: *r = (uint64_t)plat_cpu_count(); return 0;
+  case 1: *r = (uint64_t)nk_cpu_count(); return 0;
+  case 2: *r = mem_free_bytes(); return 0;
+  default: return 1;
+  }
+}
+
+/* Callback proxies: the JVM passes their addresses where the C API takes a function. */
+void lhrt_hrt_external(void *host, lhrt_ctx_t task, uint32_t task_id, void *variant_user) {
+  uint64_t args[3] = {(uint64_t)(uintptr_t)task.impl, task_id, (uint64_t)(uintptr_t)variant_user}, r;
+  if (hvm_ros_call((uint32_t)(uintptr_t)host, args, 3, &r))
+    lhrt_task_complete_failed(task, "the JVM did not accept the task (its request handler failed)");
+}
+
+void lhrt_hrt_ros_notify(void *user, lhrt_status_t status) {
+  uint64_t u = (uint64_t)(uintptr_t)user, args[2] = {u & 0xffffffffffffull, (uint64_t)status}, r;
+  hvm_ros_call((uint32_t)(u >> 48), args, 2, &r);
+}
+
+static void serve(void *p) {
+  *(int *)p = depriv_call_serve();
+}
+
+NK_TEST(lhrt_serve, 0)
+{
+  if (nk_cpu_count() > 1) nkp_reserved_cpus = 1;
+  NK_CHECK(!hvm_call_register(LHRT_HRT_FN_LOOKUP, fn_lookup) && !hvm_call_register(LHRT_HRT_FN_CALL, fn_call) &&
+           !hvm_call_register(LHRT_HRT_FN_CALL_ASYNC, fn_call_async) && !hvm_call_register(LHRT_HRT_FN_INFO, fn_info),
+           "call ids %d..%d already taken", LHRT_HRT_FN_LOOKUP, LHRT_HRT_FN_INFO);
+  int rc = -1;
+  NK_CHECK(nkp_run_on_big_stack(serve, &rc) == 0, "no memory for the server's stack");
+  return rc;
+}
