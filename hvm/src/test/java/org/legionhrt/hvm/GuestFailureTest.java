@@ -70,6 +70,15 @@ class GuestFailureTest {
     }
 
     @Test
+    void accessToUnbackedMemoryIsAnUnexpectedExit() {
+        HvmException e = run("mmio", builder(), Duration.ofSeconds(10));
+        assertThat(e.kind()).isEqualTo(HvmException.Kind.UNEXPECTED_EXIT);
+        assertThat(e.getMessage()).contains("unmapped guest-physical address 0xc800000");
+        assertThat(e.state()).isPresent();
+        assertThat(e.console()).contains("touching unbacked memory");
+    }
+
+    @Test
     void badImagesAreRefusedWithTheReason(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path text = dir.resolve("notelf");
         Files.writeString(text, "hello");
