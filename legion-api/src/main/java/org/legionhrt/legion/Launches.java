@@ -73,6 +73,7 @@ final class Launches {
         Runtime rt = ctx.runtime;
         Lhrt c = rt.lhrt;
         rt.checkTask(l.task);
+        checkInterference(l);
         Scratch s = Scratch.get();
         long m = s.mark();
         try {
@@ -95,6 +96,30 @@ final class Launches {
             }
         } finally {
             s.reset(m);
+        }
+    }
+
+    /**
+     * @throws LegionException for requirements whose points would write the same data: one
+     *         region, or an aliased partition, written EXCLUSIVE/ATOMIC from several points
+     */
+    static void checkInterference(IndexLauncher<?> l) {
+        for (int i = 0; i < l.requirements.size(); i++) {
+            RegionRequirement r = l.requirements.get(i);
+            boolean writes = r.privilege().canWrite();
+            boolean ordered = r.coherence() == Coherence.EXCLUSIVE || r.coherence() == Coherence.ATOMIC;
+            if (!writes || !ordered) {
+                continue;
+            }
+            if (r.region() != null && l.domain.volume() > 1) {
+                throw new LegionException("requirement " + i + " of " + l.task.name() + " writes one region from every "
+                        + "point: use a partition, READ_ONLY or REDUCE, or SIMULTANEOUS coherence");
+            }
+            if (r.partition() != null && r.projection().equals(Projection.IDENTITY) && !r.partition().isDisjoint()) {
+                throw new LegionException("requirement " + i + " of " + l.task.name() + " writes an aliased partition "
+                        + "(points would write shared data): use a disjoint partition, READ_ONLY or REDUCE, or "
+                        + "SIMULTANEOUS coherence");
+            }
         }
     }
 

@@ -19,6 +19,7 @@ public final class Partition extends NativeObject {
     private final LogicalRegion parent;
     private final IndexSpace colors;
     private final Map<Point, LogicalRegion> subregions = new ConcurrentHashMap<>();
+    private volatile Boolean disjoint;
 
     Partition(Runtime runtime, long handle, LogicalRegion parent) {
         super(runtime, handle, true, parent.root());
@@ -45,7 +46,13 @@ public final class Partition extends NativeObject {
 
     /** {@return whether no point is in two subregions} */
     public boolean isDisjoint() {
-        return runtime.lhrt.outInt("lhrt_partition_is_disjoint", out -> runtime.lhrt.c.partitionIsDisjoint(handle(), out)) != 0;
+        Boolean d = disjoint;
+        if (d == null) {
+            d = runtime.lhrt.outInt("lhrt_partition_is_disjoint", out -> runtime.lhrt.c.partitionIsDisjoint(handle(), out)) != 0;
+            disjoint = d;
+        }
+        handle();
+        return d;
     }
 
     /** {@return whether the subregions cover the parent} */

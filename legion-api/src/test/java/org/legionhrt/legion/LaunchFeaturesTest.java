@@ -188,6 +188,22 @@ class LaunchFeaturesTest {
         }
     }
 
+    @Test
+    void interferingIndexLaunchesAreRefused() {
+        FieldSpace fs = rt.fieldSpace();
+        Field f = fs.allocate(FieldType.INT);
+        LogicalRegion r = rt.createRegion(rt.indexSpace(16), fs);
+        TaskId<Void> t = rt.registerTask("w", ctx -> { });
+        assertThatThrownBy(() -> rt.context().executeAndWait(IndexLauncher.of(t, rt.indexSpace(4))
+                .add(RegionRequirement.readWrite(r, f))))
+                .isInstanceOf(LegionException.class).hasMessageContaining("SIMULTANEOUS");
+        Partition overlapping = rt.context().partitionByRects(r, rt.indexSpace(2),
+                Map.of(new Point1(0), List.of(Rect1.of(0, 9)), new Point1(1), List.of(Rect1.of(5, 15))), PartitionKind.COMPUTE);
+        assertThatThrownBy(() -> rt.context().executeAndWait(IndexLauncher.of(t, rt.indexSpace(2))
+                .add(RegionRequirement.of(overlapping, Privilege.READ_WRITE, f))))
+                .isInstanceOf(LegionException.class).hasMessageContaining("aliased");
+    }
+
     static class Kernels {
         @LegionTask("cube")
         long cube(TaskContext ctx) {
