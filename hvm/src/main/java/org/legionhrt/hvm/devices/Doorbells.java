@@ -1,8 +1,8 @@
 /*
  * Doze and wake for HRT CPUs. An idle CPU sets its `dozing` word, re-checks `wake`, and
  * exits through the doze port; its vCPU thread parks here until `wake` is set by the ROS
- * (a posted call) or by another CPU (the kick port). Parking is bounded so a lost unpark
- * costs at most a millisecond, never a hang.
+ * (a posted call) or by another CPU (the kick port). Each park is bounded (1 ms) and so is a
+ * whole doze (10 ms): a lost unpark or wake costs time, never a hang.
  */
 package org.legionhrt.hvm.devices;
 
@@ -20,6 +20,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class Doorbells {
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final long PARK_NANOS = 1_000_000;
+    /** Longest single doze; then the guest looks at its run queue again. */
+    public static final long MAX_DOZE_NANOS = 10_000_000;
 
     private final MemorySegment comm;
     private final AtomicReferenceArray<Vcpu> vcpus;
@@ -39,12 +41,18 @@ public final class Doorbells {
         return CommLayout.CPU + cpu * CommLayout.CPU_STRIDE + field;
     }
 
-    /** Parks the calling vCPU thread until its doorbell rings or the vCPU is stopped. */
+    /**
+     * Parks the calling vCPU thread until its doorbell rings, the vCPU is stopped, or at most
+     * {@link #MAX_DOZE_NANOS}: the kernel treats a return as possibly spurious and re-checks
+     * its run queue, so a lost wake-up costs at most that long, never a hang.
+     */
     public void doze(Vcpu v) {
         int cpu = v.index();
+        long until = System.nanoTime() + MAX_DOZE_NANOS;
         v.enterDoze();
         try {
-            while (!v.stopRequested() && (int) INT.getVolatile(comm, at(cpu, CommLayout.CPU_WAKE)) == 0) {
+            while (!v.stopRequested() && (int) INT.getVolatile(comm, at(cpu, CommLayout.CPU_WAKE)) == 0
+                    && System.nanoTime() - until < 0) {
                 LockSupport.parkNanos(this, PARK_NANOS);
             }
         } finally {
