@@ -63,7 +63,8 @@ public final class MicroReport {
                 .append("|---|---|---|---|---:|---:|---:|---:|---:|\n");
         byBench(lines).forEach((bench, group) -> {
             for (BenchLine l : group) {
-                String sp = isLinuxSide(l.impl()) ? "1 (baseline)"
+                // A baseline only where the primitive is compared at all.
+                String sp = group.size() < 2 ? "—" : isLinuxSide(l.impl()) ? "1 (baseline)"
                         : speedup(l, group).map(v -> String.format(Locale.ROOT, "%.1f×", v)).orElse("—");
                 sb.append("| ").append(String.join(" | ", bench, l.impl(),
                         String.valueOf(l.extra().getOrDefault("env", "")), l.unit(),
