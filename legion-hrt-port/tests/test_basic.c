@@ -348,3 +348,86 @@ _Static_assert(sizeof(lhrt_layout_t) == 16, "layout");
 _Static_assert(sizeof(lhrt_slicing_t) == 16, "slicing");
 _Static_assert(sizeof(lhrt_mapper_t) == 40, "mapper");
 _Static_assert(sizeof(lhrt_runtime_t) == 8, "handle");
+
+static void query_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  uint32_t id = 0, nreq = 0, nf = 0;
+  const void *a = NULL;
+  uint64_t alen = 0;
+  int32_t w = -2;
+  lhrt_region_t r;
+  int64_t ok = 1;
+  if (!(!lhrt_task_get_id(ctx, &id) && id == 9)) ok = 0, fprintf(stderr, "query_task step 1 failed\n");
+  if (!(!lhrt_task_get_args(ctx, &a, &alen) && alen == 3 && !memcmp(a, "abc", 3))) ok = 0, fprintf(stderr, "query_task step 2 failed\n");
+  if (!(!lhrt_task_get_worker(ctx, &w) && w >= 0 && w < 2)) ok = 0, fprintf(stderr, "query_task step 3 failed\n");
+  if (!(!lhrt_task_get_region_count(ctx, &nreq) && nreq == 1)) ok = 0, fprintf(stderr, "query_task step 4 failed\n");
+  if (!(!lhrt_task_get_region(ctx, 0, &r) && r.impl == user)) ok = 0, fprintf(stderr, "query_task step 5 failed\n");
+  if (!(lhrt_task_get_region(ctx, 1, &r) == LHRT_ERR_BOUNDS)) ok = 0, fprintf(stderr, "query_task step 6 failed\n");
+  if (!(!lhrt_task_get_future_count(ctx, &nf) && nf == 0)) ok = 0, fprintf(stderr, "query_task step 7 failed\n");
+  if (!(lhrt_task_complete(ctx, NULL, 0) == LHRT_ERR_STATE)) ok = 0, fprintf(stderr, "query_task step 8 failed\n"); /* not an external task */
+  lhrt_accessor_t acc;
+  if (!(lhrt_task_get_accessor(ctx, 0, 1, &acc) == LHRT_ERR_UNKNOWN_FIELD)) ok = 0, fprintf(stderr, "query_task step 9 failed\n"); /* field not requested */
+  if (!(!lhrt_task_get_accessor(ctx, 0, 5, &acc))) ok = 0, fprintf(stderr, "query_task step 10 failed\n");
+  void *p;
+  if (!(!lhrt_accessor_ptr(&acc, lhrt_point1(acc.bounds.lo[0]), &p) && p == acc.base)) ok = 0, fprintf(stderr, "query_task step 11 failed\n");
+  if (!(lhrt_accessor_ptr(&acc, lhrt_point2(0, 0), &p) == LHRT_ERR_INVALID_ARG)) ok = 0, fprintf(stderr, "query_task step 12 failed\n");
+  if (!ok) fprintf(stderr, "query_task: id %u alen %lu w %d nreq %u nf %u\n", id, (unsigned long)alen, w, nreq, nf);
+  lhrt_task_return(ctx, &ok, 8);
+}
+
+TEST(api_queries) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  int32_t nw;
+  OK(lhrt_runtime_get_worker_count(rt, &nw));
+  EXPECT(nw == 2);
+  EXPECT(!strcmp(lhrt_status_name(LHRT_ERR_BOUNDS), "LHRT_ERR_BOUNDS"));
+  EXPECT(!strcmp(lhrt_status_name(99), "LHRT_ERR_UNKNOWN"));
+  lhrt_index_space_t is, colors, got;
+  lhrt_field_space_t fs, gfs;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 9), &is));
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 1), &colors));
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, 5, NULL));
+  OK(lhrt_field_space_allocate_field(fs, 4, 1, NULL));
+  uint32_t fid;
+  OK(lhrt_field_space_get_field_id(fs, 1, &fid));
+  EXPECT(fid == 1);
+  ERR(LHRT_ERR_BOUNDS, lhrt_field_space_get_field_id(fs, 2, &fid));
+  lhrt_region_t r, s1, back;
+  OK(lhrt_region_create(rt, is, fs, &r));
+  OK(lhrt_region_get_index_space(r, &got));
+  OK(lhrt_region_get_field_space(r, &gfs));
+  EXPECT(got.impl == is.impl && gfs.impl == fs.impl);
+  lhrt_partition_t p, pp;
+  OK(lhrt_region_get_parent_partition(r, &pp));
+  EXPECT(pp.impl == NULL);
+  OK(lhrt_partition_create_equal(top, r, colors, &p));
+  OK(lhrt_partition_get_subregion(p, lhrt_point1(1), &s1));
+  OK(lhrt_region_get_parent_partition(s1, &pp));
+  OK(lhrt_partition_get_parent(p, &back));
+  OK(lhrt_partition_get_color_space(p, &got));
+  EXPECT(pp.impl == p.impl && back.impl == r.impl && got.impl == colors.impl);
+  uint32_t t1, t2;
+  OK(lhrt_region_get_tree_id(r, &t1));
+  OK(lhrt_region_get_tree_id(s1, &t2));
+  EXPECT(t1 == t2);
+  ERR(LHRT_ERR_STATE, lhrt_region_destroy(s1));
+  OK(lhrt_task_register(rt, 9, "query", LHRT_PROC_CPU, query_task, s1.impl));
+  lhrt_task_launcher_t l;
+  OK(lhrt_task_launcher_create(rt, 9, "abc", 3, &l));
+  OK(lhrt_task_launcher_add_region(l, s1, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(l, 0, 5));
+  OK(lhrt_task_launcher_set_kind(l, LHRT_PROC_CPU));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_task_launcher_set_kind(l, 7));
+  lhrt_future_t f;
+  OK(lhrt_task_launcher_execute(top, l, &f));
+  int64_t ok = 0;
+  OK(lhrt_future_get_value(f, &ok, 8, NULL));
+  EXPECT(ok == 1);
+  OK(lhrt_context_wait_all(top));
+  int32_t ready;
+  OK(lhrt_future_is_ready(f, &ready));
+  EXPECT(ready);
+  OK(lhrt_partition_destroy(p));
+  OK(lhrt_runtime_destroy(rt));
+}
