@@ -105,7 +105,7 @@ public final class Runtime implements AutoCloseable {
 
     /** {@return a started runtime} @throws LegionException if the backend or runtime cannot start */
     public static Runtime start(RuntimeConfig config) {
-        Backend b = Backend.open(config.backend());
+        Backend b = Backend.open(config);
         return new Runtime(config, b);
     }
 

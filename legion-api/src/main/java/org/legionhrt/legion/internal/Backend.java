@@ -5,6 +5,7 @@ package org.legionhrt.legion.internal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.legionhrt.legion.LegionException;
+import org.legionhrt.legion.RuntimeConfig;
 
 /**
  * A place the runtime runs (internal). {@code linux}: liblhrt.so in this process. The {@code hrt}
@@ -32,7 +33,17 @@ public interface Backend extends AutoCloseable {
     @Override
     void close();
 
-    /** {@return the backend named {@code name}} @throws LegionException for an unknown or unavailable one */
+    /**
+     * {@return the backend {@code config} names, started with its settings (the hrt backend
+     * boots its HVM from the worker count and memory size)}
+     *
+     * @throws LegionException for an unknown or unavailable backend
+     */
+    static Backend open(RuntimeConfig config) {
+        return open(config.backend());
+    }
+
+    /** {@return the backend named {@code name} with default settings} @throws LegionException if unknown or unavailable */
     static Backend open(String name) {
         return switch (name) {
             case "linux" -> LinuxBackend.open();
