@@ -78,7 +78,7 @@ static void rand_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user
 
 /* A parent task with RW on requirement 0 (a region with partition user->part) that launches an
  * index launch over that partition and a single task on the whole region, then waits. */
-struct nargs { uint64_t opid; lhrt_partition_t part; uint32_t fid; };
+struct nargs { uint64_t opid; lhrt_partition_t part; uint32_t fid; uint32_t priv; };
 static void nest_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
   const struct nargs *na = args;
   lhrt_runtime_t rt = {user};
@@ -87,9 +87,10 @@ static void nest_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user
   lhrt_index_space_t colors;
   lhrt_partition_get_color_space(na->part, &colors);
   struct rargs ra = {na->opid * 3 + 1, 1, {1}, {{na->fid}}};
+  uint32_t redop = na->priv == LHRT_REDUCE ? LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT64) : 0;
   lhrt_index_launcher_t il;
   lhrt_index_launcher_create(rt, T_RAND, colors, &ra, sizeof ra, &il);
-  lhrt_index_launcher_add_partition(il, na->part, 0, reg, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL);
+  lhrt_index_launcher_add_partition(il, na->part, 0, reg, na->priv, LHRT_EXCLUSIVE, redop, NULL);
   lhrt_index_launcher_add_field(il, 0, na->fid);
   lhrt_future_t f;
   if (lhrt_index_launcher_execute_reduce(ctx, il, LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT64), &f)) {
@@ -100,9 +101,9 @@ static void nest_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user
   ra.opid = na->opid * 3 + 2;
   lhrt_task_launcher_t tl;
   lhrt_task_launcher_create(rt, T_RAND, &ra, sizeof ra, &tl);
-  lhrt_task_launcher_add_region(tl, reg, reg, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL);
+  lhrt_task_launcher_add_region(tl, reg, reg, na->priv, LHRT_EXCLUSIVE, redop, NULL);
   lhrt_task_launcher_add_field(tl, 0, na->fid);
-  lhrt_task_launcher_execute(ctx, tl, NULL);
+  if (lhrt_task_launcher_execute(ctx, tl, NULL)) lhrt_task_fail(ctx, lhrt_last_error());
   uint64_t v = 0;
   lhrt_future_get_value(f, &v, sizeof v, NULL); /* a wait inside a task */
   lhrt_task_return(ctx, &v, sizeof v);
@@ -116,7 +117,7 @@ struct prog {
   lhrt_ctx_t top;
   int nroots;
   lhrt_region_t roots[2];
-  lhrt_partition_t parts[8];
+  lhrt_partition_t parts[12];
   int nparts;
   lhrt_region_t nodes[48];
   int nnodes;
@@ -184,6 +185,13 @@ static void build_trees(struct prog *P, uint64_t *rng) {
     lhrt_partition_t sub;
     lhrt_partition_create_equal(P->top, s0, c3, &sub);
     add_part(P, sub);
+    if (dim == 2) { /* 2-D blocks: index launches over a 2-D domain */
+      lhrt_index_space_t c4;
+      lhrt_partition_t blocks;
+      lhrt_index_space_create_rect(P->rt, lhrt_rect2(0, 0, 1, 1), &c4);
+      lhrt_partition_create_equal(P->top, P->roots[t], c4, &blocks);
+      add_part(P, blocks);
+    }
   }
 }
 
@@ -280,10 +288,12 @@ static void op_fill(struct prog *P, uint64_t *rng) {
 }
 
 static void op_nest(struct prog *P, uint64_t *rng, uint64_t opid) {
-  struct nargs na = {opid, P->parts[0], (uint32_t)(trand(rng) % 3)}; /* the first root's equal partition */
+  /* the first root's equal partition; RW, or REDUCE all the way down (nested reduction buffers) */
+  struct nargs na = {opid, P->parts[0], (uint32_t)(trand(rng) % 3), trand(rng) % 2 ? LHRT_READ_WRITE : LHRT_REDUCE};
   lhrt_task_launcher_t l;
   lhrt_task_launcher_create(P->rt, T_NEST, &na, sizeof na, &l);
-  lhrt_task_launcher_add_region(l, P->roots[0], P->roots[0], LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL);
+  lhrt_task_launcher_add_region(l, P->roots[0], P->roots[0], na.priv, LHRT_EXCLUSIVE,
+                                na.priv == LHRT_REDUCE ? LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT64) : 0, NULL);
   lhrt_task_launcher_add_field(l, 0, na.fid);
   lhrt_future_t f;
   lhrt_status_t st = lhrt_task_launcher_execute(P->top, l, &f);
