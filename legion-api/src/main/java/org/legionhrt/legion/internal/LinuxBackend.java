@@ -74,18 +74,19 @@ public final class LinuxBackend implements Backend {
         return requireFile(root.resolve("legion-hrt-port/target/native/liblhrt.so"), "legionhrt.root=" + root);
     }
 
-    /** {@return the project root: legionhrt.root, else the nearest parent of the working directory with legion-hrt-port/} */
+    /**
+     * {@return the project root: the nearest directory, from legionhrt.root (else the working
+     * directory) upwards, that holds legion-hrt-port/; else legionhrt.root or the working directory}
+     */
     public static Path projectRoot() {
         String root = System.getProperty("legionhrt.root");
-        if (root != null && !root.isBlank()) {
-            return Path.of(root);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+        Path start = (root != null && !root.isBlank() ? Path.of(root) : Path.of("")).toAbsolutePath();
+        for (Path p = start; p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("legion-hrt-port"))) {
                 return p;
             }
         }
-        return Path.of("").toAbsolutePath();
+        return start;
     }
 
     private static Path requireFile(Path p, String from) {
