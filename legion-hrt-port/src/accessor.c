@@ -171,7 +171,7 @@ lhrt_status_t map_region_sync(struct task *T, struct region *r, struct region *p
   l->one.w.ready = map_ready;
   l->one.point = lhrt_point1(0);
   launch_ref(l); /* the caller's, until unmap */
-  launch_submit(T, l);
+  if ((st = launch_submit(T, l))) { launch_unref(l); return st; }
   struct task *t = &l->one;
   uint32_t f;
   if (!(A_LOAD(&t->flags) & T_MAPPED)) {

@@ -307,9 +307,7 @@ void depend_analyze(struct ctx *c, struct launch *V) {
     }
     struct entry ne = make_entry(V, r);
     launch_ref(V);
-    if (!ts_push(t, &ne)) { /* cannot record: make later users wait for V by waiting now */
-      launch_unref(V);
-    }
+    if (!ts_push(t, &ne)) launch_unref(V); /* out of memory: later users cannot see V (known limit) */
   }
   mutex_unlock(&c->lock);
 }

@@ -531,7 +531,21 @@ static void release_points(struct launch *l) {
 
 void launch_complete(struct launch *l);
 
+/* The analysis state of T's children, created on first use. */
+static struct ctx *ctx_of(struct task *T) {
+  struct ctx *c = A_LOAD(&T->ctx);
+  if (c) return c;
+  struct ctx *n = plat_zalloc(sizeof *n), *expect = NULL;
+  if (!n) return NULL;
+  if (A_CAS(&T->ctx, &expect, n)) return n;
+  plat_free(n);
+  return expect;
+}
+
+/* Consumes the launch's initial (running) reference, also on error. */
 lhrt_status_t launch_submit(struct task *T, struct launch *l) {
+  struct ctx *c = l->nreqs ? ctx_of(T) : NULL;
+  if (l->nreqs && !c) { launch_unref(l); return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory"); }
   l->parent = T;
   A_ADD(&T->ends, 1);
   launch_ref(l); /* ours until the end of this function; the initial ref is the running one */
@@ -540,16 +554,7 @@ lhrt_status_t launch_submit(struct task *T, struct launch *l) {
     launch_unref(l);
     return LHRT_OK;
   }
-  if (l->nreqs) {
-    struct ctx *c = A_LOAD(&T->ctx);
-    if (!c) {
-      struct ctx *n = plat_zalloc(sizeof *n), *expect = NULL;
-      if (!n) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory"); /* unreachable in practice */
-      if (A_CAS(&T->ctx, &expect, n)) c = n;
-      else { plat_free(n); c = expect; }
-    }
-    depend_analyze(c, l);
-  }
+  if (c) depend_analyze(c, l);
   for (uint32_t f = 0; f < l->nfuts; f++) {
     struct dnode *d = future_dnode(l->futs[f]);
     for (uint64_t i = 0; d && i < l->npoints; i++) dep_add(d, &l->points[i].w);
@@ -570,9 +575,9 @@ static lhrt_status_t execute(lhrt_ctx_t ctx, struct launcher *L, struct launch *
   struct launch *l;
   if ((st = build(T, L, &l))) return st;
   launch_ref(l); /* for the caller while it makes futures */
-  st = launch_submit(T, l);
+  if ((st = launch_submit(T, l))) { launch_unref(l); return st; }
   *out = l;
-  return st;
+  return LHRT_OK;
 }
 
 lhrt_status_t lhrt_task_launcher_execute(lhrt_ctx_t ctx, lhrt_task_launcher_t h, lhrt_future_t *out) {
