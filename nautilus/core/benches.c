@@ -162,8 +162,8 @@ static void *cv_partner(void *p)
         while (cv_turn != 1)
             nk_condvar_wait(&cv, &cv_lock);
         cv_turn = 0;
-        nk_condvar_signal(&cv);
         nk_spin_unlock(&cv_lock);
+        nk_condvar_signal(&cv);
     }
     return NULL;
 }

@@ -229,8 +229,8 @@ static void *cv_partner(void *p)
         while (cv_turn != 1)
             pthread_cond_wait(&cv, &cv_lock);
         cv_turn = 0;
-        pthread_cond_signal(&cv);
         pthread_mutex_unlock(&cv_lock);
+        pthread_cond_signal(&cv);
     }
     return NULL;
 }

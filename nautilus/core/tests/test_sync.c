@@ -136,8 +136,8 @@ static void *cv_player(void *arg)
         while (cv_turn != me)
             nk_condvar_wait(&cv, &cv_lock);
         cv_turn = !me;
-        nk_condvar_signal(&cv);
         nk_spin_unlock(&cv_lock);
+        nk_condvar_signal(&cv);           /* after unlocking: the woken thread finds it free */
     }
     return NULL;
 }
