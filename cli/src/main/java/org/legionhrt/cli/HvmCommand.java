@@ -259,21 +259,14 @@ final class HvmCommand implements Runnable {
         }
 
         private static Row calls(Hvm h, String name, String path, int count, boolean exit) {
+            Runnable nullCall = exit ? () -> h.callExit(HrtFunctions.NULL) : () -> h.call(HrtFunctions.NULL);
             for (int i = 0; i < Math.min(count, 20_000); i++) {       // warm up the JIT and the caches
-                if (exit) {
-                    h.callExit(HrtFunctions.NULL);
-                } else {
-                    h.call(HrtFunctions.NULL);
-                }
+                nullCall.run();
             }
             long[] ns = new long[count];
             for (int i = 0; i < count; i++) {
                 long t0 = System.nanoTime();
-                if (exit) {
-                    h.callExit(HrtFunctions.NULL);
-                } else {
-                    h.call(HrtFunctions.NULL);
-                }
+                nullCall.run();
                 ns[i] = System.nanoTime() - t0;
             }
             Arrays.sort(ns);

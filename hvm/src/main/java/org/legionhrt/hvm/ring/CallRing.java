@@ -28,7 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class CallRing implements AutoCloseable {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final long SPIN_NANOS = 20_000;
+    private static final long SPIN_NANOS = 50_000;
     private static final long YIELD_NANOS = 200_000;
 
     private final MemorySegment comm;
@@ -135,7 +135,7 @@ public final class CallRing implements AutoCloseable {
     }
 
     /**
-     * Waits for the slot's sequence number: spin ~20 us (a polled answer takes well under a
+     * Waits for the slot's sequence number: spin ~50 us (a polled answer takes well under a
      * microsecond), then yield for ~200 us (the host may be oversubscribed: let the vCPU run),
      * then park in 50 us steps; the exit path parks at once and is unparked by CALL_DONE.
      */

@@ -25,7 +25,7 @@ public final class RequestRing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestRing.class);
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final long SPIN_NANOS = 50_000;
+    private static final long SPIN_NANOS = 200_000;
     private static final long PARK_NANOS = 10_000_000;
 
     private final MemorySegment comm;
@@ -67,20 +67,14 @@ public final class RequestRing implements AutoCloseable {
             if (!awaitPosted(slot, 4 * lap + CommLayout.POSTED)) {
                 return;
             }
-            int fn = comm.get(JAVA_INT, slot + CommLayout.SLOT_FN);
-            long[] args = new long[CommLayout.MAX_ARGS];
-            for (int i = 0; i < args.length; i++) {
-                args[i] = comm.get(JAVA_LONG, slot + CommLayout.SLOT_ARGS + i * 8L);
-            }
-            long[] out = run(fn, args);
-            comm.set(JAVA_INT, slot + CommLayout.SLOT_STATUS, (int) out[0]);
-            comm.set(JAVA_LONG, slot + CommLayout.SLOT_RESULT, out[1]);
+            answer(slot + CommLayout.SLOT_FN, slot + CommLayout.SLOT_ARGS, slot + CommLayout.SLOT_STATUS,
+                    slot + CommLayout.SLOT_RESULT);
             LONG.setRelease(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.DONE);
         }
     }
 
     /**
-     * Waits for the slot to be posted: spins ~50 us, then parks. A parked thread counts itself
+     * Waits for the slot to be posted: spins ~200 us, then parks. A parked thread counts itself
      * in ros_parked (then re-checks, full fence between), so the HRT, which checks the count
      * after posting, exits to the ROS_WAKE port only when someone must be woken.
      */
@@ -137,14 +131,20 @@ public final class RequestRing implements AutoCloseable {
     /** Serves CPU {@code cpu}'s synchronous request (hypercall port), on the vCPU thread. */
     public void serveSync(int cpu) {
         long b = CommLayout.CPU + cpu * CommLayout.CPU_STRIDE;
-        int fn = comm.get(JAVA_INT, b + CommLayout.CPU_SYNC_FN);
+        answer(b + CommLayout.CPU_SYNC_FN, b + CommLayout.CPU_SYNC_ARGS, b + CommLayout.CPU_SYNC_STATUS,
+                b + CommLayout.CPU_SYNC_RESULT);
+    }
+
+    /** Runs the request whose fields sit at these comm-area offsets; stores its status and result. */
+    private void answer(long fnAt, long argsAt, long statusAt, long resultAt) {
+        int fn = comm.get(JAVA_INT, fnAt);
         long[] args = new long[CommLayout.MAX_ARGS];
         for (int i = 0; i < args.length; i++) {
-            args[i] = comm.get(JAVA_LONG, b + CommLayout.CPU_SYNC_ARGS + i * 8L);
+            args[i] = comm.get(JAVA_LONG, argsAt + i * 8L);
         }
         long[] out = run(fn, args);
-        comm.set(JAVA_INT, b + CommLayout.CPU_SYNC_STATUS, (int) out[0]);
-        comm.set(JAVA_LONG, b + CommLayout.CPU_SYNC_RESULT, out[1]);
+        comm.set(JAVA_INT, statusAt, (int) out[0]);
+        comm.set(JAVA_LONG, resultAt, out[1]);
     }
 
     @Override
