@@ -7,12 +7,15 @@
  *   dependent_chain     n single launches all RW on one region: a chain of dependences
  *   index_launch_pointwise  an index launch of n points, each RW on its own piece of an n-way
  *                       disjoint partition, after the same launch: point-to-point dependences
+ *   external_queue_empty  an index launch of n JVM-kind tasks drained by one host thread
+ *                       polling the external queue (the Java workers' path, without the JVM)
  * Usage: lhrt_bench [--workers N] [--n N] [--reps R] [--only NAME]
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 #include "lhrt.h"
 
@@ -99,6 +102,37 @@ static double run_pointwise(struct env *e) {
   return (double)(t1 - t0) / (double)e->n;
 }
 
+static int poll_stop;
+static void *host_poller(void *arg) {
+  struct env *e = arg;
+  lhrt_ctx_t batch[64];
+  uint32_t n;
+  while (!__atomic_load_n(&poll_stop, __ATOMIC_ACQUIRE)) {
+    if (lhrt_runtime_poll_external(e->rt, 1000000, batch, 64, &n)) break;
+    for (uint32_t i = 0; i < n; i++) lhrt_task_complete(batch[i], NULL, 0);
+  }
+  return NULL;
+}
+
+static double run_external(struct env *e) {
+  lhrt_index_space_t dom;
+  CK(lhrt_index_space_create_rect(e->rt, lhrt_rect1(0, (int64_t)e->n - 1), &dom));
+  lhrt_index_launcher_t l;
+  CK(lhrt_index_launcher_create(e->rt, 2, dom, NULL, 0, &l));
+  pthread_t th;
+  __atomic_store_n(&poll_stop, 0, __ATOMIC_RELEASE);
+  pthread_create(&th, NULL, host_poller, e);
+  uint64_t t0 = now_ns();
+  CK(lhrt_index_launcher_execute(e->top, l, NULL));
+  CK(lhrt_context_wait_all(e->top));
+  uint64_t t1 = now_ns();
+  __atomic_store_n(&poll_stop, 1, __ATOMIC_RELEASE);
+  pthread_join(th, NULL);
+  lhrt_index_launcher_destroy(l);
+  lhrt_index_space_destroy(dom);
+  return (double)(t1 - t0) / (double)e->n;
+}
+
 static int cmp_d(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -139,6 +173,8 @@ int main(int argc, char **argv) {
   CK(lhrt_runtime_get_worker_count(e.rt, &e.workers));
   CK(lhrt_runtime_get_top_context(e.rt, &e.top));
   CK(lhrt_task_register(e.rt, 1, "empty", LHRT_PROC_CPU, empty_task, NULL));
+  CK(lhrt_task_register(e.rt, 2, "empty_jvm", LHRT_PROC_JVM, empty_task, NULL));
+  CK(lhrt_runtime_use_external_queue(e.rt));
   lhrt_index_space_t is, colors;
   lhrt_field_space_t fs;
   CK(lhrt_index_space_create_rect(e.rt, lhrt_rect1(0, 1023), &is));
@@ -154,15 +190,16 @@ int main(int argc, char **argv) {
   CK(lhrt_partition_create_equal(e.top, e.big, e.bigcolors, &e.bigparts));
   struct { const char *name; double (*fn)(struct env *); } benches[] = {
     {"index_launch_empty", run_index_empty}, {"single_launch", run_single}, {"dependent_chain", run_chain},
-    {"index_launch_pointwise", run_pointwise}};
+    {"index_launch_pointwise", run_pointwise}, {"external_queue_empty", run_external}};
   double *s = malloc(sizeof(double) * (size_t)reps);
-  for (int b = 0; b < 4; b++) {
+  for (int b = 0; b < (int)(sizeof benches / sizeof benches[0]); b++) {
     if (only && strcmp(only, benches[b].name)) continue;
     for (int w = 0; w < 3; w++) benches[b].fn(&e); /* warm-up: free lists, pages, caches */
     for (int r = 0; r < reps; r++) s[r] = benches[b].fn(&e);
     report(benches[b].name, s, reps, &e);
   }
   free(s);
+  CK(lhrt_runtime_stop_external(e.rt));
   CK(lhrt_runtime_destroy(e.rt));
   return 0;
 }

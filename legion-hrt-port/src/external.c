@@ -30,10 +30,11 @@ void extq_push(struct lhrt_runtime *rt, struct task *t) {
     plat_free(x->q);
     x->q = q;
     x->cap = nc;
-    x->head = 0;
-    x->tail = n;
+    A_STORE(&x->head, 0);
+    A_STORE(&x->tail, n);
   }
-  x->q[x->tail++ % x->cap] = t;
+  x->q[x->tail % x->cap] = t;
+  A_STORE(&x->tail, x->tail + 1);
   A_ADD(&x->seq, 1);
   bool wake = A_LOAD(&x->waiters) != 0;
   spin_unlock(&x->lock);
@@ -67,10 +68,17 @@ lhrt_status_t lhrt_runtime_poll_external(lhrt_runtime_t h, int64_t timeout_ns, l
   struct extq *x = A_LOAD(&rt->extq);
   if (!x) return lhrt_err(LHRT_ERR_STATE, "call lhrt_runtime_use_external_queue first");
   *n = 0;
-  uint64_t deadline = timeout_ns > 0 ? plat_time_ns() + (uint64_t)timeout_ns : 0;
+  uint64_t start = plat_time_ns(), deadline = timeout_ns > 0 ? start + (uint64_t)timeout_ns : 0;
+  /* spin briefly first: a pusher then needs no wake-up system call */
+  while (timeout_ns != 0 && A_LOAD(&x->head) == A_LOAD(&x->tail) && !A_LOAD(&x->stopped) &&
+         plat_time_ns() - start < 20000)
+    for (int i = 0; i < 32; i++) plat_cpu_relax();
   for (;;) {
     spin_lock(&x->lock);
-    while (*n < max && x->head != x->tail) tasks[(*n)++].impl = x->q[x->head++ % x->cap];
+    while (*n < max && x->head != x->tail) {
+      tasks[(*n)++].impl = x->q[x->head % x->cap];
+      A_STORE(&x->head, x->head + 1);
+    }
     uint32_t seq = A_LOAD(&x->seq), stopped = x->stopped;
     if (!*n && !stopped) A_ADD(&x->waiters, 1);
     spin_unlock(&x->lock);
@@ -93,7 +101,7 @@ lhrt_status_t lhrt_runtime_stop_external(lhrt_runtime_t h) {
   struct extq *x = A_LOAD(&rt->extq);
   if (!x) return LHRT_OK;
   spin_lock(&x->lock);
-  x->stopped = 1;
+  A_STORE(&x->stopped, 1);
   A_ADD(&x->seq, 1);
   spin_unlock(&x->lock);
   plat_wake(&x->seq, 0x7fffffff);
