@@ -281,10 +281,14 @@ void depend_analyze(struct ctx *c, struct launch *V) {
     struct tstate *t = ts_get(c, q->node->tree_id);
     if (!t) continue;
     if (t->n >= t->sweep_at) sweep(t);
+    struct partition *qp = q->node->parent && q->node->parent->disjoint ? q->node->parent : NULL;
     for (uint32_t i = 0; i < t->n; i++) {
       struct entry *e = &t->e[i];
-      /* entry-local tests first: the launch's state lives on another core's cache line */
-      if (e->l == V || !(e->mask & q->mask) || !conflicts(e, q) || !region_interfere(e->node, q->node)) continue;
+      /* entry-local tests first (the launch's state lives on another core's cache line); the
+       * first one is the common case of a scan: a sibling under the same disjoint partition */
+      if ((qp && e->node->parent == qp && e->node != q->node) || e->l == V || !(e->mask & q->mask) ||
+          !conflicts(e, q) || !region_interfere(e->node, q->node))
+        continue;
       uint32_t ds = A_LOAD(&e->l->done.state);
       if ((ds & D_DONE) && !(ds & D_FAILED)) { ts_remove(t, i--); continue; } /* failures stay: they poison */
       add_deps(e, V, r);
