@@ -23,7 +23,8 @@ void ring0_boot(uint32_t magic, uint32_t info)
     serial_init();
     if (mb_parse(magic, info, &boot) < 0)
         arch_exit(3);
-    boot.ncpus = boot.ncpus_found = 1;
+    if (!boot.hrt || !boot.hrt->ncpus)
+        boot.ncpus = boot.ncpus_found = 1;
     nk_main(&boot);
 }
 
@@ -57,7 +58,9 @@ int arch_init(struct nk_boot *b)
     }
     ring0_tsc_hz = b->tsc_hz ? b->tsc_hz : pit_calibrate_tsc();
     apic_init_cpu();
-    if (acpi_find_cpus(b) < 0) {
+    if (b->hrt && b->hrt->ncpus)
+        printk("hrt: %d CPUs from the HRT boot info\n", b->ncpus);
+    else if (acpi_find_cpus(b) < 0) {
         printk("acpi: no MADT; running on the boot CPU only\n");
         b->apic_ids[0] = apic_id();
     }

@@ -1,6 +1,6 @@
 /*
  * Multiboot1 and multiboot2 information -> struct nk_boot: command line, memory map (minus
- * the first MiB and the image), ACPI RSDP copy, and the HRT info tag if a loader passed one.
+ * the first MiB and the image), and the HRT info tag if a loader passed one.
  * Everything is copied, so the loader's structures may be reused as free RAM afterwards.
  */
 #include <nk/boot.h>
@@ -69,6 +69,34 @@ static void mb2_parse(uint32_t info, struct nk_boot *b)
     }
 }
 
+/* A ring0 loader's HRT info tag overrides the multiboot view: its command line, its
+ * regions (RAM for the buddy, the merged region to map), its CPUs and TSC frequency. */
+static void hrt_apply(struct hrt_boot_info *h, struct nk_boot *b)
+{
+    b->tsc_hz = h->tsc_hz;
+    b->log_ring = (struct hrt_log_ring *)h->log_ring;
+    if (h->cmdline)
+        strncpy_z(b->cmdline, (const char *)h->cmdline, sizeof b->cmdline);
+    if (h->nregions)
+        b->nregions = 0;
+    for (uint32_t i = 0; i < h->nregions && i < HRT_MAX_REGIONS; i++) {
+        struct hrt_region *r = &h->regions[i];
+        int before = b->nregions;
+        if (r->type == HRT_REGION_RAM)
+            add_ram(b, r->base, r->len);
+        else if (r->type == HRT_REGION_MERGED && b->nregions < NK_MAX_REGIONS)
+            b->regions[b->nregions++] = (struct nk_region){ r->base, r->len, r->type, r->node };
+        if (b->nregions > before)
+            b->regions[before].node = r->node;
+    }
+    if (h->ncpus) {
+        b->ncpus_found = (int)h->ncpus;
+        b->ncpus = h->ncpus < NK_MAX_CPUS ? (int)h->ncpus : NK_MAX_CPUS;
+        for (int i = 0; i < b->ncpus; i++)
+            b->apic_ids[i] = h->cpus[i].apic_id;
+    }
+}
+
 int mb_parse(uint32_t magic, uint32_t info, struct nk_boot *b)
 {
     b->profile = HRT_PROFILE_RING0;
@@ -83,11 +111,9 @@ int mb_parse(uint32_t magic, uint32_t info, struct nk_boot *b)
                "loader (QEMU -kernel, GRUB)\n", magic);
         return -1;
     }
-    if (b->hrt && b->hrt->magic == HRT_BOOT_MAGIC) {
-        b->tsc_hz = b->hrt->tsc_hz;
-        b->log_ring = (struct hrt_log_ring *)b->hrt->log_ring;
-    } else {
+    if (b->hrt && b->hrt->magic == HRT_BOOT_MAGIC && b->hrt->version == HRT_BOOT_VERSION)
+        hrt_apply(b->hrt, b);
+    else
         b->hrt = NULL;
-    }
     return 0;
 }

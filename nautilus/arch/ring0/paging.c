@@ -69,7 +69,7 @@ int paging_init(struct nk_boot *b)
     gib_pages = (r[3] >> 26) & 1;
     uint64_t top = 4 * GIB;
     for (int i = 0; i < b->nregions; i++)
-        if (b->regions[i].base + b->regions[i].len > top)
+        if (b->regions[i].type == HRT_REGION_RAM && b->regions[i].base + b->regions[i].len > top)
             top = b->regions[i].base + b->regions[i].len;
     pml4 = new_table();
     if (!pml4)
@@ -81,6 +81,13 @@ int paging_init(struct nk_boot *b)
             fl |= PTE_PCD | PTE_PWT;      /* IOAPIC / LAPIC window */
         if (map_one(a, a, step, fl) < 0)
             return -1;
+    }
+    for (int i = 0; i < b->nregions; i++) {       /* merged region: VA == PA, past the map */
+        struct nk_region *r = &b->regions[i];
+        uint64_t lo = r->base & ~(MIB2 - 1), hi = (r->base + r->len + MIB2 - 1) & ~(MIB2 - 1);
+        for (uint64_t a = lo; r->type == HRT_REGION_MERGED && a < hi; a += MIB2)
+            if (a >= top && map_one(a, a, MIB2, PTE_W) < 0)
+                return -1;
     }
     ring0_cr3 = (uint64_t)pml4;
     write_cr3(ring0_cr3);

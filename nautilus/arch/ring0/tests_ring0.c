@@ -204,3 +204,36 @@ NK_TEST(multiboot2_parse, NK_QUICK)
     NK_CHECK(mb_parse(0x12345678, 0, &b) < 0, "a bad magic was accepted");
     return 0;
 }
+
+/* The HRT info tag of a ring0 loader overrides command line, regions, CPUs and tsc_hz. */
+NK_TEST(hrt_info_tag_parse, NK_QUICK)
+{
+    static uint32_t info[4 + (8 + sizeof(struct hrt_boot_info) + 8) / 4] __attribute__((aligned(8)));
+    static struct nk_boot b;
+    static const char cmd[] = "tests=y";
+    struct hrt_boot_info *h = (struct hrt_boot_info *)(info + 4);
+    info[2] = HRT_MB2_INFO_TAG;
+    info[3] = 8 + sizeof *h;
+    memset(h, 0, sizeof *h);
+    h->magic = HRT_BOOT_MAGIC;
+    h->version = HRT_BOOT_VERSION;
+    h->tsc_hz = 2000000000ull;
+    h->cmdline = (uint64_t)cmd;
+    h->nregions = 2;
+    h->regions[0] = (struct hrt_region){ 0x4000000, 0x1000000, HRT_REGION_RAM, 1 };
+    h->regions[1] = (struct hrt_region){ 0x7f0000000000ull, 0x400000, HRT_REGION_MERGED, 0 };
+    h->ncpus = 2;
+    h->cpus[0].apic_id = 4;
+    h->cpus[1].apic_id = 6;
+    uint32_t *end = info + 2 + (info[3] + 7) / 8 * 2;
+    end[0] = 0;
+    end[1] = 8;
+    info[0] = (uint32_t)((char *)(end + 2) - (char *)info);
+    NK_CHECK(mb_parse(0x36d76289, (uint32_t)(uint64_t)info, &b) == 0, "rejected");
+    NK_CHECK(b.hrt == h && b.tsc_hz == 2000000000ull, "tag not used (tsc %lu)", b.tsc_hz);
+    NK_CHECK(!strcmp(b.cmdline, "tests=y"), "cmdline '%s'", b.cmdline);
+    NK_CHECK(b.nregions == 2 && b.regions[0].base == 0x4000000 && b.regions[0].node == 1 &&
+             b.regions[1].type == HRT_REGION_MERGED, "regions: %d", b.nregions);
+    NK_CHECK(b.ncpus == 2 && b.apic_ids[1] == 6, "cpus %d", b.ncpus);
+    return 0;
+}
