@@ -36,6 +36,7 @@ public final class CallRing implements AutoCloseable {
     private final Liveness live;
     private final long timeoutNanos;
     private final AtomicLong tickets = new AtomicLong();
+    private volatile boolean closed;
     private final AtomicReferenceArray<Thread> exitWaiters = new AtomicReferenceArray<>(CommLayout.CALL_NSLOTS);
     private final ExecutorService async = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("hvm-call-", 0).daemon(true).factory());
@@ -158,6 +159,10 @@ public final class CallRing implements AutoCloseable {
                 LockSupport.parkNanos(this, 50_000);
             }
             try {
+                if (closed) {
+                    throw new HvmException(HvmException.Kind.CLOSED,
+                            "HRT call " + fn + " interrupted: the HRT was rebooted or shut down");
+                }
                 live.check();
             } catch (HvmException e) {
                 if ((long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ) == want) {
@@ -190,6 +195,7 @@ public final class CallRing implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         async.shutdownNow();
         wakeAll();
     }
