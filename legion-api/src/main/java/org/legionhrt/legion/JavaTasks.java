@@ -38,6 +38,12 @@ final class JavaTasks {
     private final Runtime runtime;
     private final Lhrt lhrt;
     private final ExecutorService pool;
+    private final RuntimeConfig.JavaExecution mode;
+    private final int workers;
+    private final java.util.List<Thread> pollers = new java.util.ArrayList<>();
+    /** Variants by task id, for QUEUE mode (the queue hands out contexts only). */
+    private final Map<Integer, JavaVariant> byTaskId = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int BATCH = 64;
     private volatile JavaVariant[] variants = new JavaVariant[0];
     private MemorySegment stub = MemorySegment.NULL;
     /** Recent failures by tag; bounded, the oldest are dropped (their causes then read as null). */
@@ -56,6 +62,8 @@ final class JavaTasks {
     JavaTasks(Runtime runtime, Lhrt lhrt, RuntimeConfig.JavaExecution mode, int workers) {
         this.runtime = runtime;
         this.lhrt = lhrt;
+        this.mode = mode;
+        this.workers = Math.max(1, workers);
         AtomicInteger n = new AtomicInteger();
         this.pool = mode == RuntimeConfig.JavaExecution.POOL ? Executors.newFixedThreadPool(Math.max(1, workers), r -> {
             Thread t = new Thread(r, "legion-java-" + n.getAndIncrement());
@@ -64,11 +72,67 @@ final class JavaTasks {
         }) : null;
     }
 
-    /** Installs the executor hook into runtime {@code rt}; the stub lives in {@code arena}. */
+    /**
+     * Installs the executor hook into runtime {@code rt} (the stub lives in {@code arena}), or,
+     * in QUEUE mode, switches the runtime to its external queue and starts the pollers.
+     */
     void install(long rt, Arena arena) {
         stub = Upcalls.stub(arena, this, "execute",
                 FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
-        lhrt.check(lhrt.c.runtimeSetExternalExecutor(rt, stub, MemorySegment.NULL), "lhrt_runtime_set_external_executor");
+        if (mode != RuntimeConfig.JavaExecution.QUEUE) {
+            lhrt.check(lhrt.c.runtimeSetExternalExecutor(rt, stub, MemorySegment.NULL), "lhrt_runtime_set_external_executor");
+            return;
+        }
+        lhrt.check(lhrt.c.runtimeUseExternalQueue(rt), "lhrt_runtime_use_external_queue");
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(() -> poll(rt), "legion-java-poll-" + i);
+            t.setDaemon(true);
+            pollers.add(t);
+            t.start();
+        }
+    }
+
+    /** A QUEUE-mode poller: pulls batches of ready Java tasks until the queue is stopped. */
+    private void poll(long rt) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment batch = a.allocate(8L * BATCH, 8);
+            MemorySegment n = a.allocate(4);
+            MemorySegment id = a.allocate(4);
+            while (lhrt.c.runtimePollExternal(rt, -1, batch, BATCH, n) == 0) {
+                for (int i = 0, k = n.get(JAVA_INT, 0); i < k; i++) {
+                    long ctx = batch.getAtIndex(JAVA_LONG, i);
+                    JavaVariant v = lhrt.c.taskGetId(ctx, id) == 0 ? byTaskId.get(id.get(JAVA_INT, 0)) : null;
+                    if (v == null) {
+                        failQuietly(ctx, "no Java variant for queued task");
+                    } else {
+                        run(v, ctx);
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            LOG.error("Java task poller died", t);
+        }
+    }
+
+    /** {@return whether Java tasks come from the runtime's queue (pollers to stop before destroy)} */
+    boolean queued() {
+        return mode == RuntimeConfig.JavaExecution.QUEUE;
+    }
+
+    /** QUEUE mode: stops the queue and joins the pollers (call once no work is left). */
+    void stopPollers(long rt) {
+        if (!queued()) {
+            return;
+        }
+        lhrt.c.runtimeStopExternal(rt);
+        for (Thread t : pollers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -81,6 +145,7 @@ final class JavaTasks {
 
     /** {@return the user word to register variant v with} */
     synchronized long add(JavaVariant v) {
+        byTaskId.put(v.taskId(), v);
         JavaVariant[] vs = Arrays.copyOf(variants, variants.length + 1);
         vs[vs.length - 1] = v;
         variants = vs;

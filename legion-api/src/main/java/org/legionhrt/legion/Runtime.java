@@ -71,6 +71,9 @@ public final class Runtime implements AutoCloseable {
             this.callbacks = new Callbacks(lhrt, arena);
             this.instanceMemory = config.memorySize() > 0 ? arenaMemory(config.memorySize()) : 0;
         } catch (RuntimeException e) {
+            if (jt[0] != null) {
+                jt[0].stopPollers(rt);
+            }
             lhrt.c.runtimeDestroy(rt);
             arena.close();
             throw e;
@@ -416,6 +419,11 @@ public final class Runtime implements AutoCloseable {
                 return;
             }
             closing = true;
+        }
+        if (javaTasks.queued()) {
+            // Queue pollers must run until the work is done, and be stopped before destroy.
+            lhrt.c.contextWaitAll(top.handle());
+            javaTasks.stopPollers(rt);
         }
         life.writeLock().lock();
         int st;

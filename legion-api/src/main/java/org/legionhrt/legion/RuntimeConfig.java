@@ -22,7 +22,12 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         /** On the runtime worker that picked the task, through an upcall (fastest for small tasks). */
         INLINE,
         /** Handed to a pool of JVM threads (as many as workers); the runtime worker returns at once. */
-        POOL
+        POOL,
+        /**
+         * Queued by the runtime and pulled in batches by JVM threads (as many as workers): no
+         * upcall at all, the mode a runtime that cannot call into the JVM (the HRT) needs.
+         */
+        QUEUE
     }
 
     /** Validates the fields. @throws IllegalArgumentException on a negative size or count */

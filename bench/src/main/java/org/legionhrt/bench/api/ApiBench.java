@@ -74,7 +74,7 @@ public final class ApiBench {
             extra.put("points", ApiBenchmarks.POINTS);
         }
         if (method.startsWith("java")) {
-            extra.put("java_exec", method.endsWith("Pool") ? "pool" : "inline");
+            extra.put("java_exec", method.endsWith("Pool") ? "pool" : method.endsWith("Queue") ? "queue" : "inline");
         }
         if (method.endsWith("Region")) {
             extra.put("accessors_per_task", 1);
@@ -87,6 +87,7 @@ public final class ApiBench {
         return switch (method) {
             case "javaIndexLaunchEmpty" -> "java_index_launch_empty";
             case "javaIndexLaunchEmptyPool" -> "java_index_launch_empty_pool";
+            case "javaIndexLaunchEmptyQueue" -> "java_index_launch_empty_queue";
             case "javaIndexLaunchRegion" -> "java_index_launch_region";
             case "nativeIndexLaunchEmpty" -> "native_index_launch_empty";
             case "nativeLaunch" -> "native_launch";

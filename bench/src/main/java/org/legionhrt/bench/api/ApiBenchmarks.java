@@ -95,6 +95,15 @@ public class ApiBenchmarks {
         }
     }
 
+    /** The same with Java bodies pulled in batches from the runtime's queue by JVM threads. */
+    @State(Scope.Benchmark)
+    public static class QueueRt extends Rt {
+        @Override
+        RuntimeConfig.JavaExecution execution() {
+            return RuntimeConfig.JavaExecution.QUEUE;
+        }
+    }
+
     /** The same with Java bodies handed to a JVM pool. */
     @State(Scope.Benchmark)
     public static class PoolRt extends Rt {
@@ -146,6 +155,13 @@ public class ApiBenchmarks {
     @Benchmark
     @OperationsPerInvocation(POINTS)
     public void javaIndexLaunchEmptyPool(PoolRt s) {
+        s.rt.context().executeAndWait(IndexLauncher.of(s.javaEmpty, s.domain));
+    }
+
+    /** As {@link #javaIndexLaunchEmpty}, Java bodies pulled from the runtime's queue (no upcall). */
+    @Benchmark
+    @OperationsPerInvocation(POINTS)
+    public void javaIndexLaunchEmptyQueue(QueueRt s) {
         s.rt.context().executeAndWait(IndexLauncher.of(s.javaEmpty, s.domain));
     }
 

@@ -77,6 +77,18 @@ final class FallbackHarness {
         } finally {
             pool.stop();
         }
+        ApiBenchmarks.QueueRt queue = new ApiBenchmarks.QueueRt();
+        queue.start();
+        try {
+            out.put("javaIndexLaunchEmptyQueue", time(ApiBenchmarks.POINTS, n -> {
+                for (long i = 0; i < n; i++) {
+                    b.javaIndexLaunchEmptyQueue(queue);
+                }
+                return n;
+            }));
+        } finally {
+            queue.stop();
+        }
         ApiBenchmarks.Raw raw = new ApiBenchmarks.Raw();
         raw.start();
         try {

@@ -86,6 +86,9 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle TASK_REGISTER;
     private final MethodHandle TASK_REGISTER_NATIVE_SYMBOL;
     private final MethodHandle RUNTIME_SET_EXTERNAL_EXECUTOR;
+    private final MethodHandle RUNTIME_USE_EXTERNAL_QUEUE;
+    private final MethodHandle RUNTIME_POLL_EXTERNAL;
+    private final MethodHandle RUNTIME_STOP_EXTERNAL;
     private final MethodHandle TASK_GET_ID;
     private final MethodHandle TASK_GET_POINT;
     private final MethodHandle TASK_GET_ARGS;
@@ -210,6 +213,9 @@ public final class LhrtBindings extends Bindings {
         TASK_REGISTER = find(lookup, "lhrt_task_register", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         TASK_REGISTER_NATIVE_SYMBOL = find(lookup, "lhrt_task_register_native_symbol", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         RUNTIME_SET_EXTERNAL_EXECUTOR = find(lookup, "lhrt_runtime_set_external_executor", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        RUNTIME_USE_EXTERNAL_QUEUE = find(lookup, "lhrt_runtime_use_external_queue", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        RUNTIME_POLL_EXTERNAL = find(lookup, "lhrt_runtime_poll_external", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
+        RUNTIME_STOP_EXTERNAL = find(lookup, "lhrt_runtime_stop_external", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         TASK_GET_ID = find(lookup, "lhrt_task_get_id", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_POINT = find(lookup, "lhrt_task_get_point", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_ARGS = find(lookup, "lhrt_task_get_args", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
@@ -888,6 +894,33 @@ public final class LhrtBindings extends Bindings {
     public int runtimeSetExternalExecutor(long rt, MemorySegment fn, MemorySegment host) {
         try {
             return (int) need(RUNTIME_SET_EXTERNAL_EXECUTOR, "lhrt_runtime_set_external_executor").invokeExact(rt, fn, host);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_runtime_use_external_queue}. */
+    public int runtimeUseExternalQueue(long rt) {
+        try {
+            return (int) need(RUNTIME_USE_EXTERNAL_QUEUE, "lhrt_runtime_use_external_queue").invokeExact(rt);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_runtime_poll_external}. */
+    public int runtimePollExternal(long rt, long timeout_ns, MemorySegment tasks, int max, MemorySegment n) {
+        try {
+            return (int) need(RUNTIME_POLL_EXTERNAL, "lhrt_runtime_poll_external").invokeExact(rt, timeout_ns, tasks, max, n);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_runtime_stop_external}. */
+    public int runtimeStopExternal(long rt) {
+        try {
+            return (int) need(RUNTIME_STOP_EXTERNAL, "lhrt_runtime_stop_external").invokeExact(rt);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }

@@ -1,0 +1,63 @@
+package org.legionhrt.legion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Java task bodies behave the same whether run inline, on a JVM pool or pulled from the runtime's queue. */
+class JavaExecutionModesTest {
+
+    private static Runtime start(RuntimeConfig.JavaExecution mode) {
+        return Runtime.start(RuntimeConfig.defaults().withWorkers(2).withJavaExecution(mode));
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeConfig.JavaExecution.class)
+    void resultsRegionsAndSubtasks(RuntimeConfig.JavaExecution mode) {
+        try (Runtime rt = start(mode)) {
+            TaskId<Long> idx = rt.registerTask("idx", ValueType.LONG, c -> c.index());
+            try (Future<Long> f = rt.context().executeReduce(IndexLauncher.of(idx, rt.indexSpace(500)), ReductionOp.SUM_LONG)) {
+                assertThat(f.get()).isEqualTo(499L * 500 / 2);
+            }
+            FieldSpace fs = rt.fieldSpace();
+            Field v = fs.allocate(FieldType.DOUBLE);
+            LogicalRegion r = rt.createRegion(rt.indexSpace(64), fs);
+            Partition p = rt.context().partitionEqual(r, 8);
+            TaskId<Void> set = rt.registerTask("set", c -> c.region(0).doubleField(v).fill(c.index()));
+            TaskId<Double> parent = rt.registerTask("parent", ValueType.DOUBLE, c -> {
+                c.executeAndWait(IndexLauncher.of(set, p.colorSpace())
+                        .add(RegionRequirement.of(p, Privilege.WRITE_DISCARD, v).withParent(c.region(0).logicalRegion())));
+                return 1.0;
+            });
+            assertThat(rt.context().execute(TaskLauncher.of(parent).add(RegionRequirement.readWrite(r, v))).get()).isEqualTo(1.0);
+            try (PhysicalRegion pr = rt.context().map(r, Privilege.READ_ONLY, v)) {
+                assertThat(pr.doubleField(v).get(63)).isEqualTo(7.0);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeConfig.JavaExecution.class)
+    void failuresCarryTheException(RuntimeConfig.JavaExecution mode) {
+        try (Runtime rt = start(mode)) {
+            TaskId<Integer> bad = rt.registerTask("bad", ValueType.INT, c -> {
+                throw new UnsupportedOperationException("nope");
+            });
+            assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(bad)).get())
+                    .isInstanceOf(TaskFailedException.class).cause().isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RuntimeConfig.JavaExecution.class)
+    void manyOpenCloseCyclesWithWorkInFlight(RuntimeConfig.JavaExecution mode) {
+        for (int i = 0; i < 20; i++) {
+            try (Runtime rt = start(mode)) {
+                TaskId<Void> t = rt.registerTask("t", c -> { });
+                rt.context().execute(IndexLauncher.of(t, rt.indexSpace(100))).close();
+            }
+        }
+    }
+}
