@@ -256,6 +256,10 @@ lhrt_status_t lhrt_runtime_stop_external(lhrt_runtime_t rt);
 lhrt_status_t lhrt_task_get_id(lhrt_ctx_t ctx, uint32_t *out);
 lhrt_status_t lhrt_task_get_point(lhrt_ctx_t ctx, lhrt_point_t *out);   /* (0) for single tasks */
 lhrt_status_t lhrt_task_get_args(lhrt_ctx_t ctx, const void **args, uint64_t *len);
+/* The point's position in its launch (0 for single tasks) and the launch domain (borrowed; a
+ * NULL handle for single tasks). */
+lhrt_status_t lhrt_task_get_index(lhrt_ctx_t ctx, uint64_t *out);
+lhrt_status_t lhrt_task_get_domain(lhrt_ctx_t ctx, lhrt_index_space_t *out);
 lhrt_status_t lhrt_task_get_worker(lhrt_ctx_t ctx, int32_t *out);     /* -1 off the pool */
 lhrt_status_t lhrt_task_get_region_count(lhrt_ctx_t ctx, uint32_t *out);
 lhrt_status_t lhrt_task_get_region(lhrt_ctx_t ctx, uint32_t req, lhrt_region_t *out); /* this point's */
@@ -351,6 +355,9 @@ lhrt_status_t lhrt_future_is_ready(lhrt_future_t f, int32_t *out);
 lhrt_status_t lhrt_future_get_value(lhrt_future_t f, void *buf, uint64_t cap, uint64_t *size);
 /* Waits, then points at the value (valid while f lives). */
 lhrt_status_t lhrt_future_get_pointer(lhrt_future_t f, const void **ptr, uint64_t *size);
+/* The failure message of a failed future (any thread; "" if it succeeded or is not ready):
+ * copies up to cap-1 bytes and a NUL. */
+lhrt_status_t lhrt_future_get_error(lhrt_future_t f, char *buf, uint64_t cap);
 /* Calls fn(user, status) once the future is ready (at once if it is), on some thread. */
 typedef void (*lhrt_future_callback_fn)(void *user, lhrt_status_t status);
 lhrt_status_t lhrt_future_on_ready(lhrt_future_t f, lhrt_future_callback_fn fn, void *user);

@@ -118,6 +118,16 @@ lhrt_status_t lhrt_future_get_value(lhrt_future_t h, void *buf, uint64_t cap, ui
   return LHRT_OK;
 }
 
+lhrt_status_t lhrt_future_get_error(lhrt_future_t h, char *buf, uint64_t cap) {
+  CHECK(f, struct future, K_FUTURE, h);
+  NEED(buf);
+  if (!cap) return lhrt_err(LHRT_ERR_INVALID_ARG, "cap is 0");
+  struct dnode *d = future_dnode(f);
+  const char *msg = d && (A_LOAD(&d->state) & D_FAILED) ? d->err : NULL;
+  u_fmt(buf, (size_t)cap, "%s", msg ? msg : "");
+  return LHRT_OK;
+}
+
 /* A callback waiter: an edge target whose readiness calls the user. */
 struct cbwait { struct dwaiter w; lhrt_future_callback_fn fn; void *user; };
 static void cb_ready(struct dwaiter *w) {

@@ -228,6 +228,12 @@ lhrt_status_t lhrt_task_get_args(lhrt_ctx_t ctx, const void **args, uint64_t *le
   if (len) *len = t->l->arglen;
   return LHRT_OK;
 }
+lhrt_status_t lhrt_task_get_index(lhrt_ctx_t ctx, uint64_t *out) {
+  TASK(t, ctx); NEED(out); *out = t->index; return LHRT_OK;
+}
+lhrt_status_t lhrt_task_get_domain(lhrt_ctx_t ctx, lhrt_index_space_t *out) {
+  TASK(t, ctx); NEED(out); out->impl = t->l->domain; return LHRT_OK;
+}
 lhrt_status_t lhrt_task_get_worker(lhrt_ctx_t ctx, int32_t *out) {
   TASK(t, ctx); NEED(out); *out = proc_current_worker(); return LHRT_OK;
 }

@@ -292,6 +292,9 @@ TEST(task_failure_propagates) {
   ERR(LHRT_ERR_TASK_FAILED, lhrt_future_wait(f1));
   EXPECT(strstr(lhrt_last_error(), "boom"));
   ERR(LHRT_ERR_TASK_FAILED, lhrt_future_wait(f2));
+  char msg[128];
+  OK(lhrt_future_get_error(f2, msg, sizeof msg));
+  EXPECTF(strstr(msg, "depends on a failed task") && strstr(msg, "boom"), "message: %s", msg);
   EXPECTF(strstr(lhrt_last_error(), "depends on a failed task") && strstr(lhrt_last_error(), "boom"), "%s",
           lhrt_last_error());
   /* the dependent did not run: the region still holds zeros */
@@ -362,6 +365,9 @@ static void query_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *use
   if (!(!lhrt_task_get_region_count(ctx, &nreq) && nreq == 1)) ok = 0, fprintf(stderr, "query_task step 4 failed\n");
   if (!(!lhrt_task_get_region(ctx, 0, &r) && r.impl == user)) ok = 0, fprintf(stderr, "query_task step 5 failed\n");
   if (!(lhrt_task_get_region(ctx, 1, &r) == LHRT_ERR_BOUNDS)) ok = 0, fprintf(stderr, "query_task step 6 failed\n");
+  uint64_t index = 9;
+  lhrt_index_space_t dom = {(void *)1};
+  if (lhrt_task_get_index(ctx, &index) || index != 0 || lhrt_task_get_domain(ctx, &dom) || dom.impl) ok = 0;
   if (!(!lhrt_task_get_future_count(ctx, &nf) && nf == 0)) ok = 0, fprintf(stderr, "query_task step 7 failed\n");
   if (!(lhrt_task_complete(ctx, NULL, 0) == LHRT_ERR_STATE)) ok = 0, fprintf(stderr, "query_task step 8 failed\n"); /* not an external task */
   lhrt_accessor_t acc;

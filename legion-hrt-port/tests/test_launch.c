@@ -55,8 +55,13 @@ static void add1_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user
   lhrt_task_get_accessor(ctx, 0, F_ACC, &a);
   for (int64_t i = a.bounds.lo[0]; i <= a.bounds.hi[0]; i++) *(int64_t *)lhrt_accessor_at(&a, i, 0, 0) += 1;
   lhrt_point_t p;
+  uint64_t index;
+  lhrt_index_space_t dom;
   lhrt_task_get_point(ctx, &p);
-  lhrt_task_return(ctx, &p.x[0], 8);
+  lhrt_task_get_index(ctx, &index);
+  lhrt_task_get_domain(ctx, &dom);
+  int64_t v = (index == (uint64_t)p.x[0] && dom.impl) ? p.x[0] : -1;
+  lhrt_task_return(ctx, &v, 8);
 }
 
 static void psum_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
