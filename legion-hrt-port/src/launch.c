@@ -298,6 +298,7 @@ lhrt_status_t lhrt_index_launcher_set_kind(lhrt_index_launcher_t h, uint32_t kin
 /* ------------------------------------------------------------- privileges ---- */
 
 static bool priv_covers(const struct req *p, const struct req *q) {
+  if (q->priv == LHRT_NO_ACCESS) return true;
   if (p->priv == LHRT_READ_WRITE || p->priv == LHRT_WRITE_DISCARD) return true;
   if (p->priv == LHRT_READ_ONLY) return q->priv == LHRT_READ_ONLY;
   if (p->priv == LHRT_REDUCE) return q->priv == LHRT_REDUCE && q->redop == p->redop;
