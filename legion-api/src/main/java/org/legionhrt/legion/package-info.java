@@ -36,8 +36,9 @@
  *     in-process; {@code hrt} = stubs over the HVM call ring, later), per-thread scratch memory for
  *     out-parameters, upcall stubs. No public method takes or returns a raw address.</li>
  * <li><b>Java tasks.</b> The runtime calls its external-executor hook on a worker thread; the
- *     hook (an upcall stub) runs the registered Java body inline there, or hands it to a JVM pool
- *     ({@link org.legionhrt.legion.RuntimeConfig.JavaExecution}), then completes the task with its
+ *     hook (an upcall stub) runs the registered Java body inline there, or hands it to a JVM pool;
+ *     or JVM threads pull queued tasks without any upcall
+ *     ({@link org.legionhrt.legion.RuntimeConfig.JavaExecution}); then the body completes the task with its
  *     encoded result ({@link org.legionhrt.legion.ValueType}). No exception ever crosses an
  *     upcall.</li>
  * <li><b>Accessors</b> decode the runtime's affine description (base, strides, bounds) once into
