@@ -7,9 +7,11 @@
 #include <nk/string.h>
 #include <nk/sync.h>
 #include <nk/arch.h>
+#include <nk/cpu.h>
 
 static nk_spinlock_t console_lock = NK_SPINLOCK_INIT;
 static struct hrt_log_ring *log_ring;
+static volatile int panicking;
 
 struct out { char *buf; size_t size, pos; };
 
@@ -125,8 +127,19 @@ static void log_ring_write(const char *s, size_t n)
     }
 }
 
+void console_panic_mode(void)
+{
+    panicking = 1;
+}
+
 void console_write(const char *s, size_t n)
 {
+    if (panicking) {
+        if (log_ring)
+            log_ring_write(s, n);
+        arch_console_write(s, n);
+        return;
+    }
     unsigned long f = nk_spin_lock_irq(&console_lock);
     if (log_ring)
         log_ring_write(s, n);
@@ -166,7 +179,8 @@ void panic(const char *fmt, ...)
     nk_vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     arch_irq_disable();
-    printk("PANIC: %s\n", buf);
+    console_panic_mode();
+    printk("PANIC on CPU %d: %s\n", nk_cpus[0] ? my_cpu_id() : 0, buf);
     nk_backtrace((unsigned long)__builtin_frame_address(0));
     arch_panic_stop(buf);
 }

@@ -95,6 +95,10 @@ void trap_dispatch(struct trap_frame *f)
     case VEC_SPURIOUS:
         return;
     }
-    dump(f);
+    static volatile int dumping;
+    if (__atomic_fetch_add(&dumping, 1, __ATOMIC_SEQ_CST) == 0) {
+        console_panic_mode();
+        dump(f);                          /* a fault inside the dump skips straight to exit */
+    }
     arch_panic_stop("unexpected exception");
 }

@@ -68,3 +68,11 @@ NK_TEST(hang_forever, NK_MANUAL)
         nk_relax();
     return 0;
 }
+
+/* Manual: a broken invariant in the core panics (message, backtrace, exit code 2). */
+NK_TEST(crash_assert, NK_MANUAL)
+{
+    int answer = 41;
+    NK_ASSERT(answer == 42);
+    return 0;
+}

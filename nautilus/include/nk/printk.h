@@ -18,6 +18,9 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Also copy console output into ring (a VMM reads it without exits). */
 void console_set_log_ring(struct hrt_log_ring *ring);
 void console_write(const char *s, size_t n);
+/* From now on print without the console lock (a panicking CPU may have interrupted its
+ * holder); called by panic and by the arch's exception path. */
+void console_panic_mode(void);
 
 /* Print the message, the CPU and a backtrace, then stop every CPU (exit code 2). */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
