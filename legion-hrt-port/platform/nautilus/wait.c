@@ -2,10 +2,11 @@
  * Nautilus port, waiting: a futex emulation keyed by address over the kernel's wait
  * queues. Each waiter puts a record on its address's bucket and sleeps on a wait queue of
  * its own, so a wake reaches exactly the waiters of that address. Untimed waits block (the
- * CPU idles, then dozes in the VMM until a kick). Timed waits poll, yielding to the CPU's
- * other threads: the deprivileged kernel has no timer, and a dozing CPU wakes only when
- * kicked, so a blocked waiter's timeout could pass unserved while every CPU dozes - and the
- * runtime's idle sleep relies on its timeout (see the HRT report).
+ * CPU idles, then dozes in the VMM until kicked). Timed waits poll for up to 2 ms, yielding
+ * to the CPU's other threads, then block too; the deprivileged kernel has no timer, so their
+ * timeouts are served by whichever CPU next passes through plat_wait/plat_wake/plat_yield -
+ * never while every CPU dozes, so a timeout must not be needed for progress (the runtime's
+ * idle sleep once relied on it; see the HRT report).
  */
 #include <nk/thread.h>
 #include <nk/cpu.h>
@@ -15,11 +16,13 @@
 #include "../plat.h"
 #include "nk_port.h"
 
-#define NBUCKETS 256
+#define NBUCKETS     256
+#define POLL_MAX_NS  2000000   /* timed waits poll this long, then block */
 
 struct waiter {
   struct waiter *next, *prev;
   uint32_t *addr;
+  uint64_t deadline;           /* cycles; 0 = none */
   volatile int woken;          /* set under the waiter's queue lock, bucket lock held */
   struct nk_waitq q;
 };
@@ -30,6 +33,8 @@ struct bucket {
 } __attribute__((aligned(64)));
 
 static struct bucket buckets[NBUCKETS];
+static volatile uint64_t next_deadline = ~0ull;   /* earliest deadline of a blocked waiter */
+static nk_spinlock_t sweep_lock;
 
 static struct bucket *bucket_of(uint32_t *addr) {
   uint64_t h = (uint64_t)(uintptr_t)addr * 0x9e3779b97f4a7c15ull;
@@ -52,17 +57,59 @@ static void wake_locked(struct bucket *b, struct waiter *w) {
   nk_waitq_set_and_wake_all(&w->q, set_woken, w);
 }
 
-/* Timed wait: poll until woken, the word changed (a legal spurious wakeup) or the
- * deadline; then make sure no waker still touches w (it holds the bucket lock throughout). */
-static void poll_wait(struct bucket *b, struct waiter *w, uint32_t expected, uint64_t deadline) {
-  while (!w->woken && __atomic_load_n(w->addr, __ATOMIC_ACQUIRE) == expected && arch_cycles() < deadline)
+/* Wake blocked waiters whose deadline passed (rare: only the runtime's idle sleeps). */
+static void sweep_timeouts(void) {
+  if (__atomic_load_n(&next_deadline, __ATOMIC_RELAXED) > arch_cycles()) return;
+  if (!nk_spin_trylock(&sweep_lock)) return;
+  uint64_t now = arch_cycles(), next = ~0ull;
+  __atomic_store_n(&next_deadline, ~0ull, __ATOMIC_SEQ_CST);
+  for (int i = 0; i < NBUCKETS; i++) {
+    struct bucket *b = &buckets[i];
+    if (!__atomic_load_n(&b->head, __ATOMIC_ACQUIRE)) continue;
+    nk_spin_lock(&b->lock);
+    for (struct waiter *w = b->head, *n; w; w = n) {
+      n = w->next;
+      if (w->deadline && w->deadline <= now) wake_locked(b, w);
+      else if (w->deadline && w->deadline < next) next = w->deadline;
+    }
+    nk_spin_unlock(&b->lock);
+  }
+  uint64_t cur = __atomic_load_n(&next_deadline, __ATOMIC_RELAXED);
+  while (next < cur && !__atomic_compare_exchange_n(&next_deadline, &cur, next, 0, __ATOMIC_SEQ_CST,
+                                                    __ATOMIC_RELAXED)) {
+  }
+  nk_spin_unlock(&sweep_lock);
+}
+
+static void note_deadline(uint64_t d) {
+  uint64_t cur = __atomic_load_n(&next_deadline, __ATOMIC_RELAXED);
+  while (d < cur && !__atomic_compare_exchange_n(&next_deadline, &cur, d, 0, __ATOMIC_SEQ_CST,
+                                                 __ATOMIC_RELAXED)) {
+  }
+}
+
+/* Timed wait: poll until woken, the word changed (a legal spurious wakeup), the deadline
+ * or the end of the polling phase; then block until woken or swept, or leave - after taking
+ * the bucket lock, which a waker holds for as long as it touches w. */
+static void timed_wait(struct bucket *b, struct waiter *w, uint32_t expected, uint64_t timeout_ns) {
+  uint64_t now = arch_cycles(), deadline = now + nk_ns_to_cycles(timeout_ns) + 1;
+  uint64_t poll_end = timeout_ns > POLL_MAX_NS ? now + nk_ns_to_cycles(POLL_MAX_NS) : deadline;
+  while (!w->woken && __atomic_load_n(w->addr, __ATOMIC_ACQUIRE) == expected && arch_cycles() < poll_end)
     nk_relax();
   nk_spin_lock(&b->lock);
+  if (!w->woken && __atomic_load_n(w->addr, __ATOMIC_ACQUIRE) == expected && arch_cycles() < deadline) {
+    w->deadline = deadline;
+    nk_spin_unlock(&b->lock);
+    note_deadline(deadline);
+    nk_waitq_wait(&w->q, is_woken, w);
+    return;
+  }
   if (!w->woken) unlink_waiter(b, w);
   nk_spin_unlock(&b->lock);
 }
 
 void plat_wait(uint32_t *addr, uint32_t expected, int64_t timeout_ns) {
+  sweep_timeouts();
   struct bucket *b = bucket_of(addr);
   struct waiter w = {0};
   w.addr = addr;
@@ -78,7 +125,7 @@ void plat_wait(uint32_t *addr, uint32_t expected, int64_t timeout_ns) {
     return;
   }
   nk_spin_unlock(&b->lock);
-  if (timeout_ns >= 0) poll_wait(b, &w, expected, arch_cycles() + nk_ns_to_cycles((uint64_t)timeout_ns) + 1);
+  if (timeout_ns >= 0) timed_wait(b, &w, expected, (uint64_t)timeout_ns);
   else nk_waitq_wait(&w.q, is_woken, &w);
 }
 
@@ -97,12 +144,16 @@ void plat_wake(uint32_t *addr, int n) {
     }
     nk_spin_unlock(&b->lock);
   }
+  sweep_timeouts();
 }
 
 /* Spinning on a cooperative kernel must let the CPU's other threads run. */
 void plat_cpu_relax(void) { nk_relax(); }
 
-void plat_yield(void) { nk_yield(); }
+void plat_yield(void) {
+  sweep_timeouts();
+  nk_yield();
+}
 
 uint64_t plat_time_ns(void) { return nkp_cycles_to_ns(arch_cycles()); }
 
