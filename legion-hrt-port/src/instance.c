@@ -144,11 +144,9 @@ lhrt_status_t lhrt_memory_get_usage(lhrt_memory_t h, uint64_t *used, uint64_t *c
 
 /* ------------------------------------------------------------- instances ---- */
 
-/* Creates the instance(s) for the fields in mask (root->ri->lock held). */
-static lhrt_status_t make_instances(struct region *root, uint64_t mask) {
+/* Creates the instance(s) for the fields in mask with layout lay (root->ri->lock held). */
+static lhrt_status_t make_instances(struct region *root, uint64_t mask, lhrt_layout_t lay) {
   struct rootinfo *ri = root->ri;
-  lhrt_layout_t lay = {{ri->mem_hint ? ri->mem_hint : root->o.rt->sysmem}, ri->layout_hint, 0};
-  mapper_choose_layout(root->o.rt, root, mask, &lay);
   struct memory *mem = lay.memory.impl ? lay.memory.impl : root->o.rt->sysmem;
   if (mem->o.magic != OBJ_MAGIC || mem->o.kind != K_MEMORY)
     return lhrt_err(LHRT_ERR_INVALID_HANDLE, "mapper chose an invalid memory");
@@ -194,8 +192,13 @@ lhrt_status_t root_ensure_instances(struct region *root, uint64_t mask) {
   struct rootinfo *ri = root->ri;
   if ((A_LOAD(&ri->inst_mask) & mask) == mask) return LHRT_OK;
   spin_lock(&ri->lock);
+  lhrt_layout_t lay = {{ri->mem_hint ? ri->mem_hint : root->o.rt->sysmem}, ri->layout_hint, 0};
+  spin_unlock(&ri->lock);
+  /* the mapper may be a host upcall: never call it under a lock */
+  mapper_choose_layout(root->o.rt, root, mask & ~A_LOAD(&ri->inst_mask), &lay);
+  spin_lock(&ri->lock);
   uint64_t missing = mask & ~ri->inst_mask;
-  lhrt_status_t st = missing ? make_instances(root, missing) : LHRT_OK;
+  lhrt_status_t st = missing ? make_instances(root, missing, lay) : LHRT_OK;
   spin_unlock(&ri->lock);
   return st;
 }
