@@ -103,9 +103,10 @@ class LhrtInHrtTest {
             f.fill((byte) 0);
             f.set(JAVA_LONG, 0x00, lookup(name));
             f.set(JAVA_INT, 0x0c, F_STATUS);
-            for (int i = 0; i < gprs.length; i++) {
-                f.set(JAVA_LONG, 0x10 + 8L * i, gprs[i]);
+            for (int i = 0; i < gprs.length; i++) {        // integer words: 6 registers, then the stack
+                f.set(JAVA_LONG, i < 6 ? 0x10 + 8L * i : 0xa8 + 8L * (i - 6), gprs[i]);
             }
+            f.set(JAVA_INT, 0x08, Math.max(0, gprs.length - 6));
             return f;
         }
 
@@ -181,9 +182,55 @@ class LhrtInHrtTest {
             assertThat(m.get(JAVA_LONG, out - base)).as("the task's result").isEqualTo(sum);
             c.call("lhrt_future_destroy", future);
             c.call("lhrt_task_launcher_destroy", launcher);
+            regionInstanceInMergedArena(c, rt, top, base + (4L << 20), 2L << 20);
             c.callAsync("lhrt_runtime_destroy", rt);
             assertThat(h.call(HrtFunctions.STOP)).isZero();
             assertThat(h.awaitExit(Duration.ofSeconds(20))).isZero();
         }
+    }
+
+    /** A 1-D int64 region whose instance the runtime puts in [arena, +size); an HRT task fills it. */
+    private static void regionInstanceInMergedArena(Caller c, long rt, long top, long arena, long size) {
+        MemorySegment m = c.m();
+        long base = m.address(), out = base + 0x2100, out2 = base + 0x2180, rect = base + 0x4000, args = base + 0x4100;
+        long acc = base + 0x4200, fields = base + 0x4300, sym = base + 0x4400, name = base + 0x4500;
+        c.call("lhrt_memory_create_from_arena", rt, arena, size, out);
+        long mem = m.get(JAVA_LONG, out - base);
+        MemorySegment r = m.asSlice(rect - base, 56).fill((byte) 0);
+        r.set(JAVA_INT, 0, 1);
+        r.set(JAVA_LONG, 8 + 24, 99);                      // lo = (0), hi = (99)
+        c.call("lhrt_index_space_create_rects", rt, 1, rect, 1, out);
+        long is = m.get(JAVA_LONG, out - base);
+        c.call("lhrt_field_space_create", rt, out);
+        long fs = m.get(JAVA_LONG, out - base);
+        c.call("lhrt_field_space_allocate_field", fs, 8, 0, out);
+        c.call("lhrt_region_create", rt, is, fs, out);
+        long region = m.get(JAVA_LONG, out - base);
+        c.call("lhrt_region_set_layout", region, 0, mem);
+        m.setString(sym - base, "lhrt_hrt_demo_region_fill");
+        m.setString(name - base, "region_fill");
+        c.call("lhrt_task_register_native_symbol", rt, 6, name, 0, sym, 0);
+        m.set(JAVA_LONG, args - base, 1000);
+        c.call("lhrt_task_launcher_create", rt, 6, args, 8, out);
+        long launcher = m.get(JAVA_LONG, out - base);
+        c.call("lhrt_task_launcher_add_region", launcher, region, region, 2, 0, 0, out2);
+        c.call("lhrt_task_launcher_add_field", launcher, m.get(JAVA_INT, out2 - base), 0);
+        c.call("lhrt_task_launcher_execute", top, launcher, out);
+        long future = m.get(JAVA_LONG, out - base);
+        c.callAsync("lhrt_future_get_value", future, out, 8, 0);
+        assertThat(m.get(JAVA_LONG, out - base)).as("points written").isEqualTo(100);
+        m.set(JAVA_INT, fields - base, 0);
+        c.callAsync("lhrt_region_map", top, region, region, 1, fields, 1, out);
+        long mapping = m.get(JAVA_LONG, out - base);
+        c.call("lhrt_mapping_get_accessor", mapping, 0, acc);
+        long data = m.get(JAVA_LONG, acc - base), stride = m.get(JAVA_LONG, acc - base + 8);
+        assertThat(data).as("instance address").isBetween(arena, arena + size - 800);
+        for (int i = 0; i < 100; i++) {
+            assertThat(m.get(JAVA_LONG, data - base + i * stride)).as("x[%d] as the HRT task wrote it", i)
+                    .isEqualTo(1000L + 3L * i);
+        }
+        c.call("lhrt_mapping_unmap", mapping);
+        c.call("lhrt_future_destroy", future);
+        c.call("lhrt_task_launcher_destroy", launcher);
     }
 }
