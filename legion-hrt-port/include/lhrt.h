@@ -245,8 +245,8 @@ lhrt_status_t lhrt_runtime_set_external_executor(lhrt_runtime_t rt, lhrt_externa
  * this call, lhrt_runtime_poll_external returns up to max ready task contexts (waiting up to
  * timeout_ns, <0 = forever, 0 = no wait); *n = 0 on timeout. Each returned task must be ended
  * with lhrt_task_complete / lhrt_task_complete_failed. lhrt_runtime_stop_external wakes every
- * poller and makes later polls fail with LHRT_ERR_STATE (call it before lhrt_runtime_destroy,
- * then join the pollers). */
+ * poller, makes later polls fail with LHRT_ERR_STATE, and fails the tasks still queued (and any
+ * queued later). Call it before lhrt_runtime_destroy, then join the pollers. */
 lhrt_status_t lhrt_runtime_use_external_queue(lhrt_runtime_t rt);
 lhrt_status_t lhrt_runtime_poll_external(lhrt_runtime_t rt, int64_t timeout_ns, lhrt_ctx_t *tasks, uint32_t max,
                                          uint32_t *n);

@@ -14,9 +14,15 @@ struct extq {
   uint32_t stopped;
 };
 
+static void fail_stopped(struct task *t) {
+  task_set_failed(t, "the external queue was stopped before this task ran");
+  task_finish_body(t);
+}
+
 void extq_push(struct lhrt_runtime *rt, struct task *t) {
   struct extq *x = rt->extq;
   spin_lock(&x->lock);
+  if (x->stopped) { spin_unlock(&x->lock); fail_stopped(t); return; }
   if (x->tail - x->head == x->cap) {
     uint32_t n = x->tail - x->head, nc = x->cap * 2;
     struct task **q = plat_alloc(nc * sizeof *q);
@@ -105,5 +111,15 @@ lhrt_status_t lhrt_runtime_stop_external(lhrt_runtime_t h) {
   A_ADD(&x->seq, 1);
   spin_unlock(&x->lock);
   plat_wake(&x->seq, 0x7fffffff);
-  return LHRT_OK;
+  for (;;) { /* tasks nobody will poll now fail, so that waiting on them (and destroy) cannot hang */
+    spin_lock(&x->lock);
+    struct task *t = NULL;
+    if (x->head != x->tail) {
+      t = x->q[x->head % x->cap];
+      A_STORE(&x->head, x->head + 1);
+    }
+    spin_unlock(&x->lock);
+    if (!t) return LHRT_OK;
+    fail_stopped(t);
+  }
 }

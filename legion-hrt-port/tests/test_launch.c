@@ -581,3 +581,25 @@ TEST(inline_mapping_inside_task) {
   ERR(LHRT_ERR_UNKNOWN_FIELD, lhrt_mapping_get_accessor(m, F_X, &a));
   OK(lhrt_runtime_destroy(w.rt)); /* unmaps m */
 }
+
+TEST(external_stop_fails_queued_tasks) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  OK(lhrt_task_register(rt, T_JVM, "java", LHRT_PROC_JVM, never_runs, NULL));
+  OK(lhrt_runtime_use_external_queue(rt));
+  lhrt_task_launcher_t l;
+  lhrt_future_t f;
+  OK(lhrt_task_launcher_create(rt, T_JVM, NULL, 0, &l));
+  OK(lhrt_task_launcher_execute(top, l, &f));
+  lhrt_ctx_t got[4];
+  uint32_t n = 0;
+  for (int i = 0; i < 100 && !n; i++) OK(lhrt_runtime_poll_external(rt, 0, got, 0, &n)); /* max 0: peek nothing */
+  OK(lhrt_runtime_stop_external(rt));
+  ERR(LHRT_ERR_TASK_FAILED, lhrt_future_wait(f));
+  EXPECTF(strstr(lhrt_last_error(), "stopped"), "%s", lhrt_last_error());
+  ERR(LHRT_ERR_STATE, lhrt_runtime_poll_external(rt, 0, got, 4, &n));
+  lhrt_future_t g;
+  OK(lhrt_task_launcher_execute(top, l, &g)); /* queued after stop: fails at once */
+  ERR(LHRT_ERR_TASK_FAILED, lhrt_future_wait(g));
+  OK(lhrt_runtime_destroy(rt)); /* does not hang */
+}
