@@ -20,8 +20,11 @@
  * address in gpr[0]. Callbacks into Java: pass the address of lhrt_hrt_external (LOOKUP)
  * to lhrt_runtime_set_external_executor with host = the ROS handler id; it calls that
  * handler with (task ctx, task id, variant user) over the request ring, and the JVM ends
- * the task later with lhrt_task_complete. lhrt_hrt_ros_notify(user, status) (e.g. for
- * lhrt_future_on_ready) calls handler user >> 48 with (user & 0xffffffffffff, status).
+ * the task later with lhrt_task_complete (lhrt_task_register of a JVM variant takes the
+ * address of lhrt_hrt_jvm_variant as its function). Or, without HRT->ROS requests: queue mode
+ * (lhrt_runtime_use_external_queue) with JVM threads calling lhrt_runtime_poll_external
+ * through CALL_ASYNC. lhrt_hrt_ros_notify(user, status) (e.g. for lhrt_future_on_ready)
+ * calls handler user >> 48 with (user & 0xffffffffffff, status).
  */
 #ifndef LHRT_HRT_CALL_H
 #define LHRT_HRT_CALL_H

@@ -84,6 +84,13 @@ void lhrt_hrt_ros_notify(void *user, lhrt_status_t status) {
   hvm_ros_call((uint32_t)(u >> 48), args, 2, &r);
 }
 
+/* What the JVM registers as the function of a JVM variant (lhrt_task_register needs one):
+ * JVM variants go to the external executor, so this runs only if a CPU variant was meant. */
+void lhrt_hrt_jvm_variant(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  (void)args; (void)len; (void)user;
+  lhrt_task_fail(ctx, "a JVM variant was run as a native task in the HRT");
+}
+
 static void serve(void *p) {
   *(int *)p = depriv_call_serve();
 }

@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Assumptions;
@@ -84,6 +87,7 @@ class LhrtInHrtTest {
     static final int FN_CALL_ASYNC = 18;
     static final int FN_INFO = 19;
     static final int F_STATUS = 1;
+    static final int JVM_TASK_HANDLER = 21;
     static final VarHandle DONE = JAVA_INT.varHandle();
 
     /** One frame in the merged region, and the calls made through it. */
@@ -146,7 +150,12 @@ class LhrtInHrtTest {
 
     @Test
     void javaDrivesTheRuntimeThroughTheCallServerZeroCopy() {
-        try (Hvm h = Hvm.builder().cores(2).memory(128L << 20).merged(8L << 20).cmdline("tests=lhrt_serve").boot(image)) {
+        BlockingQueue<Long> jvmTasks = new LinkedBlockingQueue<>();
+        try (Hvm h = Hvm.builder().cores(2).memory(128L << 20).merged(8L << 20).cmdline("tests=lhrt_serve")
+                .handler(JVM_TASK_HANDLER, a -> {
+                    jvmTasks.add(a[0]);
+                    return 0;
+                }).boot(image)) {
             MemorySegment m = h.merged();
             long base = m.address();
             Caller c = new Caller(h, m, base, base + 0x1000);
@@ -183,6 +192,7 @@ class LhrtInHrtTest {
             c.call("lhrt_future_destroy", future);
             c.call("lhrt_task_launcher_destroy", launcher);
             regionInstanceInMergedArena(c, rt, top, base + (4L << 20), 2L << 20);
+            jvmVariantRunsInJava(c, rt, top, jvmTasks);
             c.callAsync("lhrt_runtime_destroy", rt);
             assertThat(h.call(HrtFunctions.STOP)).isZero();
             assertThat(h.awaitExit(Duration.ofSeconds(20))).isZero();
@@ -230,6 +240,32 @@ class LhrtInHrtTest {
                     .isEqualTo(1000L + 3L * i);
         }
         c.call("lhrt_mapping_unmap", mapping);
+        c.call("lhrt_future_destroy", future);
+        c.call("lhrt_task_launcher_destroy", launcher);
+    }
+
+    /** A JVM variant: the HRT's executor proxy hands the task to Java, which completes it. */
+    private static void jvmVariantRunsInJava(Caller c, long rt, long top, BlockingQueue<Long> jvmTasks) {
+        MemorySegment m = c.m();
+        long base = m.address(), out = base + 0x2100, name = base + 0x4600, value = base + 0x4700;
+        c.call("lhrt_runtime_set_external_executor", rt, c.lookup("lhrt_hrt_external"), JVM_TASK_HANDLER);
+        m.setString(name - base, "java_task");
+        c.call("lhrt_task_register", rt, 7, name, 2, c.lookup("lhrt_hrt_jvm_variant"), 0);
+        c.call("lhrt_task_launcher_create", rt, 7, 0, 0, out);
+        long launcher = m.get(JAVA_LONG, out - base);
+        c.call("lhrt_task_launcher_execute", top, launcher, out);
+        long future = m.get(JAVA_LONG, out - base);
+        Long task;
+        try {
+            task = jvmTasks.poll(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(task).as("the HRT handed the JVM task to Java").isNotNull();
+        m.set(JAVA_LONG, value - base, 4242);
+        c.call("lhrt_task_complete", task, value, 8);
+        c.callAsync("lhrt_future_get_value", future, out, 8, 0);
+        assertThat(m.get(JAVA_LONG, out - base)).as("the Java task's result").isEqualTo(4242);
         c.call("lhrt_future_destroy", future);
         c.call("lhrt_task_launcher_destroy", launcher);
     }
