@@ -229,8 +229,9 @@ lhrt_status_t lhrt_redop_get_size(lhrt_runtime_t rt, uint32_t id, uint32_t *out)
 /* ----------------------------------------------------------------- tasks ---- */
 /* A task body. args/arglen: the launcher's argument bytes (valid during the call). */
 typedef void (*lhrt_task_fn)(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user);
-/* Registers a variant of task_id for kind LHRT_PROC_CPU (native function). A task may have a
- * CPU and a JVM variant; the mapper picks (launchers may prefer one). name is copied. */
+/* Registers a variant of task_id: kind LHRT_PROC_CPU (fn is the native body) or LHRT_PROC_JVM
+ * (fn unused, may be NULL; user goes to the external executor). A task may have both; the
+ * mapper picks (launchers may prefer one). name is copied. */
 lhrt_status_t lhrt_task_register(lhrt_runtime_t rt, uint32_t task_id, const char *name, uint32_t kind,
                                  lhrt_task_fn fn, void *user);
 /* Registers a CPU variant found by symbol in a shared library (dlopen/dlsym on Linux). */

@@ -28,7 +28,7 @@ struct taskdef *task_lookup(struct lhrt_runtime *rt, uint32_t id) {
 lhrt_status_t lhrt_task_register(lhrt_runtime_t h, uint32_t id, const char *name, uint32_t kind, lhrt_task_fn fn,
                                  void *user) {
   CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
-  NEED(fn);
+  if (kind == LHRT_PROC_CPU) NEED(fn); /* a JVM variant's body is the host's: fn may be NULL */
   if (kind != LHRT_PROC_CPU && kind != LHRT_PROC_JVM)
     return lhrt_err(LHRT_ERR_INVALID_ARG, "variant kind %u must be LHRT_PROC_CPU or LHRT_PROC_JVM", kind);
   spin_lock(&rt->reglock);

@@ -585,7 +585,8 @@ TEST(inline_mapping_inside_task) {
 TEST(external_stop_fails_queued_tasks) {
   lhrt_runtime_t rt = trt_new(2);
   lhrt_ctx_t top = trt_top(rt);
-  OK(lhrt_task_register(rt, T_JVM, "java", LHRT_PROC_JVM, never_runs, NULL));
+  OK(lhrt_task_register(rt, T_JVM, "java", LHRT_PROC_JVM, NULL, NULL));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_task_register(rt, T_JVM, "java", LHRT_PROC_CPU, NULL, NULL));
   OK(lhrt_runtime_use_external_queue(rt));
   lhrt_task_launcher_t l;
   lhrt_future_t f;
