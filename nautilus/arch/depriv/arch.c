@@ -137,7 +137,7 @@ uint64_t depriv_idle_cycles(void)
 
 /* The doze handshake: announce, re-check, then exit; a waker sets wake before it looks at
  * dozing, so one of the two always sees the other (both sides use full fences). */
-void depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want)
+int depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want)
 {
     struct hvm_cpu_block *b = &depriv_comm->cpu[cpu];
     struct nk_cpu *c = nk_cpus[cpu];
@@ -146,26 +146,35 @@ void depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want)
     if (!nk_load(&b->wake) && !(c && c->nready) && !(seq && nk_load(seq) == want))
         depriv_outl(HRT_PORT_DOZE, (uint32_t)cpu);
     nk_store(&b->dozing, 0);
+    int woken = nk_load(&b->wake) || (c && c->nready) || (seq && nk_load(seq) == want);
     nk_store(&b->wake, 0);
+    return woken;
 }
 
 /* Idle: spin watching the run queue, the doorbell and a parked call server's slot, then
  * doze in the VMM until a kick or the ROS rings (a posted call wakes a dozing server CPU). */
+static uint8_t quiet[NK_MAX_CPUS];        /* the last doze ran out with nothing to do */
+
 void arch_cpu_idle(void)
 {
     struct nk_cpu *c = this_cpu();
     struct hvm_cpu_block *b = &depriv_comm->cpu[c->id];
     volatile uint64_t *seq = NULL;
     uint64_t want = 0;
-    uint64_t end = arch_cycles() + depriv_idle_cycles();
-    while (arch_cycles() < end) {
+    /* After a doze that simply ran out (the VMM bounds each one), doze again at once:
+     * spinning again would burn the host core every time on a CPU that stays idle. */
+    uint64_t end = arch_cycles() + (quiet[c->id] ? 0 : depriv_idle_cycles());
+    for (;;) {
         if (c->nready || b->wake || depriv_call_poll_idle(c->id, &seq, &want)) {
             b->wake = 0;
+            quiet[c->id] = 0;
             return;
         }
+        if (arch_cycles() >= end)
+            break;
         arch_cpu_relax();
     }
-    depriv_doze(c->id, seq, want);
+    quiet[c->id] = !depriv_doze(c->id, seq, want);
 }
 
 void arch_cpu_kick(int cpu)

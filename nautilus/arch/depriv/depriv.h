@@ -27,8 +27,9 @@ extern struct hrt_boot_info *depriv_bi;
 extern struct hvm_comm *depriv_comm;
 
 /* Park CPU `cpu` (the caller's) in the VMM until its doorbell rings, unless *seq already
- * equals want or the CPU has ready threads (seq may be NULL). May return spuriously. */
-void depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want);
+ * equals want or the CPU has ready threads (seq may be NULL). The VMM bounds a doze (10 ms);
+ * returns 1 if there is a reason to look for work (wake, ready threads, *seq == want). */
+int depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want);
 /* Cycles an idle CPU spins before dozing (cmdline idle_spin_us, default 1000). */
 uint64_t depriv_idle_cycles(void);
 
