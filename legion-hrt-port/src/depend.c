@@ -170,6 +170,11 @@ void ctx_purge_tree(struct ctx *c, uint32_t tree) {
     struct tstate *t = &c->trees[i];
     if (t->tree_id != tree) continue;
     for (uint32_t k = 0; k < t->n; k++) if (dnode_done(&t->e[k].l->done)) ts_remove(t, k--);
+    if (!t->n) { /* forget the tree, so that lookups stay short in long sessions */
+      plat_free(t->e);
+      c->trees[i] = c->trees[--c->ntrees];
+    }
+    break;
   }
   mutex_unlock(&c->lock);
 }
@@ -312,6 +317,14 @@ void depend_analyze(struct ctx *c, struct launch *V) {
     struct entry ne = make_entry(V, r);
     launch_ref(V);
     if (!ts_push(t, &ne)) launch_unref(V); /* out of memory: later users cannot see V (known limit) */
+  }
+  if ((++c->launches & 7) == 0 && c->ntrees) { /* now and then, tidy one tree nobody may touch again */
+    uint32_t i = c->sweep_rr++ % c->ntrees;
+    sweep(&c->trees[i]);
+    if (!c->trees[i].n) {
+      plat_free(c->trees[i].e);
+      c->trees[i] = c->trees[--c->ntrees];
+    }
   }
   mutex_unlock(&c->lock);
 }

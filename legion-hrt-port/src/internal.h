@@ -221,7 +221,7 @@ bool dnode_done(struct dnode *n);
 lhrt_status_t dnode_wait(struct dnode *n);
 struct entry;
 struct tstate { uint32_t tree_id; uint32_t n, cap, sweep_at; struct entry *e; };
-struct ctx { mutex_t lock; uint32_t ntrees, cap; struct tstate *trees; };
+struct ctx { mutex_t lock; uint32_t ntrees, cap; struct tstate *trees; uint32_t launches, sweep_rr; };
 struct launch;
 void ctx_free(struct ctx *c);
 void ctx_purge_tree(struct ctx *c, uint32_t tree);

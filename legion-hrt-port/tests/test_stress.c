@@ -97,3 +97,44 @@ TEST(runtime_cycles_do_not_leak) {
   size_t after = mallinfo2().uordblks;
   EXPECTF(after <= before + 16384, "heap grew from %zu to %zu bytes over the cycles", before, after);
 }
+
+/* Regions destroyed while their tasks still run are freed once the work is done and the
+ * analysis has moved on (their arena space comes back). */
+TEST(destroyed_regions_are_reclaimed) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  static char arena[1 << 20];
+  lhrt_memory_t m;
+  OK(lhrt_memory_create_from_arena(rt, arena, sizeof arena, &m));
+  lhrt_index_space_t is;
+  lhrt_field_space_t fs;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 63), &is));
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
+  OK(lhrt_task_register(rt, 1, "inc", LHRT_PROC_CPU, inc_task, NULL));
+  for (int i = 0; i < 300; i++) {
+    lhrt_region_t r;
+    lhrt_task_launcher_t l;
+    OK(lhrt_region_create(rt, is, fs, &r));
+    OK(lhrt_region_set_layout(r, LHRT_LAYOUT_SOA, m));
+    OK(lhrt_task_launcher_create(rt, 1, NULL, 0, &l));
+    OK(lhrt_task_launcher_add_region(l, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+    OK(lhrt_task_launcher_add_field(l, 0, 0));
+    OK(lhrt_task_launcher_execute(top, l, NULL));
+    OK(lhrt_task_launcher_destroy(l));
+    OK(lhrt_region_destroy(r)); /* the task may still be running */
+  }
+  OK(lhrt_context_wait_all(top));
+  lhrt_region_t keep;
+  lhrt_task_launcher_t l;
+  OK(lhrt_region_create(rt, is, fs, &keep));
+  OK(lhrt_task_launcher_create(rt, 1, NULL, 0, &l));
+  OK(lhrt_task_launcher_add_region(l, keep, keep, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(l, 0, 0));
+  for (int i = 0; i < 8 * 310; i++) OK(lhrt_task_launcher_execute(top, l, NULL)); /* sweeps visit every tree */
+  OK(lhrt_context_wait_all(top));
+  uint64_t used, cap;
+  OK(lhrt_memory_get_usage(m, &used, &cap));
+  EXPECTF(used == 0, "arena still holds %lu bytes of destroyed regions", (unsigned long)used);
+  OK(lhrt_runtime_destroy(rt));
+}
