@@ -1,5 +1,6 @@
 /*
- * Nautilus port, memory and symbols: kmem for runtime metadata, zeroed buddy blocks for
+ * Nautilus port, memory and symbols: kmem for runtime metadata (allocations are also the
+ * cooperative kernel's yield points, see maybe_yield), zeroed buddy blocks for
  * instance pages (instances in the merged region come through caller-provided arenas,
  * lhrt_memory_create_from_arena), and native task variants by name, as dlsym would find
  * them: first those registered with LHRT_NK_SYMBOL (optionally tagged with a library name),
@@ -7,13 +8,41 @@
  * link). There are no files in the HRT: code reaches it by being linked into the image.
  */
 #include <nk/mem.h>
+#include <nk/cpu.h>
+#include <nk/thread.h>
 #include <nk/string.h>
 #include <nk/printk.h>
 #include "../plat.h"
 #include "nk_port.h"
 
-void *plat_alloc(size_t n) { return kmem_alloc(n ? n : 1); }
-void *plat_zalloc(size_t n) { return kmem_zalloc(n ? n : 1); }
+/* The kernel schedules cooperatively: a thread that launches work in a loop would never let
+ * the workers of its own CPU run (and, on one CPU, pile up every task it launches). The
+ * runtime allocates on every launch, so allocations double as yield points: after a time
+ * slice, a thread gives way to the ready threads of its CPU. */
+#define SLICE_NS 1000000
+
+static uint64_t slice_start[NK_MAX_CPUS];
+
+static void maybe_yield(void) {
+  static uint64_t slice;
+  struct nk_cpu *c = this_cpu();
+  if (!c->nready) return;
+  if (!slice) slice = nk_ns_to_cycles(SLICE_NS);
+  uint64_t now = arch_cycles();
+  if (now - slice_start[c->id] < slice) return;
+  slice_start[c->id] = now;
+  nk_yield();
+}
+
+void *plat_alloc(size_t n) {
+  maybe_yield();
+  return kmem_alloc(n ? n : 1);
+}
+
+void *plat_zalloc(size_t n) {
+  maybe_yield();
+  return kmem_zalloc(n ? n : 1);
+}
 void plat_free(void *p) { if (p) kmem_free(p); }
 
 void *plat_realloc(void *p, size_t n) {
