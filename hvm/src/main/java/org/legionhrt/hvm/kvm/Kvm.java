@@ -48,8 +48,7 @@ public final class Kvm implements AutoCloseable {
         int version = Sys.ioctlRaw(fd, KvmApi.KVM_GET_API_VERSION, 0);
         if (version != KvmApi.API_VERSION) {
             closeQuietly(fd);
-            throw new HvmException(HvmException.Kind.KVM, "KVM_GET_API_VERSION returned " + version
-                    + ", expected " + KvmApi.API_VERSION + ": this kernel's KVM is too old or not KVM; use a Linux >= 2.6.22 host");
+            throw new HvmException(HvmException.Kind.KVM, versionProblem(version));
         }
         return new Kvm(fd, version);
     }
@@ -62,6 +61,11 @@ public final class Kvm implements AutoCloseable {
         };
     }
 
+    private static String versionProblem(int version) {
+        return "KVM_GET_API_VERSION returned " + version + ", expected " + KvmApi.API_VERSION
+                + ": this kernel's KVM is too old or not KVM; use a Linux >= 2.6.22 host";
+    }
+
     /**
      * Probes KVM without throwing: opens /dev/kvm, checks the API version, creates and closes
      * a VM, and says how guest ring 0 runs here.
@@ -70,32 +74,39 @@ public final class Kvm implements AutoCloseable {
      */
     public static KvmProbe probe() {
         String mode = ring0ModeFromHost();
-        try (Kvm kvm = open()) {
-            if (!mode.equals(KvmProbe.EMULATED) && kvm.checkExtension(KvmApi.CAP_NESTED_STATE) > 0) {
-                mode = KvmProbe.HARDWARE;   // nested state exists only for VMX/SVM backends
+        try {
+            int fd;
+            try {
+                fd = Sys.open(DEVICE, Sys.O_RDWR | Sys.O_CLOEXEC);
+            } catch (SysException e) {
+                return new KvmProbe(false, -1, mode, openProblem(e.errno()));
             }
-            int vm = Sys.ioctlRaw(kvm.fd, KvmApi.KVM_CREATE_VM, 0);
-            if (vm < 0) {
-                return new KvmProbe(false, kvm.apiVersion, mode, "KVM_CREATE_VM failed: " + Sys.strerror(-vm)
-                        + (-vm == 12 ? " (out of memory)" : ": check dmesg; another hypervisor may hold VT-x/SVM"));
+            try {
+                return probe(fd, mode);
+            } finally {
+                closeQuietly(fd);
             }
-            closeQuietly(vm);
-            return new KvmProbe(true, kvm.apiVersion, mode, null);
-        } catch (HvmException e) {
-            int version = e.getMessage().startsWith("KVM_GET_API_VERSION") ? parseVersion(e.getMessage()) : -1;
-            return new KvmProbe(false, version, mode, e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             return new KvmProbe(false, -1, mode, "cannot call into libc through FFM (" + e
                     + "): run the JVM with --enable-native-access=ALL-UNNAMED");
         }
     }
 
-    private static int parseVersion(String message) {
-        try {
-            return Integer.parseInt(message.replaceAll("^KVM_GET_API_VERSION returned (-?\\d+).*$", "$1"));
-        } catch (NumberFormatException e) {
-            return -1;
+    private static KvmProbe probe(int fd, String mode) {
+        int version = Sys.ioctlRaw(fd, KvmApi.KVM_GET_API_VERSION, 0);
+        if (version != KvmApi.API_VERSION) {
+            return new KvmProbe(false, version, mode, versionProblem(version));
         }
+        if (!mode.equals(KvmProbe.EMULATED) && Sys.ioctlRaw(fd, KvmApi.KVM_CHECK_EXTENSION, KvmApi.CAP_NESTED_STATE) > 0) {
+            mode = KvmProbe.HARDWARE;   // nested state exists only for VMX/SVM backends
+        }
+        int vm = Sys.ioctlRaw(fd, KvmApi.KVM_CREATE_VM, 0);
+        if (vm < 0) {
+            return new KvmProbe(false, version, mode, "KVM_CREATE_VM failed: " + Sys.strerror(-vm)
+                    + (-vm == 12 ? " (out of memory)" : ": check dmesg; another hypervisor may hold VT-x/SVM"));
+        }
+        closeQuietly(vm);
+        return new KvmProbe(true, version, mode, null);
     }
 
     /**
