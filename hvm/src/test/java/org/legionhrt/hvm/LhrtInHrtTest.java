@@ -81,6 +81,21 @@ class LhrtInHrtTest {
         assertThat(code).as("kernel exit code").isZero();
     }
 
+    /** The runtime's benchmark runs in the HRT (tiny sizes here) and names itself lhrt-hrt. */
+    @Test
+    void benchmarkPrintsJsonLinesAsLhrtHrt() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        int code;
+        try (Hvm h = Hvm.builder().cores(1).memory(128L << 20).cmdline("tests=lhrt_bench lhrt_args=--n,200,--reps,2")
+                .awaitReady(false).console(lines::add).boot(image)) {
+            code = h.awaitExit(Duration.ofSeconds(120));
+        }
+        List<String> json = lines.stream().filter(l -> l.startsWith("{\"bench\":")).toList();
+        assertThat(json).hasSizeGreaterThanOrEqualTo(3).allMatch(l -> l.contains("\"impl\":\"lhrt-hrt\""));
+        assertThat(json).anyMatch(l -> l.contains("\"bench\":\"index_launch_empty\""));
+        assertThat(code).isZero();
+    }
+
     /** Call ids and frame offsets of lhrt_hrt_call.h. */
     static final int FN_LOOKUP = 16;
     static final int FN_CALL = 17;
