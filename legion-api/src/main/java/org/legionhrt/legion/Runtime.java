@@ -109,7 +109,12 @@ public final class Runtime implements AutoCloseable {
     /** {@return a started runtime} @throws LegionException if the backend or runtime cannot start */
     public static Runtime start(RuntimeConfig config) {
         Backend b = Backend.open(config);
-        return new Runtime(config, b);
+        try {
+            return new Runtime(b.configure(config), b);
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
+        }
     }
 
     /** {@return a runtime started with the defaults} */
@@ -420,22 +425,27 @@ public final class Runtime implements AutoCloseable {
             }
             closing = true;
         }
-        if (javaTasks.queued()) {
-            // Queue pollers must run until the work is done, and be stopped before destroy.
-            lhrt.c.contextWaitAll(top.handle());
-            javaTasks.stopPollers(rt);
-        }
-        life.writeLock().lock();
         int st;
         try {
-            st = lhrt.c.runtimeDestroy(rt);
-            closed = true;
+            if (javaTasks.queued()) {
+                // Queue pollers must run until the work is done, and be stopped before destroy.
+                lhrt.c.contextWaitAll(top.handle());
+                javaTasks.stopPollers(rt);
+            }
+            life.writeLock().lock();
+            try {
+                st = lhrt.c.runtimeDestroy(rt);
+                closed = true;
+            } finally {
+                life.writeLock().unlock();
+            }
         } finally {
-            life.writeLock().unlock();
+            // Also when the backend failed (an HVM that died): release it so a new runtime can start.
+            closed = true;
+            javaTasks.shutdown();
+            arena.close();
+            backend.close();
         }
-        javaTasks.shutdown();
-        arena.close();
-        backend.close();
         LOG.debug("runtime closed");
         lhrt.check(st, "lhrt_runtime_destroy");
     }

@@ -6,16 +6,19 @@ import java.util.Objects;
  * How to start a {@link Runtime}.
  *
  * @param backend       where the runtime runs: {@code "linux"} (liblhrt.so in this process);
- *                      {@code "hrt"} (the runtime inside the HVM) arrives with the integration work
+ *                      {@code "hrt"} (the runtime inside an HVM of its own: instances in the merged
+ *                      region, Java tasks always in QUEUE mode, no Java upcalls)
  * @param workers       worker threads of the runtime; 0 = one per core
  * @param memorySize    bytes of the arena that region instances are placed in; 0 = the system
  *                      memory (pages allocated on demand)
  * @param pinWorkers    whether worker i is bound to core i mod cores
  * @param spinNs        how long an idle worker spins before sleeping; -1 = the runtime's default
  * @param javaExecution how Java task bodies are run (see {@link JavaExecution})
+ * @param hrtCores      backend hrt: vCPUs of the HRT (one serves calls, the rest run workers);
+ *                      0 = workers + 1, at least 2
  */
 public record RuntimeConfig(String backend, int workers, long memorySize, boolean pinWorkers, int spinNs,
-                            JavaExecution javaExecution) {
+                            JavaExecution javaExecution, int hrtCores) {
 
     /** Where Java task bodies run. */
     public enum JavaExecution {
@@ -44,36 +47,44 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
 
     /** {@return the defaults: backend linux, one worker per core, system memory, inline Java tasks} */
     public static RuntimeConfig defaults() {
-        return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE);
+        return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE, 0);
     }
 
     /** {@return a copy with {@code n} workers} */
     public RuntimeConfig withWorkers(int n) {
-        return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution);
+        return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution, hrtCores);
     }
 
     /** {@return a copy on backend {@code name}} */
     public RuntimeConfig withBackend(String name) {
-        return new RuntimeConfig(name, workers, memorySize, pinWorkers, spinNs, javaExecution);
+        return new RuntimeConfig(name, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores);
     }
 
     /** {@return a copy whose instances live in an arena of {@code bytes}} */
     public RuntimeConfig withMemorySize(long bytes) {
-        return new RuntimeConfig(backend, workers, bytes, pinWorkers, spinNs, javaExecution);
+        return new RuntimeConfig(backend, workers, bytes, pinWorkers, spinNs, javaExecution, hrtCores);
     }
 
     /** {@return a copy running Java task bodies as {@code mode} says} */
     public RuntimeConfig withJavaExecution(JavaExecution mode) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode, hrtCores);
+    }
+
+    /** {@return a copy whose HRT (backend hrt) has {@code n} cores: the call server's and the workers'; 0 = default} */
+    public RuntimeConfig withHrtCores(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("hrtCores must be >= 0 (0 = default), not " + n);
+        }
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, n);
     }
 
     /** {@return a copy with worker pinning on or off} */
     public RuntimeConfig withPinWorkers(boolean pin) {
-        return new RuntimeConfig(backend, workers, memorySize, pin, spinNs, javaExecution);
+        return new RuntimeConfig(backend, workers, memorySize, pin, spinNs, javaExecution, hrtCores);
     }
 
     /** {@return a copy whose idle workers spin {@code ns} before sleeping} */
     public RuntimeConfig withSpinNs(int ns) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, ns, javaExecution);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, ns, javaExecution, hrtCores);
     }
 }

@@ -7,18 +7,25 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** Index spaces: dense, sparse, set operations, iteration; field spaces and their checks. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IndexSpaceTest {
-    static Runtime rt;
+    Runtime rt;
+
+    /** {@return the backend these tests run on (the Hrt subclass: hrt)} */
+    String backend() {
+        return "linux";
+    }
 
     @BeforeAll
-    static void start() {
-        rt = Runtime.start(RuntimeConfig.defaults().withWorkers(1));
+    void start() {
+        rt = Runtime.start(Backends.config(backend(), 1));
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (rt != null) {
             rt.close();
         }

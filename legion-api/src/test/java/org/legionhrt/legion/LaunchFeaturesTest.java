@@ -8,18 +8,25 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** Projections, coherence, subtasks on their parent's regions, annotated task methods. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LaunchFeaturesTest {
-    static Runtime rt;
+    Runtime rt;
+
+    /** {@return the backend these tests run on (the Hrt subclass: hrt)} */
+    String backend() {
+        return "linux";
+    }
 
     @BeforeAll
-    static void start() {
-        rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2));
+    void start() {
+        rt = Runtime.start(Backends.config(backend(), 2));
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (rt != null) {
             rt.close();
         }
@@ -27,6 +34,7 @@ class LaunchFeaturesTest {
 
     @Test
     void userProjectionsPickTheColor() {
+        Backends.assumeUpcalls(rt);
         FieldSpace fs = rt.fieldSpace();
         Field f = fs.allocate(FieldType.LONG);
         LogicalRegion r = rt.createRegion(rt.indexSpace(8), fs);
@@ -158,7 +166,8 @@ class LaunchFeaturesTest {
 
     @Test
     void aJavaMapperChoosesArrayOfStructs() {
-        try (Runtime r2 = Runtime.start(RuntimeConfig.defaults().withWorkers(1))) {
+        Backends.assumeUpcalls(rt);
+        try (Runtime r2 = Runtime.start(Backends.config(backend(), 1))) {
             int[] asked = new int[1];
             r2.setMapper(new Mapper() {
                 @Override

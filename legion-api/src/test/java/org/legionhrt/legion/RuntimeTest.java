@@ -64,8 +64,10 @@ class RuntimeTest {
     @Test
     void badConfigurationsAndBackends() {
         assertThatThrownBy(() -> RuntimeConfig.defaults().withWorkers(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("hrt")))
-                .isInstanceOf(LegionException.class).hasMessageContaining("backend linux");
+        assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("hrt").withHrtCores(1)))
+                .isInstanceOf(LegionException.class).hasMessageContaining("at least 2 HRT cores");
+        assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("hrt").withHrtCores(4096)))
+                .isInstanceOf(LegionException.class).hasMessageContaining("more than this host");
         assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("vax")))
                 .isInstanceOf(LegionException.class).hasMessageContaining("unknown backend");
     }

@@ -10,18 +10,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** Single tasks, index launches, futures, future maps, and how failures propagate. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskTest {
-    static Runtime rt;
+    Runtime rt;
+
+    /** {@return the backend these tests run on (the Hrt subclass: hrt)} */
+    String backend() {
+        return "linux";
+    }
 
     @BeforeAll
-    static void start() {
-        rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2));
+    void start() {
+        rt = Runtime.start(Backends.config(backend(), 2));
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (rt != null) {
             rt.close();
         }
@@ -88,6 +95,7 @@ class TaskTest {
 
     @Test
     void completableFutureInterop() throws Exception {
+        Backends.assumeUpcalls(rt);
         TaskId<byte[]> id = rt.registerTask("bytes", ValueType.BYTES, ctx -> new byte[] {1, 2, 3});
         CompletableFuture<byte[]> cf = rt.context().execute(TaskLauncher.of(id)).toCompletableFuture();
         assertThat(cf.get(10, TimeUnit.SECONDS)).containsExactly(1, 2, 3);
@@ -118,6 +126,7 @@ class TaskTest {
 
     @Test
     void dependentsFailWithACauseChainInsteadOfRunning() {
+        Backends.assumeUpcalls(rt);
         AtomicInteger ran = new AtomicInteger();
         TaskId<Integer> bad = rt.registerTask("bad2", ValueType.INT, ctx -> {
             throw new ArithmeticException("divide by zero");
@@ -150,7 +159,7 @@ class TaskTest {
         TaskId<Void> foreign = new TaskId<>(9999, "never-registered", ValueType.VOID);
         assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(foreign)))
                 .isInstanceOf(LegionException.class).hasMessageContaining("not registered");
-        try (Runtime other = Runtime.start(RuntimeConfig.defaults().withWorkers(1))) {
+        try (Runtime other = Runtime.start(Backends.config(backend(), 1))) {
             IndexSpace is = other.indexSpace(4);
             TaskId<Void> t = rt.registerTask("t", ctx -> { });
             assertThatThrownBy(() -> rt.context().execute(IndexLauncher.of(t, is)))

@@ -9,8 +9,8 @@ import org.legionhrt.legion.RuntimeConfig;
 
 /**
  * A place the runtime runs (internal). {@code linux}: liblhrt.so in this process. The {@code hrt}
- * backend (issue 8) provides the same {@code lhrt_*} signatures as ROS-side stubs that forward
- * over the HVM call ring, so the bindings and the whole public API stay unchanged.
+ * backend ({@link HrtBackend}) provides the same {@code lhrt_*} signatures as ROS-side stubs that
+ * forward over the HVM call ring, so the bindings and the whole public API stay unchanged.
  */
 public interface Backend extends AutoCloseable {
 
@@ -29,6 +29,11 @@ public interface Backend extends AutoCloseable {
         return arena.allocate(size, 2 << 20);
     }
 
+    /** {@return {@code config} as this backend runs it (the hrt backend forces instance memory and QUEUE)} */
+    default RuntimeConfig configure(RuntimeConfig config) {
+        return config;
+    }
+
     /** Releases what the backend holds (not the runtime: that is {@code lhrt_runtime_destroy}). */
     @Override
     void close();
@@ -40,15 +45,14 @@ public interface Backend extends AutoCloseable {
      * @throws LegionException for an unknown or unavailable backend
      */
     static Backend open(RuntimeConfig config) {
-        return open(config.backend());
+        return config.backend().equals("hrt") ? HrtBackend.open(config) : open(config.backend());
     }
 
     /** {@return the backend named {@code name} with default settings} @throws LegionException if unknown or unavailable */
     static Backend open(String name) {
         return switch (name) {
             case "linux" -> LinuxBackend.open();
-            case "hrt" -> throw new LegionException("backend hrt is not available yet (it arrives with "
-                    + "the Legion HRT integration); use backend linux");
+            case "hrt" -> HrtBackend.open(RuntimeConfig.defaults().withBackend("hrt"));
             default -> throw new LegionException("unknown backend '" + name + "'; use linux or hrt");
         };
     }

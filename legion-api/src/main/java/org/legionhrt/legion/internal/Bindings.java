@@ -19,6 +19,9 @@ public abstract class Bindings {
     static MethodHandle find(SymbolLookup lookup, String name, FunctionDescriptor desc) {
         // SAFETY: the descriptors are generated from lhrt.h; handles are passed as the pointer
         // they wrap, which the SysV ABI treats exactly like a one-pointer struct.
+        if (lookup instanceof HrtCalls hrt) {
+            return hrt.handle(name, desc);              // backend hrt: call-ring stubs, same types
+        }
         return lookup.find(name).map(a -> LINKER.downcallHandle(a, desc)).orElse(null);
     }
 

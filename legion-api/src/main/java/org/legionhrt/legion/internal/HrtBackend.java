@@ -1,0 +1,190 @@
+// Backend "hrt": the runtime inside the aerokernel under the HVM. Boots lhrt-hrt.elf with its
+// call server (kernel test lhrt_serve), hands the API call-ring stubs with the C API's exact
+// signatures (HrtCalls), and places region instances in the merged region, so Java accessors
+// read and write them in place. Java task bodies come from the runtime's external queue.
+package org.legionhrt.legion.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.legionhrt.hvm.HrtFunctions;
+import org.legionhrt.hvm.Hvm;
+import org.legionhrt.hvm.HvmException;
+import org.legionhrt.hvm.kvm.Kvm;
+import org.legionhrt.hvm.kvm.KvmProbe;
+import org.legionhrt.legion.LegionException;
+import org.legionhrt.legion.RuntimeConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The runtime in an HRT of its own, one HVM per runtime (internal). */
+public final class HrtBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(HrtBackend.class);
+    /** The image inside the repository. */
+    public static final String IMAGE = "legion-hrt-port/target/native/lhrt-hrt.elf";
+    /** Default HRT cores: the call server's and one runtime worker's. */
+    public static final int DEFAULT_CORES = 2;
+    /** Default private guest RAM. */
+    public static final long DEFAULT_RAM = 512L << 20;
+    /** Default instance memory when the config asks for none (instances must be in the merged region). */
+    public static final long DEFAULT_INSTANCES = 256L << 20;
+    /** Merged memory beyond the instances: per-thread frames and staging. */
+    private static final long RESERVE = 64L << 20;
+
+    private final Hvm hvm;
+    private final HrtMemory mem;
+    private final LhrtBindings lhrt;
+    private final HrtCalls calls;
+    private final int cores;
+    private final long instances;
+    private volatile boolean closed;
+    /** The live backends, for {@link #inMergedRegion}. */
+    private static final java.util.Set<HrtBackend> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private HrtBackend(Hvm hvm, int cores, long instances) {
+        this.hvm = hvm;
+        this.cores = cores;
+        this.instances = instances;
+        this.mem = new HrtMemory(hvm.merged());
+        this.calls = new HrtCalls(hvm, mem, () -> LOG.warn("backend hrt: the HRT failed; the runtime is lost"));
+        this.lhrt = new LhrtBindings(calls);
+        LIVE.add(this);
+    }
+
+    /**
+     * {@return whether {@code [address, address + size)} is in the merged region of a live hrt
+     * backend: memory the HRT sees at this very address}
+     */
+    public static boolean inMergedRegion(long address, long size) {
+        return LIVE.stream().anyMatch(b -> !b.closed && b.mem.contains(address, size));
+    }
+
+    /** {@return a booted HRT serving the runtime's C API, sized by {@code config}} @throws LegionException if it cannot start */
+    static HrtBackend open(RuntimeConfig config) {
+        int cores = config.hrtCores() > 0 ? config.hrtCores()
+                : Integer.getInteger("legionhrt.hrt.cores", Math.max(DEFAULT_CORES, config.workers() + 1));
+        int host = java.lang.Runtime.getRuntime().availableProcessors();
+        if (cores > Math.max(host, 2) * 4) {
+            throw new LegionException("backend hrt: " + cores + " HRT cores is more than this host's " + host
+                    + " CPUs can run; use at most " + (Math.max(host, 2) * 4));
+        }
+        if (cores < 2) {
+            throw new LegionException("backend hrt needs at least 2 HRT cores (the call server and a worker), not " + cores);
+        }
+        KvmProbe probe = Kvm.probe();
+        if (!probe.usable()) {
+            throw new LegionException("backend hrt needs a usable /dev/kvm (" + probe.problem()
+                    + "); use --backend linux (RuntimeConfig.withBackend(\"linux\"))");
+        }
+        long instances = config.memorySize() > 0 ? config.memorySize() : DEFAULT_INSTANCES;
+        long merged = roundUp(instances + RESERVE, 2L << 20);
+        long ram = Long.getLong("legionhrt.hrt.ram", DEFAULT_RAM);
+        Path image = imagePath();
+        long t0 = System.nanoTime();
+        Hvm h;
+        try {
+            h = Hvm.builder().cores(cores).memory(ram).merged(merged).cmdline("tests=lhrt_serve")
+                    .bootTimeout(Duration.ofSeconds(120)).boot(image);
+        } catch (HvmException e) {
+            throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);
+        }
+        try {
+            HrtBackend b = new HrtBackend(h, cores, instances);
+            LOG.debug("backend hrt: {} cores, {} MiB RAM, {} MiB merged, booted in {} ms", cores, ram >> 20,
+                    merged >> 20, (System.nanoTime() - t0) / 1_000_000);
+            return b;
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    private static long roundUp(long v, long a) {
+        return (v + a - 1) / a * a;
+    }
+
+    /** {@return the HRT image} @throws LegionException naming the fix when it is not built */
+    public static Path imagePath() {
+        String explicit = System.getProperty("legionhrt.hrt.image");
+        Path p = explicit != null && !explicit.isBlank() ? Path.of(explicit) : LinuxBackend.projectRoot().resolve(IMAGE);
+        if (!Files.isRegularFile(p)) {
+            throw new LegionException("backend hrt: " + p + " is not built (make -C legion-hrt-port/hrt all, or run ./hrt"
+                    + " / mvn package); or use --backend linux");
+        }
+        return p;
+    }
+
+    /** {@return why backend hrt cannot run here, or null when it can} */
+    public static String unavailableReason() {
+        KvmProbe probe = Kvm.probe();
+        if (!probe.usable()) {
+            return "/dev/kvm is unusable (" + probe.problem() + ")";
+        }
+        try {
+            imagePath();
+        } catch (LegionException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    @Override
+    public RuntimeConfig configure(RuntimeConfig config) {
+        // Instances must live in the merged region, and the HRT cannot call into the JVM.
+        return config.withMemorySize(instances).withJavaExecution(RuntimeConfig.JavaExecution.QUEUE);
+    }
+
+    @Override
+    public String name() {
+        return "hrt";
+    }
+
+    @Override
+    public LhrtBindings lhrt() {
+        return lhrt;
+    }
+
+    @Override
+    public MemorySegment allocateInstanceArena(Arena arena, long size) {
+        return mem.allocate(size, 2L << 20);
+    }
+
+    /** {@return the number of HRT cores} */
+    public int cores() {
+        return cores;
+    }
+
+    /** {@return the C API calls made over the ring so far} */
+    public long callCount() {
+        return calls.calls.get();
+    }
+
+    /** {@return the HVM (for tests and measurements)} */
+    public Hvm hvm() {
+        return hvm;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LIVE.remove(this);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (calls.active.get() > 0 && System.nanoTime() < deadline) {
+            // Threads still inside a call touch the merged region: wait before it is unmapped.
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        try {
+            hvm.call(HrtFunctions.STOP);
+            hvm.awaitExit(Duration.ofSeconds(10));
+        } catch (HvmException e) {
+            LOG.debug("backend hrt: the HVM ended with {}", e.getMessage());
+        } finally {
+            hvm.close();
+        }
+    }
+}

@@ -1,0 +1,545 @@
+// The C API of the runtime inside the HRT as FFM-shaped method handles: each handle has exactly
+// the type a downcall of the same FunctionDescriptor would have, and marshals its arguments into
+// an lhrt_hrt_frame (legion-hrt-port/hrt/lhrt_hrt_call.h) by the System V classification, runs
+// it over the HVM call ring, and copies memory arguments that live outside the merged region in
+// and out of a per-thread staging area inside it (instances are already there: zero-copy).
+package org.legionhrt.legion.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.legionhrt.hvm.Hvm;
+import org.legionhrt.hvm.HvmException;
+import org.legionhrt.legion.LegionException;
+
+/** Call-ring stubs of the {@code lhrt_*} functions (internal; used by {@link HrtBackend}). */
+final class HrtCalls implements SymbolLookup {
+    static final int FN_LOOKUP = 16;
+    static final int FN_CALL = 17;
+    static final int FN_CALL_ASYNC = 18;
+    static final int FN_INFO = 19;
+    private static final int F_STATUS = 1;
+    private static final long FRAME_SIZE = 0x2a8;
+    private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
+    private static final long OFF_RAX = 0x80, OFF_RDX = 0x88, OFF_XMM0 = 0x90, OFF_DONE = 0xa0;
+    private static final long OFF_STACK = 0xa8, OFF_ERR = 0x1a8;
+    private static final int MAX_STACK = 32;
+    private static final long STAGING = 256 << 10;
+    private static final long PULL = 1 << 20;
+    private static final VarHandle DONE = JAVA_INT.varHandle();
+
+    /** Calls that may block in the runtime: each runs on an HRT thread of its own (CALL_ASYNC). */
+    private static final Set<String> BLOCKING = Set.of("lhrt_runtime_destroy", "lhrt_context_wait_all",
+            "lhrt_future_wait", "lhrt_future_get_value", "lhrt_future_get_pointer", "lhrt_future_map_wait_all",
+            "lhrt_future_map_reduce", "lhrt_region_map", "lhrt_runtime_poll_external",
+            "lhrt_partition_create_by_field", "lhrt_partition_create_by_image", "lhrt_partition_create_by_preimage");
+    /** Calls that install a Java function the HRT would have to call: impossible without an upcall. */
+    private static final Map<String, String> UNSUPPORTED = Map.of(
+            "lhrt_redop_register", "Java reduction operators",
+            "lhrt_projection_register", "Java projection functors",
+            "lhrt_runtime_set_mapper", "Java mappers",
+            "lhrt_future_on_ready", "future callbacks",
+            "lhrt_runtime_set_external_executor", "the upcall executor (use JavaExecution.QUEUE)");
+    private static final MethodHandle INVOKE;
+    private static final MethodHandle LAST_ERROR;
+    private static final MethodHandle REFUSE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            INVOKE = l.findVirtual(HrtCalls.class, "invoke", MethodType.methodType(Object.class, Call.class, Object[].class));
+            LAST_ERROR = l.findVirtual(HrtCalls.class, "lastError", MethodType.methodType(MemorySegment.class));
+            REFUSE = l.findStatic(HrtCalls.class, "refuse", MethodType.methodType(Object.class, String.class, Object[].class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One C function: where it is and how its arguments travel. */
+    record Call(String name, long fn, FunctionDescriptor desc, boolean async, boolean structReturn) {}
+
+    private final Hvm hvm;
+    private final HrtMemory mem;
+    private final Runnable onFailure;
+    private final ThreadLocal<Block> blocks;
+    private final long memcpy;
+    private final long jvmVariant;
+    private final Map<Integer, MemorySegment> statusNames = new ConcurrentHashMap<>();
+    /** Calls made, for the overhead figures. */
+    final AtomicLong calls = new AtomicLong();
+    /** Threads inside a call: the HVM (and its merged region) is unmapped only once this is 0. */
+    final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile LegionException failed;
+
+    HrtCalls(Hvm hvm, HrtMemory mem, Runnable onFailure) {
+        this.hvm = hvm;
+        this.mem = mem;
+        this.onFailure = onFailure;
+        this.blocks = ThreadLocal.withInitial(() -> new Block(mem));
+        this.memcpy = lookup("memcpy");
+        this.jvmVariant = lookup("lhrt_hrt_jvm_variant");
+        if (memcpy == 0 || jvmVariant == 0) {
+            throw new LegionException("backend hrt: the HRT image lacks memcpy or lhrt_hrt_jvm_variant; rebuild "
+                    + "legion-hrt-port/hrt (make -C legion-hrt-port/hrt all)");
+        }
+    }
+
+    @Override
+    public Optional<MemorySegment> find(String name) {
+        return Optional.empty();      // nothing here is callable natively: see handle()
+    }
+
+    /** {@return the HRT address of global function {@code name}, 0 if the image has none} */
+    long lookup(String name) {
+        Block b = blocks.get();
+        byte[] s = name.getBytes(StandardCharsets.US_ASCII);
+        MemorySegment buf = b.frame.asSlice(OFF_ERR, s.length + 1);
+        MemorySegment.copy(s, 0, buf, JAVA_BYTE, 0, s.length);
+        buf.set(JAVA_BYTE, s.length, (byte) 0);
+        return ring(FN_LOOKUP, buf.address(), "looking up " + name);
+    }
+
+    /** {@return a handle of the downcall type of {@code desc} calling {@code name} in the HRT, or null if absent} */
+    MethodHandle handle(String name, FunctionDescriptor desc) {
+        boolean structReturn = desc.returnLayout().filter(l -> l instanceof GroupLayout).isPresent();
+        MethodType type = desc.toMethodType();
+        if (structReturn) {
+            type = type.insertParameterTypes(0, SegmentAllocator.class);
+        }
+        if (name.equals("lhrt_last_error")) {
+            return LAST_ERROR.bindTo(this).asType(type);
+        }
+        MethodHandle target;
+        String what = UNSUPPORTED.get(name);
+        if (what != null) {
+            target = MethodHandles.insertArguments(REFUSE, 0, what + " (" + name + ")");
+        } else {
+            long fn = lookup(name);
+            if (fn == 0) {
+                return null;
+            }
+            target = MethodHandles.insertArguments(INVOKE, 0, this,
+                    new Call(name, fn, desc, BLOCKING.contains(name), structReturn));
+        }
+        return target.asCollector(Object[].class, type.parameterCount()).asType(type);
+    }
+
+    private static Object refuse(String what, Object[] args) {
+        throw new LegionException(what + " is not supported on backend hrt: the runtime in the HRT cannot call "
+                + "into the JVM for it; use backend linux");
+    }
+
+    /** {@return this thread's last error of a call that failed, as a C string} */
+    private MemorySegment lastError() {
+        return blocks.get().errString();
+    }
+
+    /** Runs one call: marshal, ring, copy back, fix up pointers the JVM cannot read. */
+    private Object invoke(Call c, Object[] a) {
+        active.incrementAndGet();
+        try {
+            return invokeActive(c, a);
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    private Object invokeActive(Call c, Object[] a) {
+        if (failed != null) {
+            throw new LegionException(0, "backend hrt: " + c.name + " after the HRT failed: " + failed.getMessage(),
+                    failed.getCause());
+        }
+        Block b = blocks.get();
+        if (b.busy) {
+            b = new Block(mem);          // re-entered (never expected): a block of its own, freed after
+            try {
+                return invoke(c, a, b);
+            } finally {
+                b.release();
+            }
+        }
+        b.busy = true;
+        try {
+            return invoke(c, a, b);
+        } finally {
+            b.busy = false;
+            b.reset();
+        }
+    }
+
+    private Object invoke(Call c, Object[] a, Block b) {
+        MemorySegment f = b.frame;
+        f.asSlice(0, OFF_STACK).fill((byte) 0);
+        f.set(JAVA_LONG, 0, c.fn);
+        boolean status = c.desc.returnLayout().filter(l -> l == JAVA_INT || l.equals(JAVA_INT)).isPresent();
+        f.set(JAVA_INT, OFF_FLAGS, status ? F_STATUS : 0);
+        Marshal m = new Marshal(f);
+        int k = 0;
+        MemorySegment ret = null;
+        if (c.structReturn) {
+            ret = b.stage(c.desc.returnLayout().get().byteSize());
+            m.word(ret.address());
+            k = 1;
+        }
+        var layouts = c.desc.argumentLayouts();
+        for (int i = 0; i < layouts.size(); i++) {
+            MemoryLayout l = layouts.get(i);
+            Object v = a[i + k];
+            if (c.name.equals("lhrt_task_register") && i == 4) {
+                v = MemorySegment.ofAddress(jvmVariant);     // a JVM variant: never run in the HRT
+            }
+            if (l instanceof ValueLayout.OfInt) {
+                m.word((Integer) v);
+            } else if (l instanceof ValueLayout.OfLong) {
+                m.word((Long) v);
+            } else if (l instanceof AddressLayout) {
+                m.word(b.translate((MemorySegment) v));
+            } else if (l instanceof ValueLayout.OfDouble) {
+                m.sse(Double.doubleToRawLongBits((Double) v));
+            } else if (l instanceof ValueLayout.OfFloat) {
+                m.sse(Float.floatToRawIntBits((Float) v) & 0xffffffffL);
+            } else if (l instanceof GroupLayout g && g.byteSize() > 16) {
+                m.memory((MemorySegment) v, g.byteSize());
+            } else if (l instanceof GroupLayout g) {
+                m.small((MemorySegment) v, g);
+            } else {
+                throw new LegionException("backend hrt: cannot pass " + l + " to " + c.name);
+            }
+        }
+        if (m.ns > MAX_STACK) {
+            throw new LegionException("backend hrt: " + c.name + " needs more than " + MAX_STACK + " stack words");
+        }
+        f.set(JAVA_INT, OFF_NSTACK, m.ns);
+        long rax = c.async ? callAsync(c, f) : ring(FN_CALL, f.address(), c.name);
+        calls.incrementAndGet();
+        b.copyBack();
+        if (status && (int) rax != 0) {
+            b.err = f.asSlice(OFF_ERR, 256).getString(0);
+        }
+        if ((c.name.equals("lhrt_task_get_args") || c.name.equals("lhrt_future_get_pointer")) && (int) rax == 0) {
+            pull(b, (MemorySegment) a[k + 1], (MemorySegment) a[k + 2]);
+        }
+        if ((c.name.equals("lhrt_task_get_accessor") || c.name.equals("lhrt_mapping_get_accessor")) && (int) rax == 0) {
+            long base = ((MemorySegment) a[a.length - 1]).get(JAVA_LONG, 0);
+            if (base != 0 && !mem.contains(base, 1)) {
+                // Java would fault on this address: refuse instead of crashing the JVM.
+                throw new LegionException("backend hrt: " + c.name + " gave an instance in HRT-private memory (0x"
+                        + Long.toHexString(base) + "), which Java cannot reach: reduction-privilege buffers of Java "
+                        + "tasks are not in the merged region yet; use backend linux for them");
+            }
+        }
+        var rl = c.desc.returnLayout();
+        if (rl.isEmpty()) {
+            return null;
+        }
+        MemoryLayout r = rl.get();
+        if (r instanceof ValueLayout.OfInt) {
+            return (int) rax;
+        } else if (r instanceof ValueLayout.OfLong) {
+            return rax;
+        } else if (r instanceof AddressLayout) {
+            return c.name.equals("lhrt_status_name") ? statusName((Integer) a[0], rax) : MemorySegment.ofAddress(rax);
+        } else if (r instanceof ValueLayout.OfDouble) {
+            return Double.longBitsToDouble(f.get(JAVA_LONG, OFF_XMM0));
+        } else if (r instanceof GroupLayout g) {
+            MemorySegment out = ((SegmentAllocator) a[0]).allocate(g);
+            if (g.byteSize() > 16) {
+                out.copyFrom(ret);
+            } else {
+                out.copyFrom(f.asSlice(OFF_RAX, g.byteSize()));     // INTEGER eightbytes: rax, rdx
+            }
+            return out;
+        }
+        throw new LegionException("backend hrt: cannot return " + r + " from " + c.name);
+    }
+
+    /** A value the runtime handed out by pointer into HRT memory: copy it where Java can read it. */
+    private void pull(Block b, MemorySegment ptrOut, MemorySegment lenOut) {
+        long p = ptrOut.get(JAVA_LONG, 0), n = lenOut.get(JAVA_LONG, 0);
+        if (n <= 0 || p == 0 || mem.contains(p, n)) {
+            return;
+        }
+        MemorySegment dst = b.pull(n);
+        copyFromHrt(dst.address(), p, n);
+        ptrOut.set(JAVA_LONG, 0, dst.address());
+    }
+
+    /** memcpy inside the HRT into the merged region, on a frame of its own. */
+    private void copyFromHrt(long dst, long src, long n) {
+        MemorySegment f = blocks.get().aux;
+        f.asSlice(0, OFF_STACK).fill((byte) 0);
+        f.set(JAVA_LONG, 0, memcpy);
+        f.set(JAVA_LONG, OFF_GPR, dst);
+        f.set(JAVA_LONG, OFF_GPR + 8, src);
+        f.set(JAVA_LONG, OFF_GPR + 16, n);
+        ring(FN_CALL, f.address(), "memcpy");
+    }
+
+    private MemorySegment statusName(int st, long p) {
+        return statusNames.computeIfAbsent(st, s -> {
+            MemorySegment tmp = mem.allocate(128, 16);
+            try {
+                copyFromHrt(tmp.address(), p, 127);
+                String name = tmp.getString(0);
+                return Arena.global().allocateFrom(name.length() > 120 ? "status " + s : name);
+            } finally {
+                mem.free(tmp);
+            }
+        });
+    }
+
+    private long callAsync(Call c, MemorySegment f) {
+        ring(FN_CALL_ASYNC, f.address(), c.name);
+        long spins = 0, nextCheck = System.nanoTime() + 100_000_000L;
+        while ((int) DONE.getVolatile(f, OFF_DONE) == 0) {
+            if (++spins < 20_000) {
+                Thread.onSpinWait();
+                continue;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(spins < 40_000 ? 1_000 : 50_000);
+            if (failed != null) {
+                throw failed;                      // another thread saw the HVM fail
+            }
+            long now = System.nanoTime();
+            if (now > nextCheck) {
+                ring(FN_INFO, 2, c.name);          // throws once the HVM has failed
+                nextCheck = now + 100_000_000L;
+            }
+        }
+        return f.get(JAVA_LONG, OFF_RAX);
+    }
+
+    /** One ring call; a failure of the HVM ends it and becomes a LegionException. */
+    private long ring(int fn, long arg, String what) {
+        try {
+            return hvm.call(fn, arg);
+        } catch (HvmException e) {
+            LegionException le = new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
+                    + e.getMessage() + " (this runtime is lost; close it and start a new one)", e);
+            if (failed == null) {
+                failed = le;
+                onFailure.run();
+            }
+            throw le;
+        }
+    }
+
+    /** Fills a frame's registers and stack words in argument order. */
+    private static final class Marshal {
+        final MemorySegment f;
+        int gi, xi, ns;
+
+        Marshal(MemorySegment f) {
+            this.f = f;
+        }
+
+        void word(long v) {
+            if (gi < 6) {
+                f.set(JAVA_LONG, OFF_GPR + 8L * gi++, v);
+            } else {
+                stack(v);
+            }
+        }
+
+        void sse(long v) {
+            if (xi < 8) {
+                f.set(JAVA_LONG, OFF_XMM + 8L * xi++, v);
+            } else {
+                stack(v);
+            }
+        }
+
+        void stack(long v) {
+            if (ns < MAX_STACK) {
+                f.set(JAVA_LONG, OFF_STACK + 8L * ns, v);
+            }
+            ns++;
+        }
+
+        /** MEMORY class: the struct's words go to the stack. */
+        void memory(MemorySegment s, long size) {
+            for (long o = 0; o < size; o += 8) {
+                stack(o + 8 <= size ? s.get(JAVA_LONG.withByteAlignment(1), o) : tail(s, o, size));
+            }
+        }
+
+        /** Structs of up to 16 bytes: each eightbyte is SSE if it holds only floating point, else INTEGER. */
+        void small(MemorySegment s, GroupLayout g) {
+            int words = (int) ((g.byteSize() + 7) / 8);
+            boolean[] sse = new boolean[words];
+            java.util.Arrays.fill(sse, true);
+            classify(g, 0, sse);
+            int needG = 0, needX = 0;
+            for (boolean x : sse) {
+                if (x) {
+                    needX++;
+                } else {
+                    needG++;
+                }
+            }
+            boolean regs = gi + needG <= 6 && xi + needX <= 8;
+            for (int w = 0; w < words; w++) {
+                long v = (w + 1) * 8L <= g.byteSize() ? s.get(JAVA_LONG.withByteAlignment(1), w * 8L) : tail(s, w * 8L, g.byteSize());
+                if (!regs) {
+                    stack(v);
+                } else if (sse[w]) {
+                    sse(v);
+                } else {
+                    word(v);
+                }
+            }
+        }
+
+        private static void classify(MemoryLayout l, long off, boolean[] sse) {
+            if (l instanceof GroupLayout g) {
+                long o = off;
+                for (MemoryLayout m : g.memberLayouts()) {
+                    if (g instanceof java.lang.foreign.StructLayout) {
+                        classify(m, o, sse);
+                        o += m.byteSize();
+                    } else {
+                        classify(m, off, sse);
+                    }
+                }
+            } else if (l instanceof java.lang.foreign.SequenceLayout q) {
+                for (long i = 0; i < q.elementCount(); i++) {
+                    classify(q.elementLayout(), off + i * q.elementLayout().byteSize(), sse);
+                }
+            } else if (!(l instanceof java.lang.foreign.PaddingLayout)
+                    && !(l instanceof ValueLayout.OfDouble) && !(l instanceof ValueLayout.OfFloat)) {
+                for (long b = off; b < off + l.byteSize(); b += 8) {
+                    sse[(int) (b / 8)] = false;
+                }
+            }
+        }
+
+        private static long tail(MemorySegment s, long from, long size) {
+            long v = 0;
+            for (long i = from; i < size; i++) {
+                v |= (s.get(JAVA_BYTE, i) & 0xffL) << (8 * (i - from));
+            }
+            return v;
+        }
+    }
+
+    /**
+     * A thread's memory in the merged region: its call frame, an auxiliary frame (copies out of
+     * HRT memory), staging for arguments that live elsewhere, and a ring for pulled values.
+     */
+    private static final class Block {
+        final HrtMemory mem;
+        final MemorySegment all;
+        final MemorySegment frame;
+        final MemorySegment aux;
+        final MemorySegment staging;
+        final MemorySegment pullRing;
+        long top;
+        long pullTop;
+        boolean busy;
+        String err = "";
+        MemorySegment errSeg;
+        final java.util.ArrayList<MemorySegment> from = new java.util.ArrayList<>();
+        final java.util.ArrayList<MemorySegment> to = new java.util.ArrayList<>();
+        final java.util.ArrayList<MemorySegment> temps = new java.util.ArrayList<>();
+
+        Block(HrtMemory mem) {
+            this.mem = mem;
+            all = mem.allocate(2 * 1024 + STAGING + PULL, 64);
+            frame = all.asSlice(0, FRAME_SIZE);
+            aux = all.asSlice(1024, FRAME_SIZE);
+            staging = all.asSlice(2048, STAGING);
+            pullRing = all.asSlice(2048 + STAGING, PULL);
+        }
+
+        /** {@return {@code size} bytes of staging, 16-aligned} */
+        MemorySegment stage(long size) {
+            long at = (top + 15) & ~15L;
+            if (at + size > STAGING) {
+                MemorySegment t = mem.allocate(size, 16);
+                temps.add(t);
+                return t;
+            }
+            top = at + size;
+            return staging.asSlice(at, size);
+        }
+
+        /** {@return the HRT-visible address of {@code s}: itself in the merged region, else a staged copy} */
+        long translate(MemorySegment s) {
+            long n = s.byteSize();
+            if (n == 0 || mem.contains(s.address(), n)) {
+                return s.address();
+            }
+            MemorySegment d = stage(n);
+            d.copyFrom(s);
+            if (!s.isReadOnly()) {
+                from.add(d);
+                to.add(s);
+            }
+            return d.address();
+        }
+
+        void copyBack() {
+            for (int i = 0; i < from.size(); i++) {
+                to.get(i).copyFrom(from.get(i));
+            }
+        }
+
+        /** {@return {@code n} bytes of this thread's pull ring (values stay valid until it wraps)} */
+        MemorySegment pull(long n) {
+            if (n > PULL) {
+                return mem.allocate(n, 16);      // rare and big: kept for the HVM's life
+            }
+            long at = (pullTop + 15) & ~15L;
+            if (at + n > PULL) {
+                at = 0;
+            }
+            pullTop = at + n;
+            return pullRing.asSlice(at, n);
+        }
+
+        MemorySegment errString() {
+            byte[] b = err.getBytes(StandardCharsets.UTF_8);
+            if (errSeg == null || errSeg.byteSize() < b.length + 1) {
+                errSeg = Arena.ofAuto().allocate(Math.max(256, b.length + 1));
+            }
+            MemorySegment.copy(b, 0, errSeg, JAVA_BYTE, 0, b.length);
+            errSeg.set(JAVA_BYTE, b.length, (byte) 0);
+            return errSeg;
+        }
+
+        void reset() {
+            top = 0;
+            from.clear();
+            to.clear();
+            for (MemorySegment t : temps) {
+                mem.free(t);
+            }
+            temps.clear();
+        }
+
+        void release() {
+            reset();
+            mem.free(all);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.legionhrt.legion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.legionhrt.legion.internal.HrtBackend;
+
+/**
+ * Backend hrt: the runtime in the HRT driven through the call ring. Zero-copy (a value an HRT
+ * task writes is read by Java at the same address), unsupported upcall features, and a new
+ * runtime after the HVM of an earlier one failed.
+ */
+class HrtBackendTest {
+    @BeforeAll
+    static void need() {
+        Backends.assume("hrt");
+    }
+
+    static RuntimeConfig hrt() {
+        return RuntimeConfig.defaults().withBackend("hrt").withWorkers(1).withMemorySize(16L << 20);
+    }
+
+    @Test
+    void javaReadsAtTheSameAddressWhatAnHrtTaskWrote() {
+        try (Runtime rt = Runtime.start(hrt())) {
+            assertThat(rt.backendName()).isEqualTo("hrt");
+            FieldSpace fs = rt.fieldSpace();
+            Field v = fs.allocate(FieldType.LONG);
+            LogicalRegion r = rt.createRegion(rt.indexSpace(100), fs);
+            TaskId<Long> fill = rt.registerNativeTask("region_fill", ValueType.LONG, Path.of("(image)"),
+                    "lhrt_hrt_demo_region_fill");
+            try (Future<Long> f = rt.context().execute(TaskLauncher.of(fill).args(ValueType.LONG, 1000L)
+                    .add(RegionRequirement.of(r, Privilege.READ_WRITE, v)))) {
+                assertThat(f.get()).as("points the HRT task wrote").isEqualTo(100L);
+            }
+            try (PhysicalRegion pr = rt.context().map(r, Privilege.READ_ONLY, v)) {
+                LongAccessor a = pr.longField(v);
+                for (int i = 0; i < 100; i++) {
+                    assertThat(a.get(i)).as("x[%d]", i).isEqualTo(1000L + 3L * i);
+                }
+                java.lang.foreign.MemorySegment seg = a.segment();
+                assertThat(HrtBackend.inMergedRegion(seg.address(), seg.byteSize()))
+                        .as("the accessor reads the HRT's instance in place, at its HRT address").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void javaTasksRunOnJvmThreadsFromTheHrtQueue() {
+        try (Runtime rt = Runtime.start(hrt())) {
+            TaskId<String> hello = rt.registerTask("hello", ValueType.STRING, t -> "Hello, " + t.args(ValueType.STRING) + "!");
+            try (Future<String> f = rt.context().execute(TaskLauncher.of(hello).args(ValueType.STRING, "hrt"))) {
+                assertThat(f.get()).isEqualTo("Hello, hrt!");
+            }
+        }
+    }
+
+    @Test
+    void aNativeTaskThatKillsTheHrtFailsItsCallerAndANewRuntimeStarts() {
+        try (Runtime rt = Runtime.start(hrt())) {
+            TaskId<Void> boom = rt.registerNativeTask("boom", ValueType.VOID, Path.of("(image)"), "abort");
+            assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(boom)).get())
+                    .isInstanceOf(LegionException.class).hasMessageContaining("HRT failed")
+                    .hasCauseInstanceOf(org.legionhrt.hvm.HvmException.class);
+        } catch (LegionException closing) {
+            assertThat(closing).hasMessageContaining("HRT failed");     // closing a runtime whose HVM is gone
+        }
+        javaTasksRunOnJvmThreadsFromTheHrtQueue();
+    }
+
+    @Test
+    void javaReductionOperatorsAreRefusedClearly() {
+        try (Runtime rt = Runtime.start(hrt())) {
+            assertThatThrownBy(() -> rt.registerReduction("max", ValueType.LONG, Long.MIN_VALUE, Math::max))
+                    .isInstanceOf(LegionException.class).hasMessageContaining("not supported on backend hrt");
+        }
+    }
+}
