@@ -44,6 +44,7 @@ import org.legionhrt.hvm.kvm.Vcpu;
 import org.legionhrt.hvm.kvm.VcpuState;
 import org.legionhrt.hvm.kvm.Vm;
 import org.legionhrt.hvm.loader.ElfLoader;
+import org.legionhrt.hvm.loader.Symbols;
 import org.legionhrt.hvm.memory.GuestMemory;
 import org.legionhrt.hvm.memory.Mapping;
 import org.legionhrt.hvm.memory.MergedRegion;
@@ -77,6 +78,7 @@ public final class Hvm implements AutoCloseable {
     private long tscHz;
     private byte[] bootImage;
     private String bootName;
+    private volatile byte[] currentImage = new byte[0];
     private volatile Integer exitCode;
     private volatile boolean closed;
     private Kvm kvm;
@@ -266,6 +268,7 @@ public final class Hvm implements AutoCloseable {
         comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);
         ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
         checkImage(img, name);
+        currentImage = image;
         long tLoad = System.nanoTime();
         vm = Vm.create(kvm);
         vm.mapMemory(0, mem.size(), mem.hostAddress());
@@ -348,6 +351,7 @@ public final class Hvm implements AutoCloseable {
         }
         ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
         checkImage(img, name);
+        currentImage = image;
         enter(img, t0);
     }
 
@@ -452,8 +456,16 @@ public final class Hvm implements AutoCloseable {
         return console.lastLines();
     }
 
+    /** Adds the last console lines and, for a guest failure, the function the RIP lies in. */
     private HvmException withConsole(HvmException e) {
-        return e.console().isEmpty() ? e.withConsole(lastLines()) : e;
+        if (!e.console().isEmpty()) {
+            return e;
+        }
+        String where = e.state().flatMap(s -> Symbols.of(currentImage).describe(s.rip()))
+                .map(f -> " (rip in " + f + ")").orElse("");
+        HvmException x = new HvmException(e.kind(), e.reason() + where, e.state().orElse(null), lastLines(), e.getCause());
+        x.setStackTrace(e.getStackTrace());
+        return x;
     }
 
     private void fail(HvmException e) {

@@ -71,13 +71,6 @@ public final class HvmException extends RuntimeException {
         return sb.toString();
     }
 
-    /** {@return a copy of this exception carrying {@code lines} as its last console lines} */
-    public HvmException withConsole(List<String> lines) {
-        HvmException e = new HvmException(kind, reason, state, lines, getCause());
-        e.setStackTrace(getStackTrace());
-        return e;
-    }
-
     /** {@return the one-line reason, without state or console lines} */
     public String reason() {
         return reason;

@@ -43,7 +43,7 @@ class GuestFailureTest {
         assertThat(e.state().get().gprs()[1]).isEqualTo(0x1234abcdL);   // rbx set just before hlt
         assertThat(e.state().get().rip()).isBetween(0x100000L, 0x101000L);
         assertThat(e.console()).contains("about to fault");
-        assertThat(e.getMessage()).contains("vCPU 0").contains("rip=");
+        assertThat(e.getMessage()).contains("vCPU 0").contains("rip=").contains("rip in guest_main+0x");
     }
 
     @Test

@@ -63,6 +63,8 @@ class NautilusHvmTest {
                         HvmException x = (HvmException) e;
                         assertThat(x.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
                         assertThat(x.state()).isPresent();
+                        assertThat(x.state().get().cr2()).isEqualTo(0x7fff00000000L);
+                        assertThat(x.reason()).contains("rip in nk_test_fn_crash_page_fault+0x");
                         assertThat(x.console()).anyMatch(l -> l.contains("crash_page_fault") || l.contains("tests:"));
                     });
         }
