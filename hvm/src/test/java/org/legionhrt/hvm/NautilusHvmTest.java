@@ -46,6 +46,26 @@ class NautilusHvmTest {
         assertThat(code).isZero();
     }
 
+    /** The deprivileged profile's promise, checked on the binary: no privileged instruction. */
+    @Test
+    void deprivImageHasNoPrivilegedInstruction() throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("objdump", "-d", "--no-show-raw-insn", image.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            Assumptions.abort("objdump not installed: " + e.getMessage());
+            return;
+        }
+        java.util.regex.Pattern privileged = java.util.regex.Pattern.compile(
+                "\\s(cli|sti|hlt|lgdt|lidt|lldt|ltr|wrmsr|rdmsr|iretq?|swapgs|sysretq?|invlpg|lmsw|clts|wbinvd|xsetbv|int3|int)\\b|%cr[0-8]|%dr[0-7]");
+        List<String> hits;
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            hits = r.lines().filter(l -> privileged.matcher(l).find()).limit(10).toList();
+        }
+        assertThat(p.waitFor()).isZero();
+        assertThat(hits).as("privileged instructions in %s", image).isEmpty();
+    }
+
     @Test
     void kernelPanicEndsTheVmWithTheMessage() {
         try (Hvm h = Hvm.builder().cores(2).memory(64L << 20).cmdline("tests=crash_panic").awaitReady(false).boot(image)) {
