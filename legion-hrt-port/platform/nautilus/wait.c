@@ -41,9 +41,10 @@ static struct bucket *bucket_of(uint32_t *addr) {
   return &buckets[h >> 56];
 }
 
+/* Bucket lock held. head is also read without it (plat_wake's empty check): store atomically. */
 static void unlink_waiter(struct bucket *b, struct waiter *w) {
   if (w->prev) w->prev->next = w->next;
-  else b->head = w->next;
+  else __atomic_store_n(&b->head, w->next, __ATOMIC_RELEASE);
   if (w->next) w->next->prev = w->prev;
 }
 
