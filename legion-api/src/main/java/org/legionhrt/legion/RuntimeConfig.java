@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param javaExecution how Java task bodies are run (see {@link JavaExecution})
  * @param hrtCores      backend hrt: vCPUs of the HRT (one serves calls, the rest run workers);
  *                      0 = workers + 1, at least 2
+ * @param hrtImage      backend hrt: the HRT image to boot (one with an app's kernels linked in);
+ *                      "" = legion-hrt-port/target/native/lhrt-hrt.elf
  */
 public record RuntimeConfig(String backend, int workers, long memorySize, boolean pinWorkers, int spinNs,
-                            JavaExecution javaExecution, int hrtCores) {
+                            JavaExecution javaExecution, int hrtCores, String hrtImage) {
 
     /** Where Java task bodies run. */
     public enum JavaExecution {
@@ -37,6 +39,7 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
     public RuntimeConfig {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(javaExecution, "javaExecution");
+        Objects.requireNonNull(hrtImage, "hrtImage");
         if (workers < 0) {
             throw new IllegalArgumentException("workers must be >= 0 (0 = one per core), not " + workers);
         }
@@ -47,27 +50,27 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
 
     /** {@return the defaults: backend linux, one worker per core, system memory, inline Java tasks} */
     public static RuntimeConfig defaults() {
-        return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE, 0);
+        return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE, 0, "");
     }
 
     /** {@return a copy with {@code n} workers} */
     public RuntimeConfig withWorkers(int n) {
-        return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution, hrtCores);
+        return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage);
     }
 
     /** {@return a copy on backend {@code name}} */
     public RuntimeConfig withBackend(String name) {
-        return new RuntimeConfig(name, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores);
+        return new RuntimeConfig(name, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage);
     }
 
     /** {@return a copy whose instances live in an arena of {@code bytes}} */
     public RuntimeConfig withMemorySize(long bytes) {
-        return new RuntimeConfig(backend, workers, bytes, pinWorkers, spinNs, javaExecution, hrtCores);
+        return new RuntimeConfig(backend, workers, bytes, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage);
     }
 
     /** {@return a copy running Java task bodies as {@code mode} says} */
     public RuntimeConfig withJavaExecution(JavaExecution mode) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode, hrtCores);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode, hrtCores, hrtImage);
     }
 
     /** {@return a copy whose HRT (backend hrt) has {@code n} cores: the call server's and the workers'; 0 = default} */
@@ -75,16 +78,21 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         if (n < 0) {
             throw new IllegalArgumentException("hrtCores must be >= 0 (0 = default), not " + n);
         }
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, n);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, n, hrtImage);
+    }
+
+    /** {@return a copy whose HRT (backend hrt) boots {@code path}: an image with native kernels linked in} */
+    public RuntimeConfig withHrtImage(String path) {
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, path);
     }
 
     /** {@return a copy with worker pinning on or off} */
     public RuntimeConfig withPinWorkers(boolean pin) {
-        return new RuntimeConfig(backend, workers, memorySize, pin, spinNs, javaExecution, hrtCores);
+        return new RuntimeConfig(backend, workers, memorySize, pin, spinNs, javaExecution, hrtCores, hrtImage);
     }
 
     /** {@return a copy whose idle workers spin {@code ns} before sleeping} */
     public RuntimeConfig withSpinNs(int ns) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, ns, javaExecution, hrtCores);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, ns, javaExecution, hrtCores, hrtImage);
     }
 }

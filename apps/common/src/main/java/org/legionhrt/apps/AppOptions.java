@@ -16,6 +16,10 @@ public final class AppOptions {
             description = "Worker CPUs (0 = one per core).")
     int cpus;
 
+    @Option(names = "--hrt-cores", defaultValue = "0",
+            description = "Backend hrt: vCPUs of the HRT, one of which serves calls (0 = --cpus + 1).")
+    int hrtCores;
+
     @Option(names = "--no-check", description = "Skip the validation against the sequential reference.")
     boolean noCheck;
 
@@ -33,6 +37,15 @@ public final class AppOptions {
             throw new IllegalArgumentException("--cpus must be positive (or 0 for one per core), got " + cpus);
         }
         return cpus == 0 ? Runtime.getRuntime().availableProcessors() : cpus;
+    }
+
+    /** {@return the HRT's vCPUs for backend hrt (0 = default)} @throws IllegalArgumentException if negative or 1 */
+    public int hrtCores() {
+        if (hrtCores < 0 || hrtCores == 1) {
+            throw new IllegalArgumentException("--hrt-cores must be at least 2 (a call server and a worker), or 0 "
+                    + "for --cpus + 1; got " + hrtCores);
+        }
+        return hrtCores;
     }
 
     /** {@return whether to validate the result} */

@@ -17,13 +17,21 @@ public enum Backend {
     }
 
     /**
-     * {@return why this backend cannot run here, or empty when it can}: {@code hrt} needs the
-     * Legion HRT (runtime inside the aerokernel), which this build does not have yet.
+     * {@return why this backend cannot run here, or empty when it can}: {@code hrt} needs a
+     * usable {@code /dev/kvm} (read and write access) to boot the HVM.
      */
     public java.util.Optional<String> unavailable() {
-        return this == HRT
-                ? java.util.Optional.of("backend hrt is not yet built (the Legion HRT issue): use --backend linux")
-                : java.util.Optional.empty();
+        if (this != HRT) {
+            return java.util.Optional.empty();
+        }
+        java.nio.file.Path kvm = java.nio.file.Path.of(System.getProperty("legionhrt.kvm", "/dev/kvm"));
+        if (!java.nio.file.Files.exists(kvm)) {
+            return java.util.Optional.of("backend hrt needs KVM, and " + kvm + " does not exist here: use --backend linux");
+        }
+        if (!java.nio.file.Files.isReadable(kvm) || !java.nio.file.Files.isWritable(kvm)) {
+            return java.util.Optional.of("backend hrt needs read/write access to " + kvm + ": use --backend linux");
+        }
+        return java.util.Optional.empty();
     }
 
     /** {@return the backend named {@code s}} @throws IllegalArgumentException naming the choices */

@@ -81,7 +81,10 @@ public final class HrtBackend implements Backend {
         long instances = config.memorySize() > 0 ? config.memorySize() : DEFAULT_INSTANCES;
         long merged = roundUp(instances + RESERVE, 2L << 20);
         long ram = Long.getLong("legionhrt.hrt.ram", DEFAULT_RAM);
-        Path image = imagePath();
+        Path image = config.hrtImage().isEmpty() ? imagePath() : Path.of(config.hrtImage());
+        if (!Files.isRegularFile(image)) {
+            throw new LegionException("backend hrt: HRT image " + image + " not found");
+        }
         long t0 = System.nanoTime();
         Hvm h;
         try {

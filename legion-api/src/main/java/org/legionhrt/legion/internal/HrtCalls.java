@@ -230,6 +230,9 @@ final class HrtCalls implements SymbolLookup {
             throw new LegionException("backend hrt: " + c.name + " needs more than " + MAX_STACK + " stack words");
         }
         f.set(JAVA_INT, OFF_NSTACK, m.ns);
+        if (c.name.equals("lhrt_task_complete") || c.name.equals("lhrt_task_complete_failed")) {
+            writeBackViews((Long) a[0], c.name.equals("lhrt_task_complete"));
+        }
         long rax = c.async ? callAsync(c, f) : ring(FN_CALL, f.address(), c.name);
         calls.incrementAndGet();
         b.copyBack();
@@ -240,13 +243,7 @@ final class HrtCalls implements SymbolLookup {
             pull(b, (MemorySegment) a[k + 1], (MemorySegment) a[k + 2]);
         }
         if ((c.name.equals("lhrt_task_get_accessor") || c.name.equals("lhrt_mapping_get_accessor")) && (int) rax == 0) {
-            long base = ((MemorySegment) a[a.length - 1]).get(JAVA_LONG, 0);
-            if (base != 0 && !mem.contains(base, 1)) {
-                // Java would fault on this address: refuse instead of crashing the JVM.
-                throw new LegionException("backend hrt: " + c.name + " gave an instance in HRT-private memory (0x"
-                        + Long.toHexString(base) + "), which Java cannot reach: reduction-privilege buffers of Java "
-                        + "tasks are not in the merged region yet; use backend linux for them");
-            }
+            privateView(c, (MemorySegment) a[a.length - 1], c.name.equals("lhrt_task_get_accessor") ? (Long) a[0] : 0);
         }
         var rl = c.desc.returnLayout();
         if (rl.isEmpty()) {
@@ -273,6 +270,55 @@ final class HrtCalls implements SymbolLookup {
         throw new LegionException("backend hrt: cannot return " + r + " from " + c.name);
     }
 
+    /** A task's copy of an HRT-private reduction buffer: Java folds into the copy, the HRT gets it back at completion. */
+    private record View(long hrt, MemorySegment copy) {}
+
+    private final Map<Long, Map<Long, View>> views = new ConcurrentHashMap<>();
+    private static final int LHRT_REDUCE = 4;
+
+    /**
+     * An accessor over HRT-private memory (a Java task's reduction buffer: plat_alloc'd by the
+     * runtime, not in the merged region) would fault in Java: point it at a copy in the merged
+     * region instead, written back before the task completes. Anything else private is refused.
+     */
+    private void privateView(Call c, MemorySegment acc, long ctx) {
+        long base = acc.get(JAVA_LONG, 0);
+        if (base == 0 || mem.contains(base, 1)) {
+            return;
+        }
+        int dim = acc.get(JAVA_INT, 32), fieldSize = acc.get(JAVA_INT, 92), priv = acc.get(JAVA_INT, 96);
+        if (ctx == 0 || priv != LHRT_REDUCE) {
+            throw new LegionException("backend hrt: " + c.name + " gave an instance in HRT-private memory (0x"
+                    + Long.toHexString(base) + "), which Java cannot reach; use backend linux for this program");
+        }
+        long span = fieldSize;
+        for (int d = 0; d < dim; d++) {
+            long lo = acc.get(JAVA_LONG, 40 + 8L * d), hi = acc.get(JAVA_LONG, 64 + 8L * d);
+            span += Math.max(0, hi - lo) * Math.abs(acc.get(JAVA_LONG, 8 + 8L * d));
+        }
+        long n = span;
+        View v = views.computeIfAbsent(ctx, k -> new ConcurrentHashMap<>()).computeIfAbsent(base, b -> {
+            MemorySegment copy = mem.allocate(n, 64);
+            copyFromHrt(copy.address(), b, n);
+            return new View(b, copy);
+        });
+        acc.set(JAVA_LONG, 0, v.copy().address());
+    }
+
+    /** Before a Java task completes: its reduction buffers go back to the HRT (or are dropped on failure). */
+    private void writeBackViews(long ctx, boolean keep) {
+        Map<Long, View> vs = views.remove(ctx);
+        if (vs == null) {
+            return;
+        }
+        for (View v : vs.values()) {
+            if (keep) {
+                copyFromHrt(v.hrt(), v.copy().address(), v.copy().byteSize());   // memcpy in the HRT, either way
+            }
+            mem.free(v.copy());
+        }
+    }
+
     /** A value the runtime handed out by pointer into HRT memory: copy it where Java can read it. */
     private void pull(Block b, MemorySegment ptrOut, MemorySegment lenOut) {
         long p = ptrOut.get(JAVA_LONG, 0), n = lenOut.get(JAVA_LONG, 0);
@@ -284,7 +330,7 @@ final class HrtCalls implements SymbolLookup {
         ptrOut.set(JAVA_LONG, 0, dst.address());
     }
 
-    /** memcpy inside the HRT into the merged region, on a frame of its own. */
+    /** memcpy inside the HRT (either direction between the merged region and HRT memory), on a frame of its own. */
     private void copyFromHrt(long dst, long src, long n) {
         MemorySegment f = blocks.get().aux;
         f.asSlice(0, OFF_STACK).fill((byte) 0);

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.legionhrt.apps.AppOptions;
 import org.legionhrt.apps.AppResult;
 import org.legionhrt.apps.Backend;
+import org.legionhrt.apps.HrtImage;
 import org.legionhrt.apps.Tolerance;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
@@ -54,7 +55,7 @@ public final class CircuitCommand implements Callable<Integer> {
                 + "pct_in_piece=%d seed=%d steps=%d backend=%s cpus=%d%n", loops, pieces, npp, wpp, pct, seed, steps,
                 app.backend().flag(), cpus);
         CircuitSimulation.Outcome out;
-        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(cpus))) {
+        try (Runtime rt = Runtime.start(runtimeConfig(cpus))) {
             System.out.println("Starting main simulation loop");
             long t0 = System.nanoTime();
             out = new CircuitSimulation(rt, cfg, kernels).run(loop -> {
@@ -88,5 +89,14 @@ public final class CircuitCommand implements Callable<Integer> {
                     validated, detail).toJson());
         }
         return validated || !app.check() ? 0 : 1;
+    }
+
+    /** {@return the runtime's configuration: on hrt, an HVM booting this app's HRT image} */
+    RuntimeConfig runtimeConfig(int cpus) {
+        RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(cpus);
+        if (app.backend() != Backend.HRT) {
+            return rc;
+        }
+        return rc.withBackend("hrt").withHrtCores(app.hrtCores()).withHrtImage(HrtImage.of("circuit").toString());
     }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assumptions;
+import org.legionhrt.apps.Backend;
+import org.legionhrt.apps.HrtImage;
 import org.legionhrt.apps.Tolerance;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
@@ -27,6 +30,21 @@ class CircuitSimulationTest {
     void smallCircuitsValidateOnEveryVariant(CircuitSimulation.Kernels k, long seed, int workers) {
         CircuitConfig cfg = new CircuitConfig(3, 40, 4, 64, 96, 80, seed);
         Tolerance t = CircuitValidation.check(cfg, run(cfg, k, workers, null));
+        assertThat(t.passed()).as(t.report()).isTrue();
+    }
+
+    @ParameterizedTest(name = "backend hrt, {0} kernels")
+    @CsvSource({"NATIVE", "JAVA"})
+    void smallCircuitsValidateOnBackendHrt(CircuitSimulation.Kernels k) {
+        Assumptions.assumeTrue(Backend.HRT.unavailable().isEmpty(), () -> Backend.HRT.unavailable().orElse(""));
+        CircuitConfig cfg = new CircuitConfig(3, 40, 4, 64, 96, 80, 1);
+        RuntimeConfig rc = RuntimeConfig.defaults().withBackend("hrt").withWorkers(1).withMemorySize(16L << 20)
+                .withHrtImage(HrtImage.of("circuit").toString());
+        CircuitState s;
+        try (Runtime rt = Runtime.start(rc)) {
+            s = new CircuitSimulation(rt, cfg, k).run(loop -> { }).state();
+        }
+        Tolerance t = CircuitValidation.check(cfg, s);
         assertThat(t.passed()).as(t.report()).isTrue();
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.legionhrt.apps.AppOptions;
 import org.legionhrt.apps.AppResult;
 import org.legionhrt.apps.Backend;
+import org.legionhrt.apps.HrtImage;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
 import picocli.CommandLine.Command;
@@ -57,7 +58,7 @@ public final class StencilCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "Stencil configuration: nx %d ny %d ntx %d nty %d radius %d tsteps %d tprune %d "
                 + "init %s backend %s cpus %d%n", nx, ny, ntx, nty, radius, tsteps, tprune, init, app.backend().flag(), cpus);
         StencilSimulation.Outcome out;
-        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(cpus))) {
+        try (Runtime rt = Runtime.start(runtimeConfig(cpus))) {
             out = new StencilSimulation(rt, cfg, app.backend() == Backend.JAVA
                     ? StencilSimulation.Kernels.JAVA : StencilSimulation.Kernels.NATIVE).run();
         }
@@ -87,5 +88,14 @@ public final class StencilCommand implements Callable<Integer> {
                     validated, app.check() ? detail : "not checked (--no-check)").toJson());
         }
         return ok || !app.check() ? 0 : 1;
+    }
+
+    /** {@return the runtime's configuration: on hrt, an HVM booting this app's HRT image} */
+    RuntimeConfig runtimeConfig(int cpus) {
+        RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(cpus);
+        if (app.backend() != Backend.HRT) {
+            return rc;
+        }
+        return rc.withBackend("hrt").withHrtCores(app.hrtCores()).withHrtImage(HrtImage.of("stencil").toString());
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Assumptions;
+import org.legionhrt.apps.Backend;
+import org.legionhrt.apps.HrtImage;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
 
@@ -20,5 +23,20 @@ class StencilSimulationTest {
         assertThat(out.inputErrors()).isZero();
         assertThat(Math.abs(out.meanAbsOut() - cfg.expectedMean()) / cfg.expectedMean()).isLessThan(StencilCommand.EPSILON);
         assertThat(out.seconds()).isPositive();
+    }
+
+    @ParameterizedTest(name = "backend hrt, {0} kernels")
+    @CsvSource({"NATIVE", "JAVA"})
+    void smallGridsMatchTheClosedFormOnBackendHrt(StencilSimulation.Kernels k) {
+        Assumptions.assumeTrue(Backend.HRT.unavailable().isEmpty(), () -> Backend.HRT.unavailable().orElse(""));
+        StencilConfig cfg = new StencilConfig(64, 48, 2, 2, 2, 9, 2, 1000);
+        RuntimeConfig rc = RuntimeConfig.defaults().withBackend("hrt").withWorkers(1).withMemorySize(16L << 20)
+                .withHrtImage(HrtImage.of("stencil").toString());
+        StencilSimulation.Outcome out;
+        try (Runtime rt = Runtime.start(rc)) {
+            out = new StencilSimulation(rt, cfg, k).run();
+        }
+        assertThat(out.inputErrors()).isZero();
+        assertThat(Math.abs(out.meanAbsOut() - cfg.expectedMean()) / cfg.expectedMean()).isLessThan(StencilCommand.EPSILON);
     }
 }
