@@ -243,6 +243,10 @@ static void copy_args(uint64_t *dst, const uint64_t *args, int nargs)
 int hvm_ros_call(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
 {
     struct hvm_comm *comm = depriv_comm;
+    /* No ROS thread polls the ring right now: waking one costs an exit plus a host thread
+     * wake-up, so the synchronous exit (served on this vCPU's own thread) is quicker. */
+    if (nk_load(&comm->req_ros_parked))
+        return hvm_ros_call_sync(fn, args, nargs, result);
     uint64_t t = nk_fetch_add(&comm->req_head, 1);
     struct hvm_slot *s = &comm->req[t % HVM_REQ_NSLOTS];
     uint64_t lap = t / HVM_REQ_NSLOTS;

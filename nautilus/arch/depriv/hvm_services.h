@@ -34,7 +34,9 @@ enum hvm_builtin {
 int hvm_call_register(uint32_t id, hvm_call_fn fn);
 
 /* Ask the ROS to run handler `fn` with up to four args. Ring path: no VM exit, waits by
- * polling (yielding to ready threads). Returns 0 and the answer in *result, or the status. */
+ * polling (yielding to ready threads); when no ROS thread is polling the ring it takes the
+ * synchronous exit instead (cheaper than waking one). Returns 0 and the answer in *result,
+ * or the status. */
 int hvm_ros_call(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result);
 /* The same through a synchronous exit (the vCPU thread runs the handler). */
 int hvm_ros_call_sync(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result);
