@@ -282,7 +282,7 @@ final class HvmCommand implements Runnable {
                 ns[i] = System.nanoTime() - t0;
             }
             Arrays.sort(ns);
-            return new Row("ros_request_roundtrip", "call + HRT->ROS request ring", ns);
+            return new Row("ros_request_roundtrip", "call + HRT->ROS request (ring/exit)", ns);
         }
 
         private String json(Row r) {
