@@ -30,9 +30,13 @@ final class BenchCommand implements Callable<Integer> {
                 "missing benchmark: runtime, api, macro, micro or all (see ./hrt bench --help)");
     }
 
-    /** {@code ./hrt bench runtime}: task-launch overheads of the C runtime. */
+    /**
+     * {@code ./hrt bench runtime}: task-launch overheads of the C runtime, on Linux (the
+     * lhrt_bench binary) and inside the HRT (lhrt-hrt.elf booted with the kernel test lhrt_bench,
+     * whose JSON lines say {@code "impl":"lhrt-hrt"}).
+     */
     @Command(name = "runtime", mixinStandardHelpOptions = true,
-            description = "Task-launch overheads of the C runtime (lhrt_bench).")
+            description = "Task-launch overheads of the C runtime (lhrt_bench), on Linux and in the HRT.")
     static final class Runtime implements Callable<Integer> {
         @Option(names = "--backend", defaultValue = "linux",
                 description = "linux, hrt or all (default: ${DEFAULT-VALUE}).")
@@ -40,6 +44,13 @@ final class BenchCommand implements Callable<Integer> {
 
         @Option(names = "--workers", description = "Worker threads (default: one per core).")
         Integer workers;
+
+        @Option(names = "--hrt-cores", description = "HRT vCPUs for backend hrt (default: the worker count, at least 1).")
+        Integer hrtCores;
+
+        @Option(names = "--hrt-timeout", defaultValue = "900",
+                description = "Seconds the HRT run may take (default: ${DEFAULT-VALUE}).")
+        int hrtTimeout;
 
         @Spec
         CommandSpec spec;
@@ -50,12 +61,26 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(),
                         "unknown --backend '" + backend + "': use linux, hrt or all");
             }
-            if (backend.equals("hrt")) {
-                throw new PrerequisiteException("--backend hrt is not yet built (the Legion HRT issue); use --backend linux");
+            boolean hrt = !backend.equals("linux");
+            if (hrt && !org.legionhrt.hvm.kvm.Kvm.probe().usable()) {
+                String why = "/dev/kvm is unusable here (" + org.legionhrt.hvm.kvm.Kvm.probe().problem() + ")";
+                if (backend.equals("hrt")) {
+                    throw new PrerequisiteException("--backend hrt: " + why + "; use --backend linux");
+                }
+                System.err.println("bench runtime: " + why + "; running linux only");
+                hrt = false;
             }
-            if (backend.equals("all")) {
-                System.err.println("bench runtime: backend hrt is not yet built; running linux only");
+            int rc = 0;
+            if (!backend.equals("hrt")) {
+                rc = linux();
             }
+            if (hrt) {
+                rc = Math.max(rc, inHrt());
+            }
+            return rc;
+        }
+
+        private int linux() throws Exception {
             Path bin = Roots.project().resolve("legion-hrt-port/target/native/lhrt_bench");
             if (!Files.isExecutable(bin)) {
                 throw new PrerequisiteException(bin + " is missing: build it with ./hrt (mvn package) first");
@@ -65,6 +90,31 @@ final class BenchCommand implements Callable<Integer> {
                 cmd.addAll(List.of("--workers", workers.toString()));
             }
             return Exec.inherit(cmd) == 0 ? 0 : Main.EXIT_FAILED;
+        }
+
+        /** Boots the runtime's HRT image with the benchmark as its kernel test; its JSON lines go to stdout. */
+        private int inHrt() {
+            Path image = Roots.project().resolve("legion-hrt-port/target/native/lhrt-hrt.elf");
+            if (!Files.isRegularFile(image)) {
+                throw new PrerequisiteException(image + " is missing: build it with ./hrt (mvn package) first");
+            }
+            int w = workers != null ? workers : java.lang.Runtime.getRuntime().availableProcessors();
+            int cores = hrtCores != null ? hrtCores : Math.max(1, w);
+            String cmdline = "tests=lhrt_bench" + (workers != null ? " lhrt_args=--workers," + workers : "");
+            int code;
+            try (org.legionhrt.hvm.Hvm h = org.legionhrt.hvm.Hvm.builder().cores(cores).memory(256L << 20)
+                    .cmdline(cmdline).awaitReady(false).console(line -> {
+                        if (line.startsWith("{")) {
+                            System.out.println(line);
+                            System.out.flush();
+                        }
+                    }).boot(image)) {
+                code = h.awaitExit(java.time.Duration.ofSeconds(hrtTimeout));
+            } catch (org.legionhrt.hvm.HvmException e) {
+                System.err.println("bench runtime: the HRT run failed: " + e.getMessage());
+                return Main.EXIT_FAILED;
+            }
+            return code == 0 ? 0 : Main.EXIT_FAILED;
         }
     }
 

@@ -71,6 +71,38 @@ class HrtBackendTest {
         javaTasksRunOnJvmThreadsFromTheHrtQueue();
     }
 
+    /** Per-call cost over the ring next to a direct call on linux (logged; only sanity is asserted). */
+    @Test
+    void callOverheadPerLhrtCall() {
+        for (String backend : new String[] {"linux", "hrt"}) {
+            try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withBackend(backend).withWorkers(1)
+                    .withMemorySize(16L << 20))) {
+                int n = 20_000;
+                for (int i = 0; i < n; i++) {
+                    rt.queryWorkerCount();                   // warm-up: one lhrt_runtime_get_worker_count each
+                }
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    rt.queryWorkerCount();
+                }
+                double sync = (System.nanoTime() - t0) / (double) n;
+                Future<Long> ready = rt.futureOf(ValueType.LONG, 7L);
+                int m = 500;
+                long t1 = System.nanoTime();
+                for (int i = 0; i < m; i++) {
+                    ready.await();                           // lhrt_future_wait: a blocking call (CALL_ASYNC on hrt)
+                }
+                double async = (System.nanoTime() - t1) / (double) m;
+                ready.close();
+                LOG.info("backend {}: short lhrt call {} ns, blocking lhrt call {} ns", backend,
+                        String.format("%.0f", sync), String.format("%.0f", async));
+                assertThat(sync).isPositive();
+            }
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HrtBackendTest.class);
+
     @Test
     void javaReductionOperatorsAreRefusedClearly() {
         try (Runtime rt = Runtime.start(hrt())) {

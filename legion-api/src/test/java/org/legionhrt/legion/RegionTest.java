@@ -239,8 +239,6 @@ class RegionTest {
 
     @Test
     void reductionPrivilegeFoldsIntoTheRegion() {
-        Backends.assumeNotHrt(rt, "reduction buffers of Java tasks are HRT-private memory (the runtime allocates them "
-                + "with plat_alloc, not in the region's merged memory)");
         FieldSpace fs = rt.fieldSpace();
         Field acc = fs.allocate(FieldType.DOUBLE);
         LogicalRegion r = rt.createRegion(rt.indexSpace(Rect1.of(0, 3)), fs);

@@ -84,6 +84,7 @@ final class HrtCalls implements SymbolLookup {
     private final ThreadLocal<Block> blocks;
     private final long memcpy;
     private final long jvmVariant;
+    private final long futureIsReady;
     private final Map<Integer, MemorySegment> statusNames = new ConcurrentHashMap<>();
     /** Calls made, for the overhead figures. */
     final AtomicLong calls = new AtomicLong();
@@ -98,6 +99,7 @@ final class HrtCalls implements SymbolLookup {
         this.blocks = ThreadLocal.withInitial(() -> new Block(mem));
         this.memcpy = lookup("memcpy");
         this.jvmVariant = lookup("lhrt_hrt_jvm_variant");
+        this.futureIsReady = lookup("lhrt_future_is_ready");
         if (memcpy == 0 || jvmVariant == 0) {
             throw new LegionException("backend hrt: the HRT image lacks memcpy or lhrt_hrt_jvm_variant; rebuild "
                     + "legion-hrt-port/hrt (make -C legion-hrt-port/hrt all)");
@@ -169,25 +171,58 @@ final class HrtCalls implements SymbolLookup {
             throw new LegionException(0, "backend hrt: " + c.name + " after the HRT failed: " + failed.getMessage(),
                     failed.getCause());
         }
+        boolean async = c.async;
+        if (async && c.name.startsWith("lhrt_future_") && !c.name.startsWith("lhrt_future_map_") && a[0] instanceof Long fut && isReady(fut)) {
+            async = false;                     // a ready future does not block: no HRT thread needed
+        }
+        if (async && c.name.equals("lhrt_runtime_poll_external") && (Long) a[1] != 0) {
+            // Busy phases: poll without waiting for a while (short calls) before parking an HRT thread.
+            Object[] now = a.clone();
+            now[1] = 0L;
+            long end = System.nanoTime() + 200_000;
+            do {
+                int st = (Integer) invokeBlock(c, now, false);
+                if (st != 0 || ((MemorySegment) a[4]).get(JAVA_INT, 0) > 0) {
+                    return st;
+                }
+            } while (System.nanoTime() < end);
+        }
+        return invokeBlock(c, a, async);
+    }
+
+    /** {@return whether future {@code f} is ready, by a short call on the auxiliary frame} */
+    private boolean isReady(long fut) {
+        MemorySegment f = blocks.get().aux;
+        long out = f.address() + OFF_STACK + 8L * (MAX_STACK - 1);
+        f.asSlice(0, OFF_STACK).fill((byte) 0);
+        f.set(JAVA_LONG, 0, futureIsReady);
+        f.set(JAVA_LONG, OFF_GPR, fut);
+        f.set(JAVA_LONG, OFF_GPR + 8, out);
+        f.set(JAVA_INT, OFF_STACK + 8L * (MAX_STACK - 1), 0);
+        return ring(FN_CALL, f.address(), "lhrt_future_is_ready") == 0
+                && f.get(JAVA_INT, OFF_STACK + 8L * (MAX_STACK - 1)) != 0;
+    }
+
+    private Object invokeBlock(Call c, Object[] a, boolean async) {
         Block b = blocks.get();
         if (b.busy) {
             b = new Block(mem);          // re-entered (never expected): a block of its own, freed after
             try {
-                return invoke(c, a, b);
+                return invoke(c, a, b, async);
             } finally {
                 b.release();
             }
         }
         b.busy = true;
         try {
-            return invoke(c, a, b);
+            return invoke(c, a, b, async);
         } finally {
             b.busy = false;
             b.reset();
         }
     }
 
-    private Object invoke(Call c, Object[] a, Block b) {
+    private Object invoke(Call c, Object[] a, Block b, boolean async) {
         MemorySegment f = b.frame;
         f.asSlice(0, OFF_STACK).fill((byte) 0);
         f.set(JAVA_LONG, 0, c.fn);
@@ -233,7 +268,7 @@ final class HrtCalls implements SymbolLookup {
         if (c.name.equals("lhrt_task_complete") || c.name.equals("lhrt_task_complete_failed")) {
             writeBackViews((Long) a[0], c.name.equals("lhrt_task_complete"));
         }
-        long rax = c.async ? callAsync(c, f) : ring(FN_CALL, f.address(), c.name);
+        long rax = async ? callAsync(c, f) : ring(FN_CALL, f.address(), c.name);
         calls.incrementAndGet();
         b.copyBack();
         if (status && (int) rax != 0) {
