@@ -28,8 +28,8 @@ public final class HrtBackend implements Backend {
     public static final int DEFAULT_CORES = 2;
     /** Default private guest RAM. */
     public static final long DEFAULT_RAM = 512L << 20;
-    /** Default instance memory when the config asks for none (instances must be in the merged region). */
-    public static final long DEFAULT_INSTANCES = 256L << 20;
+    /** Default instance memory when the config asks for none (instances must be in the merged region; mapped lazily, so untouched memory costs nothing). */
+    public static final long DEFAULT_INSTANCES = 1L << 30;
     /** Merged memory beyond the instances: per-thread frames and staging. */
     private static final long RESERVE = 64L << 20;
 
@@ -88,7 +88,7 @@ public final class HrtBackend implements Backend {
         long t0 = System.nanoTime();
         Hvm h;
         try {
-            h = Hvm.builder().cores(cores).memory(ram).merged(merged).cmdline("tests=lhrt_serve")
+            h = Hvm.builder().cores(cores).memory(ram).merged(merged).cmdline(("tests=lhrt_serve " + System.getProperty("legionhrt.hrt.cmdline", "")).trim())
                     .bootTimeout(Duration.ofSeconds(120)).boot(image);
         } catch (HvmException e) {
             throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);

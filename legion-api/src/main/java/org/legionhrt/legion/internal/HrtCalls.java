@@ -179,7 +179,7 @@ final class HrtCalls implements SymbolLookup {
             // Busy phases: poll without waiting for a while (short calls) before parking an HRT thread.
             Object[] now = a.clone();
             now[1] = 0L;
-            long end = System.nanoTime() + 200_000;
+            long end = System.nanoTime() + 100_000;
             do {
                 int st = (Integer) invokeBlock(c, now, false);
                 if (st != 0 || ((MemorySegment) a[4]).get(JAVA_INT, 0) > 0) {
@@ -391,17 +391,19 @@ final class HrtCalls implements SymbolLookup {
 
     private long callAsync(Call c, MemorySegment f) {
         ring(FN_CALL_ASYNC, f.address(), c.name);
-        long spins = 0, nextCheck = System.nanoTime() + 100_000_000L;
+        // Spin briefly (answers within microseconds), then sleep in growing steps: the host's
+        // cores are shared with the HRT's vCPUs, which a spinning JVM thread would slow down.
+        long start = System.nanoTime(), nextCheck = start + 100_000_000L;
         while ((int) DONE.getVolatile(f, OFF_DONE) == 0) {
-            if (++spins < 20_000) {
+            long now = System.nanoTime(), waited = now - start;
+            if (waited < 50_000) {
                 Thread.onSpinWait();
                 continue;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(spins < 40_000 ? 1_000 : 50_000);
+            java.util.concurrent.locks.LockSupport.parkNanos(waited < 2_000_000 ? 10_000 : 100_000);
             if (failed != null) {
                 throw failed;                      // another thread saw the HVM fail
             }
-            long now = System.nanoTime();
             if (now > nextCheck) {
                 ring(FN_INFO, 2, c.name);          // throws once the HVM has failed
                 nextCheck = now + 100_000_000L;
