@@ -34,11 +34,18 @@ void nk_bench_report(const char *name, uint64_t *s, int n, const char *extra)
     int p99 = (int)((long)n * 99 / 100);
     if (p99 >= n)
         p99 = n - 1;
+    /* "pct": every 5th percentile (nearest rank), so plots can draw the whole distribution. */
+    char pct[21 * 21 + 2];
+    int at = 0;
+    for (int q = 0; q <= 100; q += 5) {
+        int i = q == 0 ? 0 : (int)(((long)n * q + 99) / 100) - 1;
+        at += nk_snprintf(pct + at, sizeof pct - at, "%s%lu", q ? "," : "", s[i < n ? i : n - 1]);
+    }
     printk("{\"bench\":\"%s\",\"impl\":\"nautilus\",\"env\":\"%s\",\"unit\":\"cycles\","
            "\"n\":%d,\"min\":%lu,\"median\":%lu,\"p99\":%lu,\"max\":%lu,\"mean\":%lu,"
-           "\"tsc_hz\":%lu,\"cores\":%d,\"profile\":\"%s\"%s}\n",
+           "\"tsc_hz\":%lu,\"cores\":%d,\"profile\":\"%s\",\"pct\":[%s]%s}\n",
            name, env, n, s[0], s[n / 2], s[p99], s[n - 1], sum / n, arch_tsc_hz(),
-           nk_cpu_count(), arch_name(), extra);
+           nk_cpu_count(), arch_name(), pct, extra);
 }
 
 int nk_bench_run(const char *cmdline)

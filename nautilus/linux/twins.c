@@ -73,10 +73,17 @@ static void report(const char *name, uint64_t *s, int n, const char *extra)
     for (int i = 0; i < n; i++)
         sum += s[i];
     int p99 = n * 99 / 100 < n ? n * 99 / 100 : n - 1;
+    /* "pct": every 5th percentile (nearest rank), as the kernel prints it. */
+    char pct[21 * 21 + 2];
+    int at = 0;
+    for (int q = 0; q <= 100; q += 5) {
+        int i = q == 0 ? 0 : (int)(((long)n * q + 99) / 100) - 1;
+        at += snprintf(pct + at, sizeof pct - at, "%s%lu", q ? "," : "", s[i < n ? i : n - 1]);
+    }
     printf("{\"bench\":\"%s\",\"impl\":\"linux\",\"env\":\"linux\",\"unit\":\"cycles\","
            "\"n\":%d,\"min\":%lu,\"median\":%lu,\"p99\":%lu,\"max\":%lu,\"mean\":%lu,"
-           "\"tsc_hz\":%lu,\"cores\":%d%s}\n", name, n, s[0], s[n / 2], s[p99], s[n - 1],
-           sum / n, tsc_hz, ncpus, extra);
+           "\"tsc_hz\":%lu,\"cores\":%d,\"pct\":[%s]%s}\n", name, n, s[0], s[n / 2], s[p99],
+           s[n - 1], sum / n, tsc_hz, ncpus, pct, extra);
     fflush(stdout);
 }
 
