@@ -64,7 +64,7 @@ class HrtBackendTest {
             TaskId<Void> boom = rt.registerNativeTask("boom", ValueType.VOID, Path.of("(image)"), "abort");
             assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(boom)).get())
                     .isInstanceOf(LegionException.class).hasMessageContaining("HRT failed")
-                    .hasCauseInstanceOf(org.legionhrt.hvm.HvmException.class);
+                    .hasMessageContaining("boom (abort)").hasCauseInstanceOf(org.legionhrt.hvm.HvmException.class);
         } catch (LegionException closing) {
             assertThat(closing).hasMessageContaining("HRT failed");     // closing a runtime whose HVM is gone
         }

@@ -91,6 +91,9 @@ final class HrtCalls implements SymbolLookup {
     /** Threads inside a call: the HVM (and its merged region) is unmapped only once this is 0. */
     final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
     private volatile LegionException failed;
+    /** Native task names by id, and the last one a launcher was made for: what a failure names. */
+    private final Map<Integer, String> nativeTasks = new ConcurrentHashMap<>();
+    private volatile String lastNative;
 
     HrtCalls(Hvm hvm, HrtMemory mem, Runnable onFailure) {
         this.hvm = hvm;
@@ -265,6 +268,14 @@ final class HrtCalls implements SymbolLookup {
             throw new LegionException("backend hrt: " + c.name + " needs more than " + MAX_STACK + " stack words");
         }
         f.set(JAVA_INT, OFF_NSTACK, m.ns);
+        if (c.name.equals("lhrt_task_register_native_symbol")) {
+            nativeTasks.put((Integer) a[1], cString((MemorySegment) a[2]) + " (" + cString((MemorySegment) a[4]) + ")");
+        } else if (c.name.equals("lhrt_task_launcher_create") || c.name.equals("lhrt_index_launcher_create")) {
+            String t = nativeTasks.get((Integer) a[1]);
+            if (t != null) {
+                lastNative = t;
+            }
+        }
         if (c.name.equals("lhrt_task_complete") || c.name.equals("lhrt_task_complete_failed")) {
             writeBackViews((Long) a[0], c.name.equals("lhrt_task_complete"));
         }
@@ -417,14 +428,19 @@ final class HrtCalls implements SymbolLookup {
         try {
             return hvm.call(fn, arg);
         } catch (HvmException e) {
+            String task = lastNative == null ? "" : "; the last native task launched: " + lastNative;
             LegionException le = new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
-                    + e.getMessage() + " (this runtime is lost; close it and start a new one)", e);
+                    + e.getMessage() + task + " (this runtime is lost; close it and start a new one)", e);
             if (failed == null) {
                 failed = le;
                 onFailure.run();
             }
             throw le;
         }
+    }
+
+    private static String cString(MemorySegment s) {
+        return s.byteSize() == 0 ? "?" : s.getString(0);
     }
 
     /** Fills a frame's registers and stack words in argument order. */
