@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
  */
 public final class AppOptions {
 
-    @Option(names = "--backend", defaultValue = "linux", converter = BackendConverter.class,
-            description = "linux (native kernels), java (Java kernels) or hrt (default: ${DEFAULT-VALUE}).")
-    Backend backend = Backend.LINUX;
+    @Option(names = "--backend", converter = BackendConverter.class,
+            description = "linux (native kernels), java (Java kernels) or hrt (native kernels in the HRT under the "
+                    + "HVM; the default where /dev/kvm is usable, else linux).")
+    Backend backend;
 
     @Option(names = {"--cpus", "-ll:cpu"}, defaultValue = "0",
             description = "Worker CPUs (0 = one per core).")
@@ -26,8 +27,17 @@ public final class AppOptions {
     @Option(names = "--json", description = "Also print one JSON summary line.")
     boolean json;
 
-    /** {@return the chosen backend} */
+    /**
+     * {@return the chosen backend}: without {@code --backend}, hrt where KVM is usable, else linux,
+     * said once on stderr (the apps' only output outside stdout's results).
+     */
     public Backend backend() {
+        if (backend == null) {
+            backend = Backend.HRT.unavailable().isEmpty() ? Backend.HRT : Backend.LINUX;
+            System.err.println(backend == Backend.HRT
+                    ? "backend hrt (the runtime inside the HVM; --backend linux runs it as a Linux library)"
+                    : "backend linux (" + Backend.HRT.unavailable().orElse("") + ")");
+        }
         return backend;
     }
 

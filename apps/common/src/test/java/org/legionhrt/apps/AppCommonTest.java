@@ -42,4 +42,25 @@ class AppCommonTest {
         assertThatThrownBy(() -> new CommandLine(new AppOptions()).parseArgs("--backend", "cuda"))
                 .hasMessageContaining("use linux, java or hrt");
     }
+
+    @Test
+    void withoutBackendTheHrtWhereKvmIsUsableElseLinux() {
+        AppOptions o = new AppOptions();
+        new CommandLine(o).parseArgs();
+        assertThat(o.backend()).isEqualTo(Backend.HRT.unavailable().isEmpty() ? Backend.HRT : Backend.LINUX);
+        String old = System.getProperty("legionhrt.kvm");
+        System.setProperty("legionhrt.kvm", "/nonexistent/kvm");
+        try {
+            assertThat(Backend.HRT.unavailable()).get().asString().contains("--backend linux");
+            AppOptions p = new AppOptions();
+            new CommandLine(p).parseArgs();
+            assertThat(p.backend()).isEqualTo(Backend.LINUX);
+        } finally {
+            if (old == null) {
+                System.clearProperty("legionhrt.kvm");
+            } else {
+                System.setProperty("legionhrt.kvm", old);
+            }
+        }
+    }
 }
