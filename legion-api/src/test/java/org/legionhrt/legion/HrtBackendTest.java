@@ -107,6 +107,18 @@ class HrtBackendTest {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HrtBackendTest.class);
 
     @Test
+    void shortLivedThreadsGiveBackTheirCallMemory() throws Exception {
+        try (Runtime rt = Runtime.start(hrt())) {
+            for (int i = 0; i < 120; i++) {            // more threads than the merged region has call blocks for
+                Thread t = new Thread(rt::queryWorkerCount);
+                t.start();
+                t.join();
+            }
+            assertThat(rt.queryWorkerCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void javaReductionOperatorsAreRefusedClearly() {
         try (Runtime rt = Runtime.start(hrt())) {
             assertThatThrownBy(() -> rt.registerReduction("max", ValueType.LONG, Long.MIN_VALUE, Math::max))

@@ -99,7 +99,7 @@ final class HrtCalls implements SymbolLookup {
         this.hvm = hvm;
         this.mem = mem;
         this.onFailure = onFailure;
-        this.blocks = ThreadLocal.withInitial(() -> new Block(mem));
+        this.blocks = ThreadLocal.withInitial(this::newBlock);
         this.memcpy = lookup("memcpy");
         this.jvmVariant = lookup("lhrt_hrt_jvm_variant");
         this.futureIsReady = lookup("lhrt_future_is_ready");
@@ -107,6 +107,27 @@ final class HrtCalls implements SymbolLookup {
             throw new LegionException("backend hrt: the HRT image lacks memcpy or lhrt_hrt_jvm_variant; rebuild "
                     + "legion-hrt-port/hrt (make -C legion-hrt-port/hrt all)");
         }
+    }
+
+    /** Threads' blocks, reclaimed from threads that ended when the merged region runs short. */
+    private final Map<Thread, Block> owners = new ConcurrentHashMap<>();
+
+    private Block newBlock() {
+        Block b;
+        try {
+            b = new Block(mem);
+        } catch (LegionException full) {
+            owners.entrySet().removeIf(e -> {
+                if (e.getKey().isAlive()) {
+                    return false;
+                }
+                e.getValue().release();
+                return true;
+            });
+            b = new Block(mem);
+        }
+        owners.put(Thread.currentThread(), b);
+        return b;
     }
 
     @Override
