@@ -89,6 +89,7 @@ void nk_main(struct nk_boot *b)
     }
     c->online = 1;
     nk_ncpus = 1;
+    nk_thread_cache_fill();
     if (start_cpus(b) < 0)
         arch_exit(3);
     printk("nautilus: %d CPUs online, tsc %lu Hz, %lu MiB free\n", nk_ncpus,
@@ -103,6 +104,7 @@ void nk_main(struct nk_boot *b)
 void nk_ap_main(int cpu)
 {
     struct nk_cpu *c = cpu_setup(cpu);
+    nk_thread_cache_fill();
     c->online = 1;
     nk_fetch_add(&nk_ncpus, 1);
     nk_sched_idle_loop();

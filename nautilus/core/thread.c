@@ -11,6 +11,8 @@
 #define NK_CANARY        0x5354434b43414e41ull
 #define THR_CACHE_MAX    256
 #define THR_STACK_ORDER  2              /* 16 KiB */
+#define THR_CACHE_FILL   64             /* descriptors each CPU caches at bring-up (1 MiB) */
+#define THR_FILL_MIN_FREE (64ull << 20) /* ... when at least this much memory is free */
 
 void nk_thread_entry(void);
 void nk_sched_finish(struct nk_cpu *c);
@@ -37,13 +39,30 @@ void nk_thread_free(struct nk_thread *t)
     unsigned long f = arch_irq_save();
     struct nk_cpu *c = this_cpu();
     if (c->thr_cache_n < THR_CACHE_MAX) {
-        nk_list_add_tail(&c->thr_cache, &t->link);
+        /* LIFO: the next create reuses the block freed last, still in this CPU's cache. */
+        nk_list_add(&c->thr_cache, &t->link);
         c->thr_cache_n++;
         t = NULL;
     }
     arch_irq_restore(f);
     if (t)
         mem_free_pages(t);
+}
+
+/*
+ * Fills this CPU's descriptor cache at bring-up, so that creation never takes the buddy
+ * allocator's path in the common case, not even for the first threads a runtime starts.
+ * Runs on the CPU itself, so the blocks come from its own memory node.
+ */
+void nk_thread_cache_fill(void)
+{
+    struct nk_cpu *c = this_cpu();
+    while (c->thr_cache_n < THR_CACHE_FILL && mem_free_bytes() > THR_FILL_MIN_FREE) {
+        struct nk_thread *t = mem_alloc_pages(THR_STACK_ORDER, -1);
+        if (!t)
+            break;
+        nk_thread_free(t);
+    }
 }
 
 /* Initial frame popped by nk_switch, then "returns" into nk_thread_entry with r12 = t. */

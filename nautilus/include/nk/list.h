@@ -16,6 +16,15 @@ struct nk_list {
 static inline void nk_list_init(struct nk_list *l) { l->next = l->prev = l; }
 static inline int nk_list_empty(const struct nk_list *l) { return l->next == l; }
 
+/* Insert e first (after head). */
+static inline void nk_list_add(struct nk_list *head, struct nk_list *e)
+{
+    e->next = head->next;
+    e->prev = head;
+    head->next->prev = e;
+    head->next = e;
+}
+
 static inline void nk_list_add_tail(struct nk_list *head, struct nk_list *e)
 {
     e->prev = head->prev;
