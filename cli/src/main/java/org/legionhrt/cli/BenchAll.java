@@ -29,7 +29,7 @@ final class BenchAll implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = BenchMacro.outDir(macro.out);
-        int macroFailures = new BenchMacro().runCounting(dir, macro);
+        int macroFailures = BenchMacro.run(dir, macro);
         BenchMicro micro = new BenchMicro();
         micro.skip = skipMicro;
         micro.timeout = 1200;

@@ -35,15 +35,14 @@ final class BenchMacro implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = run(outDir(opts.out), opts);
+        Path dir = outDir(opts.out);
+        int failed = run(dir, opts);
         System.out.println("macro: " + dir.resolve("macro.md"));
-        return lastFailures == 0 ? 0 : Main.EXIT_FAILED;
+        return failed == 0 ? 0 : Main.EXIT_FAILED;
     }
 
-    private int lastFailures;
-
-    /** Runs the plan and writes every file into {@code dir}; {@return dir} */
-    Path run(Path dir, MacroOptions o) throws Exception {
+    /** Runs the plan and writes every file into {@code dir}; {@return the runs that failed or did not validate} */
+    static int run(Path dir, MacroOptions o) throws Exception {
         SizePreset preset = SizePreset.parse(o.size);
         for (String a : o.apps) {
             preset.flags(a, 1); // names an unknown app before anything runs
@@ -83,16 +82,10 @@ final class BenchMacro implements Callable<Integer> {
             Plots.macroTime(app, cells, params, dir.resolve("macro-" + app + "-time.png"));
             Plots.macroSpeedup(app, cells, params, dir.resolve("macro-" + app + "-speedup.png"));
         }
-        lastFailures = (int) runs.stream().filter(r -> !r.counts()).count();
-        runs.stream().filter(r -> !r.counts()).forEach(r -> System.err.println("bench macro: failed run "
+        List<MacroRun> failed = runs.stream().filter(r -> !r.counts()).toList();
+        failed.forEach(r -> System.err.println("bench macro: failed run "
                 + r.app() + "/" + r.backend() + "/" + r.cpus() + " #" + r.repeat() + ": " + r.error()));
-        return dir;
-    }
-
-    /** Runs into {@code dir}; {@return the number of runs that failed or did not validate} */
-    int runCounting(Path dir, MacroOptions o) throws Exception {
-        run(dir, o);
-        return lastFailures;
+        return failed.size();
     }
 
     private static Path requireExecutable(Path p, String flag) {
