@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./hrt hvm}: the hybrid virtual machine. {@code boot} starts the aerokernel
- * (nautilus-depriv.elf) in an HVM of this JVM and streams its console (by default it runs
- * every kernel self-test and exits with their verdict); {@code bench} measures HRT boot time
- * and ROS->HRT call latency on the ring and the exit path, as JSON lines plus a table.
+ * (nautilus-depriv.elf, or with --profile ring0 nautilus-ring0.elf booted as a multiboot2
+ * kernel) in an HVM of this JVM and streams its console (by default it runs every kernel
+ * self-test and exits with their verdict); {@code bench} measures HRT boot time and ROS->HRT
+ * call latency on the ring and the exit path, as JSON lines plus a table.
  */
 @Command(name = "hvm", mixinStandardHelpOptions = true,
         description = "The hybrid virtual machine: boot the aerokernel, benchmarks.",
@@ -82,7 +83,8 @@ final class HvmCommand implements Runnable {
                 defaultValue = "auto")
         String profile;
 
-        @Option(names = "--image", description = "kernel image (default nautilus/target/native/nautilus-depriv.elf).")
+        @Option(names = "--image", description = "kernel image (default nautilus/target/native/nautilus-depriv.elf;"
+                + " nautilus-ring0.elf for --profile ring0).")
         Path image;
 
         Hvm.Profile profile() {
@@ -95,16 +97,25 @@ final class HvmCommand implements Runnable {
             };
         }
 
-        Path image() {
+        /**
+         * The image to boot: --image, else the ring0 image where the profile is ring0 (or auto
+         * on a host whose guest ring 0 runs in hardware) and {@code ring0Allowed}, else the
+         * deprivileged image.
+         */
+        Path image(boolean ring0Allowed) {
             if (image != null) {
                 if (!Files.isRegularFile(image)) {
                     throw new PrerequisiteException("no kernel image at " + image);
                 }
                 return image;
             }
-            Path p = Roots.project().resolve(NautilusImage.RELATIVE);
+            Hvm.Profile p0 = profile();
+            boolean ring0 = p0 == Hvm.Profile.RING0
+                    || p0 == Hvm.Profile.AUTO && KvmProbe.HARDWARE.equals(Kvm.ring0ModeFromHost());
+            String relative = ring0 && ring0Allowed ? NautilusImage.RING0_RELATIVE : NautilusImage.RELATIVE;
+            Path p = Roots.project().resolve(relative);
             if (!Files.isRegularFile(p)) {
-                throw new PrerequisiteException("no " + NautilusImage.RELATIVE + ": build it with make -C nautilus all (or ./hrt test)");
+                throw new PrerequisiteException("no " + relative + ": build it with make -C nautilus all (or ./hrt test)");
             }
             return p;
         }
@@ -138,7 +149,7 @@ final class HvmCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            Path image = machine.image();
+            Path image = machine.image(true);
             long t0 = System.nanoTime();
             try (Hvm h = machine.builder().cmdline(cmdline).awaitReady(false)
                     .console(line -> {
@@ -146,8 +157,8 @@ final class HvmCommand implements Runnable {
                         out.flush();
                     }).boot(image)) {
                 int code = h.awaitExit(Duration.ofSeconds(timeoutSeconds));
-                out.printf("hvm: kernel exited with code %d after %.1f ms (%d vCPUs, profile deprivileged)%n",
-                        code, (System.nanoTime() - t0) / 1e6, machine.cores);
+                out.printf("hvm: kernel exited with code %d after %.1f ms (%d vCPUs, profile %s)%n",
+                        code, (System.nanoTime() - t0) / 1e6, machine.cores, h.profile().name().toLowerCase(Locale.ROOT));
                 out.flush();
                 return code == 0 ? 0 : Main.EXIT_FAILED;
             } catch (HvmException e) {
@@ -205,7 +216,11 @@ final class HvmCommand implements Runnable {
 
         private int measure() {
             PrintWriter out = spec.commandLine().getOut();
-            Path image = machine.image();
+            if (machine.profile() == Hvm.Profile.RING0) {
+                throw new HvmException(HvmException.Kind.BAD_INPUT, "--profile ring0: hvm bench measures ROS->HRT calls,"
+                        + " which need the deprivileged profile (the ring0 kernel has no call server); use auto or deprivileged");
+            }
+            Path image = machine.image(false);
             List<Row> rows = new ArrayList<>();
             rows.add(bootTimes(image));
             try (Hvm h = machine.builder().cmdline(HrtFunctions.SERVE_CMDLINE).handler(1, a -> a[0]).boot(image)) {

@@ -6,6 +6,9 @@
  * Implementation overview: boot() opens KVM, maps guest RAM and the merged region, loads
  * the ELF, writes page tables, GDT, boot info and the communication area, then starts
  * every vCPU in long mode at CPL3 on its own platform thread and waits for boot_info.ready.
+ * The ring0 profile instead acts as a multiboot2 loader on a PC-like machine (in-kernel
+ * APICs and PIT, ACPI MADT): vCPU 0 enters the kernel in 32-bit protected mode, the others
+ * wait for the kernel's INIT-SIPI-SIPI.
  * Every failure funnels into fail(): the first failure wins, every vCPU is asked to stop,
  * and close() releases fds and mappings in reverse order so the JVM can boot again.
  */
@@ -28,11 +31,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import org.legionhrt.hvm.boot.AcpiTables;
 import org.legionhrt.hvm.boot.BootInfo;
 import org.legionhrt.hvm.boot.CpuSetup;
 import org.legionhrt.hvm.boot.Gdt;
 import org.legionhrt.hvm.boot.Layout;
+import org.legionhrt.hvm.boot.Multiboot2Info;
 import org.legionhrt.hvm.boot.PageTables;
+import org.legionhrt.hvm.boot.Ring0Entry;
+import org.legionhrt.hvm.boot.Ring0Layout;
 import org.legionhrt.hvm.devices.Console;
 import org.legionhrt.hvm.devices.Doorbells;
 import org.legionhrt.hvm.devices.LogPoller;
@@ -44,6 +51,7 @@ import org.legionhrt.hvm.kvm.Vcpu;
 import org.legionhrt.hvm.kvm.VcpuState;
 import org.legionhrt.hvm.kvm.Vm;
 import org.legionhrt.hvm.loader.ElfLoader;
+import org.legionhrt.hvm.loader.Multiboot2Header;
 import org.legionhrt.hvm.loader.Symbols;
 import org.legionhrt.hvm.memory.GuestMemory;
 import org.legionhrt.hvm.memory.Mapping;
@@ -60,13 +68,23 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /** A booted HVM; final and {@link AutoCloseable}. Calls are thread safe. */
 public final class Hvm implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Hvm.class);
+    /** The ring0 kernel's exit code after a panic (arch_panic_stop). */
+    private static final int RING0_PANIC_EXIT = 2;
     /** How the kernel is entered. */
     public enum Profile {
-        /** Deprivileged where guest ring 0 is emulated (or unknown), which is every host we know. */
+        /**
+         * Ring0 where guest ring 0 runs in hardware (VT-x/SVM) and the image can boot at ring 0
+         * (its HRT tag lists ring0, or it has none); deprivileged otherwise, which includes
+         * every host where guest ring 0 is emulated (PVM).
+         */
         AUTO,
         /** Every vCPU enters the kernel's 64-bit entry at CPL3, started by the VMM. */
         DEPRIVILEGED,
-        /** Multiboot2 at ring 0 (for hardware virtualization). */
+        /**
+         * A multiboot2 loader: vCPU 0 enters the kernel in 32-bit protected mode, the kernel
+         * starts the others through the in-kernel APICs (for hardware virtualization; works,
+         * slowly, where ring 0 is emulated). No call ring: the kernel runs to its exit.
+         */
         RING0,
     }
 
@@ -91,6 +109,8 @@ public final class Hvm implements AutoCloseable {
     private volatile RequestRing requests;
     private long bootNanos;
     private PortBus bus;
+    private Profile profile;
+    private long readyAt = Layout.BOOT_INFO;
 
     private Hvm(Builder spec) {
         this.spec = spec;
@@ -262,15 +282,22 @@ public final class Hvm implements AutoCloseable {
         if (spec.cores > kvm.maxVcpus()) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, "cores = " + spec.cores + ": KVM allows at most " + kvm.maxVcpus());
         }
-        resolveProfile();
         merged = spec.merged > 0 ? MergedRegion.create(spec.merged) : null;
         mem = GuestMemory.create(spec.memory, merged, spec.hugePages);
-        comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);
         ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
-        checkImage(img, name);
+        profile = effectiveProfile(spec.profile, img.mb2());
+        if (profile == Profile.RING0) {
+            checkRing0Image(img, name);
+        } else {
+            comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);
+            checkImage(img, name);
+        }
         currentImage = image;
         long tLoad = System.nanoTime();
         vm = Vm.create(kvm);
+        if (profile == Profile.RING0) {
+            vm.createInterruptControllers();
+        }
         vm.mapMemory(0, mem.size(), mem.hostAddress());
         if (merged != null) {
             vm.mapMemory(merged.address(), merged.size(), merged.address());
@@ -283,7 +310,11 @@ public final class Hvm implements AutoCloseable {
         }
         tscHz = vcpus.get(0).tscKhz() * 1000;
         long tVm = System.nanoTime();
-        enter(img, t0);
+        if (profile == Profile.RING0) {
+            enterRing0(img, t0);
+        } else {
+            enter(img, t0);
+        }
         LOG.debug("boot phases (us): memory+load {}, vm+vcpus {}, kernel to ready {}",
                 (tLoad - t0) / 1000, (tVm - tLoad) / 1000, (System.nanoTime() - tVm) / 1000);
     }
@@ -320,6 +351,33 @@ public final class Hvm implements AutoCloseable {
     }
 
     /**
+     * Acts as a multiboot2 loader: boot GDT, ACPI tables (one local APIC per vCPU), the
+     * multiboot2 information with an HRT tag (TSC rate, ready word), vCPU 0 at the 32-bit
+     * entry; every vCPU thread starts (the others block in KVM until the kernel's SIPI).
+     */
+    private void enterRing0(ElfLoader.Loaded img, long t0) {
+        Ring0Entry.writeGdt(mem.ram());
+        AcpiTables.write(mem.ram(), spec.cores);
+        List<BootInfo.Region> hrtRegions = merged == null ? List.of() : List.of(
+                new BootInfo.Region(Layout.IMAGE_MIN, mem.size() - Layout.IMAGE_MIN, BootInfo.REGION_RAM),
+                new BootInfo.Region(merged.address(), merged.size(), BootInfo.REGION_MERGED));
+        Multiboot2Info.Written mbi = Multiboot2Info.write(mem.ram(), new Multiboot2Info.Spec(spec.cmdline, mem.size(),
+                AcpiTables.rsdp(mem.ram()), tscHz, hrtRegions));
+        readyAt = mbi.hrtInfo();
+        bus = new PortBus(mem, console, null, null, null, new Events());
+        Ring0Entry.enter(vcpus.get(0), img.entry32(), mbi.address());
+        LOG.debug("ring0: entry {} with multiboot2 info at {} ({} bytes), {} vCPUs in the MADT",
+                Long.toHexString(img.entry32()), Long.toHexString(mbi.address()), mbi.size(), spec.cores);
+        for (Vcpu v : vcpus) {
+            v.start(bus, spec.vcpuNice);
+        }
+        if (spec.awaitReady) {
+            awaitReady(t0);
+        }
+        bootNanos = System.nanoTime() - t0;
+    }
+
+    /**
      * Reboots the HRT alone, as the original HVM could: every vCPU stops, guest RAM is
      * cleared, {@code image} is loaded and every vCPU re-enters it; the VM, its vCPUs, the
      * merged region (and the data in it) stay. Waits for ready like boot() unless awaitReady(false).
@@ -329,6 +387,10 @@ public final class Hvm implements AutoCloseable {
     public synchronized void reboot(byte[] image, String name) {
         if (closed) {
             throw new HvmException(HvmException.Kind.CLOSED, "reboot after shutdown: this HVM is closed");
+        }
+        if (profile == Profile.RING0) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "reboot is implemented for the deprivileged profile only:"
+                    + " a ring0 kernel is booted afresh (close this HVM and boot a new one)");
         }
         long t0 = System.nanoTime();
         for (Vcpu v : vcpus) {
@@ -360,21 +422,53 @@ public final class Hvm implements AutoCloseable {
         reboot(bootImage, bootName);
     }
 
-    private void resolveProfile() {
-        if (spec.profile == Profile.RING0) {
-            throw new HvmException(HvmException.Kind.BAD_INPUT, "profile ring0 is not implemented by this VMM"
-                    + " (guest ring 0 is " + Kvm.ring0ModeFromHost() + " here): use --profile deprivileged,"
-                    + " or run the ring0 kernel under QEMU with ./hrt nautilus test");
+    /**
+     * {@return the profile {@code asked} means for an image with multiboot2 header {@code mb2}}:
+     * AUTO becomes RING0 only where guest ring 0 runs in hardware and the image boots at ring 0.
+     */
+    public static Profile effectiveProfile(Profile asked, Multiboot2Header mb2) {
+        if (asked != Profile.AUTO) {
+            return asked;
         }
-        if (spec.profile == Profile.AUTO && KvmProbe.HARDWARE.equals(Kvm.ring0ModeFromHost())) {
-            LOG.debug("guest ring 0 is hardware here, but only the deprivileged profile is implemented");
+        boolean ring0Image = mb2.hrt() == null || mb2.supports(BootInfo.PROFILE_RING0);
+        return ring0Image && KvmProbe.HARDWARE.equals(Kvm.ring0ModeFromHost()) ? Profile.RING0 : Profile.DEPRIVILEGED;
+    }
+
+    /** {@return the profile this HVM was booted in (DEPRIVILEGED or RING0)} */
+    public Profile profile() {
+        return profile;
+    }
+
+    private void checkRing0Image(ElfLoader.Loaded img, String name) {
+        if (img.mb2().hrt() != null && !img.mb2().supports(BootInfo.PROFILE_RING0)) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": its HRT tag does not list the ring0 profile"
+                    + " (it is a deprivileged-only kernel such as nautilus-depriv.elf): boot it with --profile deprivileged,"
+                    + " or boot nautilus-ring0.elf with --profile ring0");
+        }
+        if (!img.mb2().unsupported().isEmpty()) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": its multiboot2 header asks for what this loader"
+                    + " cannot provide: " + String.join(", ", img.mb2().unsupported()));
+        }
+        if (img.entry32() < Layout.IMAGE_MIN || img.entry32() >= img.end() || img.entry32() < img.low()) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, String.format(
+                    "%s: the 32-bit entry %#x lies outside the loaded image [%#x, %#x)", name, img.entry32(), img.low(), img.end()));
+        }
+        if (spec.memory > Ring0Layout.MAX_RAM) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "memory " + spec.memory + " bytes: the ring0 profile allows at most "
+                    + (Ring0Layout.MAX_RAM >> 20) + " MiB (RAM must end below the APICs at 0xfec00000): lower --mem");
+        }
+        if (img.end() + (4L << 20) > mem.size()) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": image and a minimal heap need "
+                    + (img.end() + (4L << 20)) + " bytes, more than the guest memory: raise --mem");
         }
     }
 
     private void checkImage(ElfLoader.Loaded img, String name) {
         if (!img.header().supports(BootInfo.PROFILE_DEPRIV)) {
-            throw new HvmException(HvmException.Kind.BAD_INPUT, name
-                    + ": the HRT tag does not list the deprivileged profile: build the nautilus-depriv image");
+            throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": its HRT tag does not list the deprivileged profile"
+                    + (img.header().supports(BootInfo.PROFILE_RING0)
+                    ? " (it is a ring0 kernel such as nautilus-ring0.elf): boot it with --profile ring0, or boot nautilus-depriv.elf"
+                    : ": build the nautilus-depriv image"));
         }
         if (img.header().percpuSize() > Layout.PERCPU_STRIDE) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": per-CPU area of "
@@ -432,7 +526,7 @@ public final class Hvm implements AutoCloseable {
     private void awaitReady(long t0) {
         long deadline = t0 + spec.bootTimeout.toNanos();
         int spins = 0;
-        while (BootInfo.ready(mem.ram()) < spec.cores) {
+        while (BootInfo.ready(mem.ram(), readyAt) < spec.cores) {
             HvmException f = failure.get();
             if (f != null) {
                 throw withConsole(f);
@@ -442,7 +536,7 @@ public final class Hvm implements AutoCloseable {
                         + " before it reported ready", null, lastLines(), null);
             }
             if (System.nanoTime() - deadline > 0) {
-                throw timeout("boot (ready " + BootInfo.ready(mem.ram()) + " of " + spec.cores + " CPUs)");
+                throw timeout("boot (ready " + BootInfo.ready(mem.ram(), readyAt) + " of " + spec.cores + " CPUs)");
             }
             // Park briefly rather than spin: the vCPU threads need the host's cores more than we do.
             LockSupport.parkNanos(spins++ < 1000 ? 20_000 : 200_000);
@@ -491,6 +585,9 @@ public final class Hvm implements AutoCloseable {
             if (s != null) {
                 first = first == null ? s : first;
                 sb.append(String.format("%n  vCPU %d: rip=%#x rsp=%#x", s.cpu(), s.rip(), s.rsp()));
+                if (profile == Profile.RING0) {
+                    sb.append(mpStateName(v.mpState()));
+                }
             }
         }
         HvmException e = new HvmException(HvmException.Kind.TIMEOUT, sb.toString(), first, lastLines(), null);
@@ -501,9 +598,28 @@ public final class Hvm implements AutoCloseable {
         return e;
     }
 
+    private static String mpStateName(int mp) {
+        return switch (mp) {
+            case 0 -> " (running)";
+            case 1 -> " (never started: no INIT-SIPI from the kernel)";
+            case 2 -> " (INIT received, no SIPI)";
+            case 3 -> " (halted)";
+            default -> "";
+        };
+    }
+
     private final class Events implements PortBus.Events {
         @Override
         public void exited(Vcpu v, int code) {
+            if (profile == Profile.RING0 && code == RING0_PANIC_EXIT) {
+                // The ring0 kernel has no panic port: arch_panic_stop() exits with code 2 after
+                // printing the message, so report it as the panic it is.
+                String msg = lastLines().stream().filter(l -> l.startsWith("PANIC")).reduce((a, b) -> b)
+                        .orElse("(no PANIC line on the console)");
+                fail(withConsole(new HvmException(HvmException.Kind.PANIC, "kernel panic on vCPU " + v.index()
+                        + " (ring0 exit code 2): " + msg, v.snapshot("panic"), List.of(), null)));
+                return;
+            }
             exitCode = code;
             for (Vcpu o : vcpus) {
                 o.requestStop();
@@ -592,6 +708,10 @@ public final class Hvm implements AutoCloseable {
     private CallRing ring() {
         if (closed) {
             throw new HvmException(HvmException.Kind.CLOSED, "call after shutdown: this HVM is closed");
+        }
+        if (calls == null) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "ROS->HRT calls need the deprivileged profile:"
+                    + " a ring0 kernel has no call server (it runs its command line to the exit port)");
         }
         return calls;
     }

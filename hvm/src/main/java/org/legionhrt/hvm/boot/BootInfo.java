@@ -44,7 +44,7 @@ public final class BootInfo {
     public static final int CPU_START_DIRECT = 1;
 
     static final long READY = 96;
-    private static final long REGIONS = 104;
+    static final long REGIONS = 104;
     private static final long CPUS = 872;
     private static final VarHandle LONG = JAVA_LONG.varHandle();
 
@@ -124,6 +124,11 @@ public final class BootInfo {
 
     /** {@return boot_info.ready: the number of CPUs the kernel reports up} (acquire read). */
     public static long ready(MemorySegment ram) {
-        return (long) LONG.getAcquire(ram, Layout.BOOT_INFO + READY);
+        return ready(ram, Layout.BOOT_INFO);
+    }
+
+    /** {@return the ready word of the boot info at {@code bootInfo}} (acquire read). */
+    public static long ready(MemorySegment ram, long bootInfo) {
+        return (long) LONG.getAcquire(ram, bootInfo + READY);
     }
 }

@@ -1,7 +1,8 @@
 /*
  * The VM's only device model: dispatches every port-I/O exit of every vCPU to the serial
  * console, the doorbells, the rings, or the exit/panic/ready reports; anything else is an
- * unexpected access that ends the VM. Runs on vCPU threads.
+ * unexpected access that ends the VM. Runs on vCPU threads. A ring0 VM has no doorbells or
+ * rings (null): their ports are then unexpected like any other.
  */
 package org.legionhrt.hvm.devices;
 
@@ -35,6 +36,8 @@ public final class PortBus implements ExitHandler {
     private final java.util.concurrent.atomic.LongAdder dozes = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder kicks = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder exits = new java.util.concurrent.atomic.LongAdder();
+    /** The UART's divisor-latch access bit (LCR bit 7): writes to COM1+0/+1 set the baud rate then. */
+    private volatile boolean dlab;
 
     /** Wires the bus. */
     public PortBus(GuestMemory mem, Console console, Doorbells bells, CallRing calls, RequestRing requests, Events events) {
@@ -59,8 +62,16 @@ public final class PortBus implements ExitHandler {
         } else if (port == Ports.KICK) {
             kicks.increment();
         }
+        if (bells == null && port >= Ports.DOZE && port <= Ports.ROS_WAKE) {
+            return unexpected(v, port, size, value);
+        }
         switch (port) {
-            case Ports.COM1 -> console.serialByte(v.index(), value & 0xff);
+            case Ports.COM1 -> {
+                if (!dlab) {
+                    console.serialByte(v.index(), value & 0xff);
+                }
+            }
+            case Ports.COM1 + 3 -> dlab = (value & 0x80) != 0;
             case Ports.DOZE -> bells.doze(v);
             case Ports.KICK -> bells.unpark(value);
             case Ports.CALL_DONE -> calls.completeExit(value);
@@ -81,13 +92,17 @@ public final class PortBus implements ExitHandler {
                 if (port > Ports.COM1 && port < Ports.COM1 + 8) {
                     return Action.CONTINUE;     // UART control registers: nothing to emulate
                 }
-                events.failed(new HvmException(HvmException.Kind.UNEXPECTED_EXIT, String.format(
-                        "vCPU %d wrote %#x (%d bytes) to port %#x, which no device serves", v.index(), value, size, port),
-                        v.snapshot("IO"), console.lastLines(), null));
-                return Action.STOP;
+                return unexpected(v, port, size, value);
             }
         }
         return Action.CONTINUE;
+    }
+
+    private Action unexpected(Vcpu v, int port, int size, int value) {
+        events.failed(new HvmException(HvmException.Kind.UNEXPECTED_EXIT, String.format(
+                "vCPU %d wrote %#x (%d bytes) to port %#x, which no device serves", v.index(), value, size, port),
+                v.snapshot("IO"), console.lastLines(), null));
+        return Action.STOP;
     }
 
     @Override

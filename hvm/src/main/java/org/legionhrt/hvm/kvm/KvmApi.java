@@ -23,8 +23,13 @@ final class KvmApi {
     static final long KVM_SET_SREGS = 0x4138AE84L;
     static final long KVM_SET_CPUID2 = 0x4008AE90L;
     static final long KVM_GET_TSC_KHZ = 0xAEA3L;
+    static final long KVM_CREATE_IRQCHIP = 0xAE60L;
+    static final long KVM_CREATE_PIT2 = 0x4040AE77L;
+    static final long KVM_GET_MP_STATE = 0x8004AE98L;
 
+    static final int CAP_IRQCHIP = 0;
     static final int CAP_NR_VCPUS = 9;
+    static final int CAP_PIT2 = 33;
     static final int CAP_MAX_VCPUS = 66;
     static final int CAP_NESTED_STATE = 157;
 
@@ -62,6 +67,8 @@ final class KvmApi {
 
     static final long REGS_SIZE = 144;
     static final long SREGS_SIZE = 312;
+    static final long PIT_CONFIG_SIZE = 64;
+    static final int PIT_SPEAKER_DUMMY = 1;
     static final long CPUID_ENTRY_SIZE = 40;
     static final int CPUID_MAX_ENTRIES = 256;
 

@@ -109,6 +109,30 @@ public final class Vcpu implements AutoCloseable {
         Kvm.kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_SET_REGS, regsBuf), "KVM_SET_REGS vCPU " + index);
     }
 
+    /**
+     * Sets every general register from {@code gprs}, in {@link VcpuState}'s order (rax, rbx,
+     * rcx, rdx, rsi, rdi, rsp, rbp, r8..r15, rip, rflags; missing values are zero).
+     */
+    public void setRegisters(long[] gprs) {
+        regsBuf.fill((byte) 0);
+        for (int i = 0; i < Math.min(gprs.length, 18); i++) {
+            regsBuf.set(JAVA_LONG, i * 8L, gprs[i]);
+        }
+        Kvm.kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_SET_REGS, regsBuf), "KVM_SET_REGS vCPU " + index);
+    }
+
+    /**
+     * {@return KVM's multiprocessor state of this vCPU} (KVM_GET_MP_STATE with an in-kernel
+     * irqchip: 0 runnable, 1 waiting for INIT/SIPI, 2 received INIT, 3 halted, 4 got SIPI),
+     * or -1 when KVM does not say.
+     */
+    public int mpState() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(4, 4);
+            return Sys.ioctlRaw(fd, KvmApi.KVM_GET_MP_STATE, s) < 0 ? -1 : s.get(JAVA_INT, 0);
+        }
+    }
+
     /** Reads the special registers, lets {@code edit} change them, and writes them back. */
     public void editSregs(java.util.function.Consumer<Sregs> edit) {
         Kvm.kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_GET_SREGS, sregsBuf), "KVM_GET_SREGS vCPU " + index);
@@ -244,7 +268,8 @@ public final class Vcpu implements AutoCloseable {
         String name = KvmApi.exitName(reason);
         return switch (reason) {
             case KvmApi.EXIT_SHUTDOWN -> fail(HvmException.Kind.SHUTDOWN, "vCPU " + index
-                    + " triple-faulted (KVM_EXIT_SHUTDOWN): the guest took an exception or ran a privileged instruction at CPL3");
+                    + " triple-faulted (KVM_EXIT_SHUTDOWN): the guest took an exception it could not deliver"
+                    + " (at CPL3 under PVM: any exception, or a privileged instruction)");
             case KvmApi.EXIT_MMIO -> fail(HvmException.Kind.UNEXPECTED_EXIT, String.format(
                     "vCPU %d touched unmapped guest-physical address %#x (%s, %d bytes)", index,
                     run.get(JAVA_LONG, KvmApi.RUN_MMIO_ADDR),

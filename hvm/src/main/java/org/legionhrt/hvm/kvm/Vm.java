@@ -59,6 +59,32 @@ public final class Vm implements AutoCloseable {
     }
 
     /**
+     * Gives the VM KVM's in-kernel interrupt controllers (a local APIC per vCPU, the IOAPIC at
+     * 0xfec00000, the two 8259 PICs) and its 8254 PIT (ports 0x40-0x43, and 0x61 for channel 2's gate and output): what a ring0
+     * kernel needs for its timer, its IPIs and INIT-SIPI-SIPI. vCPUs other than 0 then start
+     * waiting for a SIPI. Must come before the first vCPU.
+     *
+     * @throws HvmException (KVM) when KVM lacks them (KVM_CAP_IRQCHIP / KVM_CAP_PIT2) or refuses
+     */
+    public void createInterruptControllers() {
+        if (!vcpus.isEmpty()) {
+            throw new IllegalStateException("the in-kernel irqchip must be created before the vCPUs");
+        }
+        if (kvm.checkExtension(KvmApi.CAP_IRQCHIP) == 0 || kvm.checkExtension(KvmApi.CAP_PIT2) == 0) {
+            throw new HvmException(HvmException.Kind.KVM, "this KVM offers no in-kernel irqchip or PIT"
+                    + " (KVM_CAP_IRQCHIP / KVM_CAP_PIT2), which the ring0 profile needs: use --profile deprivileged");
+        }
+        Kvm.kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_CREATE_IRQCHIP, 0), "KVM_CREATE_IRQCHIP");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment config = arena.allocate(KvmApi.PIT_CONFIG_SIZE, 8);
+            // KVM_PIT_SPEAKER_DUMMY: KVM serves port 0x61 too (channel 2 gate and output),
+            // which a kernel polls to time short delays against the PIT.
+            config.set(JAVA_INT, 0, KvmApi.PIT_SPEAKER_DUMMY);
+            Kvm.kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_CREATE_PIT2, config), "KVM_CREATE_PIT2");
+        }
+    }
+
+    /**
      * Creates vCPU {@code index} with the host's supported CPUID already set (KVM needs it
      * before long-mode SREGS).
      */

@@ -1,12 +1,9 @@
 /*
- * The image's multiboot2 header and our HRT header tag (nautilus/include/hrt/boot.h,
- * struct hrt_header_tag): found in the first 32 KiB of the file, 8-byte aligned, checked
- * by magic and checksum, then walked tag by tag.
+ * Our HRT header tag (nautilus/include/hrt/boot.h, struct hrt_header_tag) in an image's
+ * multiboot2 header (found and walked by Multiboot2Header): the 64-bit entry, the profiles
+ * the image supports and its per-CPU area size.
  */
 package org.legionhrt.hvm.loader;
-
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import org.legionhrt.hvm.HvmException;
 
@@ -19,11 +16,11 @@ import org.legionhrt.hvm.HvmException;
  */
 public record HrtHeader(long entry64, int profiles, int percpuSize) {
     /** Multiboot2 header magic. */
-    public static final int MB2_MAGIC = 0xE85250D6;
+    public static final int MB2_MAGIC = Multiboot2Header.MAGIC;
     /** Our tag type ("HT"). */
     public static final int HRT_TAG = 0x4854;
     /** The first bytes of the file searched for the header (multiboot2 allows 32 KiB). */
-    public static final int SEARCH = 32768;
+    public static final int SEARCH = Multiboot2Header.SEARCH;
 
     /** {@return true if the image supports {@code profile} (0 = ring0, 1 = deprivileged)} */
     public boolean supports(int profile) {
@@ -36,37 +33,20 @@ public record HrtHeader(long entry64, int profiles, int percpuSize) {
      * @throws HvmException (BAD_INPUT) when there is no multiboot2 header or no HRT tag
      */
     public static HrtHeader find(byte[] image, String name) {
-        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-        int limit = Math.min(image.length, SEARCH) - 16;
-        for (int off = 0; off <= limit; off += 8) {
-            if (b.getInt(off) != MB2_MAGIC) {
-                continue;
-            }
-            int arch = b.getInt(off + 4);
-            int length = b.getInt(off + 8);
-            int checksum = b.getInt(off + 12);
-            if (MB2_MAGIC + arch + length + checksum != 0 || length < 16 || off + length > image.length) {
-                continue;
-            }
-            return tags(b, off + 16, off + length, name);
-        }
-        throw new HvmException(HvmException.Kind.BAD_INPUT, name
-                + ": no multiboot2 header in the first 32 KiB: not a nautilus kernel image");
+        return of(Multiboot2Header.find(image, name), name);
     }
 
-    private static HrtHeader tags(ByteBuffer b, int at, int end, String name) {
-        while (at + 8 <= end) {
-            int type = b.getShort(at) & 0xffff;
-            int size = b.getInt(at + 4);
-            if (type == 0 || size < 8) {
-                break;
-            }
-            if (type == HRT_TAG && size >= 32) {
-                return new HrtHeader(b.getLong(at + 8), b.getInt(at + 16), b.getInt(at + 20));
-            }
-            at += (size + 7) & ~7;
+    /**
+     * {@return the HRT tag of {@code mb2}}
+     *
+     * @throws HvmException (BAD_INPUT) when the header has none
+     */
+    public static HrtHeader of(Multiboot2Header mb2, String name) {
+        if (mb2.hrt() == null) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, name
+                    + ": the multiboot2 header has no HRT tag (type 0x4854): the deprivileged profile needs"
+                    + " an HRT kernel (nautilus-depriv.elf); a plain multiboot2 kernel boots with --profile ring0");
         }
-        throw new HvmException(HvmException.Kind.BAD_INPUT, name
-                + ": the multiboot2 header has no HRT tag (type 0x4854): rebuild the kernel with its HRT header");
+        return mb2.hrt();
     }
 }

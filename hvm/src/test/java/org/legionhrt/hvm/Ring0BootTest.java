@@ -1,0 +1,137 @@
+/*
+ * The ring0 profile: the VMM as a multiboot2 loader boots nautilus-ring0.elf (the image QEMU
+ * runs for ./hrt nautilus test); the kernel finds its CPUs in our ACPI MADT, starts them with
+ * INIT-SIPI-SIPI through KVM's in-kernel APICs, runs the self-tests its command line names and
+ * exits through port 0xf4. Where guest ring 0 is emulated (PVM) each kernel instruction costs
+ * microseconds: a boot is about half a second here, so these tests pick quick self-tests; the
+ * whole quick tier (about a minute here, buddy_random alone ~48 s) runs with -Dhvm.slow=true.
+ */
+package org.legionhrt.hvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+class Ring0BootTest {
+    static Path image;
+
+    @BeforeAll
+    static void find() {
+        TestGuests.assumeKvm();
+        image = NautilusImage.findRing0().orElse(null);
+        Assumptions.assumeTrue(image != null, "nautilus-ring0.elf not built (make -C nautilus all)");
+    }
+
+    private static Hvm.Builder ring0(int cores, String cmdline, List<String> lines) {
+        return Hvm.builder().profile(Hvm.Profile.RING0).cores(cores).memory(64L << 20).cmdline(cmdline).console(lines::add);
+    }
+
+    @Test
+    void oneVcpuBootsAsMultiboot2AndPassesASelfTest() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        long t0 = System.nanoTime();
+        int code;
+        long ready;
+        try (Hvm h = ring0(1, "tests=multiboot2_parse", lines).boot(image)) {
+            ready = h.bootNanos();
+            assertThat(h.profile()).isEqualTo(Hvm.Profile.RING0);
+            code = h.awaitExit(Duration.ofSeconds(120));
+        }
+        System.out.printf("ring0, 1 vCPU: ready after %.0f ms, self-test done after %.0f ms%n", ready / 1e6, (System.nanoTime() - t0) / 1e6);
+        assertThat(lines).anyMatch(l -> l.contains("profile ring0, loader multiboot2, cmdline 'tests=multiboot2_parse'"));
+        assertThat(lines).anyMatch(l -> l.startsWith("TEST multiboot2_parse PASS"));
+        assertThat(lines).contains("tests: 1 passed, 0 failed");
+        assertThat(code).isZero();
+    }
+
+    @Test
+    void secondVcpuStartsThroughTheMadtAndSipi() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        long t0 = System.nanoTime();
+        try (Hvm h = ring0(2, "tests=smp_online,ipi_wakes_idle_cpu", lines).merged(4L << 20).boot(image)) {
+            assertThatThrownBy(() -> h.call(HrtFunctions.NULL)).isInstanceOf(HvmException.class)
+                    .hasMessageContaining("deprivileged profile");
+            assertThat(h.awaitExit(Duration.ofSeconds(120))).isZero();
+            assertThatThrownBy(h::reboot).hasMessageContaining("deprivileged profile only");
+        }
+        System.out.printf("ring0, 2 vCPUs: two self-tests done after %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+        assertThat(lines).anyMatch(l -> l.startsWith("nautilus: 2 CPUs online"));
+        assertThat(lines).anyMatch(l -> l.startsWith("TEST smp_online PASS"));
+        assertThat(lines).anyMatch(l -> l.startsWith("TEST ipi_wakes_idle_cpu PASS"));
+    }
+
+    @Test
+    void ring0KernelPanicIsReportedWithTheMessageAndState() {
+        try (Hvm h = ring0(1, "tests=crash_page_fault", new CopyOnWriteArrayList<>()).awaitReady(false).boot(image)) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(60))).isInstanceOf(HvmException.class)
+                    .satisfies(e -> {
+                        HvmException x = (HvmException) e;
+                        assertThat(x.kind()).isEqualTo(HvmException.Kind.PANIC);
+                        assertThat(x.state()).isPresent();
+                    })
+                    .hasMessageContaining("#PF page fault");
+        }
+    }
+
+    @Test
+    void imagesForTheWrongProfileOrWithoutMultiboot2AreRefused() throws Exception {
+        byte[] ring0 = Files.readAllBytes(image);
+        List<String> none = new CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> Hvm.builder().profile(Hvm.Profile.DEPRIVILEGED).memory(64L << 20).boot(image))
+                .hasMessageContaining("--profile ring0");
+        NautilusImage.find().ifPresent(depriv -> assertThatThrownBy(() -> ring0(1, "", none).boot(depriv))
+                .hasMessageContaining("does not list the ring0 profile"));
+        assertThatThrownBy(() -> ring0(1, "", none).memory(4L << 30).boot(image)).hasMessageContaining("at most 3072 MiB");
+
+        int header = find(ring0, 0xE85250D6);
+        byte[] required = ring0.clone();
+        ByteBuffer b = ByteBuffer.wrap(required).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getShort(header + 16) & 0xffff).as("the HRT tag comes first").isEqualTo(0x4854);
+        b.putShort(header + 16, (short) 5).putShort(header + 18, (short) 0);    // a required framebuffer tag
+        assertThatThrownBy(() -> ring0(1, "", none).boot(required, "fb")).hasMessageContaining("required header tag 5 (framebuffer)");
+
+        byte[] noMb2 = ring0.clone();
+        noMb2[header] = 0;
+        assertThatThrownBy(() -> ring0(1, "", none).boot(noMb2, "nomb2")).isInstanceOf(HvmException.class)
+                .hasMessageContaining("no multiboot2 header");
+    }
+
+    /** The quick tier of the kernel's self-tests, ring0 on 2 vCPUs: ~1 min here (buddy_random emulated), so opt-in. */
+    @Test
+    @EnabledIfSystemProperty(named = "hvm.slow", matches = "true")
+    void quickTierPassesOnTwoVcpus() {
+        System.out.println("Ring0BootTest.quickTierPassesOnTwoVcpus: slow test (-Dhvm.slow=true), about a minute where ring 0 is emulated");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        long t0 = System.nanoTime();
+        int code;
+        try (Hvm h = ring0(2, "tier=quick", lines).awaitReady(false).boot(image)) {
+            code = h.awaitExit(Duration.ofSeconds(300));
+        }
+        System.out.printf("ring0, 2 vCPUs: quick tier done after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertThat(lines.stream().filter(l -> l.contains(" FAIL "))).isEmpty();
+        assertThat(lines).anyMatch(l -> l.matches("tests: \\d+ passed, 0 failed"));
+        assertThat(code).isZero();
+    }
+
+    private static int find(byte[] image, int magic) {
+        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0; off + 4 <= Math.min(image.length, 32768); off += 8) {
+            if (b.getInt(off) == magic) {
+                return off;
+            }
+        }
+        throw new AssertionError("no multiboot2 header in " + image);
+    }
+}
