@@ -8,6 +8,7 @@
 #include <nk/string.h>
 #include <nk/arch.h>
 #include <nk/cpu.h>
+#include <nk/bench_params.h>
 
 extern const struct nk_bench __start_nk_benches[], __stop_nk_benches[];
 
@@ -41,11 +42,20 @@ void nk_bench_report(const char *name, uint64_t *s, int n, const char *extra)
         int i = q == 0 ? 0 : (int)(((long)n * q + 99) / 100) - 1;
         at += nk_snprintf(pct + at, sizeof pct - at, "%s%lu", q ? "," : "", s[i < n ? i : n - 1]);
     }
+    /* Where the tail comes from: samples above twice the median (what p99/median <= 2
+     * allows for 1% of them) and samples longer than a host-scale stall. */
+    uint64_t stall = arch_tsc_hz() / 1000000000 * BENCH_STALL_NS + arch_tsc_hz() % 1000000000 * BENCH_STALL_NS / 1000000000;
+    int over_2med = 0, over_stall = 0;
+    for (int i = 0; i < n; i++) {
+        over_2med += s[i] > 2 * s[n / 2];
+        over_stall += s[i] > stall;
+    }
     printk("{\"bench\":\"%s\",\"impl\":\"nautilus\",\"env\":\"%s\",\"unit\":\"cycles\","
            "\"n\":%d,\"min\":%lu,\"median\":%lu,\"p99\":%lu,\"max\":%lu,\"mean\":%lu,"
-           "\"tsc_hz\":%lu,\"cores\":%d,\"profile\":\"%s\",\"pct\":[%s]%s}\n",
+           "\"tsc_hz\":%lu,\"cores\":%d,\"profile\":\"%s\",\"over_2x_median\":%d,"
+           "\"over_10us\":%d,\"pct\":[%s]%s}\n",
            name, env, n, s[0], s[n / 2], s[p99], s[n - 1], sum / n, arch_tsc_hz(),
-           nk_cpu_count(), arch_name(), pct, extra);
+           nk_cpu_count(), arch_name(), over_2med, over_stall, pct, extra);
 }
 
 int nk_bench_run(const char *cmdline)

@@ -11,7 +11,10 @@
 #include <nk/atomic.h>
 #include <nk/printk.h>
 
-#define BATCH 32
+#include <nk/bench_params.h>
+
+#define BATCH    BENCH_CREATE_BATCH
+#define CREATE_K BENCH_CREATE_K
 
 static int remote_cpu(void)
 {
@@ -23,24 +26,32 @@ static void *noop(void *a)
     return a;
 }
 
-/* Creation alone: the new thread (same CPU) cannot run until we join the batch. */
+/*
+ * Creation alone: the new threads (same CPU) cannot run until we join their batch. One
+ * create (~50 cycles) is two ticks of a TSC that advances in 26-cycle steps here, so each
+ * sample is the mean over CREATE_K consecutive creates (one rdtsc pair around them); a batch
+ * of BATCH threads is then joined. Every create is in some sample: none is dropped.
+ */
 NK_BENCH(thread_create)
 {
     uint64_t *s = kmem_alloc(n * sizeof *s);
     struct nk_thread *t[BATCH];
     if (!s)
         return -1;
-    for (int i = 0; i < n; i += BATCH) {
-        int k = n - i < BATCH ? n - i : BATCH;
-        for (int j = 0; j < k; j++) {
+    for (int i = 0; i < n;) {
+        int m = n - i < BATCH / CREATE_K ? n - i : BATCH / CREATE_K;   /* samples this batch */
+        for (int j = 0; j < m; j++) {
             uint64_t t0 = arch_cycles();
-            t[j] = nk_thread_create(noop, NULL, my_cpu_id(), 0);
-            s[i + j] = arch_cycles() - t0;
+            for (int k = 0; k < CREATE_K; k++)
+                t[j * CREATE_K + k] = nk_thread_create(noop, NULL, my_cpu_id(), 0);
+            s[i + j] = (arch_cycles() - t0) / CREATE_K;
         }
-        for (int j = 0; j < k; j++)
+        for (int j = 0; j < m * CREATE_K; j++)
             nk_thread_join(t[j], NULL);
+        i += m;
     }
-    nk_bench_report("thread_create", s, n, ",\"placement\":\"same-cpu\"");
+    nk_bench_report("thread_create", s, n, ",\"placement\":\"same-cpu\",\"per_sample\":"
+                    BENCH_STR(CREATE_K) ",\"batch\":" BENCH_STR(BATCH));
     kmem_free(s);
     return 0;
 }
@@ -89,14 +100,16 @@ static void *cs_measure(void *p)
     struct cs_arg *a = p;
     for (int i = 0; i < a->n; i++) {
         uint64_t t0 = arch_cycles();
-        nk_yield();                       /* to the yielder and back: two switches */
-        a->s[i] = (arch_cycles() - t0) / 2;
+        for (int k = 0; k < BENCH_SWITCH_K; k++)
+            nk_yield();                   /* to the yielder and back: two switches */
+        a->s[i] = (arch_cycles() - t0) / (2 * BENCH_SWITCH_K);
     }
     nk_store(&yield_stop, 1);
     return NULL;
 }
 
-/* Two threads on the remote CPU yielding to each other. */
+/* Two threads on the remote CPU yielding to each other; a sample is the mean switch time
+ * over BENCH_SWITCH_K round trips. */
 NK_BENCH(context_switch)
 {
     struct cs_arg a = { kmem_alloc(n * sizeof(uint64_t)), n };
@@ -108,7 +121,8 @@ NK_BENCH(context_switch)
     struct nk_thread *m = nk_thread_create(cs_measure, &a, cpu, 0);
     nk_thread_join(m, NULL);
     nk_thread_join(y, NULL);
-    nk_bench_report("context_switch", a.s, n, ",\"placement\":\"same-cpu\"");
+    nk_bench_report("context_switch", a.s, n, ",\"placement\":\"same-cpu\",\"per_sample\":"
+                    BENCH_STR(BENCH_SWITCH_K) ",\"switches_per_round_trip\":2");
     kmem_free(a.s);
     return 0;
 }
@@ -193,7 +207,7 @@ NK_BENCH(condvar_roundtrip)
     return 0;
 }
 
-/* Lock + unlock, averaged over 16 pairs per sample to amortise rdtsc. */
+/* Lock + unlock, averaged over BENCH_SPIN_K pairs per sample. */
 NK_BENCH(spinlock_uncontended)
 {
     static nk_spinlock_t l = NK_SPINLOCK_INIT;
@@ -202,18 +216,18 @@ NK_BENCH(spinlock_uncontended)
         return -1;
     for (int i = 0; i < n; i++) {
         uint64_t t0 = arch_cycles();
-        for (int j = 0; j < 16; j++) {
+        for (int j = 0; j < BENCH_SPIN_K; j++) {
             nk_spin_lock(&l);
             nk_spin_unlock(&l);
         }
-        s[i] = (arch_cycles() - t0) / 16;
+        s[i] = (arch_cycles() - t0) / BENCH_SPIN_K;
     }
-    nk_bench_report("spinlock_uncontended", s, n, ",\"per_sample\":16");
+    nk_bench_report("spinlock_uncontended", s, n, ",\"per_sample\":" BENCH_STR(BENCH_SPIN_K));
     kmem_free(s);
     return 0;
 }
 
-/* One 4 KiB page from the buddy allocator and back. */
+/* One 4 KiB page from the buddy allocator and back, averaged over BENCH_PAGE_K pairs. */
 NK_BENCH(buddy_alloc_free)
 {
     uint64_t *s = kmem_alloc(n * sizeof *s);
@@ -221,11 +235,13 @@ NK_BENCH(buddy_alloc_free)
         return -1;
     for (int i = 0; i < n; i++) {
         uint64_t t0 = arch_cycles();
-        void *p = mem_alloc_pages(0, -1);
-        mem_free_pages(p);
-        s[i] = arch_cycles() - t0;
+        for (int k = 0; k < BENCH_PAGE_K; k++) {
+            void *p = mem_alloc_pages(0, -1);
+            mem_free_pages(p);
+        }
+        s[i] = (arch_cycles() - t0) / BENCH_PAGE_K;
     }
-    nk_bench_report("buddy_alloc_free", s, n, ",\"bytes\":4096");
+    nk_bench_report("buddy_alloc_free", s, n, ",\"bytes\":4096,\"per_sample\":" BENCH_STR(BENCH_PAGE_K));
     kmem_free(s);
     return 0;
 }

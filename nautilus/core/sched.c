@@ -133,7 +133,6 @@ void nk_sched_init_cpu(struct nk_cpu *c, int id)
     idle->id = 0;
     nk_list_init(&idle->link);
     nk_list_init(&c->rq);
-    nk_list_init(&c->thr_cache);
     c->idle = c->cur = idle;
 }
 

@@ -19,7 +19,10 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
-#define BATCH 32
+#include "../include/nk/bench_params.h"   /* the same k per sample as the kernel */
+
+#define BATCH    BENCH_CREATE_BATCH
+#define CREATE_K BENCH_CREATE_K
 
 static uint64_t tsc_hz;
 static int ncpus;
@@ -80,10 +83,18 @@ static void report(const char *name, uint64_t *s, int n, const char *extra)
         int i = q == 0 ? 0 : (int)(((long)n * q + 99) / 100) - 1;
         at += snprintf(pct + at, sizeof pct - at, "%s%lu", q ? "," : "", s[i < n ? i : n - 1]);
     }
+    /* As the kernel counts them: samples above twice the median, samples above a stall. */
+    uint64_t stall = (uint64_t)((double)tsc_hz * BENCH_STALL_NS / 1e9);
+    int over_2med = 0, over_stall = 0;
+    for (int i = 0; i < n; i++) {
+        over_2med += s[i] > 2 * s[n / 2];
+        over_stall += s[i] > stall;
+    }
     printf("{\"bench\":\"%s\",\"impl\":\"linux\",\"env\":\"linux\",\"unit\":\"cycles\","
            "\"n\":%d,\"min\":%lu,\"median\":%lu,\"p99\":%lu,\"max\":%lu,\"mean\":%lu,"
-           "\"tsc_hz\":%lu,\"cores\":%d,\"pct\":[%s]%s}\n", name, n, s[0], s[n / 2], s[p99],
-           s[n - 1], sum / n, tsc_hz, ncpus, pct, extra);
+           "\"tsc_hz\":%lu,\"cores\":%d,\"over_2x_median\":%d,\"over_10us\":%d,\"pct\":[%s]%s}\n",
+           name, n, s[0], s[n / 2], s[p99], s[n - 1], sum / n, tsc_hz, ncpus, over_2med, over_stall,
+           pct, extra);
     fflush(stdout);
 }
 
@@ -109,20 +120,24 @@ static pthread_t spawn_on(int cpu, void *(*fn)(void *), void *arg)
     return t;
 }
 
+/* As in the kernel: each sample is the mean over CREATE_K creates, BATCH threads joined at once. */
 static void b_thread_create(uint64_t *s, int n)
 {
     pthread_t t[BATCH];
-    for (int i = 0; i < n; i += BATCH) {
-        int k = n - i < BATCH ? n - i : BATCH;
-        for (int j = 0; j < k; j++) {
+    for (int i = 0; i < n;) {
+        int m = n - i < BATCH / CREATE_K ? n - i : BATCH / CREATE_K;
+        for (int j = 0; j < m; j++) {
             uint64_t t0 = cycles();
-            t[j] = spawn_on(local_cpu(), noop, NULL);
-            s[i + j] = cycles() - t0;
+            for (int k = 0; k < CREATE_K; k++)
+                t[j * CREATE_K + k] = spawn_on(local_cpu(), noop, NULL);
+            s[i + j] = (cycles() - t0) / CREATE_K;
         }
-        for (int j = 0; j < k; j++)
+        for (int j = 0; j < m * CREATE_K; j++)
             pthread_join(t[j], NULL);
+        i += m;
     }
-    report("thread_create", s, n, ",\"placement\":\"same-cpu\"");
+    report("thread_create", s, n, ",\"placement\":\"same-cpu\",\"per_sample\":" BENCH_STR(CREATE_K)
+           ",\"batch\":" BENCH_STR(BATCH));
 }
 
 static volatile uint64_t first_run;
@@ -163,8 +178,9 @@ static void *cs_measure(void *p)
     struct cs_arg *a = p;
     for (int i = 0; i < a->n; i++) {
         uint64_t t0 = cycles();
-        sched_yield();
-        a->s[i] = (cycles() - t0) / 2;
+        for (int k = 0; k < BENCH_SWITCH_K; k++)
+            sched_yield();
+        a->s[i] = (cycles() - t0) / (2 * BENCH_SWITCH_K);
     }
     __atomic_store_n(&yield_stop, 1, __ATOMIC_RELEASE);
     return NULL;
@@ -178,7 +194,8 @@ static void b_context_switch(uint64_t *s, int n)
     pthread_t m = spawn_on(remote_cpu(), cs_measure, &a);
     pthread_join(m, NULL);
     pthread_join(y, NULL);
-    report("context_switch", s, n, ",\"placement\":\"same-cpu\"");
+    report("context_switch", s, n, ",\"placement\":\"same-cpu\",\"per_sample\":"
+           BENCH_STR(BENCH_SWITCH_K) ",\"switches_per_round_trip\":2");
 }
 
 static uint32_t fx_go, fx_ack;
@@ -266,13 +283,13 @@ static void b_spinlock_uncontended(uint64_t *s, int n)
     pthread_spin_init(&l, PTHREAD_PROCESS_PRIVATE);
     for (int i = 0; i < n; i++) {
         uint64_t t0 = cycles();
-        for (int j = 0; j < 16; j++) {
+        for (int j = 0; j < BENCH_SPIN_K; j++) {
             pthread_spin_lock(&l);
             pthread_spin_unlock(&l);
         }
-        s[i] = (cycles() - t0) / 16;
+        s[i] = (cycles() - t0) / BENCH_SPIN_K;
     }
-    report("spinlock_uncontended", s, n, ",\"per_sample\":16");
+    report("spinlock_uncontended", s, n, ",\"per_sample\":" BENCH_STR(BENCH_SPIN_K));
 }
 
 /* The page allocator's twin: a fresh 4 KiB page from the kernel (mmap, touched) and back. */
@@ -280,15 +297,18 @@ static void b_buddy_alloc_free(uint64_t *s, int n)
 {
     for (int i = 0; i < n; i++) {
         uint64_t t0 = cycles();
-        char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-        if (p == MAP_FAILED) {
-            perror("mmap");
-            exit(1);
+        for (int k = 0; k < BENCH_PAGE_K; k++) {
+            char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+            if (p == MAP_FAILED) {
+                perror("mmap");
+                exit(1);
+            }
+            munmap(p, 4096);
         }
-        munmap(p, 4096);
-        s[i] = cycles() - t0;
+        s[i] = (cycles() - t0) / BENCH_PAGE_K;
     }
-    report("buddy_alloc_free", s, n, ",\"bytes\":4096,\"linux_op\":\"mmap+munmap\"");
+    report("buddy_alloc_free", s, n, ",\"bytes\":4096,\"linux_op\":\"mmap+munmap\",\"per_sample\":"
+           BENCH_STR(BENCH_PAGE_K));
 }
 
 static const struct { const char *name; void (*fn)(uint64_t *, int); } benches[] = {

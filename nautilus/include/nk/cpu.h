@@ -12,6 +12,7 @@
 #include <nk/boot.h>
 
 #define NK_CPU_AREA_SIZE 4096
+#define NK_THR_CACHE_MAX 256        /* descriptors a CPU keeps for reuse (2 KiB of pointers) */
 
 struct nk_thread;
 
@@ -28,8 +29,10 @@ struct nk_cpu {
     int preempt_off;                /* > 0: the timer must not switch */
     volatile uint64_t ticks;        /* timer interrupts seen */
     uint64_t switches;
-    struct nk_list thr_cache;       /* free thread descriptors + stacks */
-    int thr_cache_n;
+    uint64_t thr_seq;               /* threads created here (their ids derive from it) */
+    unsigned next_cpu;              /* round robin of NK_CPU_ANY creates made here */
+    int thr_cache_n;                /* free thread descriptors + stacks cached here */
+    struct nk_thread *thr_cache[NK_THR_CACHE_MAX];   /* a stack: [n - 1] was freed last */
     volatile int online;
 };
 
