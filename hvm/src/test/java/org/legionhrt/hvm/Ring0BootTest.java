@@ -108,6 +108,16 @@ class Ring0BootTest {
                 .hasMessageContaining("no multiboot2 header");
     }
 
+    /** A flat multiboot2 kernel loaded by its address tag finds the promised machine state and its command line. */
+    @Test
+    void flatKernelIsLoadedByItsAddressTagAndEnteredByItsEntryTag() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Hvm h = ring0(1, "hello ring0", lines).awaitReady(false).boot(TestGuests.flat())) {
+            assertThat(h.awaitExit(Duration.ofSeconds(30))).as("exit 1 = a machine-state promise broken").isZero();
+        }
+        assertThat(lines).containsExactly("hello ring0");
+    }
+
     /** The quick tier of the kernel's self-tests, ring0 on 2 vCPUs: ~1 min here (buddy_random emulated), so opt-in. */
     @Test
     @EnabledIfSystemProperty(named = "hvm.slow", matches = "true")

@@ -44,6 +44,12 @@ final class TestGuests {
         return OUT.resolve(name + ".elf");
     }
 
+    /** {@return the flat (non-ELF) multiboot2 guest mb2flat.bin}, building all guests first if needed. */
+    static synchronized Path flat() {
+        guest("exit7");
+        return OUT.resolve("mb2flat.bin");
+    }
+
     /** {@return exit7 with its first PT_LOAD segment's memsz patched to 64 MiB} */
     static byte[] bigImage() {
         try {

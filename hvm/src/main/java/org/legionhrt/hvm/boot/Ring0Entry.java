@@ -52,6 +52,7 @@ public final class Ring0Entry {
         long[] gprs = new long[18];
         gprs[0] = Integer.toUnsignedLong(Multiboot2Info.BOOT_MAGIC);   // rax
         gprs[1] = mbi;                                                // rbx
+        gprs[6] = Ring0Layout.ENTRY_STACK;                            // rsp
         gprs[16] = entry;                                             // rip
         gprs[17] = EFLAGS;
         v.setRegisters(gprs);

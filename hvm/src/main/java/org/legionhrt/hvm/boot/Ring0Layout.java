@@ -13,6 +13,11 @@ public final class Ring0Layout {
     public static final int CODE32 = 0x08;
     /** Selector of the flat data segment DS, ES, FS, GS and SS are loaded with. */
     public static final int DATA32 = 0x10;
+    /**
+     * ESP at entry: the spec leaves it undefined (the kernel sets up its own stack), so it
+     * points at free low memory below the AP trampoline's page rather than at nothing.
+     */
+    public static final long ENTRY_STACK = 0x7000;
     /** The multiboot2 information structure (8-byte aligned, as the spec asks). */
     public static final long MBI = 0x10000;
     /** Room for it, up to the conventional-memory top. */
