@@ -1,7 +1,7 @@
 /* A flat (non-ELF) multiboot2 kernel for the ring0 loader's tests: loaded by its address tag,
    entered by its entry tag. It checks the machine state the spec promises (EAX magic, CR0 PE
    set and PG clear, IF clear), prints the command-line tag to COM1 and exits 0 (1 on a
-   broken promise) through port 0xf4. Linked at 1 MiB, assembled as 32-bit code. */
+   broken promise) through port 0xf4; a command line starting with 's' spins instead. Linked at 1 MiB, assembled as 32-bit code. */
     .code32
     .text
     .globl start
@@ -47,6 +47,7 @@ start:
     addl %ecx, %esi
     jmp 1b
 2:  addl $8, %esi
+    movl %esi, %edi
     movw $0x3f8, %dx
 3:  lodsb
     testb %al, %al
@@ -55,6 +56,8 @@ start:
     jmp 3b
 4:  movb $'\n', %al
     outb %al, %dx
+    cmpb $'s', (%edi)
+5:  je 5b                         /* "spin": a guest that stops answering */
     xorl %eax, %eax
     jmp done
 fail:

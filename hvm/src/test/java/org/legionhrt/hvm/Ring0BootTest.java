@@ -112,10 +112,44 @@ class Ring0BootTest {
     @Test
     void flatKernelIsLoadedByItsAddressTagAndEnteredByItsEntryTag() {
         List<String> lines = new CopyOnWriteArrayList<>();
-        try (Hvm h = ring0(1, "hello ring0", lines).awaitReady(false).boot(TestGuests.flat())) {
+        try (Hvm h = ring0(2, "hello ring0", lines).awaitReady(false).boot(TestGuests.flat())) {
             assertThat(h.awaitExit(Duration.ofSeconds(30))).as("exit 1 = a machine-state promise broken").isZero();
         }
-        assertThat(lines).containsExactly("hello ring0");
+        assertThat(lines).as("vCPU 1, never sent a SIPI, is stopped with the VM").containsExactly("hello ring0");
+    }
+
+    @Test
+    void spinningRing0GuestTimesOutNamingTheVcpuThatNeverStarted() {
+        try (Hvm h = ring0(2, "spin", new CopyOnWriteArrayList<>()).awaitReady(false).boot(TestGuests.flat())) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofMillis(500))).isInstanceOf(HvmException.class)
+                    .satisfies(e -> assertThat(((HvmException) e).kind()).isEqualTo(HvmException.Kind.TIMEOUT))
+                    .hasMessageContaining("vCPU 1").hasMessageContaining("never started");
+        }
+    }
+
+    @Test
+    void ring0BootsAndTeardownsLeakNoDescriptors() throws Exception {
+        Path fds = Path.of("/proc/self/fd");
+        Assumptions.assumeTrue(Files.isDirectory(fds), "no /proc/self/fd");
+        for (int i = 0; i < 2; i++) {      // warm-up: pooled vCPU threads, the log poller
+            bootTwoVcpus();
+        }
+        long before;
+        try (var s = Files.list(fds)) {
+            before = s.count();
+        }
+        for (int i = 0; i < 3; i++) {
+            bootTwoVcpus();
+        }
+        try (var s = Files.list(fds)) {
+            assertThat(s.count()).isLessThanOrEqualTo(before);
+        }
+    }
+
+    private static void bootTwoVcpus() {
+        try (Hvm h = ring0(2, "x", new CopyOnWriteArrayList<>()).awaitReady(false).boot(TestGuests.flat())) {
+            assertThat(h.awaitExit(Duration.ofSeconds(30))).isZero();
+        }
     }
 
     /** The quick tier of the kernel's self-tests, ring0 on 2 vCPUs: ~1 min here (buddy_random emulated), so opt-in. */
