@@ -1,7 +1,9 @@
 /* A flat (non-ELF) multiboot2 kernel for the ring0 loader's tests: loaded by its address tag,
    entered by its entry tag. It checks the machine state the spec promises (EAX magic, CR0 PE
    set and PG clear, IF clear), prints the command-line tag to COM1 and exits 0 (1 on a
-   broken promise) through port 0xf4; a command line starting with 's' spins instead. Linked at 1 MiB, assembled as 32-bit code. */
+   broken promise) through port 0xf4. A command line starting with 's' spins instead, 'p'
+   writes to port 0x99, which nobody serves, 't' executes ud2 with the IDT limit 0 the
+   loader left: a fault that cannot be delivered, i.e. a triple fault. Linked at 1 MiB, assembled as 32-bit code. */
     .code32
     .text
     .globl start
@@ -58,6 +60,14 @@ start:
     outb %al, %dx
     cmpb $'s', (%edi)
 5:  je 5b                         /* "spin": a guest that stops answering */
+    cmpb $'p', (%edi)
+    jne 6f
+    movw $0x99, %dx
+    outb %al, %dx                 /* "port": an unexpected port */
+6:  cmpb $'t', (%edi)
+    jne 7f
+    ud2                           /* "triple": #UD, no IDT -> #DF -> shutdown */
+7:
     xorl %eax, %eax
     jmp done
 fail:

@@ -128,6 +128,25 @@ class Ring0BootTest {
     }
 
     @Test
+    void ring0GuestFaultsAreContainedWithRegisters() {
+        try (Hvm h = ring0(1, "triple", new CopyOnWriteArrayList<>()).awaitReady(false).boot(TestGuests.flat())) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
+                    .satisfies(e -> {
+                        HvmException x = (HvmException) e;
+                        assertThat(x.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
+                        assertThat(x.state()).isPresent();
+                        assertThat(x.state().get().cr0() & 1).as("still in protected mode").isEqualTo(1);
+                    })
+                    .hasMessageContaining("vCPU 0 triple-faulted");
+        }
+        try (Hvm h = ring0(1, "port", new CopyOnWriteArrayList<>()).awaitReady(false).boot(TestGuests.flat())) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
+                    .satisfies(e -> assertThat(((HvmException) e).kind()).isEqualTo(HvmException.Kind.UNEXPECTED_EXIT))
+                    .hasMessageContaining("port 0x99");
+        }
+    }
+
+    @Test
     void ring0BootsAndTeardownsLeakNoDescriptors() throws Exception {
         Path fds = Path.of("/proc/self/fd");
         Assumptions.assumeTrue(Files.isDirectory(fds), "no /proc/self/fd");
