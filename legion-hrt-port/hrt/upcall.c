@@ -8,6 +8,8 @@
 #include <nk/thread.h>
 #include <nk/string.h>
 #include <nk/printk.h>
+#include <nk/atomic.h>
+#include <nk/arch.h>
 #include "depriv.h"
 #include "hvm_services.h"
 #include "lhrt.h"
@@ -16,12 +18,14 @@
 static struct {
   uint32_t handler, nbufs;
   uint64_t bufsize;
+  uint64_t burst;           /* cycles: a request this soon after the last one goes by the ring */
   uint8_t *base;
   volatile uint64_t used;   /* bounce buffers taken, one bit each */
 } up;
 
-int32_t lhrt_hrt_upcall_setup(uint32_t handler, uint64_t pool, uint32_t nbufs, uint64_t bufsize) {
+int32_t lhrt_hrt_upcall_setup(uint32_t handler, uint64_t pool, uint32_t nbufs, uint64_t bufsize, uint64_t burst_ns) {
   if (!handler || !nbufs || nbufs > 64 || bufsize < 1024) return -1;
+  up.burst = nk_ns_to_cycles(burst_ns);
   up.base = (uint8_t *)(uintptr_t)pool;
   up.nbufs = nbufs;
   up.bufsize = bufsize;
@@ -55,12 +59,43 @@ static void give(int idx) {
   __atomic_fetch_and(&up.used, ~(1ull << idx), __ATOMIC_RELEASE);
 }
 
-/* One request to the JVM; returns the hvm status (0 = the callback ran, *r its result). */
+/*
+ * A request through the ring even when the JVM's request threads are parked: post, wake them
+ * (one exit), wait polling. hvm_ros_call would take the synchronous exit instead, the cheaper
+ * choice for a lone request but an exit for every one of a burst (a reduction folding point
+ * results one by one, a projection per point), where one wake lets the woken thread, which
+ * spins between requests, serve the rest without exits. The ring protocol of hvm_comm.h.
+ */
+static int ring_call(uint32_t fn, const uint64_t *args, uint64_t *result) {
+  struct hvm_comm *comm = depriv_comm;
+  uint64_t t = nk_fetch_add(&comm->req_head, 1);
+  struct hvm_slot *s = &comm->req[t % HVM_REQ_NSLOTS];
+  uint64_t lap = t / HVM_REQ_NSLOTS;
+  while (nk_load(&s->seq) != 4 * lap) nk_relax();
+  s->fn = fn;
+  s->flags = 0;
+  for (int i = 0; i < HVM_MAX_ARGS; i++) s->args[i] = args[i];
+  nk_store(&s->seq, 4 * lap + HVM_SLOT_POSTED);
+  nk_mb(); /* pairs with the JVM thread's fence after it counts itself parked */
+  if (nk_load(&comm->req_ros_parked)) depriv_outl(HVM_PORT_ROS_WAKE, 0);
+  while (nk_load(&s->seq) != 4 * lap + HVM_SLOT_DONE) nk_relax();
+  *result = s->result;
+  int status = (int)s->status;
+  nk_store(&s->seq, 4 * (lap + 1));
+  return status;
+}
+
+static volatile uint64_t last_end;
+
+/* One request to the JVM; returns the hvm status (0 = the callback ran, *r its result). A
+ * request less than up.burst after the previous one is taken as part of a burst. */
 static int ros(uint32_t slot, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t *r) {
   uint32_t h = __atomic_load_n(&up.handler, __ATOMIC_ACQUIRE);
   if (!h) return HVM_STATUS_NO_FUNCTION;
   uint64_t args[4] = {slot | (uint64_t)my_cpu_id() << 32, a1, a2, a3};
-  return hvm_ros_call(h, args, 4, r);
+  int st = arch_cycles() - nk_load(&last_end) < up.burst ? ring_call(h, args, r) : hvm_ros_call(h, args, 4, r);
+  nk_store(&last_end, arch_cycles());
+  return st;
 }
 
 /* Small arguments (structs of the callback types) packed into one bounce buffer. */

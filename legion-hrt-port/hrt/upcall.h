@@ -18,9 +18,12 @@ struct lhrt_hrt_upcall_desc {
 };
 _Static_assert(sizeof(struct lhrt_hrt_upcall_desc) == 32, "upcall desc layout");
 
-/* Called once by the JVM (CALL): the ROS handler id to ask, and a pool of nbufs (<= 64)
- * bounce buffers of bufsize bytes each at pool (merged region). Returns 0, or -1 if bad. */
-int32_t lhrt_hrt_upcall_setup(uint32_t handler, uint64_t pool, uint32_t nbufs, uint64_t bufsize);
+/* Called once by the JVM (CALL): the ROS handler id to ask, a pool of nbufs (<= 64) bounce
+ * buffers of bufsize bytes each at pool (merged region), and the burst window: a request
+ * starting less than burst_ns after the previous one ended goes through the request ring,
+ * waking parked JVM threads, instead of hvm_ros_call's synchronous exit (0: never). Returns 0,
+ * or -1 if bad. */
+int32_t lhrt_hrt_upcall_setup(uint32_t handler, uint64_t pool, uint32_t nbufs, uint64_t bufsize, uint64_t burst_ns);
 
 /*
  * Requests: args[0] = slot | cpu << 32 (the HRT CPU that waits: 0 is the call server's), then

@@ -43,9 +43,11 @@ final class HrtUpcalls implements RosHandler {
     /** The ROS handler id of callbacks (HrtCalls.ASYNC_DONE is 1). */
     static final int HANDLER = 2;
     /** Request-ring threads: a callback's own runtime calls may start another callback. */
-    static final int REQUEST_THREADS = 2;
+    static final int REQUEST_THREADS = 1;
     private static final int NBUFS = 32;
     private static final long BUFSIZE = 64 << 10;
+    /** Callbacks this close together go by the request ring, not one exit each (upcall.h; -Dlegionhrt.hrt.upcallBurstUs, 0 = never). */
+    private static final long BURST_US = 500;
     private static final long POINT = 32, RECT = 56, INFO = 56, SLICING = 16, LAYOUT_AND_TREE = 20, MAPPER = 40;
 
     /** A C callback type of lhrt.h, its HRT proxy and the descriptor the stub is called with. */
@@ -243,10 +245,11 @@ final class HrtUpcalls implements RosHandler {
         }
         MemorySegment pool = mem.allocate(NBUFS * BUFSIZE, 64);
         MethodHandle setup = calls.handle("lhrt_hrt_upcall_setup",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+        long burstNs = Long.getLong("legionhrt.hrt.upcallBurstUs", BURST_US) * 1000;
         int rc;
         try {
-            rc = setup == null ? -1 : (int) setup.invokeExact(HANDLER, pool.address(), NBUFS, BUFSIZE);
+            rc = setup == null ? -1 : (int) setup.invokeExact(HANDLER, pool.address(), NBUFS, BUFSIZE, burstNs);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
