@@ -11,7 +11,12 @@
  *                                          fills frame's results
  *   call(LHRT_HRT_FN_CALL_ASYNC, frame) -> 0 at once; a new HRT thread runs the call (calls
  *                                          that block: waits, futures, runtime destroy) and
- *                                          stores frame->done = 1 after the results
+ *                                          stores frame->done = 1 after the results; then, if
+ *                                          frame->notify is set, calls that ROS handler with
+ *                                          the frame's address through the synchronous exit
+ *                                          (hvm_ros_call_sync; so a JVM thread can sleep
+ *                                          instead of polling done; set notify, fence, re-check
+ *                                          done, then sleep)
  *   call(LHRT_HRT_FN_INFO, what)       -> 0: CPUs the runtime uses, 1: HRT CPUs, 2: free RAM
  *
  * Arguments follow the System V AMD64 ABI as if the JVM called fn itself: INTEGER-class
@@ -50,13 +55,14 @@ struct lhrt_hrt_frame {
   uint64_t rax, rdx;                    /* 0x080 results */
   uint64_t xmm0, xmm1;                  /* 0x090 */
   volatile uint32_t done;               /* 0x0a0 CALL_ASYNC: 1 once the results are in */
-  uint32_t pad;
+  volatile uint32_t notify;             /* 0x0a4 CALL_ASYNC: ROS handler told (frame) after done, 0 = none */
   uint64_t stack[LHRT_HRT_MAX_STACK];   /* 0x0a8 */
   char err[LHRT_HRT_ERR_MAX];           /* 0x1a8 */
 };
 
 _Static_assert(__builtin_offsetof(struct lhrt_hrt_frame, rax) == 0x80, "frame layout");
 _Static_assert(__builtin_offsetof(struct lhrt_hrt_frame, done) == 0xa0, "frame layout");
+_Static_assert(__builtin_offsetof(struct lhrt_hrt_frame, notify) == 0xa4, "frame layout");
 _Static_assert(__builtin_offsetof(struct lhrt_hrt_frame, stack) == 0xa8, "frame layout");
 _Static_assert(__builtin_offsetof(struct lhrt_hrt_frame, err) == 0x1a8, "frame layout");
 _Static_assert(sizeof(struct lhrt_hrt_frame) == 0x2a8, "frame layout");

@@ -39,10 +39,21 @@ static int fn_call(const uint64_t *a, uint64_t *r) {
   return 0;
 }
 
+/* Results first, then done, then (Dekker with the JVM thread, which sets notify before its
+ * last look at done) the completion notice to a JVM thread that went to sleep: through the
+ * synchronous exit, served on this vCPU's own host thread, so the JVM needs no thread
+ * polling the request ring for it. */
+static void async_finish(struct lhrt_hrt_frame *f) {
+  __atomic_store_n(&f->done, 1, __ATOMIC_SEQ_CST);
+  uint32_t h = __atomic_load_n(&f->notify, __ATOMIC_SEQ_CST);
+  uint64_t arg = (uint64_t)(uintptr_t)f, r;
+  if (h) hvm_ros_call_sync(h, &arg, 1, &r);
+}
+
 static void async_body(void *p) {
   struct lhrt_hrt_frame *f = p;
   call_frame(f);
-  __atomic_store_n(&f->done, 1, __ATOMIC_RELEASE);
+  async_finish(f);
 }
 
 static void *async_thread(void *p) {
@@ -50,7 +61,7 @@ static void *async_thread(void *p) {
     struct lhrt_hrt_frame *f = p;
     strncpy_z(f->err, "HRT out of memory for a call's stack", sizeof f->err);
     f->rax = LHRT_ERR_NO_MEMORY;
-    __atomic_store_n(&f->done, 1, __ATOMIC_RELEASE);
+    async_finish(f);
   }
   return NULL;
 }

@@ -151,8 +151,10 @@ lhrt_status_t task_wait_children(struct task *t) {
   __atomic_fetch_or(&t->flags, T_WAITALL, __ATOMIC_SEQ_CST);
   proc_block_begin();
   int32_t e;
+  /* launch_complete wakes at 1 (Dekker with T_WAITALL), so target 1 sleeps untimed: a timed
+   * wait would be a poll on a platform without timers (the HRT's). Other targets poll each ms. */
   while ((e = __atomic_load_n(&t->ends, __ATOMIC_SEQ_CST)) > target)
-    plat_wait((uint32_t *)&t->ends, (uint32_t)e, 1000000); /* woken at 1; the timeout covers other targets */
+    plat_wait((uint32_t *)&t->ends, (uint32_t)e, target == 1 ? -1 : 1000000);
   proc_block_end();
   return LHRT_OK;
 }

@@ -43,12 +43,12 @@ public final class HrtBackend implements Backend {
     /** The live backends, for {@link #inMergedRegion}. */
     private static final java.util.Set<HrtBackend> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private HrtBackend(Hvm hvm, int cores, long instances) {
+    private HrtBackend(Hvm hvm, HrtCalls.AsyncWaiters waiters, int cores, long instances) {
         this.hvm = hvm;
         this.cores = cores;
         this.instances = instances;
         this.mem = new HrtMemory(hvm.merged());
-        this.calls = new HrtCalls(hvm, mem, () -> LOG.warn("backend hrt: the HRT failed; the runtime is lost"));
+        this.calls = new HrtCalls(hvm, mem, waiters, () -> LOG.warn("backend hrt: the HRT failed; the runtime is lost"));
         this.lhrt = new LhrtBindings(calls);
         LIVE.add(this);
     }
@@ -86,15 +86,17 @@ public final class HrtBackend implements Backend {
             throw new LegionException("backend hrt: HRT image " + image + " not found");
         }
         long t0 = System.nanoTime();
+        HrtCalls.AsyncWaiters waiters = new HrtCalls.AsyncWaiters();
         Hvm h;
         try {
-            h = Hvm.builder().cores(cores).memory(ram).merged(merged).cmdline(("tests=lhrt_serve " + System.getProperty("legionhrt.hrt.cmdline", "")).trim())
+            // The completion notices of blocking calls come through the synchronous exit: no request-ring threads.
+            h = Hvm.builder().cores(cores).handler(HrtCalls.ASYNC_DONE, waiters).requestThreads(0).memory(ram).merged(merged).cmdline(("tests=lhrt_serve " + System.getProperty("legionhrt.hrt.cmdline", "")).trim())
                     .bootTimeout(Duration.ofSeconds(120)).boot(image);
         } catch (HvmException e) {
             throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);
         }
         try {
-            HrtBackend b = new HrtBackend(h, cores, instances);
+            HrtBackend b = new HrtBackend(h, waiters, cores, instances);
             LOG.debug("backend hrt: {} cores, {} MiB RAM, {} MiB merged, booted in {} ms", cores, ram >> 20,
                     merged >> 20, (System.nanoTime() - t0) / 1_000_000);
             return b;

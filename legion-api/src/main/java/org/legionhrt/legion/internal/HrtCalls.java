@@ -41,12 +41,18 @@ final class HrtCalls implements SymbolLookup {
     private static final int F_STATUS = 1;
     private static final long FRAME_SIZE = 0x2a8;
     private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
-    private static final long OFF_RAX = 0x80, OFF_RDX = 0x88, OFF_XMM0 = 0x90, OFF_DONE = 0xa0;
+    private static final long OFF_RAX = 0x80, OFF_RDX = 0x88, OFF_XMM0 = 0x90, OFF_DONE = 0xa0, OFF_NOTIFY = 0xa4;
     private static final long OFF_STACK = 0xa8, OFF_ERR = 0x1a8;
     private static final int MAX_STACK = 32;
     private static final long STAGING = 256 << 10;
     private static final long PULL = 1 << 20;
     private static final VarHandle DONE = JAVA_INT.varHandle();
+    /** The ROS handler id the HRT calls with a frame's address once a CALL_ASYNC is done. */
+    static final int ASYNC_DONE = 1;
+    /** A blocking call spins this long on done before it sleeps until the HRT's notice. */
+    private static final long ASYNC_SPIN_NANOS = 50_000;
+    /** A sleeping caller checks this often that the HVM is still alive (each check is a call that wakes the server CPU). */
+    private static final long LIVENESS_NANOS = 1_000_000_000L;
 
     /** Calls that may block in the runtime: each runs on an HRT thread of its own (CALL_ASYNC). */
     private static final Set<String> BLOCKING = Set.of("lhrt_runtime_destroy", "lhrt_context_wait_all",
@@ -80,6 +86,7 @@ final class HrtCalls implements SymbolLookup {
 
     private final Hvm hvm;
     private final HrtMemory mem;
+    private final AsyncWaiters waiters;
     private final Runnable onFailure;
     private final ThreadLocal<Block> blocks;
     private final long memcpy;
@@ -95,9 +102,10 @@ final class HrtCalls implements SymbolLookup {
     private final Map<Integer, String> nativeTasks = new ConcurrentHashMap<>();
     private volatile String lastNative;
 
-    HrtCalls(Hvm hvm, HrtMemory mem, Runnable onFailure) {
+    HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, Runnable onFailure) {
         this.hvm = hvm;
         this.mem = mem;
+        this.waiters = waiters;
         this.onFailure = onFailure;
         this.blocks = ThreadLocal.withInitial(this::newBlock);
         this.memcpy = lookup("memcpy");
@@ -421,27 +429,73 @@ final class HrtCalls implements SymbolLookup {
         });
     }
 
+    /**
+     * A blocking call: answers within microseconds are caught by a short spin; longer waits
+     * sleep until the HRT thread that ran the call tells the {@link AsyncWaiters} handler. A
+     * JVM thread polling instead (even with sleeps between looks) costs the host cores that
+     * the HRT's vCPUs run on: measured, three polling threads took 45% of one of this host's
+     * two cores away from the runtime's workers.
+     */
     private long callAsync(Call c, MemorySegment f) {
         ring(FN_CALL_ASYNC, f.address(), c.name);
-        // Spin briefly (answers within microseconds), then sleep in growing steps: the host's
-        // cores are shared with the HRT's vCPUs, which a spinning JVM thread would slow down.
-        long start = System.nanoTime(), nextCheck = start + 100_000_000L;
+        long start = System.nanoTime();
         while ((int) DONE.getVolatile(f, OFF_DONE) == 0) {
-            long now = System.nanoTime(), waited = now - start;
-            if (waited < 50_000) {
+            if (System.nanoTime() - start < ASYNC_SPIN_NANOS) {
                 Thread.onSpinWait();
                 continue;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(waited < 2_000_000 ? 10_000 : 100_000);
-            if (failed != null) {
-                throw failed;                      // another thread saw the HVM fail
-            }
-            if (now > nextCheck) {
-                ring(FN_INFO, 2, c.name);          // throws once the HVM has failed
-                nextCheck = now + 100_000_000L;
-            }
+            sleepUntilDone(c, f);
         }
         return f.get(JAVA_LONG, OFF_RAX);
+    }
+
+    /** Asks for the completion notice (Dekker with the HRT: notify, fence, look at done), then sleeps. */
+    private void sleepUntilDone(Call c, MemorySegment f) {
+        long key = f.address();
+        waiters.add(key, Thread.currentThread());
+        try {
+            DONE.setVolatile(f, OFF_NOTIFY, ASYNC_DONE);
+            VarHandle.fullFence();
+            long nextCheck = System.nanoTime() + LIVENESS_NANOS;
+            while ((int) DONE.getVolatile(f, OFF_DONE) == 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(this, LIVENESS_NANOS);
+                if (failed != null) {
+                    throw failed;                      // another thread saw the HVM fail
+                }
+                long now = System.nanoTime();
+                if (now - nextCheck > 0 && (int) DONE.getVolatile(f, OFF_DONE) == 0) {
+                    ring(FN_INFO, 2, c.name);          // throws once the HVM has failed
+                    nextCheck = now + LIVENESS_NANOS;
+                }
+            }
+        } finally {
+            waiters.remove(key);
+        }
+    }
+
+    /**
+     * The JVM threads sleeping in a blocking call, by frame address; the HRT's completion notice
+     * (ROS handler {@link #ASYNC_DONE}, run on the notifying vCPU's thread) wakes the owner.
+     */
+    static final class AsyncWaiters implements org.legionhrt.hvm.ring.RosHandler {
+        private final Map<Long, Thread> byFrame = new ConcurrentHashMap<>();
+
+        void add(long frame, Thread t) {
+            byFrame.put(frame, t);
+        }
+
+        void remove(long frame) {
+            byFrame.remove(frame);
+        }
+
+        @Override
+        public long handle(long[] args) {
+            Thread t = byFrame.get(args[0]);
+            if (t != null) {
+                java.util.concurrent.locks.LockSupport.unpark(t);    // a late notice is a harmless spurious wake
+            }
+            return 0;
+        }
     }
 
     /** One ring call; a failure of the HVM ends it and becomes a LegionException. */
