@@ -25,21 +25,13 @@ uint64_t nk_event_seq(struct nk_event *e)
     return nk_load(&e->seq);
 }
 
-/* The wake-up is seen within one iteration of this loop, so the iteration is kept short:
- * one pause and two loads; the clock (an rdtsc costs ~30 cycles) is read every
- * POLL_CLOCK_EVERY iterations only. */
-#define POLL_CLOCK_EVERY 16
-
 static uint64_t poll(struct nk_event *e, uint64_t seen)
 {
     uint64_t end = arch_cycles() + nk_ns_to_cycles(EVENT_POLL_NS);
     struct nk_cpu *c = this_cpu();
     uint64_t s;
-    for (unsigned i = 1; (s = nk_load(&e->seq)) == seen && !c->nready; i++) {
-        if (i % POLL_CLOCK_EVERY == 0 && arch_cycles() >= end)
-            break;
+    while ((s = nk_load(&e->seq)) == seen && !c->nready && arch_cycles() < end)
         arch_cpu_relax();
-    }
     return s;
 }
 
