@@ -106,14 +106,19 @@ public final class Future<T> implements AutoCloseable {
             }
             T value = v;
             Throwable failure = err;
+            // The common pool itself, even where its parallelism is 1 (there, plain runAsync starts
+            // a thread per task: on backend hrt each would take a call block of the merged region).
             CompletableFuture.runAsync(() -> {
-                own.close();
-                if (failure != null) {
-                    cf.completeExceptionally(failure);
-                } else {
-                    cf.complete(value);
+                try {
+                    own.close();
+                } finally {
+                    if (failure != null) {
+                        cf.completeExceptionally(failure);
+                    } else {
+                        cf.complete(value);
+                    }
                 }
-            });
+            }, java.util.concurrent.ForkJoinPool.commonPool());
         });
         return cf;
     }

@@ -31,10 +31,4 @@ final class Backends {
     static void assumeNotHrt(Runtime rt, String why) {
         Assumptions.assumeTrue(!rt.backendName().equals("hrt"), () -> "not on backend hrt: " + why);
     }
-
-    /** Skips a test of a feature that needs calls from the runtime into Java (not on hrt). */
-    static void assumeUpcalls(Runtime rt) {
-        Assumptions.assumeTrue(!rt.backendName().equals("hrt"),
-                "needs Java upcalls (reductions, projections, mappers, callbacks): not on backend hrt");
-    }
 }

@@ -10,8 +10,8 @@ import org.legionhrt.legion.internal.HrtBackend;
 
 /**
  * Backend hrt: the runtime in the HRT driven through the call ring. Zero-copy (a value an HRT
- * task writes is read by Java at the same address), unsupported upcall features, and a new
- * runtime after the HVM of an earlier one failed.
+ * task writes is read by Java at the same address), Java callbacks while the HRT waits, and a
+ * new runtime after the HVM of an earlier one failed.
  */
 class HrtBackendTest {
     @BeforeAll
@@ -119,10 +119,111 @@ class HrtBackendTest {
     }
 
     @Test
-    void javaReductionOperatorsAreRefusedClearly() {
+    void aCallbackThatCallsTheRuntimeWhileTheCallServerWaitsIsRefusedNotHung() {
         try (Runtime rt = Runtime.start(hrt())) {
-            assertThatThrownBy(() -> rt.registerReduction("max", ValueType.LONG, Long.MIN_VALUE, Math::max))
-                    .isInstanceOf(LegionException.class).hasMessageContaining("not supported on backend hrt");
+            FieldSpace fs = rt.fieldSpace();
+            Field f = fs.allocate(FieldType.LONG);
+            LogicalRegion r = rt.createRegion(rt.indexSpace(4), fs);
+            Partition p = rt.context().partitionEqual(r, 2);
+            // Projections run while the launch waits on the HRT's call server: a runtime call from
+            // one could never be served, so it fails (the functor's failure fails the launch).
+            Projection nosy = rt.registerProjection((pt, dom) -> new Point1(rt.queryWorkerCount() - 1 + pt.coord(0)));
+            TaskId<Void> t = rt.registerTask("t", ctx -> { });
+            assertThatThrownBy(() -> rt.context().executeAndWait(IndexLauncher.of(t, rt.indexSpace(2))
+                    .add(RegionRequirement.of(p, Privilege.WRITE_DISCARD, f).withProjection(nosy))))
+                    .isInstanceOf(LegionException.class).hasMessageContaining("projection");
+            assertThat(rt.queryWorkerCount()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A circuit-like step (pieces reducing float charges into shared nodes) with a Java
+     * reduction operator next to the built-in sum, on both backends (logged; sanity asserted).
+     * On hrt each task's reduction buffer is folded into the nodes by upcalls from the HRT.
+     */
+    @Test
+    void javaCallbackCostNextToLinux() {
+        int nodes = 4096, pieces = 4, steps = 20;
+        for (String run : System.getProperty("callbackCostRuns", "linux,hrt").split(",")) {
+            String backend = run.startsWith("hrt") ? "hrt" : "linux";
+            if (run.startsWith("hrt:")) {
+                System.setProperty("legionhrt.hrt.upcallBurstUs", run.substring(4));
+            }
+            try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withBackend(backend).withWorkers(2)
+                    .withMemorySize(16L << 20))) {
+                ReductionOp<Float> javaSum = rt.registerReduction("fsum", ValueType.FLOAT, 0f, Float::sum);
+                FieldSpace fs = rt.fieldSpace();
+                Field charge = fs.allocate(FieldType.FLOAT);
+                LogicalRegion r = rt.createRegion(rt.indexSpace(nodes), fs);
+                TaskId<Void> dist = rt.registerTask("dist", ctx -> {
+                    FloatAccessor a = ctx.region(0).floatField(charge);
+                    for (long w = ctx.index(); w < nodes; w += 7) {          // wires reaching nodes all over
+                        a.reduce(w, 0.5f);
+                    }
+                });
+                double[] ms = new double[2];
+                for (int k = 0; k < 2; k++) {
+                    ReductionOp<Float> op = k == 0 ? ReductionOp.SUM_FLOAT : javaSum;
+                    double best = Double.MAX_VALUE;
+                    for (int round = 0; round < 3; round++) {
+                        long t0 = System.nanoTime();
+                        for (int s = 0; s < steps; s++) {
+                            rt.context().executeAndWait(IndexLauncher.of(dist, rt.indexSpace(pieces))
+                                    .add(RegionRequirement.reduce(r, op, charge)));
+                        }
+                        best = Math.min(best, (System.nanoTime() - t0) / 1e6 / steps);
+                    }
+                    ms[k] = best;
+                }
+                try (PhysicalRegion pr = rt.context().map(r, Privilege.READ_ONLY, charge)) {
+                    assertThat(pr.floatField(charge).get(0)).isEqualTo(0.5f * 6 * steps);
+                }
+                LOG.info("backend {}: circuit-like reduction step ({} pieces, {} nodes): built-in sum {} ms, Java sum {} ms",
+                        run, pieces, nodes, String.format("%.3f", ms[0]), String.format("%.3f", ms[1]));
+                // The worst case: one callback per element (a launch's point results folded one by one).
+                TaskId<Float> one = rt.registerTask("one", ValueType.FLOAT, ctx -> 1f);
+                int points = 256;
+                double[] us = new double[2];
+                for (int k = 0; k < 2; k++) {
+                    ReductionOp<Float> op = k == 0 ? ReductionOp.SUM_FLOAT : javaSum;
+                    double best = Double.MAX_VALUE;
+                    for (int round = 0; round < 4; round++) {
+                        long t0 = System.nanoTime();
+                        try (Future<Float> f = rt.context().executeReduce(IndexLauncher.of(one, rt.indexSpace(points)), op)) {
+                            assertThat(f.get()).isEqualTo((float) points);
+                        }
+                        best = Math.min(best, (System.nanoTime() - t0) / 1e3 / points);
+                    }
+                    us[k] = best;
+                }
+                LOG.info("backend {}: {} point results folded: built-in sum {} us/point, Java sum {} us/point", run, points,
+                        String.format("%.2f", us[0]), String.format("%.2f", us[1]));
+                // One callback's round trip: a projection per point, computed inside the launch call.
+                FieldSpace fs2 = rt.fieldSpace();
+                Field g = fs2.allocate(FieldType.FLOAT);
+                Partition p = rt.context().partitionEqual(rt.createRegion(rt.indexSpace(points), fs2), points);
+                Projection same = rt.registerProjection((pt, dom) -> pt);
+                TaskId<Void> none = rt.registerTask("none", ctx -> { });
+                double[] launch = new double[2];
+                for (int k = 0; k < 2; k++) {
+                    double best = Double.MAX_VALUE;
+                    for (int round = 0; round < 5; round++) {
+                        RegionRequirement req = RegionRequirement.of(p, Privilege.READ_ONLY, g);
+                        IndexLauncher<Void> l = IndexLauncher.of(none, rt.indexSpace(points)).add(k == 0 ? req : req.withProjection(same));
+                        long t0 = System.nanoTime();
+                        FutureMap<Void> fm = rt.context().execute(l);
+                        best = Math.min(best, (System.nanoTime() - t0) / 1e3);
+                        fm.waitAll();
+                        fm.close();
+                    }
+                    launch[k] = best;
+                }
+                LOG.info("backend {}: launching {} points: {} us, with a Java projection {} us ({} us per callback)", run,
+                        points, String.format("%.0f", launch[0]), String.format("%.0f", launch[1]),
+                        String.format("%.2f", (launch[1] - launch[0]) / points));
+            } finally {
+                System.clearProperty("legionhrt.hrt.upcallBurstUs");
+            }
         }
     }
 }

@@ -34,7 +34,6 @@ class LaunchFeaturesTest {
 
     @Test
     void userProjectionsPickTheColor() {
-        Backends.assumeUpcalls(rt);
         FieldSpace fs = rt.fieldSpace();
         Field f = fs.allocate(FieldType.LONG);
         LogicalRegion r = rt.createRegion(rt.indexSpace(8), fs);
@@ -166,7 +165,6 @@ class LaunchFeaturesTest {
 
     @Test
     void aJavaMapperChoosesArrayOfStructs() {
-        Backends.assumeUpcalls(rt);
         try (Runtime r2 = Runtime.start(Backends.config(backend(), 1))) {
             int[] asked = new int[1];
             r2.setMapper(new Mapper() {

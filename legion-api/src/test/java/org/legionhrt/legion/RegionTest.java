@@ -259,7 +259,6 @@ class RegionTest {
 
     @Test
     void userReductionOperatorRunsInJava() {
-        Backends.assumeUpcalls(rt);
         ReductionOp<Long> absMax = rt.registerReduction("absmax", ValueType.LONG, 0L,
                 (a, b) -> Math.abs(a) >= Math.abs(b) ? a : b);
         TaskId<Long> val = rt.registerTask("val", ValueType.LONG, ctx -> (ctx.index() % 2 == 0 ? 1 : -1) * ctx.index());

@@ -95,7 +95,6 @@ class TaskTest {
 
     @Test
     void completableFutureInterop() throws Exception {
-        Backends.assumeUpcalls(rt);
         TaskId<byte[]> id = rt.registerTask("bytes", ValueType.BYTES, ctx -> new byte[] {1, 2, 3});
         CompletableFuture<byte[]> cf = rt.context().execute(TaskLauncher.of(id)).toCompletableFuture();
         assertThat(cf.get(10, TimeUnit.SECONDS)).containsExactly(1, 2, 3);
@@ -126,7 +125,6 @@ class TaskTest {
 
     @Test
     void dependentsFailWithACauseChainInsteadOfRunning() {
-        Backends.assumeUpcalls(rt);
         AtomicInteger ran = new AtomicInteger();
         TaskId<Integer> bad = rt.registerTask("bad2", ValueType.INT, ctx -> {
             throw new ArithmeticException("divide by zero");

@@ -87,16 +87,21 @@ public final class HrtBackend implements Backend {
         }
         long t0 = System.nanoTime();
         HrtCalls.AsyncWaiters waiters = new HrtCalls.AsyncWaiters();
+        java.util.concurrent.atomic.AtomicReference<HrtUpcalls> upcalls = new java.util.concurrent.atomic.AtomicReference<>();
+        org.legionhrt.hvm.ring.RosHandler relay = args -> upcalls.get().handle(args);   // Java callbacks (HrtUpcalls)
         Hvm h;
         try {
-            // The completion notices of blocking calls come through the synchronous exit: no request-ring threads.
-            h = Hvm.builder().cores(cores).handler(HrtCalls.ASYNC_DONE, waiters).requestThreads(0).memory(ram).merged(merged).cmdline(("tests=lhrt_serve " + System.getProperty("legionhrt.hrt.cmdline", "")).trim())
+            // The completion notices of blocking calls come through the synchronous exit; the one
+            // request-ring thread serves bursts of Java callbacks (parked while there are none).
+            h = Hvm.builder().cores(cores).handler(HrtCalls.ASYNC_DONE, waiters).handler(HrtUpcalls.HANDLER, relay)
+                    .requestThreads(HrtUpcalls.REQUEST_THREADS).memory(ram).merged(merged).cmdline(("tests=lhrt_serve " + System.getProperty("legionhrt.hrt.cmdline", "")).trim())
                     .bootTimeout(Duration.ofSeconds(120)).boot(image);
         } catch (HvmException e) {
             throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);
         }
         try {
             HrtBackend b = new HrtBackend(h, waiters, cores, instances);
+            upcalls.set(b.calls.upcalls);
             LOG.debug("backend hrt: {} cores, {} MiB RAM, {} MiB merged, booted in {} ms", cores, ram >> 20,
                     merged >> 20, (System.nanoTime() - t0) / 1_000_000);
             return b;
@@ -137,7 +142,7 @@ public final class HrtBackend implements Backend {
 
     @Override
     public RuntimeConfig configure(RuntimeConfig config) {
-        // Instances must live in the merged region, and the HRT cannot call into the JVM.
+        // Instances must live in the merged region; Java tasks come from the queue (callbacks are HrtUpcalls).
         return config.withMemorySize(instances).withJavaExecution(RuntimeConfig.JavaExecution.QUEUE);
     }
 
@@ -178,6 +183,7 @@ public final class HrtBackend implements Backend {
         }
         closed = true;
         LIVE.remove(this);
+        calls.upcalls.close();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (calls.active.get() > 0 && System.nanoTime() < deadline) {
             // Threads still inside a call touch the merged region: wait before it is unmapped.

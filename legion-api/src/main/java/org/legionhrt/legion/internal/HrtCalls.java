@@ -59,23 +59,14 @@ final class HrtCalls implements SymbolLookup {
             "lhrt_future_wait", "lhrt_future_get_value", "lhrt_future_get_pointer", "lhrt_future_map_wait_all",
             "lhrt_future_map_reduce", "lhrt_region_map", "lhrt_runtime_poll_external",
             "lhrt_partition_create_by_field", "lhrt_partition_create_by_image", "lhrt_partition_create_by_preimage");
-    /** Calls that install a Java function the HRT would have to call: impossible without an upcall. */
-    private static final Map<String, String> UNSUPPORTED = Map.of(
-            "lhrt_redop_register", "Java reduction operators",
-            "lhrt_projection_register", "Java projection functors",
-            "lhrt_runtime_set_mapper", "Java mappers",
-            "lhrt_future_on_ready", "future callbacks",
-            "lhrt_runtime_set_external_executor", "the upcall executor (use JavaExecution.QUEUE)");
     private static final MethodHandle INVOKE;
     private static final MethodHandle LAST_ERROR;
-    private static final MethodHandle REFUSE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             INVOKE = l.findVirtual(HrtCalls.class, "invoke", MethodType.methodType(Object.class, Call.class, Object[].class));
             LAST_ERROR = l.findVirtual(HrtCalls.class, "lastError", MethodType.methodType(MemorySegment.class));
-            REFUSE = l.findStatic(HrtCalls.class, "refuse", MethodType.methodType(Object.class, String.class, Object[].class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -93,6 +84,8 @@ final class HrtCalls implements SymbolLookup {
     private final long jvmVariant;
     private final long futureIsReady;
     private final Map<Integer, MemorySegment> statusNames = new ConcurrentHashMap<>();
+    /** Java callbacks: stubs swapped for HRT proxies, and the ROS handler that runs them (HrtUpcalls). */
+    final HrtUpcalls upcalls;
     /** Calls made, for the overhead figures. */
     final AtomicLong calls = new AtomicLong();
     /** Threads inside a call: the HVM (and its merged region) is unmapped only once this is 0. */
@@ -108,6 +101,7 @@ final class HrtCalls implements SymbolLookup {
         this.waiters = waiters;
         this.onFailure = onFailure;
         this.blocks = ThreadLocal.withInitial(this::newBlock);
+        this.upcalls = new HrtUpcalls(this, mem);
         this.memcpy = lookup("memcpy");
         this.jvmVariant = lookup("lhrt_hrt_jvm_variant");
         this.futureIsReady = lookup("lhrt_future_is_ready");
@@ -163,24 +157,13 @@ final class HrtCalls implements SymbolLookup {
         if (name.equals("lhrt_last_error")) {
             return LAST_ERROR.bindTo(this).asType(type);
         }
-        MethodHandle target;
-        String what = UNSUPPORTED.get(name);
-        if (what != null) {
-            target = MethodHandles.insertArguments(REFUSE, 0, what + " (" + name + ")");
-        } else {
-            long fn = lookup(name);
-            if (fn == 0) {
-                return null;
-            }
-            target = MethodHandles.insertArguments(INVOKE, 0, this,
-                    new Call(name, fn, desc, BLOCKING.contains(name), structReturn));
+        long fn = lookup(name);
+        if (fn == 0) {
+            return null;
         }
+        MethodHandle target = MethodHandles.insertArguments(INVOKE, 0, this,
+                new Call(name, fn, desc, BLOCKING.contains(name), structReturn));
         return target.asCollector(Object[].class, type.parameterCount()).asType(type);
-    }
-
-    private static Object refuse(String what, Object[] args) {
-        throw new LegionException(what + " is not supported on backend hrt: the runtime in the HRT cannot call "
-                + "into the JVM for it; use backend linux");
     }
 
     /** {@return this thread's last error of a call that failed, as a C string} */
@@ -202,6 +185,10 @@ final class HrtCalls implements SymbolLookup {
         if (failed != null) {
             throw new LegionException(0, "backend hrt: " + c.name + " after the HRT failed: " + failed.getMessage(),
                     failed.getCause());
+        }
+        Object answered = upcalls.intercept(c.name, a);     // Java callbacks: stubs become HRT proxies
+        if (answered != null) {
+            return answered;
         }
         boolean async = c.async;
         if (async && c.name.startsWith("lhrt_future_") && !c.name.startsWith("lhrt_future_map_") && a[0] instanceof Long fut && isReady(fut)) {

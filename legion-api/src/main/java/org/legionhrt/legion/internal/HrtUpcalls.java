@@ -35,14 +35,15 @@ import org.slf4j.LoggerFactory;
  * call is refused with a LegionException instead of hanging (the mapper bridge's one call,
  * the region's tree id, is answered from the request). Future callbacks, which read the
  * future's value, run afterwards on a thread of their own ({@link #drain} before the runtime
- * is destroyed).
+ * is destroyed). One JVM thread serves the request ring, so a callback must not make a runtime
+ * call that itself needs a Java callback.
  */
 @SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 final class HrtUpcalls implements RosHandler {
     private static final Logger LOG = LoggerFactory.getLogger(HrtUpcalls.class);
     /** The ROS handler id of callbacks (HrtCalls.ASYNC_DONE is 1). */
     static final int HANDLER = 2;
-    /** Request-ring threads: a callback's own runtime calls may start another callback. */
+    /** Request-ring threads: one, spinning between the requests of a burst, parked otherwise (a callback must not start another: see above). */
     static final int REQUEST_THREADS = 1;
     private static final int NBUFS = 32;
     private static final long BUFSIZE = 64 << 10;
