@@ -1,9 +1,9 @@
 /*
  * The deprivileged profile's arch hooks (include/nk/arch.h): the kernel runs at CPL3 under
  * our VMM (hvm/), which started every CPU in long mode with its stack and GS base. So:
- * no interrupts (the irq hooks are no-ops, scheduling is cooperative), idle = bounded pause
- * spin then doze in the VMM, kicks = a shared-memory doorbell (plus a kick exit only when
- * the target dozes), console = the log ring (no exits; COM1 only before it is known).
+ * no interrupts (the irq hooks are no-ops, scheduling is cooperative), idle and kicks in
+ * idle.c (an adaptive pause spin, then a doze in the VMM; a doorbell, plus a kick exit only
+ * when the target dozes), console = the log ring (no exits; COM1 only before it is known).
  */
 #include <nk/arch.h>
 #include <nk/cpu.h>
@@ -13,16 +13,10 @@
 #include <nk/cmdline.h>
 #include "depriv.h"
 
-/* How long an idle CPU spins before it dozes (cmdline idle_spin_us=N). A doze costs a VM
- * exit and a host thread wake-up (tens of microseconds, far more on a busy host), so the
- * default covers the gaps of a busy workload; 0 dozes at once. */
-#define IDLE_SPIN_US_DEFAULT 1000
-
 struct hrt_boot_info *depriv_bi;
 struct hvm_comm *depriv_comm;
 static struct nk_boot boot;
 static uint64_t tsc_hz;
-static uint64_t idle_cycles;
 static volatile int ap_go[NK_MAX_CPUS];
 
 void depriv_start(struct hrt_boot_info *bi, uint64_t cpu) __attribute__((noreturn));
@@ -55,13 +49,16 @@ static void fill_boot(struct hrt_boot_info *bi)
 }
 
 /* Secondary CPUs wait here until arch_cpu_start releases them: spin first (boot takes a
- * millisecond or two, and a doze/wake costs a host thread wake-up), then doze. */
+ * millisecond or two, and a doze/wake costs a host thread wake-up), then doze. The spin is
+ * cut short when the host turns out to be busy (idle.c), where it would only keep CPU 0's
+ * vCPU off the host core it needs to finish booting. */
 static void ap_wait(int cpu)
 {
     uint64_t spin = depriv_bi->tsc_hz ? depriv_bi->tsc_hz / 200 : 10000000;   /* ~5 ms */
     while (!nk_load(&ap_go[cpu])) {
-        uint64_t end = arch_cycles() + spin;
-        while (!nk_load(&ap_go[cpu]) && arch_cycles() < end)
+        struct depriv_spin s;
+        depriv_spin_begin(&s, spin);
+        while (!nk_load(&ap_go[cpu]) && depriv_spin_more(&s))
             arch_cpu_relax();
         if (!nk_load(&ap_go[cpu]))
             depriv_doze(cpu, NULL, 0);
@@ -94,11 +91,7 @@ int arch_init(struct nk_boot *b)
         tsc_hz = 2000000000ull;
         printk("depriv: the VMM gave no TSC frequency; assuming %lu Hz\n", tsc_hz);
     }
-    char v[16];
-    uint64_t us = IDLE_SPIN_US_DEFAULT;
-    if (cmdline_get(b->cmdline, "idle_spin_us", v, sizeof v))
-        us = nk_strtoul(v, NULL, 10);
-    idle_cycles = tsc_hz / 1000000 * us;
+    depriv_idle_init(b->cmdline, tsc_hz);
     return 0;
 }
 
@@ -130,62 +123,6 @@ void arch_irq_restore(unsigned long flags) { (void)flags; }
 void arch_irq_enable(void) { }
 void arch_irq_disable(void) { }
 
-uint64_t depriv_idle_cycles(void)
-{
-    return idle_cycles;
-}
-
-/* The doze handshake: announce, re-check, then exit; a waker sets wake before it looks at
- * dozing, so one of the two always sees the other (both sides use full fences). */
-int depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want)
-{
-    struct hvm_cpu_block *b = &depriv_comm->cpu[cpu];
-    struct nk_cpu *c = nk_cpus[cpu];
-    nk_store(&b->dozing, 1);
-    nk_mb();
-    if (!nk_load(&b->wake) && !(c && c->nready) && !(seq && nk_load(seq) == want))
-        depriv_outl(HRT_PORT_DOZE, (uint32_t)cpu);
-    nk_store(&b->dozing, 0);
-    int woken = nk_load(&b->wake) || (c && c->nready) || (seq && nk_load(seq) == want);
-    nk_store(&b->wake, 0);
-    return woken;
-}
-
-/* Idle: spin watching the run queue, the doorbell and a parked call server's slot, then
- * doze in the VMM until a kick or the ROS rings (a posted call wakes a dozing server CPU). */
-static uint8_t quiet[NK_MAX_CPUS];        /* the last doze ran out with nothing to do */
-
-void arch_cpu_idle(void)
-{
-    struct nk_cpu *c = this_cpu();
-    struct hvm_cpu_block *b = &depriv_comm->cpu[c->id];
-    volatile uint64_t *seq = NULL;
-    uint64_t want = 0;
-    /* After a doze that simply ran out (the VMM bounds each one), doze again at once:
-     * spinning again would burn the host core every time on a CPU that stays idle. */
-    uint64_t end = arch_cycles() + (quiet[c->id] ? 0 : depriv_idle_cycles());
-    for (;;) {
-        if (c->nready || b->wake || depriv_call_poll_idle(c->id, &seq, &want)) {
-            b->wake = 0;
-            quiet[c->id] = 0;
-            return;
-        }
-        if (arch_cycles() >= end)
-            break;
-        arch_cpu_relax();
-    }
-    quiet[c->id] = !depriv_doze(c->id, seq, want);
-}
-
-void arch_cpu_kick(int cpu)
-{
-    struct hvm_cpu_block *b = &depriv_comm->cpu[cpu];
-    nk_store(&b->wake, 1);
-    nk_mb();
-    if (nk_load(&b->dozing))
-        depriv_outl(HVM_PORT_KICK, (uint32_t)cpu);
-}
-
 uint64_t arch_tsc_hz(void)
 {
     return tsc_hz ? tsc_hz : 1000000000ull;
@@ -203,6 +140,7 @@ void arch_console_write(const char *s, size_t n)
 
 void arch_exit(int code)
 {
+    depriv_idle_report();
     depriv_outl(HRT_PORT_EXIT, (uint32_t)code);   /* the VMM stops every vCPU */
     for (;;)
         arch_cpu_relax();

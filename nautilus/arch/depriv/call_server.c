@@ -176,16 +176,17 @@ int depriv_call_poll_idle(int cpu, volatile uint64_t **seq, uint64_t *want)
 static int await_call(struct hvm_slot *s, uint64_t want)
 {
     struct nk_cpu *c = this_cpu();
-    uint64_t idle_end = arch_cycles() + depriv_idle_cycles();
+    struct depriv_spin spin;
+    depriv_spin_begin(&spin, depriv_idle_cycles());
     while (nk_load(&s->seq) != want) {
         if (stop_requested)
             return -1;
         if (c->nready) {
             nk_yield();
-            idle_end = arch_cycles() + depriv_idle_cycles();
-        } else if (arch_cycles() > idle_end) {
+            depriv_spin_begin(&spin, depriv_idle_cycles());
+        } else if (!depriv_spin_more(&spin)) {
             park_server(&s->seq, want);
-            idle_end = arch_cycles() + depriv_idle_cycles();
+            depriv_spin_begin(&spin, depriv_idle_cycles());
         } else {
             arch_cpu_relax();
         }

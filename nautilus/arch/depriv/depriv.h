@@ -30,8 +30,22 @@ extern struct hvm_comm *depriv_comm;
  * equals want or the CPU has ready threads (seq may be NULL). The VMM bounds a doze (10 ms);
  * returns 1 if there is a reason to look for work (wake, ready threads, *seq == want). */
 int depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want);
-/* Cycles an idle CPU spins before dozing (cmdline idle_spin_us, default 1000). */
+/* The idle policy (idle.c): reads idle_spin_us, idle_spin_busy_us, idle_adapt, idle_stats. */
+void depriv_idle_init(const char *cmdline, uint64_t tsc_hz);
+/* Cycles an idle CPU spins before dozing on a quiet host (cmdline idle_spin_us, default 1000). */
 uint64_t depriv_idle_cycles(void);
+/* ... and while the host is busy (idle_spin_busy_us, default 300; the same with idle_adapt=0). */
+uint64_t depriv_idle_busy_cycles(void);
+/* A bounded spin that watches for the host taking this vCPU off its core: begin with the
+ * budget for a quiet host (a busy host gets the shorter busy budget), then call more() once
+ * per iteration until it returns 0. Restart it after running anything long in between. */
+struct depriv_spin {
+    uint64_t last, end, gaps;
+};
+void depriv_spin_begin(struct depriv_spin *s, uint64_t quiet_cycles);
+int depriv_spin_more(struct depriv_spin *s);
+/* With idle_stats=1: one console line per CPU (idles, gaps, dozes, kicks). */
+void depriv_idle_report(void);
 
 /* Serve ROS->HRT calls on the calling thread until a stop call; returns 0. */
 int depriv_call_serve(void);

@@ -1,8 +1,9 @@
 /*
  * Self-tests of the deprivileged profile: CPL3 really (CS RPL 3), the per-CPU areas the VMM
- * gave are where GS points, a kick wakes a dozing CPU, the console goes through the log
- * ring; and manual-tier entries run only when named: hvm_serve (tests=hvm_serve turns the
- * kernel into the HVM's call server) and deliberate crashes for the VMM's failure tests.
+ * gave are where GS points, a kick wakes a dozing CPU, the idle spin notices the host taking
+ * its vCPU away, the console goes through the log ring; and manual-tier entries run only
+ * when named: hvm_serve (tests=hvm_serve turns the kernel into the HVM's call server) and
+ * deliberate crashes for the VMM's failure tests.
  */
 #include <nk/test.h>
 #include <nk/thread.h>
@@ -51,6 +52,26 @@ NK_TEST(depriv_kick_wakes_dozing_cpu, NK_QUICK)
     NK_CHECK(t != NULL, "cannot create a thread on CPU %d", other);
     nk_thread_join(t, NULL);
     NK_CHECK(woke_at >= t0, "the thread on CPU %d never ran", other);
+    return 0;
+}
+
+/* A TSC jump inside a spin (the host ran something else on this vCPU's core) marks the host
+ * busy: the spin is cut to the busy budget, and so is the next one. */
+NK_TEST(depriv_spin_sees_host_gap, NK_QUICK)
+{
+    uint64_t quiet = depriv_idle_cycles(), busy = depriv_idle_busy_cycles();
+    if (busy >= quiet)
+        return 0;                         /* idle_adapt=0 or no shorter busy spin: nothing to see */
+    struct depriv_spin s;
+    depriv_spin_begin(&s, quiet);
+    s.last -= arch_tsc_hz() / 1000;       /* as if the last iteration ran 1 ms ago */
+    depriv_spin_more(&s);
+    NK_CHECK(s.gaps == 1, "a 1 ms jump counted as %lu gaps, expected 1", s.gaps);
+    NK_CHECK(s.end - s.last <= busy, "the spin was not cut to the busy budget");
+    struct depriv_spin next;
+    depriv_spin_begin(&next, quiet);
+    NK_CHECK(next.end - next.last == busy, "the next spin got %lu cycles, expected the busy %lu",
+             next.end - next.last, busy);
     return 0;
 }
 
