@@ -60,6 +60,17 @@ public final class Mapping implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks for transparent huge pages on [offset, offset + len) of this mapping (2 MiB aligned;
+     * best effort: a host without THP simply keeps 4 KiB pages).
+     */
+    public void adviseHugePages(long offset, long len) {
+        if (offset < 0 || len < 0 || offset + len > size || offset % HUGE != 0 || len % HUGE != 0) {
+            throw new IllegalArgumentException(String.format("[%#x, +%#x) is not a 2 MiB aligned part of this mapping", offset, len));
+        }
+        Sys.madvise(address + offset, len, Sys.MADV_HUGEPAGE);
+    }
+
     /** {@return the host virtual address} */
     public long address() {
         return address;
