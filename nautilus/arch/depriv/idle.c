@@ -4,6 +4,7 @@
  * host: a vCPU thread that the host takes off its core shows as a jump in the TSC between two
  * spin iterations, and while such gaps are recent the host is oversubscribed, so idle CPUs
  * spin briefly and give their host core back to the vCPU (or JVM thread) that needs it.
+ * The first spin after boot also tells the VMM that the kernel is ready.
  */
 #include <nk/arch.h>
 #include <nk/cpu.h>
@@ -85,10 +86,24 @@ void depriv_spin_begin(struct depriv_spin *s, uint64_t quiet_cycles)
     s->gaps = 0;
 }
 
+/* Set once the VMM was told that every CPU is up (HRT_PORT_READY): then boot() returns at
+ * once instead of polling boot_info.ready, and the boot thread stops taking host time from
+ * the vCPUs. Told by the first CPU that spins after ready, which costs that CPU one exit. */
+static volatile int ready_told;
+
+static void tell_ready(void)
+{
+    uint64_t n = nk_load(&depriv_bi->ready);
+    if (n && !nk_xchg(&ready_told, 1))
+        depriv_outl(HRT_PORT_READY, (uint32_t)n);
+}
+
 /* Called once per spin iteration: 1 while the budget lasts. A gap marks the host busy and
  * cuts this spin to the busy budget, counted from now. */
 int depriv_spin_more(struct depriv_spin *s)
 {
+    if (!ready_told)
+        tell_ready();
     uint64_t now = arch_cycles();
     if (adapt && gap_cycles && now - s->last > gap_cycles) {
         if (now - nk_load(&busy_since) > gap_cycles)

@@ -111,6 +111,10 @@ public final class Hvm implements AutoCloseable {
     private PortBus bus;
     private Profile profile;
     private long readyAt = Layout.BOOT_INFO;
+    /** The boot thread while it waits for ready (the ready port unparks it). */
+    private volatile Thread bootThread;
+    /** How often boot() looks at boot_info.ready when the ready port stays silent. */
+    private static final long READY_POLL_NANOS = 1_000_000;
 
     private Hvm(Builder spec) {
         this.spec = spec;
@@ -523,9 +527,22 @@ public final class Hvm implements AutoCloseable {
         comm.set(JAVA_INT, CommLayout.HDR_REQ_SLOTS, CommLayout.REQ_NSLOTS);
     }
 
+    /**
+     * Waits for boot_info.ready == cores. A deprivileged kernel also reports it through the
+     * ready port, which unparks this thread at once; polling every {@link #READY_POLL_NANOS}
+     * covers kernels that do not (ring0) and failures.
+     */
     private void awaitReady(long t0) {
         long deadline = t0 + spec.bootTimeout.toNanos();
-        int spins = 0;
+        bootThread = Thread.currentThread();
+        try {
+            pollReady(deadline);
+        } finally {
+            bootThread = null;
+        }
+    }
+
+    private void pollReady(long deadline) {
         while (BootInfo.ready(mem.ram(), readyAt) < spec.cores) {
             HvmException f = failure.get();
             if (f != null) {
@@ -538,8 +555,8 @@ public final class Hvm implements AutoCloseable {
             if (System.nanoTime() - deadline > 0) {
                 throw timeout("boot (ready " + BootInfo.ready(mem.ram(), readyAt) + " of " + spec.cores + " CPUs)");
             }
-            // Park briefly rather than spin: the vCPU threads need the host's cores more than we do.
-            LockSupport.parkNanos(spins++ < 1000 ? 20_000 : 200_000);
+            // Park rather than poll often: the vCPU threads need the host's cores more than we do.
+            LockSupport.parkNanos(this, READY_POLL_NANOS);
         }
     }
 
@@ -569,6 +586,15 @@ public final class Hvm implements AutoCloseable {
         }
         if (calls != null) {
             calls.wakeAll();
+        }
+        wakeBootThread();
+    }
+
+    /** Unparks boot() if it waits for ready (the kernel reported it, exited or failed). */
+    private void wakeBootThread() {
+        Thread t = bootThread;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -627,6 +653,7 @@ public final class Hvm implements AutoCloseable {
             if (calls != null) {
                 calls.wakeAll();
             }
+            wakeBootThread();
         }
 
         @Override
@@ -635,11 +662,17 @@ public final class Hvm implements AutoCloseable {
         }
 
         @Override
+        public void ready(Vcpu v, int ncpus) {
+            wakeBootThread();
+        }
+
+        @Override
         public void stopped(Vcpu v, HvmException f) {
             if (f != null) {
                 fail(withConsole(f));
             }
             ended.countDown();
+            wakeBootThread();
         }
     }
 

@@ -25,6 +25,10 @@ public final class PortBus implements ExitHandler {
 
         /** A vCPU thread ended; {@code failure} is null when stopped on request. */
         void stopped(Vcpu v, HvmException failure);
+
+        /** The kernel reported {@code ncpus} CPUs up through the ready port. */
+        default void ready(Vcpu v, int ncpus) {
+        }
     }
 
     private final GuestMemory mem;
@@ -77,7 +81,7 @@ public final class PortBus implements ExitHandler {
             case Ports.CALL_DONE -> calls.completeExit(value);
             case Ports.ROS_WAKE -> requests.wakeAll();
             case Ports.HYPERCALL -> requests.serveSync(v.index());
-            case Ports.READY -> { }
+            case Ports.READY -> events.ready(v, value);
             case Ports.EXIT -> {
                 events.exited(v, value);
                 return Action.STOP;
