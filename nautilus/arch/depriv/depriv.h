@@ -34,11 +34,13 @@ int depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want);
 void depriv_idle_init(const char *cmdline, uint64_t tsc_hz);
 /* Cycles an idle CPU spins before dozing on a quiet host (cmdline idle_spin_us, default 1000). */
 uint64_t depriv_idle_cycles(void);
-/* ... and while the host is busy (idle_spin_busy_us, default 300; the same with idle_adapt=0). */
+/* ... and while the host is busy (idle_spin_busy_us, default 300, with idle_adapt=1; else the
+ * quiet budget). */
 uint64_t depriv_idle_busy_cycles(void);
-/* A bounded spin that watches for the host taking this vCPU off its core: begin with the
- * budget for a quiet host (a busy host gets the shorter busy budget), then call more() once
- * per iteration until it returns 0. Restart it after running anything long in between. */
+/* A bounded spin that watches for the host taking this vCPU off its core (counted in gaps):
+ * begin with the budget for a quiet host (with idle_adapt=1 a busy host gets the shorter busy
+ * budget), then call more() once per iteration until it returns 0. Restart it after running
+ * anything long in between. */
 struct depriv_spin {
     uint64_t last, end, gaps;
 };

@@ -1,10 +1,12 @@
 /*
- * The deprivileged profile's idle policy: an idle CPU spins with `pause` for a while, then
- * dozes in the VMM (its vCPU thread parks) until a doorbell. How long it spins adapts to the
- * host: a vCPU thread that the host takes off its core shows as a jump in the TSC between two
- * spin iterations, and while such gaps are recent the host is oversubscribed, so idle CPUs
- * spin briefly and give their host core back to the vCPU (or JVM thread) that needs it.
- * The first spin after boot also tells the VMM that the kernel is ready.
+ * The deprivileged profile's idle policy: an idle CPU spins with `pause` for a while (1 ms),
+ * then dozes in the VMM (its vCPU thread parks) until a doorbell. Every spin watches for the
+ * host taking its vCPU off the core (a jump in the TSC between two iterations) and counts it;
+ * with idle_adapt=1 such a gap also shortens the spins for a while (give the host core back
+ * to the partner vCPU). Measured on an oversubscribed 2-core PVM host that made the cross-CPU
+ * tails worse, not better (a doorbell costs the waker's exit 0.1-0.4 ms and the dozer's
+ * wake-up as much there), so it is off by default. The first spin after boot also tells the
+ * VMM that the kernel is ready.
  */
 #include <nk/arch.h>
 #include <nk/cpu.h>
@@ -17,8 +19,8 @@
 /* Spin before a doze on a quiet host (cmdline idle_spin_us): a doze costs the waker a VM exit
  * and the dozer a host thread wake-up, so the spin covers the gaps of a busy workload. */
 #define SPIN_US_QUIET   1000
-/* ... and while the host is busy (idle_spin_busy_us): a spinning vCPU may hold the host core
- * its partner is waiting for; this only covers a partner's immediate answer. */
+/* ... and, with idle_adapt=1, while the host is busy (idle_spin_busy_us): a spinning vCPU
+ * may hold the host core its partner is waiting for. */
 #define SPIN_US_BUSY    300
 /* A TSC jump this long inside a spin loop (one iteration: ~0.1 us) means the host ran
  * something else on this vCPU's core; host interrupts and short exits stay well below it. */
@@ -27,7 +29,7 @@
 #define BUSY_HOLD_MS    100
 
 static uint64_t spin_quiet, spin_busy, gap_cycles, hold_cycles;
-static int adapt = 1, stats;
+static int adapt, stats;
 
 /* The TSC of the last gap seen by any CPU (0: none yet); written at most once per gap. */
 static volatile uint64_t busy_since __attribute__((aligned(64)));
@@ -98,19 +100,21 @@ static void tell_ready(void)
         depriv_outl(HRT_PORT_READY, (uint32_t)n);
 }
 
-/* Called once per spin iteration: 1 while the budget lasts. A gap marks the host busy and
- * cuts this spin to the busy budget, counted from now. */
+/* Called once per spin iteration: 1 while the budget lasts. A gap is counted; with
+ * idle_adapt=1 it also marks the host busy and cuts this spin to the busy budget from now. */
 int depriv_spin_more(struct depriv_spin *s)
 {
     if (!ready_told)
         tell_ready();
     uint64_t now = arch_cycles();
-    if (adapt && gap_cycles && now - s->last > gap_cycles) {
-        if (now - nk_load(&busy_since) > gap_cycles)
-            nk_store(&busy_since, now);
-        if (s->end > now + spin_busy)
-            s->end = now + spin_busy;
+    if (gap_cycles && now - s->last > gap_cycles) {
         s->gaps++;
+        if (adapt) {
+            if (now - nk_load(&busy_since) > gap_cycles)
+                nk_store(&busy_since, now);
+            if (s->end > now + spin_busy)
+                s->end = now + spin_busy;
+        }
     }
     s->last = now;
     return now < s->end;
