@@ -304,7 +304,7 @@ public final class Hvm implements AutoCloseable {
         }
         vm.mapMemory(0, mem.size(), mem.hostAddress());
         if (merged != null) {
-            vm.mapMemory(merged.address(), merged.size(), merged.address());
+            vm.mapMemory(mergedGpa(), merged.size(), merged.address());
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cpuid = kvm.supportedCpuid(arena);
@@ -489,10 +489,21 @@ public final class Hvm implements AutoCloseable {
         PageTables pt = new PageTables(mem.ram());
         pt.identity(0, mem.size());
         if (merged != null) {
-            pt.identity(merged.address(), merged.size());
+            pt.map(merged.address(), mergedGpa(), merged.size());
         }
         Gdt.write(mem.ram());
         return pt.root();
+    }
+
+    /**
+     * {@return where the merged region sits in guest-physical space: 4 GiB (above the ring0
+     * profile's APIC window), or the first GiB boundary above private RAM if that is higher} Its
+     * guest-virtual address is its JVM address; that cannot double as its physical address,
+     * because JVM addresses use 47 bits and many hosts' CPUs (and so KVM's guests) have only 46
+     * physical-address bits. Nothing in the guest uses the physical address.
+     */
+    private long mergedGpa() {
+        return Math.max(4L << 30, (mem.size() + (1L << 30) - 1) & -(1L << 30));
     }
 
     private long[] stackTops() {

@@ -1,6 +1,7 @@
 /*
- * Builds the guest's identity map with 2 MiB pages: VA == GPA for private RAM and for the
- * merged region (whose GPA is its JVM address). The U bit is set at every level because the
+ * Builds the guest's page tables with 2 MiB pages: VA == GPA for private RAM, and the merged
+ * region at VA == its JVM address backed by a low GPA (a JVM address can exceed the host CPU's
+ * physical-address width: 46 bits on many Xeons). The U bit is set at every level because the
  * deprivileged kernel runs at CPL3. Table pages come from a small bump area in low memory.
  */
 package org.legionhrt.hvm.boot;
@@ -40,14 +41,24 @@ public final class PageTables {
      * @throws HvmException (BAD_INPUT) when the range is not 2 MiB aligned or the table area is full
      */
     public void identity(long base, long len) {
-        if (base % PAGE_2M != 0 || len % PAGE_2M != 0) {
+        map(base, base, len);
+    }
+
+    /**
+     * Maps [va, va + len) to guest-physical [gpa, gpa + len) with writable user 2 MiB pages.
+     *
+     * @throws HvmException (BAD_INPUT) when a bound is not 2 MiB aligned or the table area is full
+     */
+    public void map(long va, long gpa, long len) {
+        if (va % PAGE_2M != 0 || gpa % PAGE_2M != 0 || len % PAGE_2M != 0) {
             throw new HvmException(HvmException.Kind.BAD_INPUT,
-                    String.format("range [%#x, +%#x) is not 2 MiB aligned", base, len));
+                    String.format("range [%#x, +%#x) -> %#x is not 2 MiB aligned", va, len, gpa));
         }
-        for (long va = base; va < base + len; va += PAGE_2M) {
-            long pdpt = child(Layout.PAGE_TABLES, (va >>> 39) & 511);
-            long pd = child(pdpt, (va >>> 30) & 511);
-            ram.set(JAVA_LONG, pd + ((va >>> 21) & 511) * 8, va | PRESENT | WRITE | USER | HUGE);
+        for (long off = 0; off < len; off += PAGE_2M) {
+            long v = va + off;
+            long pdpt = child(Layout.PAGE_TABLES, (v >>> 39) & 511);
+            long pd = child(pdpt, (v >>> 30) & 511);
+            ram.set(JAVA_LONG, pd + ((v >>> 21) & 511) * 8, (gpa + off) | PRESENT | WRITE | USER | HUGE);
         }
     }
 

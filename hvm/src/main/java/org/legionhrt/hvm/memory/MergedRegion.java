@@ -1,7 +1,8 @@
 /*
  * The merged region: memory of this JVM (a 2 MiB-aligned anonymous mmap) that the HRT
- * maps at guest-physical == guest-virtual == its JVM address, so pointers into it mean the
- * same thing on both sides. Zero-copy exchange goes through here.
+ * maps at guest-virtual == its JVM address (backed by a low guest-physical range the VMM
+ * picks), so pointers into it mean the same thing on both sides. Zero-copy exchange goes
+ * through here.
  */
 package org.legionhrt.hvm.memory;
 
@@ -36,7 +37,7 @@ public final class MergedRegion implements AutoCloseable {
         return new MergedRegion(m);
     }
 
-    /** {@return the JVM address, which is also the guest address} */
+    /** {@return the JVM address, which is also the guest-virtual address} */
     public long address() {
         return mapping.address();
     }

@@ -1,0 +1,66 @@
+/*
+ * The deprivileged guest's page tables, walked without KVM: private RAM is identity-mapped,
+ * the merged region maps its JVM address to a low guest-physical range (a JVM address does not
+ * fit the 46 physical-address bits of many hosts), every level carries the U bit.
+ */
+package org.legionhrt.hvm.boot;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import org.junit.jupiter.api.Test;
+import org.legionhrt.hvm.HvmException;
+
+class PageTablesTest {
+    private static final long P = 1, W = 2, U = 4, HUGE = 0x80, MASK = 0x000f_ffff_ffff_f000L;
+
+    /** Walks the tables for {@code va}; returns the 2 MiB leaf entry, or 0 when unmapped. */
+    private static long leaf(MemorySegment ram, long root, long va) {
+        long table = root;
+        for (int shift = 39; shift >= 30; shift -= 9) {
+            long e = ram.get(JAVA_LONG, table + ((va >>> shift) & 511) * 8);
+            if ((e & P) == 0) {
+                return 0;
+            }
+            assertThat(e & (W | U)).as("table entry flags").isEqualTo(W | U);
+            table = e & MASK;
+        }
+        return ram.get(JAVA_LONG, table + ((va >>> 21) & 511) * 8);
+    }
+
+    @Test
+    void privateRamIsIdentityAndTheMergedRegionMapsToItsLowGpa() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ram = a.allocate(Layout.PAGE_TABLES_END, 4096);
+            PageTables pt = new PageTables(ram);
+            long jvm = 0x7f44_cbe0_0000L, gpa = 4L << 30;
+            pt.identity(0, 8L << 20);
+            pt.map(jvm, gpa, 6L << 20);
+            for (long off = 0; off < (8L << 20); off += 2L << 20) {
+                assertThat(leaf(ram, pt.root(), off)).isEqualTo(off | P | W | U | HUGE);
+            }
+            for (long off = 0; off < (6L << 20); off += 2L << 20) {
+                long e = leaf(ram, pt.root(), jvm + off);
+                assertThat(e & MASK).isEqualTo(gpa + off);
+                assertThat(e & MASK).isLessThan(1L << 46);
+                assertThat(e & ~MASK).isEqualTo(P | W | U | HUGE);
+            }
+            assertThat(leaf(ram, pt.root(), jvm + (6L << 20))).isZero();
+        }
+    }
+
+    @Test
+    void misalignedRangesAreRefused() {
+        try (Arena a = Arena.ofConfined()) {
+            PageTables pt = new PageTables(a.allocate(Layout.PAGE_TABLES_END, 4096));
+            assertThatThrownBy(() -> pt.map(0x7f00_0000_1000L, 4L << 30, 2L << 20))
+                    .isInstanceOf(HvmException.class).hasMessageContaining("not 2 MiB aligned");
+            assertThatThrownBy(() -> pt.map(0x7f00_0000_0000L, (4L << 30) + 4096, 2L << 20))
+                    .isInstanceOf(HvmException.class).hasMessageContaining("not 2 MiB aligned");
+        }
+    }
+}
