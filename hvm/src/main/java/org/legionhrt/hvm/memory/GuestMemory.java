@@ -1,7 +1,8 @@
 /*
- * The guest's physical memory: private RAM at GPA [0, mem) and, optionally, the merged
- * region at GPA == its JVM address. Translates guest addresses to host segments so the
- * VMM can build page tables, boot info and rings, and read panic messages.
+ * The guest's memory: private RAM at GPA == VA [0, mem) and, optionally, the merged region
+ * at VA == its JVM address (its GPA is the VMM's choice, see Hvm). Translates guest-virtual
+ * addresses to host segments so the VMM can build page tables, boot info and rings, and read
+ * panic messages.
  */
 package org.legionhrt.hvm.memory;
 
