@@ -74,7 +74,7 @@ public final class RequestRing implements AutoCloseable {
     }
 
     /**
-     * Waits for the slot to be posted: spins ~200 us, then parks. A parked thread counts itself
+     * Waits for the slot to be posted: spins ~200 us, then parks (and never spins again). A parked thread counts itself
      * in ros_parked (then re-checks, full fence between), so the HRT, which checks the count
      * after posting, exits to the ROS_WAKE port only when someone must be woken.
      */
@@ -97,7 +97,8 @@ public final class RequestRing implements AutoCloseable {
             } finally {
                 INT.getAndAdd(comm, CommLayout.REQ_ROS_PARKED, -1);
             }
-            spinUntil = System.nanoTime() + SPIN_NANOS;
+            // no new spin after a park: a park that ended with nothing posted was a timeout or a
+            // spurious wake, and spinning again after each would keep ~2.4% of a host core busy
         }
         return true;
     }
