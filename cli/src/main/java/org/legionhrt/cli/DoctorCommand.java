@@ -1,5 +1,8 @@
 package org.legionhrt.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Option;
  * with {@code --install} installs the missing Debian packages (as root).
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Check the JDK, Maven, gcc, make, QEMU and KVM; --install adds missing packages.")
+        description = "Check the JDK, Maven, gcc, make, QEMU, KVM and huge pages; --install adds missing packages.")
 final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--install", description = "Install missing Debian packages (apt-get; needs root).")
@@ -79,7 +82,32 @@ final class DoctorCommand implements Callable<Integer> {
                 new Requirement("make", "make", true, () -> tool("make", "--version", "sudo apt-get install make")),
                 new Requirement("qemu", "qemu-system-x86", true,
                         () -> tool("qemu-system-x86_64", "--version", "sudo apt-get install qemu-system-x86")),
-                new Requirement("kvm", null, false, DoctorCommand::checkKvm));
+                new Requirement("kvm", null, false, DoctorCommand::checkKvm),
+                new Requirement("thp", null, false, () -> checkHugePages(Path.of(THP_SETTING))));
+    }
+
+    static final String THP_SETTING = "/sys/kernel/mm/transparent_hugepage/enabled";
+
+    /**
+     * Transparent huge pages back the HRT's memory (guest RAM's boot working set, the merged
+     * region's instances) with 2 MiB pages; without them every 4 KiB first touch is a host fault
+     * and, under PVM's shadow paging, memory-bound apps run far slower in the HRT.
+     */
+    static Check checkHugePages(Path setting) {
+        String mode;
+        try {
+            String line = Files.readString(setting).trim();
+            int open = line.indexOf('['), close = line.indexOf(']');
+            mode = open >= 0 && close > open ? line.substring(open + 1, close) : line;
+        } catch (IOException e) {
+            return Check.missing("cannot read " + setting + " (" + e.getMessage() + ")",
+                    "the HRT's memory then uses 4 KiB pages: memory-bound apps run slower on --backend hrt");
+        }
+        String fix = "echo madvise | sudo tee " + setting + " (else the HRT's memory uses 4 KiB pages and memory-bound"
+                + " apps run slower on --backend hrt)";
+        return mode.equals("always") || mode.equals("madvise")
+                ? Check.ok("transparent huge pages: " + mode + " (the HRT's memory on 2 MiB pages)")
+                : Check.missing("transparent huge pages: " + mode, fix);
     }
 
     private static Check checkJdk() {
