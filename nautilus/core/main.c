@@ -104,8 +104,7 @@ void nk_main(struct nk_boot *b)
 void nk_ap_main(int cpu)
 {
     struct nk_cpu *c = cpu_setup(cpu);
-    nk_thread_cache_fill();
-    c->online = 1;
+    c->online = 1;                        /* its descriptor cache fills in its idle loop */
     nk_fetch_add(&nk_ncpus, 1);
     nk_sched_idle_loop();
 }

@@ -143,7 +143,7 @@ void nk_sched_idle_loop(void)
         arch_irq_disable();
         if (c->nready)
             schedule(c);
-        else
+        else if (!nk_thread_cache_fill_step())
             arch_cpu_idle();
         arch_irq_enable();
     }

@@ -61,20 +61,35 @@ static void thr_touch(struct nk_thread *t)
 }
 
 /*
- * Fills this CPU's descriptor cache at bring-up, so that creation never takes the buddy
- * allocator's path in the common case, not even for the first threads a runtime starts.
- * Runs on the CPU itself, so the blocks come from its own memory node.
+ * Adds one block to this CPU's descriptor cache while its bring-up fill is unfinished, so that
+ * creation never takes the buddy allocator's path in the common case, not even for the first
+ * threads a runtime starts. Runs on the CPU itself, so the blocks come from its own memory
+ * node. Returns 0 once the fill is done (then never allocates again: a CPU's cache only grows
+ * by frees later). The boot CPU fills before the kernel reports ready, the others in their idle
+ * loops after it: each first touch of a block is a host page fault under the HVM (~5 us), and
+ * the other CPUs' fills used to delay ready by their whole length.
  */
+int nk_thread_cache_fill_step(void)
+{
+    static char filled[NK_MAX_CPUS];
+    struct nk_cpu *c = this_cpu();
+    if (filled[c->id])
+        return 0;
+    struct nk_thread *t = c->thr_cache_n < THR_CACHE_FILL && mem_free_bytes() > THR_FILL_MIN_FREE
+                          ? mem_alloc_pages(THR_STACK_ORDER, -1) : NULL;
+    if (!t) {
+        filled[c->id] = 1;
+        return 0;
+    }
+    thr_touch(t);
+    nk_thread_free(t);
+    return 1;
+}
+
 void nk_thread_cache_fill(void)
 {
-    struct nk_cpu *c = this_cpu();
-    while (c->thr_cache_n < THR_CACHE_FILL && mem_free_bytes() > THR_FILL_MIN_FREE) {
-        struct nk_thread *t = mem_alloc_pages(THR_STACK_ORDER, -1);
-        if (!t)
-            break;
-        thr_touch(t);
-        nk_thread_free(t);
-    }
+    while (nk_thread_cache_fill_step())
+        ;
 }
 
 /* Initial frame popped by nk_switch, then "returns" into nk_thread_entry with r12 = t. */
