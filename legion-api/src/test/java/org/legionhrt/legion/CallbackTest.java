@@ -8,36 +8,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Java callbacks the runtime makes (reduction operators, projections, mappers, future
  * callbacks): the same results on every backend, failures included. On hrt each callback is
  * a request from the HRT to the JVM, its arguments bounced into the merged region.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CallbackTest {
-    Runtime rt;
-
-    /** {@return the backend these tests run on (the Hrt subclass: hrt)} */
-    String backend() {
-        return "linux";
-    }
-
-    @BeforeAll
-    void start() {
-        rt = Runtime.start(Backends.config(backend(), 2));
-    }
-
-    @AfterAll
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-    }
+class CallbackTest extends RuntimeFixture {
 
     @Test
     void aThrowingReductionOperatorLeavesItsFoldIncompleteAndTheRuntimeUsable() {

@@ -4,31 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Index spaces: dense, sparse, set operations, iteration; field spaces and their checks. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IndexSpaceTest {
-    Runtime rt;
-
-    /** {@return the backend these tests run on (the Hrt subclass: hrt)} */
-    String backend() {
-        return "linux";
-    }
-
-    @BeforeAll
-    void start() {
-        rt = Runtime.start(Backends.config(backend(), 1));
-    }
-
-    @AfterAll
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
+class IndexSpaceTest extends RuntimeFixture {
+    @Override
+    int workers() {
+        return 1;
     }
 
     @Test

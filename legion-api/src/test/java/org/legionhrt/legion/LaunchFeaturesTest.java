@@ -5,32 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Projections, coherence, subtasks on their parent's regions, annotated task methods. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LaunchFeaturesTest {
-    Runtime rt;
-
-    /** {@return the backend these tests run on (the Hrt subclass: hrt)} */
-    String backend() {
-        return "linux";
-    }
-
-    @BeforeAll
-    void start() {
-        rt = Runtime.start(Backends.config(backend(), 2));
-    }
-
-    @AfterAll
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-    }
+class LaunchFeaturesTest extends RuntimeFixture {
 
     @Test
     void userProjectionsPickTheColor() {

@@ -5,32 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Regions, fills, inline mappings, accessors and their checks, and region-using tasks. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RegionTest {
-    Runtime rt;
-
-    /** {@return the backend these tests run on (the Hrt subclass: hrt)} */
-    String backend() {
-        return "linux";
-    }
-
-    @BeforeAll
-    void start() {
-        rt = Runtime.start(Backends.config(backend(), 2));
-    }
-
-    @AfterAll
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-    }
+class RegionTest extends RuntimeFixture {
 
     @Test
     void fillThenMapReadsTheValue() {

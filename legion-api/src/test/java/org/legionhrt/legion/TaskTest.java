@@ -7,32 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Single tasks, index launches, futures, future maps, and how failures propagate. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TaskTest {
-    Runtime rt;
-
-    /** {@return the backend these tests run on (the Hrt subclass: hrt)} */
-    String backend() {
-        return "linux";
-    }
-
-    @BeforeAll
-    void start() {
-        rt = Runtime.start(Backends.config(backend(), 2));
-    }
-
-    @AfterAll
-    void stop() {
-        if (rt != null) {
-            rt.close();
-        }
-    }
+class TaskTest extends RuntimeFixture {
 
     @Test
     void singleTaskWithArgumentsReturnsItsValue() {
