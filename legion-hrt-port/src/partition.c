@@ -333,6 +333,21 @@ lhrt_status_t lhrt_partition_create_by_field(lhrt_ctx_t ctx, lhrt_region_t ph, u
   return finish(parent, colors, subs, LHRT_PART_DISJOINT, out);
 }
 
+/* The end of a by-field partition (image, preimage): the per-colour point lists become the
+ * subspaces; a walk that stopped early (ok false) failed on a field too small for a point
+ * (bad) or on memory. */
+static lhrt_status_t finish_lists(struct region *parent, struct ispace *colors, struct plist *lists, uint64_t ns,
+                                  bool ok, bool bad, uint32_t fid, uint32_t field_size, int32_t dim, uint32_t kind,
+                                  lhrt_partition_t *out) {
+  struct ispace **subs = NULL;
+  lhrt_status_t st = lists_to_subs(parent, lists, ns, &subs);
+  if (!st && !ok) st = bad ? lhrt_err(LHRT_ERR_INVALID_ARG, "field %u (size %u) cannot hold %d-D points", fid,
+                                      field_size, dim)
+                           : lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+  if (st) { free_subs(subs, ns); return st; }
+  return finish(parent, colors, subs, kind, out);
+}
+
 struct image { lhrt_accessor_t acc; struct region *parent; struct plist *list; bool bad; };
 static bool image_one(void *arg, const lhrt_point_t *p) {
   struct image *im = arg;
@@ -367,13 +382,7 @@ lhrt_status_t lhrt_partition_create_by_image(lhrt_ctx_t ctx, lhrt_region_t ph, l
     ok = each_point(src->child[s]->is, image_one, &im);
   }
   unmap_sync(m);
-  struct ispace **subs = NULL;
-  st = lists_to_subs(parent, lists, ns, &subs);
-  if (!st && !ok) st = im.bad ? lhrt_err(LHRT_ERR_INVALID_ARG, "field %u (size %u) cannot hold %d-D points", fid,
-                                         im.acc.field_size, parent->is->dim)
-                              : lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
-  if (st) { free_subs(subs, ns); return st; }
-  return finish(parent, src->colors, subs, kind, out);
+  return finish_lists(parent, src->colors, lists, ns, ok, im.bad, fid, im.acc.field_size, parent->is->dim, kind, out);
 }
 
 struct preimage { lhrt_accessor_t acc; struct partition *target; int32_t dim; struct plist *lists; bool bad; };
@@ -410,13 +419,7 @@ lhrt_status_t lhrt_partition_create_by_preimage(lhrt_ctx_t ctx, lhrt_region_t ph
   accessor_for(&m->one, 0, slot, &pi.acc);
   bool ok = each_point(parent->is, preimage_one, &pi);
   unmap_sync(m);
-  struct ispace **subs = NULL;
-  st = lists_to_subs(parent, pi.lists, ns, &subs);
-  if (!st && !ok) st = pi.bad ? lhrt_err(LHRT_ERR_INVALID_ARG, "field %u (size %u) cannot hold %d-D points", fid,
-                                         pi.acc.field_size, pi.dim)
-                              : lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
-  if (st) { free_subs(subs, ns); return st; }
-  return finish(parent, target->colors, subs, kind, out);
+  return finish_lists(parent, target->colors, pi.lists, ns, ok, pi.bad, fid, pi.acc.field_size, pi.dim, kind, out);
 }
 
 /* ---------------------------------------------------------- set operations ---- */
