@@ -12,6 +12,7 @@
 #include <nk/printk.h>
 
 #include <nk/bench_params.h>
+#include <nk/bench_kernels.h>
 
 #define BATCH    BENCH_CREATE_BATCH
 #define CREATE_K BENCH_CREATE_K
@@ -250,6 +251,47 @@ NK_BENCH(buddy_alloc_free)
         s[i] = (arch_cycles() - t0) / BENCH_PAGE_K;
     }
     nk_bench_report("buddy_alloc_free", s, n, ",\"bytes\":4096,\"per_sample\":" BENCH_STR(BENCH_PAGE_K));
+    kmem_free(s);
+    return 0;
+}
+
+static volatile uint64_t alu_sink;
+
+/* Compute, no kernel service involved: the twins run the same code natively (bench_kernels.h),
+ * so the ratio tells whether guest code runs at the host's speed. One sample = one call. */
+NK_BENCH(compute_alu)
+{
+    uint64_t *s = kmem_alloc(n * sizeof *s);
+    if (!s)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        uint64_t t0 = arch_cycles();
+        alu_sink = bk_alu(t0, BK_ALU_ITERS);
+        s[i] = arch_cycles() - t0;
+    }
+    nk_bench_report("compute_alu", s, n, ",\"placement\":\"same-cpu\",\"iterations\":" BENCH_STR(BK_ALU_ITERS));
+    kmem_free(s);
+    return 0;
+}
+
+NK_BENCH(compute_stencil)
+{
+    uint64_t *s = kmem_alloc(n * sizeof *s);
+    int64_t *in = kmem_alloc(2 * BK_CELLS * sizeof *in);
+    if (!s || !in) {
+        kmem_free(s);
+        kmem_free(in);
+        return -1;
+    }
+    int64_t *out = in + BK_CELLS;
+    bk_stencil_init(in, out);
+    for (int i = 0; i < n; i++) {
+        uint64_t t0 = arch_cycles();
+        bk_stencil(in, out);
+        s[i] = arch_cycles() - t0;
+    }
+    nk_bench_report("compute_stencil", s, n, ",\"placement\":\"same-cpu\",\"points\":" BENCH_STR(BK_TILE) "*" BENCH_STR(BK_TILE));
+    kmem_free(in);
     kmem_free(s);
     return 0;
 }

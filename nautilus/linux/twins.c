@@ -20,6 +20,7 @@
 #include <x86intrin.h>
 
 #include "../include/nk/bench_params.h"   /* the same k per sample as the kernel */
+#include "../include/nk/bench_kernels.h"  /* the same compute kernels */
 
 #define BATCH    BENCH_CREATE_BATCH
 #define CREATE_K BENCH_CREATE_K
@@ -319,6 +320,32 @@ static void b_buddy_alloc_free(uint64_t *s, int n)
            BENCH_STR(BENCH_PAGE_K));
 }
 
+static volatile uint64_t alu_sink;
+
+/* The compute kernels, same code as the kernel's (bench_kernels.h), on this CPU. */
+static void b_compute_alu(uint64_t *s, int n)
+{
+    for (int i = 0; i < n; i++) {
+        uint64_t t0 = cycles();
+        alu_sink = bk_alu(t0, BK_ALU_ITERS);
+        s[i] = cycles() - t0;
+    }
+    report("compute_alu", s, n, ",\"placement\":\"same-cpu\",\"iterations\":" BENCH_STR(BK_ALU_ITERS));
+}
+
+static void b_compute_stencil(uint64_t *s, int n)
+{
+    int64_t *in = calloc(2 * BK_CELLS, sizeof *in), *out = in + BK_CELLS;
+    bk_stencil_init(in, out);
+    for (int i = 0; i < n; i++) {
+        uint64_t t0 = cycles();
+        bk_stencil(in, out);
+        s[i] = cycles() - t0;
+    }
+    free(in);
+    report("compute_stencil", s, n, ",\"placement\":\"same-cpu\",\"points\":" BENCH_STR(BK_TILE) "*" BENCH_STR(BK_TILE));
+}
+
 static const struct { const char *name; void (*fn)(uint64_t *, int); } benches[] = {
     { "thread_create", b_thread_create },
     { "thread_create_to_run", b_thread_create_to_run },
@@ -327,6 +354,8 @@ static const struct { const char *name; void (*fn)(uint64_t *, int); } benches[]
     { "condvar_roundtrip", b_condvar_roundtrip },
     { "spinlock_uncontended", b_spinlock_uncontended },
     { "buddy_alloc_free", b_buddy_alloc_free },
+    { "compute_alu", b_compute_alu },
+    { "compute_stencil", b_compute_stencil },
 };
 
 int main(int argc, char **argv)

@@ -89,9 +89,10 @@ final class DoctorCommand implements Callable<Integer> {
     static final String THP_SETTING = "/sys/kernel/mm/transparent_hugepage/enabled";
 
     /**
-     * Transparent huge pages back the HRT's memory (guest RAM's boot working set, the merged
-     * region's instances) with 2 MiB pages; without them every 4 KiB first touch is a host fault
-     * and, under PVM's shadow paging, memory-bound apps run far slower in the HRT.
+     * Transparent huge pages back the HRT's boot working set (the first 4 MiB of guest RAM)
+     * with 2 MiB pages; without them each 4 KiB first touch while the kernel boots is a host
+     * fault and a PVM shadow-paging exit, and boots are slower. (The merged region uses them
+     * only when asked: -Dhvm.merged.thp=true.)
      */
     static Check checkHugePages(Path setting) {
         String mode;
@@ -101,12 +102,11 @@ final class DoctorCommand implements Callable<Integer> {
             mode = open >= 0 && close > open ? line.substring(open + 1, close) : line;
         } catch (IOException e) {
             return Check.missing("cannot read " + setting + " (" + e.getMessage() + ")",
-                    "the HRT's memory then uses 4 KiB pages: memory-bound apps run slower on --backend hrt");
+                    "the HRT's boot working set then uses 4 KiB pages: boots take longer");
         }
-        String fix = "echo madvise | sudo tee " + setting + " (else the HRT's memory uses 4 KiB pages and memory-bound"
-                + " apps run slower on --backend hrt)";
+        String fix = "echo madvise | sudo tee " + setting + " (else the HRT boots on 4 KiB pages, more slowly)";
         return mode.equals("always") || mode.equals("madvise")
-                ? Check.ok("transparent huge pages: " + mode + " (the HRT's memory on 2 MiB pages)")
+                ? Check.ok("transparent huge pages: " + mode + " (the HRT boots on 2 MiB pages)")
                 : Check.missing("transparent huge pages: " + mode, fix);
     }
 

@@ -98,7 +98,7 @@ class KernelBootTest {
         assertThat(run.exit()).as(run.tail(20)).isEqualTo(KernelExit.PASSED);
         var lines = BenchLine.parseAll(run.console());
         assertThat(lines).extracting(BenchLine::bench).contains("thread_create", "context_switch",
-                "spinlock_uncontended", "buddy_alloc_free");
+                "spinlock_uncontended", "buddy_alloc_free", "compute_alu", "compute_stencil");
         assertThat(lines).allSatisfy(b -> {
             assertThat(b.impl()).isEqualTo("nautilus");
             assertThat(b.unit()).isEqualTo("cycles");
