@@ -290,7 +290,7 @@ NK_BENCH(compute_stencil)
         bk_stencil(in, out);
         s[i] = arch_cycles() - t0;
     }
-    nk_bench_report("compute_stencil", s, n, ",\"placement\":\"same-cpu\",\"points\":" BENCH_STR(BK_TILE) "*" BENCH_STR(BK_TILE));
+    nk_bench_report("compute_stencil", s, n, ",\"placement\":\"same-cpu\",\"tile\":\"" BENCH_STR(BK_TILE) "x" BENCH_STR(BK_TILE) "\"");
     kmem_free(in);
     kmem_free(s);
     return 0;

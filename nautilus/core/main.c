@@ -89,7 +89,7 @@ void nk_main(struct nk_boot *b)
     }
     c->online = 1;
     nk_ncpus = 1;
-    nk_thread_cache_fill();
+    nk_thread_cache_prefill();
     if (start_cpus(b) < 0)
         arch_exit(3);
     printk("nautilus: %d CPUs online, tsc %lu Hz, %lu MiB free\n", nk_ncpus,

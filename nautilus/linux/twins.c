@@ -343,7 +343,7 @@ static void b_compute_stencil(uint64_t *s, int n)
         s[i] = cycles() - t0;
     }
     free(in);
-    report("compute_stencil", s, n, ",\"placement\":\"same-cpu\",\"points\":" BENCH_STR(BK_TILE) "*" BENCH_STR(BK_TILE));
+    report("compute_stencil", s, n, ",\"placement\":\"same-cpu\",\"tile\":\"" BENCH_STR(BK_TILE) "x" BENCH_STR(BK_TILE) "\"");
 }
 
 static const struct { const char *name; void (*fn)(uint64_t *, int); } benches[] = {

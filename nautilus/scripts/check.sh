@@ -24,6 +24,15 @@ fi
 want=$(grep -c '^NK_BENCH(' "$(dirname "$0")/../core/benches.c")
 n=$(timeout 120 "$out/linux-twins" 20 2>&1 | grep -c '^{"bench":')
 [ "$n" -eq "$want" ] && ok "linux-twins: $n JSON lines" || bad "linux-twins printed $n JSON lines, want $want (one per NK_BENCH in core/benches.c)"
+# ... and each of them is valid JSON (the kernel's rows share their extra fields).
+if command -v python3 >/dev/null 2>&1; then
+  if timeout 120 "$out/linux-twins" 5 2>&1 | grep '^{"bench":' |
+      python3 -c 'import json, sys; [json.loads(l) for l in sys.stdin]' 2>/dev/null; then
+    ok "linux-twins: every line parses as JSON"
+  else
+    bad "linux-twins printed a line that is not valid JSON"
+  fi
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -39,9 +39,11 @@ struct nk_thread {
  * Returns the thread (owned by the caller until nk_thread_join, unless DETACHED), or NULL
  * when out of memory or cpu is not online. */
 struct nk_thread *nk_thread_create(nk_thread_fn fn, void *arg, int cpu, int flags);
-/* Fills the calling CPU's descriptor cache: the boot CPU before ready, the others step by
- * step in their idle loops (nk_thread_cache_fill_step). */
+/* Fills the calling CPU's descriptor cache: a first part on the boot CPU before ready
+ * (prefill), the rest step by step in every CPU's idle loop (fill_step); fill completes it at
+ * once (benchmarks of creation start from the filled cache). */
 void nk_thread_cache_fill(void);
+void nk_thread_cache_prefill(void);
 int nk_thread_cache_fill_step(void);   /* one block of the bring-up fill; 0 when done */
 /* Wait for t to exit, store its return value, free it. 0 on success, -1 if detached. */
 int nk_thread_join(struct nk_thread *t, void **retval);

@@ -185,11 +185,16 @@ final class HvmCommand implements Runnable {
         @Option(names = "--boots", description = "boots to time (default ${DEFAULT-VALUE}).", defaultValue = "30")
         int boots;
 
-        // 30: about 250 JIT compilations (FFM and MemorySegment internals) still land between boots
-        // 5 and 35 and take host cores from the vCPUs; the first, cold boot is reported on its own row.
-        @Option(names = "--warmup", description = "untimed boots first, for the JIT (default ${DEFAULT-VALUE}).",
-                defaultValue = "30")
+        // At least 30: about 250 JIT compilations (FFM and MemorySegment internals) land between
+        // boots 5 and 35; then more until the JIT has been idle for JIT_QUIET_BOOTS boots (a trace of
+        // this 2-core host showed the compiler threads taking 7-30% of it during the timed boots,
+        // a third of what delayed the vCPU threads). The first, cold boot has a row of its own.
+        @Option(names = "--warmup", description = "untimed boots first, at least (default ${DEFAULT-VALUE}; more until"
+                + " the JIT is idle, at most " + MAX_WARMUP + ").", defaultValue = "30")
         int warmup;
+
+        static final int JIT_QUIET_BOOTS = 10;
+        static final int MAX_WARMUP = 300;
 
         @Option(names = "-n", description = "ring calls to time (default ${DEFAULT-VALUE}).", defaultValue = "200000")
         int n;
@@ -200,8 +205,12 @@ final class HvmCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        /** One benchmark's samples in nanoseconds. */
-        record Row(String bench, String path, long[] ns) {
+        /** One benchmark's samples in nanoseconds; {@code extra}: more JSON fields (",\"k\":v" or ""). */
+        record Row(String bench, String path, long[] ns, String extra) {
+            Row(String bench, String path, long[] ns) {
+                this(bench, path, ns, "");
+            }
+
             long pct(double p) {
                 return ns[(int) Math.min(ns.length - 1, Math.floor(p * (ns.length - 1)))];
             }
@@ -251,24 +260,60 @@ final class HvmCommand implements Runnable {
             return 0;
         }
 
-        /** Steady-state boots (after the warm-up), then the very first boot of this JVM on its own. */
+        /**
+         * Steady-state boots (after the warm-up: at least --warmup boots, then until the JIT has
+         * compiled nothing for JIT_QUIET_BOOTS boots), then the very first boot of this JVM on its own.
+         */
         private List<Row> bootTimes(Path image) {
+            long first = bootOnce(image);
+            JitClock jit = JitClock.create();
+            int warm = 0, quiet = 0;
+            long jitMs = jit.millis();
+            while (warm < warmup || (jit.available() && quiet < JIT_QUIET_BOOTS && warm < MAX_WARMUP)) {
+                bootOnce(image);
+                warm++;
+                long now = jit.millis();
+                quiet = now == jitMs ? quiet + 1 : 0;
+                jitMs = now;
+            }
             long[] ns = new long[boots];
-            long first = 0;
-            for (int i = -warmup - 1; i < boots; i++) {
-                try (Hvm h = machine.builder().cmdline(HrtFunctions.SERVE_CMDLINE).boot(image)) {
-                    if (i == -warmup - 1) {
-                        first = h.bootNanos();
-                    } else if (i >= 0) {
-                        ns[i] = h.bootNanos();
-                    }
-                    h.call(HrtFunctions.STOP);
-                    h.awaitExit(Duration.ofSeconds(10));
-                }
+            for (int i = 0; i < boots; i++) {
+                ns[i] = bootOnce(image);
             }
             Arrays.sort(ns);
-            return List.of(new Row("hvm_boot", "boot() to all CPUs ready", ns),
+            String extra = String.format(Locale.ROOT, ",\"warmup_boots\":%d,\"jit_idle\":%b", warm,
+                    jit.available() && quiet >= JIT_QUIET_BOOTS);
+            return List.of(new Row("hvm_boot", "boot() to all CPUs ready", ns, extra),
                     new Row("hvm_first_boot", "first boot in this JVM (cold)", new long[] {first}));
+        }
+
+        private long bootOnce(Path image) {
+            try (Hvm h = machine.builder().cmdline(HrtFunctions.SERVE_CMDLINE).boot(image)) {
+                long ns = h.bootNanos();
+                h.call(HrtFunctions.STOP);
+                h.awaitExit(Duration.ofSeconds(10));
+                return ns;
+            }
+        }
+
+        /** Total JIT compilation time, where the JVM reports it (java.management may be absent). */
+        record JitClock(java.lang.management.CompilationMXBean bean) {
+            static JitClock create() {
+                try {
+                    java.lang.management.CompilationMXBean b = java.lang.management.ManagementFactory.getCompilationMXBean();
+                    return new JitClock(b != null && b.isCompilationTimeMonitoringSupported() ? b : null);
+                } catch (LinkageError e) {
+                    return new JitClock(null);
+                }
+            }
+
+            boolean available() {
+                return bean != null;
+            }
+
+            long millis() {
+                return bean == null ? 0 : bean.getTotalCompilationTime();
+            }
         }
 
         /** Reboots of the HRT alone in the same VM (the original HVM's "reboot the HRT"). */
@@ -316,9 +361,9 @@ final class HvmCommand implements Runnable {
             double div = us ? 1000.0 : 1.0;
             return String.format(Locale.ROOT,
                     "{\"bench\":\"%s\",\"impl\":\"hrt\",\"unit\":\"%s\",\"n\":%d,\"min\":%.1f,\"median\":%.1f,"
-                            + "\"p99\":%.1f,\"max\":%.1f,\"cores\":%d,\"mem\":%d,\"path\":\"%s\"}",
+                            + "\"p99\":%.1f,\"max\":%.1f,\"cores\":%d,\"mem\":%d,\"path\":\"%s\"%s}",
                     r.bench(), us ? "us" : "ns", r.ns().length, r.ns()[0] / div, r.pct(0.5) / div, r.pct(0.99) / div,
-                    r.ns()[r.ns().length - 1] / div, machine.cores, machine.mem, r.path());
+                    r.ns()[r.ns().length - 1] / div, machine.cores, machine.mem, r.path(), r.extra());
         }
 
         private static String human(long ns) {
