@@ -338,6 +338,43 @@ lhrt_status_t lhrt_index_launcher_execute(lhrt_ctx_t ctx, lhrt_index_launcher_t 
 /* Launches and folds the point results with redop (in point order) into one future (caller owns). */
 lhrt_status_t lhrt_index_launcher_execute_reduce(lhrt_ctx_t ctx, lhrt_index_launcher_t l, uint32_t redop,
                                                  lhrt_future_t *out);
+/* ------------------------------------------------------- one-call launches ---- */
+/* A launcher described by value and launched in one call: the same as create, add_region (or
+ * add_partition) + add_field for each requirement, add_future for each future, set_kind,
+ * execute and destroy, and the same errors (the first failing step's). For callers to whom
+ * every call is costly: the hrt backend pays one ring round trip per call. Every pointer is
+ * read during the call only. The layouts are fixed (asserted in launch_desc.c): 56 bytes each. */
+typedef struct {
+  lhrt_region_t region;         /* the region; unused when partition.impl != NULL */
+  lhrt_partition_t partition;   /* index launches: point p gets partition[projection(p)] */
+  lhrt_region_t parent;
+  uint32_t projection;          /* with partition (0 = identity) */
+  uint32_t privilege, coherence, redop;
+  uint32_t nfields, reserved;   /* reserved: 0 */
+  const uint32_t *fields;
+} lhrt_launch_req_t;
+
+#define LHRT_KIND_ANY 0xffffffffu /* lhrt_launch_t.kind: no preferred variant */
+
+typedef struct {
+  uint32_t task_id;
+  uint32_t kind;                /* preferred variant (lhrt_task_launcher_set_kind) or LHRT_KIND_ANY */
+  const void *args;
+  uint64_t arglen;
+  lhrt_index_space_t domain;    /* index launches: the launch domain */
+  uint32_t nreqs, nfutures;
+  const lhrt_launch_req_t *reqs;
+  const lhrt_future_t *futures;
+} lhrt_launch_t;
+
+/* A single task; out (may be NULL): its future, owned by the caller. */
+lhrt_status_t lhrt_task_launch(lhrt_ctx_t ctx, const lhrt_launch_t *launch, lhrt_future_t *out);
+/* An index launch; out (may be NULL): the future map, owned by the caller. */
+lhrt_status_t lhrt_index_launch(lhrt_ctx_t ctx, const lhrt_launch_t *launch, lhrt_future_map_t *out);
+/* An index launch whose point results fold with redop into one future (caller owns). */
+lhrt_status_t lhrt_index_launch_reduce(lhrt_ctx_t ctx, const lhrt_launch_t *launch, uint32_t redop,
+                                       lhrt_future_t *out);
+
 /* Projection functor: writes the color for point p of a launch over domain bounds. 0 = ok. */
 typedef int32_t (*lhrt_projection_fn)(const lhrt_point_t *p, const lhrt_rect_t *domain, lhrt_point_t *color,
                                       void *user);

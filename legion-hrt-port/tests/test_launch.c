@@ -153,6 +153,63 @@ TEST(index_launch_daxpy_reduce) {
   OK(lhrt_runtime_destroy(w.rt));
 }
 
+/* The one-call launches do what the launcher calls do, with the same errors. */
+TEST(one_call_launches) {
+  struct world w;
+  make_world(&w, 2, 1000, 8);
+  uint32_t xy[] = {F_X, F_Y}, x[] = {F_X}, y[] = {F_Y};
+  lhrt_launch_req_t init_req = {.partition = w.p, .parent = w.r, .privilege = LHRT_WRITE_DISCARD,
+                                .coherence = LHRT_EXCLUSIVE, .nfields = 2, .fields = xy};
+  lhrt_launch_t init = {.task_id = T_INIT, .kind = LHRT_KIND_ANY, .domain = w.colors, .nreqs = 1, .reqs = &init_req};
+  OK(lhrt_index_launch(w.top, &init, NULL));
+  struct daxpy d = {2.0};
+  lhrt_launch_req_t dx_reqs[2] = {
+    {.partition = w.p, .parent = w.r, .privilege = LHRT_READ_ONLY, .coherence = LHRT_EXCLUSIVE, .nfields = 1, .fields = x},
+    {.partition = w.p, .parent = w.r, .privilege = LHRT_READ_WRITE, .coherence = LHRT_EXCLUSIVE, .nfields = 1, .fields = y}};
+  lhrt_launch_t dx = {.task_id = T_DAXPY, .kind = LHRT_PROC_CPU, .args = &d, .arglen = sizeof d, .domain = w.colors,
+                      .nreqs = 2, .reqs = dx_reqs};
+  lhrt_future_map_t fm;
+  OK(lhrt_index_launch(w.top, &dx, &fm));
+  uint64_t cnt;
+  OK(lhrt_future_map_get_count(fm, &cnt));
+  EXPECT(cnt == 8);
+  lhrt_launch_req_t ps_req = {.partition = w.p, .parent = w.r, .privilege = LHRT_READ_ONLY, .coherence = LHRT_EXCLUSIVE,
+                              .nfields = 1, .fields = y};
+  lhrt_launch_t ps = {.task_id = T_PSUM, .kind = LHRT_KIND_ANY, .domain = w.colors, .nreqs = 1, .reqs = &ps_req};
+  lhrt_future_t total, whole;
+  OK(lhrt_index_launch_reduce(w.top, &ps, LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_DOUBLE), &total));
+  /* a single task on the whole region, after (and waiting for) the reduced future */
+  lhrt_launch_req_t all = {.region = w.r, .parent = w.r, .privilege = LHRT_READ_ONLY, .coherence = LHRT_EXCLUSIVE,
+                           .nfields = 1, .fields = y};
+  lhrt_launch_t one = {.task_id = T_PSUM, .kind = LHRT_KIND_ANY, .nreqs = 1, .reqs = &all, .nfutures = 1,
+                       .futures = &total};
+  OK(lhrt_task_launch(w.top, &one, &whole));
+  double s1 = 0, s2 = 0;
+  OK(lhrt_future_get_value(total, &s1, sizeof s1, NULL));
+  OK(lhrt_future_get_value(whole, &s2, sizeof s2, NULL));
+  EXPECTF(s1 == 1000.0 + 2.0 * 999 * 1000 / 2 && s2 == s1, "sums %f %f", s1, s2);
+  /* errors: the launcher API's, and the description's own */
+  lhrt_launch_req_t part = ps_req;
+  lhrt_launch_t bad = {.task_id = T_PSUM, .kind = LHRT_KIND_ANY, .nreqs = 1, .reqs = &part};
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_task_launch(w.top, &bad, NULL));
+  EXPECT(strstr(lhrt_last_error(), "names a partition") != NULL);
+  bad.reqs = NULL;
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_index_launch(w.top, &bad, NULL));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_task_launch(w.top, NULL, NULL));
+  lhrt_launch_t unknown = {.task_id = 999, .kind = LHRT_KIND_ANY};
+  ERR(LHRT_ERR_NOT_FOUND, lhrt_task_launch(w.top, &unknown, NULL));
+  lhrt_launch_req_t racy = {.region = w.r, .parent = w.r, .privilege = LHRT_READ_WRITE, .coherence = LHRT_EXCLUSIVE,
+                            .nfields = 1, .fields = x};
+  lhrt_launch_t interfere = {.task_id = T_INIT, .kind = LHRT_KIND_ANY, .domain = w.colors, .nreqs = 1, .reqs = &racy};
+  ERR(LHRT_ERR_INTERFERENCE, lhrt_index_launch(w.top, &interfere, NULL));
+  uint32_t nofield[] = {77};
+  lhrt_launch_req_t missing = {.region = w.r, .parent = w.r, .privilege = LHRT_READ_ONLY, .coherence = LHRT_EXCLUSIVE,
+                               .nfields = 1, .fields = nofield};
+  lhrt_launch_t nf = {.task_id = T_PSUM, .kind = LHRT_KIND_ANY, .nreqs = 1, .reqs = &missing};
+  ERR(LHRT_ERR_UNKNOWN_FIELD, lhrt_task_launch(w.top, &nf, NULL));
+  OK(lhrt_runtime_destroy(w.rt));
+}
+
 static int32_t reverse_proj(const lhrt_point_t *p, const lhrt_rect_t *dom, lhrt_point_t *c, void *user) {
   *c = lhrt_point1(dom->hi[0] - p->x[0]);
   return 0;

@@ -44,7 +44,7 @@ public sealed class Context permits TaskContext {
 
     /** {@return the future map of the index launch} */
     public <R> FutureMap<R> execute(IndexLauncher<R> launcher) {
-        long fm = Launches.executeIndex(this, launcher, (nl, out) -> runtime.lhrt.c.indexLauncherExecute(handle(), nl, out));
+        long fm = Launches.executeIndex(this, launcher, (d, out) -> runtime.lhrt.c.indexLaunch(handle(), d, out));
         return new FutureMap<>(runtime, fm, launcher.task.resultType());
     }
 
@@ -59,7 +59,7 @@ public sealed class Context permits TaskContext {
     public <R> Future<R> executeReduce(IndexLauncher<R> launcher, ReductionOp<R> op) {
         op.checkRuntime(runtime);
         long f = Launches.executeIndex(this, launcher,
-                (nl, out) -> runtime.lhrt.c.indexLauncherExecuteReduce(handle(), nl, op.id(), out));
+                (d, out) -> runtime.lhrt.c.indexLaunchReduce(handle(), d, op.id(), out));
         return new Future<>(runtime, f, launcher.task.resultType());
     }
 

@@ -1,6 +1,8 @@
 package org.legionhrt.legion;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
@@ -8,9 +10,9 @@ import org.legionhrt.legion.internal.Lhrt;
 import org.legionhrt.legion.internal.Scratch;
 
 /**
- * Turns the Java launchers into native ones and launches them (package-private). A native
- * launcher lives only for one launch: building it costs a few downcalls, amortised over the
- * points of an index launch, and leaves nothing to free when a Java launcher is dropped.
+ * Launches the Java launchers (package-private): each becomes an lhrt_launch_t in scratch
+ * memory and one call of lhrt_task_launch / lhrt_index_launch[_reduce], so nothing native
+ * outlives a launch and the hrt backend pays one ring round trip per launch.
  */
 final class Launches {
     private Launches() {}
@@ -39,36 +41,15 @@ final class Launches {
         long m = s.mark();
         try {
             MemorySegment out = s.alloc(8);
-            c.check(c.c.taskLauncherCreate(rt.handle(), l.task.id(), bytes(s, l.args), l.args.length, out),
-                    "lhrt_task_launcher_create(" + l.task.name() + ")");
-            long nl = out.get(JAVA_LONG, 0);
-            try {
-                for (int idx = 0; idx < l.requirements.size(); idx++) {
-                    RegionRequirement r = l.requirements.get(idx);
-                    c.check(c.c.taskLauncherAddRegion(nl, r.region().handleFor(rt), r.parent().handleFor(rt),
-                            r.privilege().mode().code(), r.coherence().code(), redop(rt, r), MemorySegment.NULL),
-                            "lhrt_task_launcher_add_region");
-                    for (Field f : r.fields()) {
-                        c.check(c.c.taskLauncherAddField(nl, idx, f.id()), "lhrt_task_launcher_add_field");
-                    }
-                }
-                for (Future<?> f : l.futures) {
-                    c.check(c.c.taskLauncherAddFuture(nl, f.handleFor(rt)), "lhrt_task_launcher_add_future");
-                }
-                if (l.prefer != Variant.ANY) {
-                    c.check(c.c.taskLauncherSetKind(nl, l.prefer.code), "lhrt_task_launcher_set_kind");
-                }
-                c.check(c.c.taskLauncherExecute(ctx.handle(), nl, out), "launch of task " + l.task.name());
-                return new Future<>(rt, out.get(JAVA_LONG, 0), l.task.resultType());
-            } finally {
-                c.c.taskLauncherDestroy(nl);
-            }
+            MemorySegment d = describe(s, rt, l.task, l.args, null, l.requirements, l.futures, l.prefer);
+            c.check(c.c.taskLaunch(ctx.handle(), d, out), "launch of task " + l.task.name());
+            return new Future<>(rt, out.get(JAVA_LONG, 0), l.task.resultType());
         } finally {
             s.reset(m);
         }
     }
 
-    /** Builds the native index launcher, calls {@code launch} with it and destroys it. */
+    /** Describes the index launch and calls {@code launch} with the description. */
     static long executeIndex(Context ctx, IndexLauncher<?> l, IndexLaunch launch) {
         Runtime rt = ctx.runtime;
         Lhrt c = rt.lhrt;
@@ -78,25 +59,64 @@ final class Launches {
         long m = s.mark();
         try {
             MemorySegment out = s.alloc(8);
-            c.check(c.c.indexLauncherCreate(rt.handle(), l.task.id(), l.domain.handleFor(rt), bytes(s, l.args),
-                    l.args.length, out), "lhrt_index_launcher_create(" + l.task.name() + ")");
-            long nl = out.get(JAVA_LONG, 0);
-            try {
-                addRequirements(rt, nl, l);
-                for (Future<?> f : l.futures) {
-                    c.check(c.c.indexLauncherAddFuture(nl, f.handleFor(rt)), "lhrt_index_launcher_add_future");
-                }
-                if (l.prefer != Variant.ANY) {
-                    c.check(c.c.indexLauncherSetKind(nl, l.prefer.code), "lhrt_index_launcher_set_kind");
-                }
-                c.check(launch.run(nl, out), "index launch of task " + l.task.name());
-                return out.get(JAVA_LONG, 0);
-            } finally {
-                c.c.indexLauncherDestroy(nl);
-            }
+            MemorySegment d = describe(s, rt, l.task, l.args, l.domain, l.requirements, l.futures, l.prefer);
+            c.check(launch.run(d, out), "index launch of task " + l.task.name());
+            return out.get(JAVA_LONG, 0);
         } finally {
             s.reset(m);
         }
+    }
+
+    // lhrt_launch_t and lhrt_launch_req_t (lhrt.h; their sizes and offsets are asserted in launch_desc.c).
+    private static final long LAUNCH_SIZE = 56, REQ_SIZE = 56;
+    private static final int KIND_ANY = -1;
+
+    /**
+     * Writes an lhrt_launch_t (and what it points to) into scratch memory: the whole launcher
+     * goes to the runtime in one call (one ring round trip on backend hrt instead of one per
+     * requirement, field and future).
+     */
+    private static MemorySegment describe(Scratch s, Runtime rt, TaskId<?> task, byte[] args, IndexSpace domain,
+                                          java.util.List<RegionRequirement> reqs, java.util.List<Future<?>> futures,
+                                          Variant prefer) {
+        MemorySegment d = s.alloc(LAUNCH_SIZE);
+        d.set(JAVA_INT, 0, task.id());
+        d.set(JAVA_INT, 4, prefer == Variant.ANY ? KIND_ANY : prefer.code);
+        d.set(ADDRESS, 8, bytes(s, args));
+        d.set(JAVA_LONG, 16, args.length);
+        d.set(JAVA_LONG, 24, domain == null ? 0 : domain.handleFor(rt));
+        d.set(JAVA_INT, 32, reqs.size());
+        d.set(JAVA_INT, 36, futures.size());
+        if (!reqs.isEmpty()) {
+            MemorySegment r = s.alloc(REQ_SIZE * reqs.size());
+            for (int i = 0; i < reqs.size(); i++) {
+                RegionRequirement q = reqs.get(i);
+                long at = REQ_SIZE * i;
+                r.set(JAVA_LONG, at, q.region() == null ? 0 : q.region().handleFor(rt));
+                r.set(JAVA_LONG, at + 8, q.partition() == null ? 0 : q.partition().handleFor(rt));
+                r.set(JAVA_LONG, at + 16, q.parent().handleFor(rt));
+                r.set(JAVA_INT, at + 24, q.partition() == null ? 0 : q.projection().id());
+                r.set(JAVA_INT, at + 28, q.privilege().mode().code());
+                r.set(JAVA_INT, at + 32, q.coherence().code());
+                r.set(JAVA_INT, at + 36, redop(rt, q));
+                java.util.List<Field> fields = q.fields();
+                r.set(JAVA_INT, at + 40, fields.size());
+                MemorySegment f = s.alloc(4L * Math.max(1, fields.size()));
+                for (int k = 0; k < fields.size(); k++) {
+                    f.setAtIndex(JAVA_INT, k, fields.get(k).id());
+                }
+                r.set(ADDRESS, at + 48, f);
+            }
+            d.set(ADDRESS, 40, r);
+        }
+        if (!futures.isEmpty()) {
+            MemorySegment f = s.alloc(8L * futures.size());
+            for (int k = 0; k < futures.size(); k++) {
+                f.setAtIndex(JAVA_LONG, k, futures.get(k).handleFor(rt));
+            }
+            d.set(ADDRESS, 48, f);
+        }
+        return d;
     }
 
     /**
@@ -123,23 +143,6 @@ final class Launches {
         }
     }
 
-    private static void addRequirements(Runtime rt, long nl, IndexLauncher<?> l) {
-        Lhrt c = rt.lhrt;
-        for (int idx = 0; idx < l.requirements.size(); idx++) {
-            RegionRequirement r = l.requirements.get(idx);
-            int st = r.partition() != null
-                    ? c.c.indexLauncherAddPartition(nl, r.partition().handleFor(rt), r.projection().id(),
-                            r.parent().handleFor(rt), r.privilege().mode().code(), r.coherence().code(), redop(rt, r),
-                            MemorySegment.NULL)
-                    : c.c.indexLauncherAddRegion(nl, r.region().handleFor(rt), r.parent().handleFor(rt),
-                            r.privilege().mode().code(), r.coherence().code(), redop(rt, r), MemorySegment.NULL);
-            c.check(st, r.partition() != null ? "lhrt_index_launcher_add_partition" : "lhrt_index_launcher_add_region");
-            for (Field f : r.fields()) {
-                c.check(c.c.indexLauncherAddField(nl, idx, f.id()), "lhrt_index_launcher_add_field");
-            }
-        }
-    }
-
     private static int redop(Runtime rt, RegionRequirement r) {
         ReductionOp<?> op = r.privilege().redop();
         if (op == null) {
@@ -149,9 +152,9 @@ final class Launches {
         return op.id();
     }
 
-    /** The final native call of an index launch. */
+    /** The native call of an index launch, given its lhrt_launch_t. */
     @FunctionalInterface
     interface IndexLaunch {
-        int run(long nativeLauncher, MemorySegment out);
+        int run(MemorySegment launch, MemorySegment out);
     }
 }

@@ -183,6 +183,7 @@ public final class HrtBackend implements Backend {
         }
         closed = true;
         LIVE.remove(this);
+        LOG.debug("backend hrt: {} runtime calls over the ring", calls.calls.get());
         calls.upcalls.close();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (calls.active.get() > 0 && System.nanoTime() < deadline) {

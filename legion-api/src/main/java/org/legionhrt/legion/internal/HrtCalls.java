@@ -43,6 +43,7 @@ final class HrtCalls implements SymbolLookup {
     private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
     private static final long OFF_RAX = 0x80, OFF_RDX = 0x88, OFF_XMM0 = 0x90, OFF_DONE = 0xa0, OFF_NOTIFY = 0xa4;
     private static final long OFF_STACK = 0xa8, OFF_ERR = 0x1a8;
+    private static final long LAUNCH_SIZE = 56, REQ_SIZE = 56;
     private static final int MAX_STACK = 32;
     private static final long STAGING = 256 << 10;
     private static final long PULL = 1 << 20;
@@ -59,6 +60,8 @@ final class HrtCalls implements SymbolLookup {
             "lhrt_future_wait", "lhrt_future_get_value", "lhrt_future_get_pointer", "lhrt_future_map_wait_all",
             "lhrt_future_map_reduce", "lhrt_region_map", "lhrt_runtime_poll_external",
             "lhrt_partition_create_by_field", "lhrt_partition_create_by_image", "lhrt_partition_create_by_preimage");
+    /** The one-call launches: argument 1 is an lhrt_launch_t whose pointers are staged too. */
+    private static final Set<String> LAUNCHES = Set.of("lhrt_task_launch", "lhrt_index_launch", "lhrt_index_launch_reduce");
     private static final MethodHandle INVOKE;
     private static final MethodHandle LAST_ERROR;
 
@@ -266,6 +269,8 @@ final class HrtCalls implements SymbolLookup {
                 m.word((Integer) v);
             } else if (l instanceof ValueLayout.OfLong) {
                 m.word((Long) v);
+            } else if (l instanceof AddressLayout && i == 1 && LAUNCHES.contains(c.name)) {
+                m.word(b.translateLaunch((MemorySegment) v));
             } else if (l instanceof AddressLayout) {
                 m.word(b.translate((MemorySegment) v));
             } else if (l instanceof ValueLayout.OfDouble) {
@@ -286,8 +291,9 @@ final class HrtCalls implements SymbolLookup {
         f.set(JAVA_INT, OFF_NSTACK, m.ns);
         if (c.name.equals("lhrt_task_register_native_symbol")) {
             nativeTasks.put((Integer) a[1], cString((MemorySegment) a[2]) + " (" + cString((MemorySegment) a[4]) + ")");
-        } else if (c.name.equals("lhrt_task_launcher_create") || c.name.equals("lhrt_index_launcher_create")) {
-            String t = nativeTasks.get((Integer) a[1]);
+        } else if (c.name.equals("lhrt_task_launcher_create") || c.name.equals("lhrt_index_launcher_create")
+                || LAUNCHES.contains(c.name)) {
+            String t = nativeTasks.get(LAUNCHES.contains(c.name) ? ((MemorySegment) a[1]).get(JAVA_INT, 0) : (Integer) a[1]);
             if (t != null) {
                 lastNative = t;
             }
@@ -657,6 +663,38 @@ final class HrtCalls implements SymbolLookup {
                 to.add(s);
             }
             return d.address();
+        }
+
+        /**
+         * {@return the HRT-visible address of an lhrt_launch_t}: the struct, its argument bytes,
+         * requirements (with their field lists) and futures are staged where they are not in the
+         * merged region, and the copy's pointers point at the staged parts. Inputs only: nothing
+         * is copied back. Offsets as in lhrt.h (asserted by launch_desc.c).
+         */
+        long translateLaunch(MemorySegment launch) {
+            if (launch.byteSize() == 0) {
+                return 0;
+            }
+            MemorySegment d = stage(LAUNCH_SIZE);
+            d.copyFrom(launch.asSlice(0, LAUNCH_SIZE));
+            d.set(JAVA_LONG, 8, inputs(d.get(JAVA_LONG, 8), d.get(JAVA_LONG, 16)));
+            int nreqs = d.get(JAVA_INT, 32), nfutures = d.get(JAVA_INT, 36);
+            long reqs = d.get(JAVA_LONG, 40);
+            if (nreqs > 0 && reqs != 0) {
+                MemorySegment r = stage(REQ_SIZE * nreqs);
+                r.copyFrom(MemorySegment.ofAddress(reqs).reinterpret(REQ_SIZE * nreqs));
+                for (int i = 0; i < nreqs; i++) {
+                    long at = REQ_SIZE * i;
+                    r.set(JAVA_LONG, at + 48, inputs(r.get(JAVA_LONG, at + 48), 4L * r.get(JAVA_INT, at + 40)));
+                }
+                d.set(JAVA_LONG, 40, r.address());
+            }
+            d.set(JAVA_LONG, 48, inputs(d.get(JAVA_LONG, 48), 8L * nfutures));
+            return d.address();
+        }
+
+        private long inputs(long address, long n) {
+            return address == 0 || n <= 0 ? address : translate(MemorySegment.ofAddress(address).reinterpret(n).asReadOnly());
         }
 
         void copyBack() {

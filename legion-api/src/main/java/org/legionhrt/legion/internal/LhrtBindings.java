@@ -92,6 +92,8 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle TASK_GET_ID;
     private final MethodHandle TASK_GET_POINT;
     private final MethodHandle TASK_GET_ARGS;
+    private final MethodHandle TASK_GET_INDEX;
+    private final MethodHandle TASK_GET_DOMAIN;
     private final MethodHandle TASK_GET_WORKER;
     private final MethodHandle TASK_GET_REGION_COUNT;
     private final MethodHandle TASK_GET_REGION;
@@ -124,6 +126,9 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle INDEX_LAUNCHER_SET_KIND;
     private final MethodHandle INDEX_LAUNCHER_EXECUTE;
     private final MethodHandle INDEX_LAUNCHER_EXECUTE_REDUCE;
+    private final MethodHandle TASK_LAUNCH;
+    private final MethodHandle INDEX_LAUNCH;
+    private final MethodHandle INDEX_LAUNCH_REDUCE;
     private final MethodHandle PROJECTION_REGISTER;
     private final MethodHandle FUTURE_FROM_VALUE;
     private final MethodHandle FUTURE_CLONE;
@@ -132,6 +137,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle FUTURE_IS_READY;
     private final MethodHandle FUTURE_GET_VALUE;
     private final MethodHandle FUTURE_GET_POINTER;
+    private final MethodHandle FUTURE_GET_ERROR;
     private final MethodHandle FUTURE_ON_READY;
     private final MethodHandle FUTURE_MAP_DESTROY;
     private final MethodHandle FUTURE_MAP_WAIT_ALL;
@@ -219,6 +225,8 @@ public final class LhrtBindings extends Bindings {
         TASK_GET_ID = find(lookup, "lhrt_task_get_id", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_POINT = find(lookup, "lhrt_task_get_point", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_ARGS = find(lookup, "lhrt_task_get_args", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        TASK_GET_INDEX = find(lookup, "lhrt_task_get_index", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+        TASK_GET_DOMAIN = find(lookup, "lhrt_task_get_domain", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_WORKER = find(lookup, "lhrt_task_get_worker", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_REGION_COUNT = find(lookup, "lhrt_task_get_region_count", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_REGION = find(lookup, "lhrt_task_get_region", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
@@ -251,6 +259,9 @@ public final class LhrtBindings extends Bindings {
         INDEX_LAUNCHER_SET_KIND = find(lookup, "lhrt_index_launcher_set_kind", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
         INDEX_LAUNCHER_EXECUTE = find(lookup, "lhrt_index_launcher_execute", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS));
         INDEX_LAUNCHER_EXECUTE_REDUCE = find(lookup, "lhrt_index_launcher_execute_reduce", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS));
+        TASK_LAUNCH = find(lookup, "lhrt_task_launch", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        INDEX_LAUNCH = find(lookup, "lhrt_index_launch", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        INDEX_LAUNCH_REDUCE = find(lookup, "lhrt_index_launch_reduce", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
         PROJECTION_REGISTER = find(lookup, "lhrt_projection_register", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
         FUTURE_FROM_VALUE = find(lookup, "lhrt_future_from_value", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         FUTURE_CLONE = find(lookup, "lhrt_future_clone", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
@@ -259,6 +270,7 @@ public final class LhrtBindings extends Bindings {
         FUTURE_IS_READY = find(lookup, "lhrt_future_is_ready", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         FUTURE_GET_VALUE = find(lookup, "lhrt_future_get_value", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         FUTURE_GET_POINTER = find(lookup, "lhrt_future_get_pointer", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        FUTURE_GET_ERROR = find(lookup, "lhrt_future_get_error", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
         FUTURE_ON_READY = find(lookup, "lhrt_future_on_ready", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
         FUTURE_MAP_DESTROY = find(lookup, "lhrt_future_map_destroy", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         FUTURE_MAP_WAIT_ALL = find(lookup, "lhrt_future_map_wait_all", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
@@ -953,6 +965,24 @@ public final class LhrtBindings extends Bindings {
         }
     }
 
+    /** {@code lhrt_task_get_index}. */
+    public int taskGetIndex(long ctx, MemorySegment out) {
+        try {
+            return (int) need(TASK_GET_INDEX, "lhrt_task_get_index").invokeExact(ctx, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_task_get_domain}. */
+    public int taskGetDomain(long ctx, MemorySegment out) {
+        try {
+            return (int) need(TASK_GET_DOMAIN, "lhrt_task_get_domain").invokeExact(ctx, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
     /** {@code lhrt_task_get_worker}. */
     public int taskGetWorker(long ctx, MemorySegment out) {
         try {
@@ -1241,6 +1271,33 @@ public final class LhrtBindings extends Bindings {
         }
     }
 
+    /** {@code lhrt_task_launch}. */
+    public int taskLaunch(long ctx, MemorySegment launch, MemorySegment out) {
+        try {
+            return (int) need(TASK_LAUNCH, "lhrt_task_launch").invokeExact(ctx, launch, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_index_launch}. */
+    public int indexLaunch(long ctx, MemorySegment launch, MemorySegment out) {
+        try {
+            return (int) need(INDEX_LAUNCH, "lhrt_index_launch").invokeExact(ctx, launch, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_index_launch_reduce}. */
+    public int indexLaunchReduce(long ctx, MemorySegment launch, int redop, MemorySegment out) {
+        try {
+            return (int) need(INDEX_LAUNCH_REDUCE, "lhrt_index_launch_reduce").invokeExact(ctx, launch, redop, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
     /** {@code lhrt_projection_register}. */
     public int projectionRegister(long rt, int id, MemorySegment fn, MemorySegment user) {
         try {
@@ -1308,6 +1365,15 @@ public final class LhrtBindings extends Bindings {
     public int futureGetPointer(long f, MemorySegment ptr, MemorySegment size) {
         try {
             return (int) need(FUTURE_GET_POINTER, "lhrt_future_get_pointer").invokeExact(f, ptr, size);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_future_get_error}. */
+    public int futureGetError(long f, MemorySegment buf, long cap) {
+        try {
+            return (int) need(FUTURE_GET_ERROR, "lhrt_future_get_error").invokeExact(f, buf, cap);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
