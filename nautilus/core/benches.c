@@ -69,7 +69,7 @@ static volatile uint64_t first_run;
 
 static void *stamp(void *a)
 {
-    nk_store(&first_run, arch_cycles());
+    nk_store(&first_run, arch_cycles_ordered());
     return NULL;
 }
 
@@ -81,7 +81,7 @@ NK_BENCH(thread_create_to_run)
         return -1;
     for (int i = 0; i < n; i++) {
         first_run = 0;
-        uint64_t t0 = arch_cycles();
+        uint64_t t0 = arch_cycles_ordered();
         struct nk_thread *t = nk_thread_create(stamp, NULL, remote_cpu(), 0);
         while (!nk_load(&first_run))
             nk_relax();
@@ -145,7 +145,7 @@ static void *ev_waiter(void *p)
     uint64_t seen = 0;
     for (int i = 0; i < n; i++) {
         seen = nk_event_wait(&ev_go, seen);
-        woke_at = arch_cycles();
+        woke_at = arch_cycles_ordered();
         nk_event_signal(&ev_ack);
     }
     return NULL;
@@ -162,7 +162,7 @@ NK_BENCH(event_wakeup)
     struct nk_thread *w = nk_thread_create(ev_waiter, (void *)(long)n, remote_cpu(), 0);
     for (int i = 0; i < n; i++) {
         nk_sleep_ns(2000);                /* let the waiter reach its wait */
-        uint64_t t0 = arch_cycles();
+        uint64_t t0 = arch_cycles_ordered();
         nk_event_signal(&ev_go);
         ack = nk_event_wait(&ev_ack, ack);
         s[i] = cross_cpu_delta(t0, woke_at);
@@ -201,14 +201,14 @@ NK_BENCH(condvar_roundtrip)
     cv_turn = 0;
     struct nk_thread *p = nk_thread_create(cv_partner, (void *)(long)n, remote_cpu(), 0);
     for (int i = 0; i < n; i++) {
-        uint64_t t0 = arch_cycles();
+        uint64_t t0 = arch_cycles_ordered();
         nk_spin_lock(&cv_lock);
         cv_turn = 1;
         nk_condvar_signal(&cv);
         while (cv_turn != 0)
             nk_condvar_wait(&cv, &cv_lock);
         nk_spin_unlock(&cv_lock);
-        s[i] = arch_cycles() - t0;
+        s[i] = arch_cycles_ordered() - t0;
     }
     nk_thread_join(p, NULL);
     nk_bench_report("condvar_roundtrip", s, n, ",\"placement\":\"cross-cpu\"");

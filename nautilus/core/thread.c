@@ -70,9 +70,10 @@ static void thr_touch(struct nk_thread *t)
  * CPU fills the rest in its idle loop: each first touch of a block is a host page fault under
  * the HVM (~5 us), and the fills used to delay ready by their whole length.
  */
+static volatile char filled[NK_MAX_CPUS];   /* written by its own CPU only */
+
 int nk_thread_cache_fill_step(void)
 {
-    static char filled[NK_MAX_CPUS];
     struct nk_cpu *c = this_cpu();
     if (filled[c->id])
         return 0;
@@ -91,6 +92,14 @@ void nk_thread_cache_fill(void)
 {
     while (nk_thread_cache_fill_step())
         ;
+}
+
+int nk_thread_cache_all_filled(void)
+{
+    for (int i = 0; i < nk_ncpus; i++)
+        if (!filled[i])
+            return 0;
+    return 1;
 }
 
 /* The boot CPU's part before ready: enough for a runtime's first threads; the rest of its fill

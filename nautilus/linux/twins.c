@@ -34,6 +34,16 @@ static uint64_t cycles(void)
     return __rdtsc();
 }
 
+/* As the kernel's arch_cycles_ordered: the TSC read in program order, for hand-offs between
+ * CPUs (a bare rdtsc may run before the load that saw the hand-off completes). */
+static uint64_t cycles_ordered(void)
+{
+    _mm_lfence();
+    uint64_t t = __rdtsc();
+    _mm_lfence();
+    return t;
+}
+
 /* A time taken on another CPU minus one taken here. The two TSCs may differ by about a tick
  * (26 cycles), so a hand-off faster than that can read negative: it counts as 0, not as a
  * wrapped 2^64. */
@@ -153,7 +163,7 @@ static volatile uint64_t first_run;
 
 static void *stamp(void *a)
 {
-    __atomic_store_n(&first_run, cycles(), __ATOMIC_RELEASE);
+    __atomic_store_n(&first_run, cycles_ordered(), __ATOMIC_RELEASE);
     return a;
 }
 
@@ -161,7 +171,7 @@ static void b_thread_create_to_run(uint64_t *s, int n)
 {
     for (int i = 0; i < n; i++) {
         first_run = 0;
-        uint64_t t0 = cycles();
+        uint64_t t0 = cycles_ordered();
         pthread_t t = spawn_on(remote_cpu(), stamp, NULL);
         while (!__atomic_load_n(&first_run, __ATOMIC_ACQUIRE))
             sched_yield();
@@ -226,7 +236,7 @@ static void *ev_waiter(void *p)
     for (int i = 0; i < n; i++) {
         while (__atomic_load_n(&fx_go, __ATOMIC_ACQUIRE) == (uint32_t)i)
             futex_wait(&fx_go, i);
-        woke_at = cycles();
+        woke_at = cycles_ordered();
         __atomic_store_n(&fx_ack, i + 1, __ATOMIC_RELEASE);
         futex_wake(&fx_ack);
     }
@@ -239,7 +249,7 @@ static void b_event_wakeup(uint64_t *s, int n)
     pthread_t w = spawn_on(remote_cpu(), ev_waiter, (void *)(long)n);
     for (int i = 0; i < n; i++) {
         usleep(20);                       /* the waiter is asleep in FUTEX_WAIT */
-        uint64_t t0 = cycles();
+        uint64_t t0 = cycles_ordered();
         __atomic_store_n(&fx_go, i + 1, __ATOMIC_RELEASE);
         futex_wake(&fx_go);
         while (__atomic_load_n(&fx_ack, __ATOMIC_ACQUIRE) == (uint32_t)i)
@@ -273,14 +283,14 @@ static void b_condvar_roundtrip(uint64_t *s, int n)
     cv_turn = 0;
     pthread_t p = spawn_on(remote_cpu(), cv_partner, (void *)(long)n);
     for (int i = 0; i < n; i++) {
-        uint64_t t0 = cycles();
+        uint64_t t0 = cycles_ordered();
         pthread_mutex_lock(&cv_lock);
         cv_turn = 1;
         pthread_cond_signal(&cv);
         while (cv_turn != 0)
             pthread_cond_wait(&cv, &cv_lock);
         pthread_mutex_unlock(&cv_lock);
-        s[i] = cycles() - t0;
+        s[i] = cycles_ordered() - t0;
     }
     pthread_join(p, NULL);
     report("condvar_roundtrip", s, n, ",\"placement\":\"cross-cpu\"");

@@ -84,6 +84,16 @@ static inline uint64_t arch_cycles(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* The TSC read in program order: rdtsc alone may execute before earlier loads complete (a
+ * waiter's stamp taken while the load that saw the wake-up was still in flight) or after later
+ * stores; the fences pin it between them. For timing hand-offs between CPUs. */
+static inline uint64_t arch_cycles_ordered(void)
+{
+    uint32_t lo, hi;
+    __asm__ __volatile__("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
 /* SAFETY: pause is a hint with no side effect. */
 static inline void arch_cpu_relax(void)
 {

@@ -44,6 +44,7 @@ struct nk_thread *nk_thread_create(nk_thread_fn fn, void *arg, int cpu, int flag
  * once (benchmarks of creation start from the filled cache). */
 void nk_thread_cache_fill(void);
 void nk_thread_cache_prefill(void);
+int nk_thread_cache_all_filled(void);  /* every online CPU has finished its bring-up fill */
 int nk_thread_cache_fill_step(void);   /* one block of the bring-up fill; 0 when done */
 /* Wait for t to exit, store its return value, free it. 0 on success, -1 if detached. */
 int nk_thread_join(struct nk_thread *t, void **retval);
