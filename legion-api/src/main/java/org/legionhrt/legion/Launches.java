@@ -41,8 +41,11 @@ final class Launches {
         long m = s.mark();
         try {
             MemorySegment out = s.alloc(8);
-            MemorySegment d = describe(s, rt, l.task, l.args, null, l.requirements, l.futures, l.prefer);
-            c.check(c.c.taskLaunch(ctx.handle(), d, out), "launch of task " + l.task.name());
+            java.util.List<MemorySegment> parts = new java.util.ArrayList<>(4);
+            MemorySegment d = describe(s, rt, l.task, l.args, null, l.requirements, l.futures, l.prefer, parts);
+            int st = c.c.taskLaunch(ctx.handle(), d, out);
+            java.lang.ref.Reference.reachabilityFence(parts);
+            c.check(st, "launch of task " + l.task.name());
             return new Future<>(rt, out.get(JAVA_LONG, 0), l.task.resultType());
         } finally {
             s.reset(m);
@@ -59,8 +62,11 @@ final class Launches {
         long m = s.mark();
         try {
             MemorySegment out = s.alloc(8);
-            MemorySegment d = describe(s, rt, l.task, l.args, l.domain, l.requirements, l.futures, l.prefer);
-            c.check(launch.run(d, out), "index launch of task " + l.task.name());
+            java.util.List<MemorySegment> parts = new java.util.ArrayList<>(4);
+            MemorySegment d = describe(s, rt, l.task, l.args, l.domain, l.requirements, l.futures, l.prefer, parts);
+            int st = launch.run(d, out);
+            java.lang.ref.Reference.reachabilityFence(parts);
+            c.check(st, "index launch of task " + l.task.name());
             return out.get(JAVA_LONG, 0);
         } finally {
             s.reset(m);
@@ -74,21 +80,27 @@ final class Launches {
     /**
      * Writes an lhrt_launch_t (and what it points to) into scratch memory: the whole launcher
      * goes to the runtime in one call (one ring round trip on backend hrt instead of one per
-     * requirement, field and future).
+     * requirement, field and future). The struct holds only raw addresses, so every part is
+     * also added to {@code parts}, which the caller keeps reachable until the call returns
+     * (a part too big for the scratch stack is GC-managed memory).
      */
     private static MemorySegment describe(Scratch s, Runtime rt, TaskId<?> task, byte[] args, IndexSpace domain,
                                           java.util.List<RegionRequirement> reqs, java.util.List<Future<?>> futures,
-                                          Variant prefer) {
+                                          Variant prefer, java.util.List<MemorySegment> parts) {
         MemorySegment d = s.alloc(LAUNCH_SIZE);
+        parts.add(d);
         d.set(JAVA_INT, 0, task.id());
         d.set(JAVA_INT, 4, prefer == Variant.ANY ? KIND_ANY : prefer.code);
-        d.set(ADDRESS, 8, bytes(s, args));
+        MemorySegment a = bytes(s, args);
+        parts.add(a);
+        d.set(ADDRESS, 8, a);
         d.set(JAVA_LONG, 16, args.length);
         d.set(JAVA_LONG, 24, domain == null ? 0 : domain.handleFor(rt));
         d.set(JAVA_INT, 32, reqs.size());
         d.set(JAVA_INT, 36, futures.size());
         if (!reqs.isEmpty()) {
             MemorySegment r = s.alloc(REQ_SIZE * reqs.size());
+            parts.add(r);
             for (int i = 0; i < reqs.size(); i++) {
                 RegionRequirement q = reqs.get(i);
                 long at = REQ_SIZE * i;
@@ -102,6 +114,7 @@ final class Launches {
                 java.util.List<Field> fields = q.fields();
                 r.set(JAVA_INT, at + 40, fields.size());
                 MemorySegment f = s.alloc(4L * Math.max(1, fields.size()));
+                parts.add(f);
                 for (int k = 0; k < fields.size(); k++) {
                     f.setAtIndex(JAVA_INT, k, fields.get(k).id());
                 }
@@ -111,6 +124,7 @@ final class Launches {
         }
         if (!futures.isEmpty()) {
             MemorySegment f = s.alloc(8L * futures.size());
+            parts.add(f);
             for (int k = 0; k < futures.size(); k++) {
                 f.setAtIndex(JAVA_LONG, k, futures.get(k).handleFor(rt));
             }

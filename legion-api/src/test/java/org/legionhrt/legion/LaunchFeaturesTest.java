@@ -33,6 +33,32 @@ class LaunchFeaturesTest extends RuntimeFixture {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Arguments bigger than the per-thread scratch (64 KiB) and the hrt staging area (256 KiB) arrive whole. */
+    @Test
+    void bigArgumentsReachTheTaskWhole() {
+        TaskId<Long> sum = rt.registerTask("sum_bytes", ValueType.LONG, ctx -> {
+            long t = 0;
+            for (byte b : ctx.args(ValueType.BYTES)) {
+                t += b & 0xff;
+            }
+            return t;
+        });
+        for (int n : new int[] {100_000, 300_000}) {
+            byte[] big = new byte[n];
+            long want = 0;
+            for (int i = 0; i < n; i++) {
+                big[i] = (byte) (i * 31);
+                want += big[i] & 0xff;
+            }
+            try (Future<Long> f = rt.context().execute(TaskLauncher.of(sum).args(ValueType.BYTES, big))) {
+                assertThat(f.get()).as("sum of %d argument bytes", n).isEqualTo(want);
+            }
+            try (FutureMap<Long> fm = rt.context().execute(IndexLauncher.of(sum, rt.indexSpace(3)).args(ValueType.BYTES, big))) {
+                assertThat(fm.value(2)).isEqualTo(want);
+            }
+        }
+    }
+
     @Test
     void simultaneousWritesToOneRegionFromAnIndexLaunch() {
         FieldSpace fs = rt.fieldSpace();
