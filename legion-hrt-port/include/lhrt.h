@@ -386,6 +386,9 @@ lhrt_status_t lhrt_future_from_value(lhrt_runtime_t rt, const void *value, uint6
 /* A second owned handle to the same value. */
 lhrt_status_t lhrt_future_clone(lhrt_future_t f, lhrt_future_t *out);
 lhrt_status_t lhrt_future_destroy(lhrt_future_t f);
+/* Releases n futures at once (for callers that pay per call and batch their releases); every
+ * handle is released, the first error is returned. */
+lhrt_status_t lhrt_future_destroy_all(const lhrt_future_t *futures, uint64_t n);
 /* Blocks (inside a task: without blocking the worker pool). LHRT_ERR_TASK_FAILED on failure. */
 lhrt_status_t lhrt_future_wait(lhrt_future_t f);
 lhrt_status_t lhrt_future_is_ready(lhrt_future_t f, int32_t *out);

@@ -82,6 +82,22 @@ lhrt_status_t lhrt_future_destroy(lhrt_future_t h) {
   return LHRT_OK;
 }
 
+lhrt_status_t lhrt_future_destroy_all(const lhrt_future_t *fs, uint64_t n) {
+  if (n) NEED(fs);
+  lhrt_status_t first = LHRT_OK;
+  uint64_t at = 0;
+  char msg[200] = "";
+  for (uint64_t i = 0; i < n; i++) {
+    lhrt_status_t st = lhrt_future_destroy(fs[i]);
+    if (st && !first) {
+      first = st;
+      at = i;
+      u_fmt(msg, sizeof msg, "%s", lhrt_last_error());
+    }
+  }
+  return first ? lhrt_err(first, "future %lu of %lu: %s", (unsigned long)at, (unsigned long)n, msg) : LHRT_OK;
+}
+
 lhrt_status_t lhrt_future_wait(lhrt_future_t h) {
   CHECK(f, struct future, K_FUTURE, h);
   struct dnode *d = future_dnode(f);

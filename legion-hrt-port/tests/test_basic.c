@@ -165,6 +165,20 @@ TEST(single_launch_futures) {
   lhrt_task_launcher_t bad;
   OK(lhrt_task_launcher_create(rt, 999, NULL, 0, &bad));
   ERR(LHRT_ERR_NOT_FOUND, lhrt_task_launcher_execute(top, bad, NULL));
+  /* releases in a batch: all go, and a bad handle in the middle is reported by position */
+  lhrt_future_t batch[3];
+  for (int i = 0; i < 3; i++) OK(lhrt_future_from_value(rt, &three, sizeof three, &batch[i]));
+  OK(lhrt_future_destroy_all(batch, 3));
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_get_value(batch[0], &r, sizeof r, NULL));
+  lhrt_future_t mixed[3];
+  OK(lhrt_future_from_value(rt, &three, sizeof three, &mixed[0]));
+  mixed[1].impl = top.impl;                              /* not a future (a released one's address may be reused) */
+  OK(lhrt_future_from_value(rt, &three, sizeof three, &mixed[2]));
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_destroy_all(mixed, 3));
+  EXPECTF(strstr(lhrt_last_error(), "future 1 of 3") != NULL, "%s", lhrt_last_error());
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_get_value(mixed[2], &r, sizeof r, NULL)); /* released all the same */
+  OK(lhrt_future_destroy_all(NULL, 0));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_future_destroy_all(NULL, 2));
   OK(lhrt_runtime_destroy(rt)); /* frees the launchers and futures still owned */
 }
 

@@ -128,7 +128,7 @@ public final class Future<T> implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            runtime.releaseNative(() -> runtime.lhrt.c.futureDestroy(handle), "lhrt_future_destroy");
+            runtime.releaseFuture(handle);
         }
     }
 

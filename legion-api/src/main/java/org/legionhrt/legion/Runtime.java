@@ -47,6 +47,10 @@ public final class Runtime implements AutoCloseable {
     private final long instanceMemory;
     private volatile boolean closed;
     private boolean closing;
+    /** Closed futures not yet released (see {@link #releaseFuture}); guarded by heldLock. */
+    private final Object heldLock = new Object();
+    private long[] heldFutures = new long[0];
+    private int nHeld;
     private final java.util.concurrent.locks.ReentrantReadWriteLock life = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final AtomicInteger nextTaskId = new AtomicInteger(1);
     private final AtomicInteger nextRedop = new AtomicInteger(1024);
@@ -150,6 +154,11 @@ public final class Runtime implements AutoCloseable {
     /** {@return the backend's name} */
     public String backendName() {
         return backend.name();
+    }
+
+    /** {@return the backend (package-private: for tests)} */
+    Backend backend() {
+        return backend;
     }
 
     /** {@return the number of worker threads} */
@@ -465,6 +474,42 @@ public final class Runtime implements AutoCloseable {
         } finally {
             life.readLock().unlock();
         }
+    }
+
+    /**
+     * Releases a closed future's handle: at once, or (backends where each call is a round trip,
+     * {@link Backend#futureReleaseBatch}) held until a batch is full and released in one call.
+     * Held handles are never used again; lhrt_runtime_destroy frees whatever is still held.
+     */
+    void releaseFuture(long handle) {
+        int batch = backend.futureReleaseBatch();
+        if (batch <= 1) {
+            releaseNative(() -> lhrt.c.futureDestroy(handle), "lhrt_future_destroy");
+            return;
+        }
+        long[] full;
+        synchronized (heldLock) {
+            if (heldFutures.length < batch) {
+                heldFutures = java.util.Arrays.copyOf(heldFutures, batch);
+            }
+            heldFutures[nHeld++] = handle;
+            if (nHeld < batch) {
+                return;
+            }
+            full = java.util.Arrays.copyOf(heldFutures, nHeld);
+            nHeld = 0;
+        }
+        releaseNative(() -> {
+            Scratch s = Scratch.get();
+            long m = s.mark();
+            try {
+                MemorySegment handles = s.alloc(8L * full.length);
+                MemorySegment.copy(full, 0, handles, JAVA_LONG, 0, full.length);
+                return lhrt.c.futureDestroyAll(handles, full.length);
+            } finally {
+                s.reset(m);
+            }
+        }, "lhrt_future_destroy_all");
     }
 
     /** {@return whether the runtime was closed} */

@@ -48,6 +48,28 @@ class HrtBackendTest {
         }
     }
 
+    /** A launch is one ring call, and closed futures go back 64 to a call; close frees what is held. */
+    @Test
+    void launchesAndFutureReleasesAreBatchedOverTheRing() {
+        try (Runtime rt = Runtime.start(hrt())) {
+            TaskId<Long> t = rt.registerNativeTask("nv", ValueType.LONG, Path.of("(image)"), "lhrt_test_native_variant");
+            HrtBackend b = (HrtBackend) rt.backend();
+            rt.context().execute(TaskLauncher.of(t)).close();        // warm: the first launch may map things
+            long before = b.callCount();
+            int n = 200;
+            for (int i = 0; i < n; i++) {
+                try (Future<Long> f = rt.context().execute(TaskLauncher.of(t))) {
+                    if (i % 50 == 0) {
+                        assertThat(f.get()).isEqualTo(4242L);
+                    }
+                }
+            }
+            long calls = b.callCount() - before;
+            assertThat(calls).as("ring calls for %d launches, 4 of them waited on", n)
+                    .isGreaterThanOrEqualTo(n + n / 64).isLessThanOrEqualTo(n + n / 64 + 4 * 3);
+        }                                                             // 9 futures still held: freed by destroy
+    }
+
     @Test
     void javaTasksRunOnJvmThreadsFromTheHrtQueue() {
         try (Runtime rt = Runtime.start(hrt())) {

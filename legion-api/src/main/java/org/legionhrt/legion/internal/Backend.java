@@ -34,6 +34,15 @@ public interface Backend extends AutoCloseable {
         return config;
     }
 
+    /**
+     * {@return how many closed futures the runtime may hold back and release in one call} 1 (at
+     * once) where a call is cheap; more where every call is a round trip (backend hrt). A held
+     * handle only delays freeing its result: the runtime's destroy frees what is still held.
+     */
+    default int futureReleaseBatch() {
+        return 1;
+    }
+
     /** Releases what the backend holds (not the runtime: that is {@code lhrt_runtime_destroy}). */
     @Override
     void close();

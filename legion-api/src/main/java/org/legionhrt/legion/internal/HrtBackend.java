@@ -151,6 +151,12 @@ public final class HrtBackend implements Backend {
         return "hrt";
     }
 
+    /** Closed futures go back to the HRT 64 at a time: a Java launch plus its release was two ring calls. */
+    @Override
+    public int futureReleaseBatch() {
+        return 64;
+    }
+
     @Override
     public LhrtBindings lhrt() {
         return lhrt;

@@ -133,6 +133,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle FUTURE_FROM_VALUE;
     private final MethodHandle FUTURE_CLONE;
     private final MethodHandle FUTURE_DESTROY;
+    private final MethodHandle FUTURE_DESTROY_ALL;
     private final MethodHandle FUTURE_WAIT;
     private final MethodHandle FUTURE_IS_READY;
     private final MethodHandle FUTURE_GET_VALUE;
@@ -266,6 +267,7 @@ public final class LhrtBindings extends Bindings {
         FUTURE_FROM_VALUE = find(lookup, "lhrt_future_from_value", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         FUTURE_CLONE = find(lookup, "lhrt_future_clone", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         FUTURE_DESTROY = find(lookup, "lhrt_future_destroy", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        FUTURE_DESTROY_ALL = find(lookup, "lhrt_future_destroy_all", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         FUTURE_WAIT = find(lookup, "lhrt_future_wait", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         FUTURE_IS_READY = find(lookup, "lhrt_future_is_ready", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         FUTURE_GET_VALUE = find(lookup, "lhrt_future_get_value", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
@@ -1329,6 +1331,15 @@ public final class LhrtBindings extends Bindings {
     public int futureDestroy(long f) {
         try {
             return (int) need(FUTURE_DESTROY, "lhrt_future_destroy").invokeExact(f);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_future_destroy_all}. */
+    public int futureDestroyAll(MemorySegment futures, long n) {
+        try {
+            return (int) need(FUTURE_DESTROY_ALL, "lhrt_future_destroy_all").invokeExact(futures, n);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
