@@ -6,7 +6,7 @@
  */
 #include "internal.h"
 
-/* The Java API writes these structs by offset (legion-api's Launches): keep them fixed. */
+/* The Java API writes these structs by offset (legion-api's Layouts.LAUNCH, LAUNCH_REQ): keep them fixed. */
 _Static_assert(sizeof(lhrt_launch_req_t) == 56, "lhrt_launch_req_t layout");
 _Static_assert(__builtin_offsetof(lhrt_launch_req_t, projection) == 24, "lhrt_launch_req_t.projection");
 _Static_assert(__builtin_offsetof(lhrt_launch_req_t, fields) == 48, "lhrt_launch_req_t.fields");

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
+import org.legionhrt.legion.internal.Layouts;
 import org.legionhrt.legion.internal.Lhrt;
 import org.legionhrt.legion.internal.Scratch;
 
@@ -73,8 +74,7 @@ final class Launches {
         }
     }
 
-    // lhrt_launch_t and lhrt_launch_req_t (lhrt.h; their sizes and offsets are asserted in launch_desc.c).
-    private static final long LAUNCH_SIZE = 56, REQ_SIZE = 56;
+    /** lhrt_launch_t.kind for "no preferred variant" (LHRT_KIND_ANY). */
     private static final int KIND_ANY = -1;
 
     /**
@@ -87,40 +87,40 @@ final class Launches {
     private static MemorySegment describe(Scratch s, Runtime rt, TaskId<?> task, byte[] args, IndexSpace domain,
                                           java.util.List<RegionRequirement> reqs, java.util.List<Future<?>> futures,
                                           Variant prefer, java.util.List<MemorySegment> parts) {
-        MemorySegment d = s.alloc(LAUNCH_SIZE);
+        MemorySegment d = s.alloc(Layouts.LAUNCH.byteSize());
         parts.add(d);
-        d.set(JAVA_INT, 0, task.id());
-        d.set(JAVA_INT, 4, prefer == Variant.ANY ? KIND_ANY : prefer.code);
+        d.set(JAVA_INT, Layouts.L_TASK_ID, task.id());
+        d.set(JAVA_INT, Layouts.L_KIND, prefer == Variant.ANY ? KIND_ANY : prefer.code);
         MemorySegment a = bytes(s, args);
         parts.add(a);
-        d.set(ADDRESS, 8, a);
-        d.set(JAVA_LONG, 16, args.length);
-        d.set(JAVA_LONG, 24, domain == null ? 0 : domain.handleFor(rt));
-        d.set(JAVA_INT, 32, reqs.size());
-        d.set(JAVA_INT, 36, futures.size());
+        d.set(ADDRESS, Layouts.L_ARGS, a);
+        d.set(JAVA_LONG, Layouts.L_ARGLEN, args.length);
+        d.set(JAVA_LONG, Layouts.L_DOMAIN, domain == null ? 0 : domain.handleFor(rt));
+        d.set(JAVA_INT, Layouts.L_NREQS, reqs.size());
+        d.set(JAVA_INT, Layouts.L_NFUTURES, futures.size());
         if (!reqs.isEmpty()) {
-            MemorySegment r = s.alloc(REQ_SIZE * reqs.size());
+            MemorySegment r = s.alloc(Layouts.LAUNCH_REQ.byteSize() * reqs.size());
             parts.add(r);
             for (int i = 0; i < reqs.size(); i++) {
                 RegionRequirement q = reqs.get(i);
-                long at = REQ_SIZE * i;
-                r.set(JAVA_LONG, at, q.region() == null ? 0 : q.region().handleFor(rt));
-                r.set(JAVA_LONG, at + 8, q.partition() == null ? 0 : q.partition().handleFor(rt));
-                r.set(JAVA_LONG, at + 16, q.parent().handleFor(rt));
-                r.set(JAVA_INT, at + 24, q.partition() == null ? 0 : q.projection().id());
-                r.set(JAVA_INT, at + 28, q.privilege().mode().code());
-                r.set(JAVA_INT, at + 32, q.coherence().code());
-                r.set(JAVA_INT, at + 36, redop(rt, q));
+                long at = Layouts.LAUNCH_REQ.byteSize() * i;
+                r.set(JAVA_LONG, at + Layouts.R_REGION, q.region() == null ? 0 : q.region().handleFor(rt));
+                r.set(JAVA_LONG, at + Layouts.R_PARTITION, q.partition() == null ? 0 : q.partition().handleFor(rt));
+                r.set(JAVA_LONG, at + Layouts.R_PARENT, q.parent().handleFor(rt));
+                r.set(JAVA_INT, at + Layouts.R_PROJECTION, q.partition() == null ? 0 : q.projection().id());
+                r.set(JAVA_INT, at + Layouts.R_PRIVILEGE, q.privilege().mode().code());
+                r.set(JAVA_INT, at + Layouts.R_COHERENCE, q.coherence().code());
+                r.set(JAVA_INT, at + Layouts.R_REDOP, redop(rt, q));
                 java.util.List<Field> fields = q.fields();
-                r.set(JAVA_INT, at + 40, fields.size());
+                r.set(JAVA_INT, at + Layouts.R_NFIELDS, fields.size());
                 MemorySegment f = s.alloc(4L * Math.max(1, fields.size()));
                 parts.add(f);
                 for (int k = 0; k < fields.size(); k++) {
                     f.setAtIndex(JAVA_INT, k, fields.get(k).id());
                 }
-                r.set(ADDRESS, at + 48, f);
+                r.set(ADDRESS, at + Layouts.R_FIELDS, f);
             }
-            d.set(ADDRESS, 40, r);
+            d.set(ADDRESS, Layouts.L_REQS, r);
         }
         if (!futures.isEmpty()) {
             MemorySegment f = s.alloc(8L * futures.size());
@@ -128,7 +128,7 @@ final class Launches {
             for (int k = 0; k < futures.size(); k++) {
                 f.setAtIndex(JAVA_LONG, k, futures.get(k).handleFor(rt));
             }
-            d.set(ADDRESS, 48, f);
+            d.set(ADDRESS, Layouts.L_FUTURES, f);
         }
         return d;
     }

@@ -49,7 +49,7 @@ public final class Runtime implements AutoCloseable {
     private boolean closing;
     /** Closed futures not yet released (see {@link #releaseFuture}); guarded by heldLock. */
     private final Object heldLock = new Object();
-    private long[] heldFutures = new long[0];
+    private final long[] heldFutures;
     private int nHeld;
     private final java.util.concurrent.locks.ReentrantReadWriteLock life = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final AtomicInteger nextTaskId = new AtomicInteger(1);
@@ -63,6 +63,7 @@ public final class Runtime implements AutoCloseable {
     private Runtime(RuntimeConfig config, Backend backend) {
         this.config = config;
         this.backend = backend;
+        this.heldFutures = new long[Math.max(1, backend.futureReleaseBatch())];
         JavaTasks[] jt = new JavaTasks[1];
         this.lhrt = new Lhrt(backend.lhrt(), msg -> jt[0] == null ? null : jt[0].causeOf(msg));
         this.rt = create(config);
@@ -482,18 +483,14 @@ public final class Runtime implements AutoCloseable {
      * Held handles are never used again; lhrt_runtime_destroy frees whatever is still held.
      */
     void releaseFuture(long handle) {
-        int batch = backend.futureReleaseBatch();
-        if (batch <= 1) {
+        if (heldFutures.length == 1) {
             releaseNative(() -> lhrt.c.futureDestroy(handle), "lhrt_future_destroy");
             return;
         }
         long[] full;
         synchronized (heldLock) {
-            if (heldFutures.length < batch) {
-                heldFutures = java.util.Arrays.copyOf(heldFutures, batch);
-            }
             heldFutures[nHeld++] = handle;
-            if (nHeld < batch) {
+            if (nHeld < heldFutures.length) {
                 return;
             }
             full = java.util.Arrays.copyOf(heldFutures, nHeld);

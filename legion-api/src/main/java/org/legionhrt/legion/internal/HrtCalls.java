@@ -43,7 +43,6 @@ final class HrtCalls implements SymbolLookup {
     private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
     private static final long OFF_RAX = 0x80, OFF_RDX = 0x88, OFF_XMM0 = 0x90, OFF_DONE = 0xa0, OFF_NOTIFY = 0xa4;
     private static final long OFF_STACK = 0xa8, OFF_ERR = 0x1a8;
-    private static final long LAUNCH_SIZE = 56, REQ_SIZE = 56;
     private static final int MAX_STACK = 32;
     private static final long STAGING = 256 << 10;
     private static final long PULL = 1 << 20;
@@ -293,7 +292,7 @@ final class HrtCalls implements SymbolLookup {
             nativeTasks.put((Integer) a[1], cString((MemorySegment) a[2]) + " (" + cString((MemorySegment) a[4]) + ")");
         } else if (c.name.equals("lhrt_task_launcher_create") || c.name.equals("lhrt_index_launcher_create")
                 || LAUNCHES.contains(c.name)) {
-            String t = nativeTasks.get(LAUNCHES.contains(c.name) ? ((MemorySegment) a[1]).get(JAVA_INT, 0) : (Integer) a[1]);
+            String t = nativeTasks.get(LAUNCHES.contains(c.name) ? ((MemorySegment) a[1]).get(JAVA_INT, Layouts.L_TASK_ID) : (Integer) a[1]);
             if (t != null) {
                 lastNative = t;
             }
@@ -669,27 +668,28 @@ final class HrtCalls implements SymbolLookup {
          * {@return the HRT-visible address of an lhrt_launch_t}: the struct, its argument bytes,
          * requirements (with their field lists) and futures are staged where they are not in the
          * merged region, and the copy's pointers point at the staged parts. Inputs only: nothing
-         * is copied back. Offsets as in lhrt.h (asserted by launch_desc.c).
+         * is copied back. Layout: {@link Layouts#LAUNCH}.
          */
         long translateLaunch(MemorySegment launch) {
             if (launch.byteSize() == 0) {
                 return 0;
             }
-            MemorySegment d = stage(LAUNCH_SIZE);
-            d.copyFrom(launch.asSlice(0, LAUNCH_SIZE));
-            d.set(JAVA_LONG, 8, inputs(d.get(JAVA_LONG, 8), d.get(JAVA_LONG, 16)));
-            int nreqs = d.get(JAVA_INT, 32), nfutures = d.get(JAVA_INT, 36);
-            long reqs = d.get(JAVA_LONG, 40);
+            long reqSize = Layouts.LAUNCH_REQ.byteSize();
+            MemorySegment d = stage(Layouts.LAUNCH.byteSize());
+            d.copyFrom(launch.asSlice(0, Layouts.LAUNCH.byteSize()));
+            d.set(JAVA_LONG, Layouts.L_ARGS, inputs(d.get(JAVA_LONG, Layouts.L_ARGS), d.get(JAVA_LONG, Layouts.L_ARGLEN)));
+            int nreqs = d.get(JAVA_INT, Layouts.L_NREQS), nfutures = d.get(JAVA_INT, Layouts.L_NFUTURES);
+            long reqs = d.get(JAVA_LONG, Layouts.L_REQS);
             if (nreqs > 0 && reqs != 0) {
-                MemorySegment r = stage(REQ_SIZE * nreqs);
-                r.copyFrom(MemorySegment.ofAddress(reqs).reinterpret(REQ_SIZE * nreqs));
+                MemorySegment r = stage(reqSize * nreqs);
+                r.copyFrom(MemorySegment.ofAddress(reqs).reinterpret(reqSize * nreqs));
                 for (int i = 0; i < nreqs; i++) {
-                    long at = REQ_SIZE * i;
-                    r.set(JAVA_LONG, at + 48, inputs(r.get(JAVA_LONG, at + 48), 4L * r.get(JAVA_INT, at + 40)));
+                    long fields = reqSize * i + Layouts.R_FIELDS;
+                    r.set(JAVA_LONG, fields, inputs(r.get(JAVA_LONG, fields), 4L * r.get(JAVA_INT, reqSize * i + Layouts.R_NFIELDS)));
                 }
-                d.set(JAVA_LONG, 40, r.address());
+                d.set(JAVA_LONG, Layouts.L_REQS, r.address());
             }
-            d.set(JAVA_LONG, 48, inputs(d.get(JAVA_LONG, 48), 8L * nfutures));
+            d.set(JAVA_LONG, Layouts.L_FUTURES, inputs(d.get(JAVA_LONG, Layouts.L_FUTURES), 8L * nfutures));
             return d.address();
         }
 

@@ -54,7 +54,35 @@ public final class Layouts {
             ADDRESS.withName("user"), ADDRESS.withName("select_worker"), ADDRESS.withName("select_kind"),
             ADDRESS.withName("choose_layout"), ADDRESS.withName("slice"));
 
+    /** {@code lhrt_launch_req_t}: region, partition, parent, projection, privilege, coherence, redop, nfields, fields; 56 bytes. */
+    public static final StructLayout LAUNCH_REQ = MemoryLayout.structLayout(
+            JAVA_LONG.withName("region"), JAVA_LONG.withName("partition"), JAVA_LONG.withName("parent"),
+            JAVA_INT.withName("projection"), JAVA_INT.withName("privilege"), JAVA_INT.withName("coherence"),
+            JAVA_INT.withName("redop"), JAVA_INT.withName("nfields"), JAVA_INT.withName("reserved"),
+            ADDRESS.withName("fields"));
+    /** {@code lhrt_launch_t}: task_id, kind, args, arglen, domain, nreqs, nfutures, reqs, futures; 56 bytes. */
+    public static final StructLayout LAUNCH = MemoryLayout.structLayout(
+            JAVA_INT.withName("task_id"), JAVA_INT.withName("kind"), ADDRESS.withName("args"),
+            JAVA_LONG.withName("arglen"), JAVA_LONG.withName("domain"), JAVA_INT.withName("nreqs"),
+            JAVA_INT.withName("nfutures"), ADDRESS.withName("reqs"), ADDRESS.withName("futures"));
+    /** Byte offsets of the fields of {@link #LAUNCH} and {@link #LAUNCH_REQ} (launch_desc.c asserts the C side). */
+    public static final long L_TASK_ID = offset(LAUNCH, "task_id"), L_KIND = offset(LAUNCH, "kind"),
+            L_ARGS = offset(LAUNCH, "args"), L_ARGLEN = offset(LAUNCH, "arglen"), L_DOMAIN = offset(LAUNCH, "domain"),
+            L_NREQS = offset(LAUNCH, "nreqs"), L_NFUTURES = offset(LAUNCH, "nfutures"), L_REQS = offset(LAUNCH, "reqs"),
+            L_FUTURES = offset(LAUNCH, "futures");
+    public static final long R_REGION = offset(LAUNCH_REQ, "region"), R_PARTITION = offset(LAUNCH_REQ, "partition"),
+            R_PARENT = offset(LAUNCH_REQ, "parent"), R_PROJECTION = offset(LAUNCH_REQ, "projection"),
+            R_PRIVILEGE = offset(LAUNCH_REQ, "privilege"), R_COHERENCE = offset(LAUNCH_REQ, "coherence"),
+            R_REDOP = offset(LAUNCH_REQ, "redop"), R_NFIELDS = offset(LAUNCH_REQ, "nfields"),
+            R_FIELDS = offset(LAUNCH_REQ, "fields");
+
+    private static long offset(StructLayout l, String field) {
+        return l.byteOffset(MemoryLayout.PathElement.groupElement(field));
+    }
+
     static {
+        check(LAUNCH_REQ, 56);
+        check(LAUNCH, 56);
         check(POINT, 32);
         check(RECT, 56);
         check(COLORED_RECT, 88);
