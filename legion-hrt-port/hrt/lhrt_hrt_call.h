@@ -30,6 +30,12 @@
  * (lhrt_runtime_use_external_queue) with JVM threads calling lhrt_runtime_poll_external
  * through CALL_ASYNC. lhrt_hrt_ros_notify(user, status) (e.g. for lhrt_future_on_ready)
  * calls handler user >> 48 with (user & 0xffffffffffff, status).
+ *
+ * Native variants in shared libraries: the HRT has no files, so before the first
+ * lhrt_task_register_native_symbol naming a library, the JVM calls
+ * lhrt_hrt_module_load(library, bytes, len) (a status function, CALL) with the bytes of that
+ * library's ELF file in the merged region; the HRT loads it as a module (relocated, bound to
+ * the image's functions) and later lookups with that library name search the module.
  */
 #ifndef LHRT_HRT_CALL_H
 #define LHRT_HRT_CALL_H

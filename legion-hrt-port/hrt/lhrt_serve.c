@@ -15,6 +15,7 @@
 #include "lhrt.h"
 #include "lhrt_hrt_call.h"
 #include "../platform/plat.h"
+#include "../src/internal.h"
 #include "../platform/nautilus/nk_port.h"
 
 void lhrt_hrt_abi_call(struct lhrt_hrt_frame *f);
@@ -100,6 +101,15 @@ void lhrt_hrt_ros_notify(void *user, lhrt_status_t status) {
 void lhrt_hrt_jvm_variant(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
   (void)args; (void)len; (void)user;
   lhrt_task_fail(ctx, "a JVM variant was run as a native task in the HRT");
+}
+
+/* The HRT's dlopen for the ROS: the JVM reads a native variant's shared library and hands its
+ * bytes over (in the merged region) before registering variants from it; the variants are then
+ * found by symbol in that module, as dlsym finds them on Linux. */
+lhrt_status_t lhrt_hrt_module_load(const char *library, const void *elf, uint64_t len) {
+  char err[LHRT_HRT_ERR_MAX];
+  if (nkp_module_load(library, elf, len, err, sizeof err)) return lhrt_err(LHRT_ERR_INVALID_ARG, "%s", err);
+  return LHRT_OK;
 }
 
 static void serve(void *p) {

@@ -3,9 +3,10 @@
  * cooperative kernel's yield points, see maybe_yield), zeroed buddy blocks for
  * instance pages (instances in the merged region come through caller-provided arenas,
  * lhrt_memory_create_from_arena), and native task variants by name, as dlsym would find
- * them: first those registered with LHRT_NK_SYMBOL (optionally tagged with a library name),
- * then every global function of the image (a table the HRT build generates after a first
- * link). There are no files in the HRT: code reaches it by being linked into the image.
+ * them: in the loaded module of that library name (module.c), else those registered with
+ * LHRT_NK_SYMBOL (optionally tagged with a library name), then every global function of the
+ * image (a table the HRT build generates after a first link). There are no files in the HRT:
+ * code reaches it as a module the ROS hands over, or by being linked into the image.
  */
 #include <nk/mem.h>
 #include <nk/cpu.h>
@@ -78,7 +79,7 @@ extern const unsigned long lhrt_nk_image_nsymbols;
 static int same(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
 /* The generated table is sorted by name: binary search. */
-static void *image_lookup(const char *symbol) {
+void *nkp_image_symbol(const char *symbol) {
   unsigned long lo = 0, hi = lhrt_nk_image_nsymbols;
   while (lo < hi) {
     unsigned long mid = lo + (hi - lo) / 2;
@@ -91,12 +92,19 @@ static void *image_lookup(const char *symbol) {
 }
 
 void *plat_symbol_lookup(const char *library, const char *symbol, char *err, size_t errlen) {
+  int module;
+  void *m = nkp_module_symbol(library, symbol, &module);
+  if (module) {   /* a loaded module answers for itself, as dlsym on its handle would */
+    if (!m) nk_snprintf(err, errlen, "symbol %s not found in module %s (is it exported, not static?)", symbol, library);
+    return m;
+  }
   for (const struct lhrt_nk_symbol *s = __start_lhrt_symbols; s < __stop_lhrt_symbols; s++)
     if (!strcmp(s->name, symbol) && (!library || !s->library || same(s->library, library)))
       return s->addr;
-  void *p = image_lookup(symbol);
+  void *p = nkp_image_symbol(symbol);
   if (p) return p;
   nk_snprintf(err, errlen, "symbol %s not found in the HRT image%s%s (native variants reach the HRT by "
-              "being linked into it)", symbol, library ? ", which stands for " : "", library ? library : "");
+              "being linked into it, or as modules: lhrt_hrt_module_load)", symbol, library ? ", which stands for " : "",
+              library ? library : "");
   return NULL;
 }

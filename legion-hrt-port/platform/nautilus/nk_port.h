@@ -1,7 +1,7 @@
 /*
  * Internals of the Nautilus port of plat.h, shared by its files and by the HRT image
  * (hrt/): running a function on a large stack, the per-thread slot behind plat_tls_*, and
- * the table of linked-in native task symbols that stands in for dlsym.
+ * what stands in for dlopen/dlsym (the table of linked-in native task symbols, modules).
  */
 #ifndef LHRT_NK_PORT_H
 #define LHRT_NK_PORT_H
@@ -43,5 +43,17 @@ struct lhrt_nk_symbol {
   static const struct lhrt_nk_symbol lhrt_nk_sym_##fn                           \
       __attribute__((used, section("lhrt_symbols"), aligned(8))) = {lib, #fn, (void *)fn}
 #define LHRT_NK_SYMBOL(fn) LHRT_NK_SYMBOL_IN(NULL, fn)
+
+/* The image's global function `name` (the table hrt/symtab.sh generates), or NULL. */
+void *nkp_image_symbol(const char *name);
+
+/* Modules (module.c), the HRT's dlopen: loads the shared library `library` from the bytes of
+ * its ELF file (copied; the bytes may go after the call). Loading a name twice is a no-op.
+ * Returns 0, or -1 with the reason in err. */
+int nkp_module_load(const char *library, const void *file, uint64_t len, char *err, size_t errlen);
+int nkp_module_loaded(const char *library);
+/* The exported function `symbol` of loaded module `library`, or NULL; *known says whether
+ * such a module is loaded at all. */
+void *nkp_module_symbol(const char *library, const char *symbol, int *known);
 
 #endif

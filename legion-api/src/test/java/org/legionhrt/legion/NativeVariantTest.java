@@ -11,20 +11,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
-/** Native variants (src/test/c/kernels.c) next to Java twins: same results; mapper and launcher choices. */
+/**
+ * Native variants (src/test/c/kernels.c) next to Java twins: same results; mapper and launcher
+ * choices. The same libkernels.so serves both backends: on hrt it is loaded into the HRT as a module.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NativeVariantTest {
-    static Runtime rt;
-    static Path lib;
+    Runtime rt;
+    Path lib;
+
+    String backend() {
+        return "linux";
+    }
 
     @BeforeAll
-    static void start() {
+    void start() {
         lib = NativeKernels.library();
-        rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2));
+        rt = Runtime.start(Backends.config(backend(), 2));
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (rt != null) {
             rt.close();
         }
@@ -35,7 +44,7 @@ class NativeVariantTest {
     }
 
     /** Runs DAXPY over 4 pieces with the given variant preference; returns y. */
-    static double[] daxpy(Variant v, AtomicInteger javaRuns) {
+    double[] daxpy(Variant v, AtomicInteger javaRuns) {
         FieldSpace fs = rt.fieldSpace();
         Field x = fs.allocate(FieldType.DOUBLE);
         Field y = fs.allocate(FieldType.DOUBLE);
@@ -110,7 +119,7 @@ class NativeVariantTest {
     void aJavaMapperChoosesTheVariant() {
         AtomicInteger javaRuns = new AtomicInteger();
         AtomicInteger asked = new AtomicInteger();
-        try (Runtime r2 = Runtime.start(RuntimeConfig.defaults().withWorkers(2))) {
+        try (Runtime r2 = Runtime.start(Backends.config(backend(), 2))) {
             TaskId<Long> t = r2.registerTask("both", ValueType.LONG, ctx -> {
                 javaRuns.incrementAndGet();
                 return ctx.index() * 3;

@@ -88,6 +88,8 @@ final class HrtCalls implements SymbolLookup {
     private final Map<Integer, MemorySegment> statusNames = new ConcurrentHashMap<>();
     /** Java callbacks: stubs swapped for HRT proxies, and the ROS handler that runs them (HrtUpcalls). */
     final HrtUpcalls upcalls;
+    /** Native variants' libraries, handed to the HRT as modules before their first registration. */
+    private final HrtModules modules;
     /** Calls made, for the overhead figures. */
     final AtomicLong calls = new AtomicLong();
     /** Threads inside a call: the HVM (and its merged region) is unmapped only once this is 0. */
@@ -104,6 +106,7 @@ final class HrtCalls implements SymbolLookup {
         this.onFailure = onFailure;
         this.blocks = ThreadLocal.withInitial(this::newBlock);
         this.upcalls = new HrtUpcalls(this, mem);
+        this.modules = new HrtModules(this, mem);
         this.memcpy = lookup("memcpy");
         this.jvmVariant = lookup("lhrt_hrt_jvm_variant");
         this.futureIsReady = lookup("lhrt_future_is_ready");
@@ -191,6 +194,12 @@ final class HrtCalls implements SymbolLookup {
         Object answered = upcalls.intercept(c.name, a);     // Java callbacks: stubs become HRT proxies
         if (answered != null) {
             return answered;
+        }
+        if (c.name.equals("lhrt_task_register_native_symbol")) {
+            int st = modules.ensureLoaded((MemorySegment) a[3]);    // what dlopen does on linux
+            if (st != 0) {
+                return st;
+            }
         }
         boolean async = c.async;
         if (async && c.name.startsWith("lhrt_future_") && !c.name.startsWith("lhrt_future_map_") && a[0] instanceof Long fut && isReady(fut)) {

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.legionhrt.apps.AppOptions;
 import org.legionhrt.apps.AppResult;
 import org.legionhrt.apps.Backend;
-import org.legionhrt.apps.HrtImage;
 import org.legionhrt.apps.Tolerance;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
@@ -91,12 +90,12 @@ public final class CircuitCommand implements Callable<Integer> {
         return validated || !app.check() ? 0 : 1;
     }
 
-    /** {@return the runtime's configuration: on hrt, an HVM booting this app's HRT image} */
+    /** {@return the runtime's configuration: on hrt, an HVM whose HRT loads this app's kernel library as a module} */
     RuntimeConfig runtimeConfig(int cpus) {
         RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(cpus);
         if (app.backend() != Backend.HRT) {
             return rc;
         }
-        return rc.withBackend("hrt").withHrtCores(app.hrtCores()).withHrtImage(HrtImage.of("circuit").toString());
+        return rc.withBackend("hrt").withHrtCores(app.hrtCores());
     }
 }

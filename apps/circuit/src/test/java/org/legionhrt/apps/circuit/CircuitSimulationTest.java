@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assumptions;
 import org.legionhrt.apps.Backend;
-import org.legionhrt.apps.HrtImage;
 import org.legionhrt.apps.Tolerance;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
@@ -38,8 +37,7 @@ class CircuitSimulationTest {
     void smallCircuitsValidateOnBackendHrt(CircuitSimulation.Kernels k) {
         Assumptions.assumeTrue(Backend.HRT.unavailable().isEmpty(), () -> Backend.HRT.unavailable().orElse(""));
         CircuitConfig cfg = new CircuitConfig(3, 40, 4, 64, 96, 80, 1);
-        RuntimeConfig rc = RuntimeConfig.defaults().withBackend("hrt").withWorkers(1).withMemorySize(16L << 20)
-                .withHrtImage(HrtImage.of("circuit").toString());
+        RuntimeConfig rc = RuntimeConfig.defaults().withBackend("hrt").withWorkers(1).withMemorySize(16L << 20);
         CircuitState s;
         try (Runtime rt = Runtime.start(rc)) {
             s = new CircuitSimulation(rt, cfg, k).run(loop -> { }).state();

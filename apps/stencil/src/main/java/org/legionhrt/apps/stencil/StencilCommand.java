@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.legionhrt.apps.AppOptions;
 import org.legionhrt.apps.AppResult;
 import org.legionhrt.apps.Backend;
-import org.legionhrt.apps.HrtImage;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
 import picocli.CommandLine.Command;
@@ -90,12 +89,12 @@ public final class StencilCommand implements Callable<Integer> {
         return ok || !app.check() ? 0 : 1;
     }
 
-    /** {@return the runtime's configuration: on hrt, an HVM booting this app's HRT image} */
+    /** {@return the runtime's configuration: on hrt, an HVM whose HRT loads this app's kernel library as a module} */
     RuntimeConfig runtimeConfig(int cpus) {
         RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(cpus);
         if (app.backend() != Backend.HRT) {
             return rc;
         }
-        return rc.withBackend("hrt").withHrtCores(app.hrtCores()).withHrtImage(HrtImage.of("stencil").toString());
+        return rc.withBackend("hrt").withHrtCores(app.hrtCores());
     }
 }

@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Assumptions;
 import org.legionhrt.apps.Backend;
-import org.legionhrt.apps.HrtImage;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
 
@@ -30,8 +29,7 @@ class StencilSimulationTest {
     void smallGridsMatchTheClosedFormOnBackendHrt(StencilSimulation.Kernels k) {
         Assumptions.assumeTrue(Backend.HRT.unavailable().isEmpty(), () -> Backend.HRT.unavailable().orElse(""));
         StencilConfig cfg = new StencilConfig(64, 48, 2, 2, 2, 9, 2, 1000);
-        RuntimeConfig rc = RuntimeConfig.defaults().withBackend("hrt").withWorkers(1).withMemorySize(16L << 20)
-                .withHrtImage(HrtImage.of("stencil").toString());
+        RuntimeConfig rc = RuntimeConfig.defaults().withBackend("hrt").withWorkers(1).withMemorySize(16L << 20);
         StencilSimulation.Outcome out;
         try (Runtime rt = Runtime.start(rc)) {
             out = new StencilSimulation(rt, cfg, k).run();
