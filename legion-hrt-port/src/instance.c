@@ -173,6 +173,10 @@ static lhrt_status_t make_instances(struct region *root, uint64_t mask, lhrt_lay
     in->base = mem_alloc(mem, in->bytes);
     if (!in->base) {
       plat_free(in);
+      if (mem->arena)   /* a caller-sized arena (the hrt backend's merged region): say what to raise */
+        return lhrt_err(LHRT_ERR_NO_MEMORY, "cannot place an instance of %lu bytes for region tree %u in a memory "
+                        "arena of %lu bytes with %lu in use: raise the runtime's memory size",
+                        (uint64_t)s, root->tree_id, mem->size, mem->used);
       return lhrt_err(LHRT_ERR_NO_MEMORY, "cannot allocate an instance of %lu bytes for region tree %u",
                       (uint64_t)s, root->tree_id);
     }

@@ -21,6 +21,22 @@ class AppCommonTest {
     }
 
     @Test
+    void instanceMemoryIsSizedOnHrtAndRefusedBeyondTheHost() {
+        long host = 24L << 30;
+        assertThat(InstanceMemory.size(Backend.HRT, 256L << 20, "-nx", host)).isZero();   // the default holds it
+        assertThat(InstanceMemory.size(Backend.LINUX, 4L << 30, "-nx", host)).isZero();   // system memory
+        long hrt = InstanceMemory.size(Backend.HRT, 4L << 30, "-nx", host);
+        assertThat(hrt).isGreaterThanOrEqualTo(5L << 30).isLessThan(6L << 30);
+        assertThat(hrt % (64L << 20)).isZero();
+        assertThatThrownBy(() -> InstanceMemory.size(Backend.LINUX, 20L << 30, "-nx or -ny", host))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the region instances need 20.0 GiB, more than this host's 24.0 GiB of memory can hold:"
+                        + " lower -nx or -ny");
+        assertThatThrownBy(() -> InstanceMemory.size(Backend.HRT, Long.MAX_VALUE, "-p", host))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lower -p");
+    }
+
+    @Test
     void toleranceFindsTheWorstValue() {
         Tolerance t = new Tolerance(1e-6, 1e-4);
         t.check("v", 0, 1.00001, 1.0);

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.legionhrt.apps.AppOptions;
 import org.legionhrt.apps.AppResult;
 import org.legionhrt.apps.Backend;
+import org.legionhrt.apps.InstanceMemory;
 import org.legionhrt.apps.Tolerance;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
@@ -54,7 +55,7 @@ public final class CircuitCommand implements Callable<Integer> {
                 + "pct_in_piece=%d seed=%d steps=%d backend=%s cpus=%d%n", loops, pieces, npp, wpp, pct, seed, steps,
                 app.backend().flag(), cpus);
         CircuitSimulation.Outcome out;
-        try (Runtime rt = Runtime.start(runtimeConfig(cpus))) {
+        try (Runtime rt = Runtime.start(runtimeConfig(cpus, cfg))) {
             System.out.println("Starting main simulation loop");
             long t0 = System.nanoTime();
             out = new CircuitSimulation(rt, cfg, kernels).run(loop -> {
@@ -91,8 +92,9 @@ public final class CircuitCommand implements Callable<Integer> {
     }
 
     /** {@return the runtime's configuration: on hrt, an HVM whose HRT loads this app's kernel library as a module} */
-    RuntimeConfig runtimeConfig(int cpus) {
-        RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(cpus);
+    RuntimeConfig runtimeConfig(int cpus, CircuitConfig cfg) {
+        RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(cpus)
+                .withMemorySize(InstanceMemory.size(app.backend(), cfg.instanceBytes(), "-p, -npp or -wpp"));
         if (app.backend() != Backend.HRT) {
             return rc;
         }

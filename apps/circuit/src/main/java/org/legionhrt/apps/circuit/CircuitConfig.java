@@ -55,6 +55,16 @@ public record CircuitConfig(int loops, int steps, int pieces, int nodesPerPiece,
         return (long) pieces * nodesPerPiece;
     }
 
+    /** {@return bytes of the node and wire instances (saturating)} */
+    public long instanceBytes() {
+        try {
+            return Math.addExact(Math.multiplyExact(nodes(), CircuitFields.NODE_BYTES),
+                    Math.multiplyExact(wires(), CircuitFields.WIRE_BYTES));
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** {@return floating-point operations of the whole run, Legion's model: per loop wires·96·steps + 4·wires + 4·nodes} */
     public double flops() {
         double perLoop = wires() * 96.0 * steps + 4.0 * wires() + 4.0 * nodes();

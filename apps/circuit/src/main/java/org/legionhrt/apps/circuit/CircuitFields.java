@@ -31,6 +31,11 @@ final class CircuitFields {
     static final int LOC_SHARED = 1;
     static final int LOC_GHOST = 2;
 
+    /** Bytes per node and per wire of the fields allocated below (keep in step with the constructor). */
+    static final long NODE_BYTES = 4 * Float.BYTES + 2 * Integer.BYTES;
+    static final long WIRE_BYTES = (2L * CircuitConfig.WIRE_SEGMENTS - 1) * Float.BYTES + 2 * Long.BYTES
+            + 2 * Integer.BYTES + 3 * Float.BYTES;
+
     final Field nodeCap, leakage, charge, nodeVoltage, pieceColor, sharedColor;
     final Field[] current = new Field[CircuitConfig.WIRE_SEGMENTS];
     final Field[] wireVoltage = new Field[CircuitConfig.WIRE_SEGMENTS - 1];

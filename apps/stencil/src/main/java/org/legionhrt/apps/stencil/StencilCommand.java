@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.legionhrt.apps.AppOptions;
 import org.legionhrt.apps.AppResult;
 import org.legionhrt.apps.Backend;
+import org.legionhrt.apps.InstanceMemory;
 import org.legionhrt.legion.Runtime;
 import org.legionhrt.legion.RuntimeConfig;
 import picocli.CommandLine.Command;
@@ -57,7 +58,7 @@ public final class StencilCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "Stencil configuration: nx %d ny %d ntx %d nty %d radius %d tsteps %d tprune %d "
                 + "init %s backend %s cpus %d%n", nx, ny, ntx, nty, radius, tsteps, tprune, init, app.backend().flag(), cpus);
         StencilSimulation.Outcome out;
-        try (Runtime rt = Runtime.start(runtimeConfig(cpus))) {
+        try (Runtime rt = Runtime.start(runtimeConfig(cpus, cfg))) {
             out = new StencilSimulation(rt, cfg, app.backend() == Backend.JAVA
                     ? StencilSimulation.Kernels.JAVA : StencilSimulation.Kernels.NATIVE).run();
         }
@@ -90,8 +91,9 @@ public final class StencilCommand implements Callable<Integer> {
     }
 
     /** {@return the runtime's configuration: on hrt, an HVM whose HRT loads this app's kernel library as a module} */
-    RuntimeConfig runtimeConfig(int cpus) {
-        RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(cpus);
+    RuntimeConfig runtimeConfig(int cpus, StencilConfig cfg) {
+        RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(cpus)
+                .withMemorySize(InstanceMemory.size(app.backend(), cfg.instanceBytes(), "-nx or -ny"));
         if (app.backend() != Backend.HRT) {
             return rc;
         }

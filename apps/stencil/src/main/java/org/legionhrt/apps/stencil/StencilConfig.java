@@ -51,6 +51,15 @@ public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int 
         }
     }
 
+    /** {@return bytes of the grid's instances: fields in and out, a double each per point (saturating)} */
+    public long instanceBytes() {
+        try {
+            return Math.multiplyExact(Math.multiplyExact(nx, ny), 2L * Double.BYTES);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** {@return steps run in all} */
     public int totalSteps() {
         return tsteps;

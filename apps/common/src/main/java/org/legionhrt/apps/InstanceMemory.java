@@ -1,0 +1,63 @@
+package org.legionhrt.apps;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * What an app's region instances need, checked before anything runs: a problem too big for this
+ * host is refused with the flags to lower, and on backend hrt the merged region (where every
+ * instance lives, mapped lazily) is sized to hold them instead of the runtime's default.
+ */
+public final class InstanceMemory {
+    /** The hrt backend's default instance memory (HrtBackend.DEFAULT_INSTANCES). */
+    static final long HRT_DEFAULT = 1L << 30;
+    /** Room beyond the instances themselves: arena alignment and fragmentation. */
+    static final double SLACK = 1.25;
+
+    private InstanceMemory() {}
+
+    /**
+     * {@return the instance memory size to configure for {@code bytes} of instances on backend
+     * {@code b}: 0 (the backend's default) where that holds them}
+     *
+     * @throws IllegalArgumentException when this host's memory cannot hold them, naming {@code lower}
+     */
+    public static long size(Backend b, long bytes, String lower) {
+        return size(b, bytes, lower, hostBytes());
+    }
+
+    static long size(Backend b, long bytes, String lower, long host) {
+        if (bytes < 0 || bytes > host / 4 * 3) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "the region instances need %s, more than this host's %s of memory can hold: lower %s",
+                    human(bytes), human(host), lower));
+        }
+        if (b != Backend.HRT) {
+            return 0;
+        }
+        long need = (long) (bytes * SLACK);
+        return need <= HRT_DEFAULT ? 0 : (need + (64L << 20) - 1) & -(64L << 20);
+    }
+
+    /** {@return MemTotal of /proc/meminfo in bytes, or Long.MAX_VALUE where it cannot be read} */
+    static long hostBytes() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (l.startsWith("MemTotal:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no /proc: no check
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static String human(long bytes) {
+        return bytes < 0 ? "more than 8 EiB" : bytes >= 1L << 30
+                ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+                : String.format(Locale.ROOT, "%d MiB", (bytes + (1L << 20) - 1) >> 20);
+    }
+}
