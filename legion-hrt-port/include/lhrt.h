@@ -118,6 +118,10 @@ lhrt_status_t lhrt_memory_get_system(lhrt_runtime_t rt, lhrt_memory_t *out);
  * stays the caller's and must outlive the memory. Instances inside it are zero-filled. */
 lhrt_status_t lhrt_memory_create_from_arena(lhrt_runtime_t rt, void *base, uint64_t size,
                                             lhrt_memory_t *out);
+/* The same over an arena whose bytes are all zero now (fresh anonymous memory): an instance is
+ * cleared only where an earlier one was, so untouched pages stay untouched until used. */
+lhrt_status_t lhrt_memory_create_from_zeroed_arena(lhrt_runtime_t rt, void *base, uint64_t size,
+                                                   lhrt_memory_t *out);
 /* Fails with LHRT_ERR_STATE while instances live in it. */
 lhrt_status_t lhrt_memory_destroy(lhrt_memory_t mem);
 lhrt_status_t lhrt_memory_get_usage(lhrt_memory_t mem, uint64_t *used, uint64_t *capacity);

@@ -66,18 +66,27 @@ static void arena_free(struct memory *m, void *p, uint64_t bytes) {
   if (!merged) fr_insert(m, i, off, bytes); /* on OOM the extent is lost, never reused twice */
 }
 
+/* Instances start zeroed. In an arena only what was handed out before needs clearing: the
+ * rest of a zeroed arena is still zero, and clearing it would touch every page at once (under
+ * the HVM, gigabytes of first touches in the caller's call) instead of as tasks first use them. */
 void *mem_alloc(struct memory *m, uint64_t bytes) {
   void *p;
+  uint64_t dirty = 0;
   spin_lock(&m->lock);
   if (m->arena) {
     p = arena_alloc(m, bytes);
+    if (p) {
+      uint64_t off = (uint64_t)((char *)p - m->base), end = off + bytes;
+      dirty = m->pristine > off ? (m->pristine < end ? m->pristine : end) - off : 0;
+      if (end > m->pristine) m->pristine = end;
+    }
   } else {
     p = plat_pages_alloc(bytes);
     if (p) m->used += bytes;
   }
   if (p) m->live++;
   spin_unlock(&m->lock);
-  if (p && m->arena) u_memset(p, 0, bytes);
+  if (dirty) u_memset(p, 0, dirty);
   return p;
 }
 
@@ -108,7 +117,7 @@ lhrt_status_t lhrt_memory_get_system(lhrt_runtime_t h, lhrt_memory_t *out) {
   return LHRT_OK;
 }
 
-lhrt_status_t lhrt_memory_create_from_arena(lhrt_runtime_t h, void *base, uint64_t size, lhrt_memory_t *out) {
+static lhrt_status_t arena_create(lhrt_runtime_t h, void *base, uint64_t size, bool zeroed, lhrt_memory_t *out) {
   CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
   NEED(base);
   NEED(out);
@@ -119,10 +128,19 @@ lhrt_status_t lhrt_memory_create_from_arena(lhrt_runtime_t h, void *base, uint64
   m->arena = true;
   m->base = (char *)base + skip;
   m->size = (size - skip) & ~(uint64_t)(ARENA_ALIGN - 1);
+  m->pristine = zeroed ? 0 : m->size;
   if (!fr_insert(m, 0, 0, m->size)) { plat_free(m); return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory"); }
   obj_init(rt, &m->o, K_MEMORY, true);
   out->impl = m;
   return LHRT_OK;
+}
+
+lhrt_status_t lhrt_memory_create_from_arena(lhrt_runtime_t h, void *base, uint64_t size, lhrt_memory_t *out) {
+  return arena_create(h, base, size, false, out);
+}
+
+lhrt_status_t lhrt_memory_create_from_zeroed_arena(lhrt_runtime_t h, void *base, uint64_t size, lhrt_memory_t *out) {
+  return arena_create(h, base, size, true, out);
 }
 
 lhrt_status_t lhrt_memory_destroy(lhrt_memory_t h) {

@@ -132,6 +132,7 @@ struct memory {
   spin_t lock;
   uint64_t nfree, capfree;
   uint64_t *fr;                    /* free extents as (offset, length) pairs, sorted */
+  uint64_t pristine;               /* arena: bytes from here on are known zero (never handed out) */
   int32_t live;
 };
 struct instance {

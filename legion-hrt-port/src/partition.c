@@ -10,17 +10,46 @@
 lhrt_status_t check_colors_n(uint64_t n, struct ispace ***subs);
 
 /* Per-slot growable point lists. */
-struct plist { lhrt_point_t *p; uint64_t n, cap; };
+/* Points gathered for one subspace, as runs along dimension 0: a walk in order (by-field,
+ * preimage) or over contiguous targets (image) gives a few runs instead of a point each, so
+ * partitioning a large space does not hold one record per point. Runs may repeat or overlap
+ * (an image reaches a point twice): is_new normalises. */
+struct run { lhrt_point_t lo; int64_t len; };
+struct plist { struct run *r; uint64_t n, cap; };
 static bool pl_push(struct plist *l, const lhrt_point_t *p) {
+  if (l->n) {
+    struct run *last = &l->r[l->n - 1];
+    if (p->x[0] == last->lo.x[0] + last->len && p->x[1] == last->lo.x[1] && p->x[2] == last->lo.x[2]) {
+      last->len++;
+      return true;
+    }
+  }
   if (l->n == l->cap) {
     uint64_t nc = l->cap ? l->cap * 2 : 8;
-    lhrt_point_t *np = plat_realloc(l->p, nc * sizeof *np);
-    if (!np) return false;
-    l->p = np;
+    struct run *nr = plat_realloc(l->r, nc * sizeof *nr);
+    if (!nr) return false;
+    l->r = nr;
     l->cap = nc;
   }
-  l->p[l->n++] = *p;
+  l->r[l->n++] = (struct run){*p, 1};
   return true;
+}
+
+/* {@return the space of list l's runs} (NULL when out of memory); frees the runs. */
+static struct ispace *pl_space(struct plist *l, int32_t dim) {
+  lhrt_rect_t *rects = plat_alloc(l->n * sizeof *rects);
+  struct ispace *is = NULL;
+  if (rects) {
+    for (uint64_t i = 0; i < l->n; i++) {
+      const lhrt_point_t *a = &l->r[i].lo;
+      rects[i] = (lhrt_rect_t){dim, 0, {a->x[0], a->x[1], a->x[2]}, {a->x[0] + l->r[i].len - 1, a->x[1], a->x[2]}};
+    }
+    is = is_new(NULL, dim, rects, l->n, false);
+  }
+  plat_free(rects);
+  plat_free(l->r);
+  l->r = NULL;
+  return is;
 }
 
 struct slotrect { lhrt_rect_t r; uint64_t slot; };
@@ -266,9 +295,9 @@ static lhrt_status_t field_slot(struct region *r, uint32_t fid, int *slot) {
 static lhrt_status_t lists_to_subs(struct region *parent, struct plist *lists, uint64_t ns, struct ispace ***subs) {
   lhrt_status_t st = check_colors_n(ns, subs);
   for (uint64_t s = 0; s < ns; s++) {
-    if (!st && lists[s].n && !((*subs)[s] = is_from_points(NULL, parent->is->dim, lists[s].p, lists[s].n)))
+    if (!st && lists[s].n && !((*subs)[s] = pl_space(&lists[s], parent->is->dim)))
       st = lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
-    plat_free(lists[s].p);
+    plat_free(lists[s].r);
   }
   plat_free(lists);
   return st;

@@ -108,7 +108,9 @@ public final class Runtime implements AutoCloseable {
 
     private long arenaMemory(long size) {
         MemorySegment mem = backend.allocateInstanceArena(arena, size);
-        return lhrt.outLong("lhrt_memory_create_from_arena", out -> lhrt.c.memoryCreateFromArena(rt, mem, size, out));
+        // Zeroed (FFM and the merged region hand out zeroed memory): instances are then cleared
+        // only where an earlier one was, not page by page at creation.
+        return lhrt.outLong("lhrt_memory_create_from_zeroed_arena", out -> lhrt.c.memoryCreateFromZeroedArena(rt, mem, size, out));
     }
 
     /** {@return a started runtime} @throws LegionException if the backend or runtime cannot start */

@@ -21,8 +21,8 @@ public interface Backend extends AutoCloseable {
     LhrtBindings lhrt();
 
     /**
-     * {@return {@code size} bytes where region instances of a runtime with a memory size live}
-     * On {@code linux} plain native memory of {@code arena}; the {@code hrt} backend returns
+     * {@return {@code size} zeroed bytes where region instances of a runtime with a memory size
+     * live} On {@code linux} plain native memory of {@code arena}; the {@code hrt} backend returns
      * memory inside the merged region, so Java and the HRT see instances at the same address.
      */
     default MemorySegment allocateInstanceArena(Arena arena, long size) {

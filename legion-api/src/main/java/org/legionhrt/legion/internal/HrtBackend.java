@@ -26,11 +26,19 @@ public final class HrtBackend implements Backend {
     public static final String IMAGE = "legion-hrt-port/target/native/lhrt-hrt.elf";
     /** Default HRT cores: the call server's and one runtime worker's. */
     public static final int DEFAULT_CORES = 2;
-    /** Default private guest RAM. */
+    /**
+     * Least private guest RAM: the runtime's metadata, task stacks, reduction buffers. It grows
+     * to the instance memory's size (a reduction buffer spans the bounding box of the field it
+     * reduces into), mapped lazily like the merged region; -Dlegionhrt.hrt.ram sets it.
+     */
     public static final long DEFAULT_RAM = 512L << 20;
     /** Default instance memory when the config asks for none (instances must be in the merged region; mapped lazily, so untouched memory costs nothing). */
     public static final long DEFAULT_INSTANCES = 1L << 30;
-    /** Merged memory beyond the instances: per-thread frames and staging. */
+    /**
+     * Merged memory beyond the instances: per-thread frames and staging, plus half the instance
+     * memory again for the Java views of HRT-private buffers (a Java task's reduction buffer is
+     * as large as the field's bounding box). Mapped lazily: what is not used costs nothing.
+     */
     private static final long RESERVE = 64L << 20;
 
     private final Hvm hvm;
@@ -79,8 +87,9 @@ public final class HrtBackend implements Backend {
                     + "); use --backend linux (RuntimeConfig.withBackend(\"linux\"))");
         }
         long instances = config.memorySize() > 0 ? config.memorySize() : DEFAULT_INSTANCES;
-        long merged = roundUp(instances + RESERVE, 2L << 20);
-        long ram = Long.getLong("legionhrt.hrt.ram", DEFAULT_RAM);
+        long merged = roundUp(instances + instances / 2 + RESERVE, 2L << 20);
+        long ram = Long.getLong("legionhrt.hrt.ram", config.memorySize() > 0
+                ? Math.max(DEFAULT_RAM, roundUp(config.memorySize(), 64L << 20)) : DEFAULT_RAM);
         Path image = config.hrtImage().isEmpty() ? imagePath() : Path.of(config.hrtImage());
         if (!Files.isRegularFile(image)) {
             throw new LegionException("backend hrt: HRT image " + image + " not found");
@@ -164,7 +173,7 @@ public final class HrtBackend implements Backend {
 
     @Override
     public MemorySegment allocateInstanceArena(Arena arena, long size) {
-        return mem.allocate(size, 2L << 20);
+        return mem.allocateZeroed(size, 2L << 20);
     }
 
     /** {@return the number of HRT cores} */

@@ -13,6 +13,8 @@ final class HrtMemory {
     private final MemorySegment region;
     /** Free blocks: offset to size, coalesced on free. */
     private final TreeMap<Long, Long> free = new TreeMap<>();
+    /** Offsets from here on were never handed out: still the zeros of the fresh mapping. */
+    private long pristine;
 
     HrtMemory(MemorySegment region) {
         this.region = region;
@@ -40,11 +42,26 @@ final class HrtMemory {
                 if (at + need < off + len) {
                     free.put(at + need, off + len - at - need);
                 }
+                pristine = Math.max(pristine, at + need);
                 return region.asSlice(at, need);
             }
         }
         throw new LegionException("backend hrt: the merged region (" + (region.byteSize() >> 20)
                 + " MiB) has no room for " + size + " more bytes; raise the runtime's memory size");
+    }
+
+    /**
+     * {@return {@code size} zeroed bytes aligned to {@code align}} Only what was handed out
+     * before is cleared, so a big block (the instance arena) is not touched page by page.
+     */
+    synchronized MemorySegment allocateZeroed(long size, long align) {
+        long before = pristine;
+        MemorySegment s = allocate(size, align);
+        long off = s.address() - region.address();
+        if (off < before) {
+            s.asSlice(0, Math.min(before - off, s.byteSize())).fill((byte) 0);
+        }
+        return s;
     }
 
     /** Returns a block from {@link #allocate}. */

@@ -32,6 +32,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle CONTEXT_WAIT_ALL;
     private final MethodHandle MEMORY_GET_SYSTEM;
     private final MethodHandle MEMORY_CREATE_FROM_ARENA;
+    private final MethodHandle MEMORY_CREATE_FROM_ZEROED_ARENA;
     private final MethodHandle MEMORY_DESTROY;
     private final MethodHandle MEMORY_GET_USAGE;
     private final MethodHandle INDEX_SPACE_CREATE_RECT;
@@ -166,6 +167,7 @@ public final class LhrtBindings extends Bindings {
         CONTEXT_WAIT_ALL = find(lookup, "lhrt_context_wait_all", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         MEMORY_GET_SYSTEM = find(lookup, "lhrt_memory_get_system", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         MEMORY_CREATE_FROM_ARENA = find(lookup, "lhrt_memory_create_from_arena", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
+        MEMORY_CREATE_FROM_ZEROED_ARENA = find(lookup, "lhrt_memory_create_from_zeroed_arena", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         MEMORY_DESTROY = find(lookup, "lhrt_memory_destroy", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         MEMORY_GET_USAGE = find(lookup, "lhrt_memory_get_usage", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
         INDEX_SPACE_CREATE_RECT = find(lookup, "lhrt_index_space_create_rect", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, Layouts.RECT, ADDRESS));
@@ -422,6 +424,15 @@ public final class LhrtBindings extends Bindings {
     public int memoryCreateFromArena(long rt, MemorySegment base, long size, MemorySegment out) {
         try {
             return (int) need(MEMORY_CREATE_FROM_ARENA, "lhrt_memory_create_from_arena").invokeExact(rt, base, size, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_memory_create_from_zeroed_arena}. */
+    public int memoryCreateFromZeroedArena(long rt, MemorySegment base, long size, MemorySegment out) {
+        try {
+            return (int) need(MEMORY_CREATE_FROM_ZEROED_ARENA, "lhrt_memory_create_from_zeroed_arena").invokeExact(rt, base, size, out);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
