@@ -73,22 +73,30 @@ void plat_pages_free(void *p, size_t n) {
 }
 
 extern const struct lhrt_nk_symbol __start_lhrt_symbols[], __stop_lhrt_symbols[];
-extern const struct lhrt_nk_symbol lhrt_nk_image_symbols[];
-extern const unsigned long lhrt_nk_image_nsymbols;
+extern const struct lhrt_nk_symbol lhrt_nk_image_symbols[], lhrt_nk_image_data[];
+extern const unsigned long lhrt_nk_image_symbols_count, lhrt_nk_image_data_count;
 
 static int same(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
-/* The generated table is sorted by name: binary search. */
-void *nkp_image_symbol(const char *symbol) {
-  unsigned long lo = 0, hi = lhrt_nk_image_nsymbols;
+/* The generated tables are sorted by name: binary search. */
+static void *table_lookup(const struct lhrt_nk_symbol *t, unsigned long n, const char *symbol) {
+  unsigned long lo = 0, hi = n;
   while (lo < hi) {
     unsigned long mid = lo + (hi - lo) / 2;
-    int c = strcmp(lhrt_nk_image_symbols[mid].name, symbol);
-    if (!c) return lhrt_nk_image_symbols[mid].addr;
+    int c = strcmp(t[mid].name, symbol);
+    if (!c) return t[mid].addr;
     if (c < 0) lo = mid + 1;
     else hi = mid;
   }
   return NULL;
+}
+
+void *nkp_image_symbol(const char *symbol) {
+  return table_lookup(lhrt_nk_image_symbols, lhrt_nk_image_symbols_count, symbol);
+}
+
+void *nkp_image_variable(const char *symbol) {
+  return table_lookup(lhrt_nk_image_data, lhrt_nk_image_data_count, symbol);
 }
 
 void *plat_symbol_lookup(const char *library, const char *symbol, char *err, size_t errlen) {

@@ -2,7 +2,8 @@
  * Nautilus port, modules: the HRT's dlopen. The HRT has no files, so a shared library comes in
  * as the bytes of its ELF file (the ROS reads it and passes it through the merged region). It is
  * copied into kernel pages as one block, relocated, its undefined symbols bound to the image's
- * global functions (the image stands in for libc and for liblhrt.so), and its constructors run.
+ * global functions and variables (the image stands in for libc, libm and liblhrt.so), and its
+ * constructors run.
  * The same lib<name>.so a Linux build produces therefore runs in the HRT unchanged, as long as
  * what it needs from outside is in the image. Modules stay loaded for the HRT's life.
  */
@@ -154,6 +155,7 @@ static int resolve(struct ld *c, const struct module *m, uint64_t index, uint64_
     return 0;
   }
   void *p = nkp_image_symbol(name);
+  if (!p) p = nkp_image_variable(name);   /* stdout, stderr: a .so reaches them through its GOT */
   if (p) { *out = (uint64_t)(uintptr_t)p; return 0; }
   if ((s->info >> 4) == STB_WEAK) { *out = 0; return 0; }
   return fail(c, "needs %s, which the HRT image does not provide (the image stands in for libc and liblhrt.so; "

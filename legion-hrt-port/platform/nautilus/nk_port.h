@@ -44,8 +44,9 @@ struct lhrt_nk_symbol {
       __attribute__((used, section("lhrt_symbols"), aligned(8))) = {lib, #fn, (void *)fn}
 #define LHRT_NK_SYMBOL(fn) LHRT_NK_SYMBOL_IN(NULL, fn)
 
-/* The image's global function `name` (the table hrt/symtab.sh generates), or NULL. */
+/* The image's global function / variable `name` (the tables hrt/symtab.sh generates), or NULL. */
 void *nkp_image_symbol(const char *name);
+void *nkp_image_variable(const char *name);
 
 /* Modules (module.c), the HRT's dlopen: loads the shared library `library` from the bytes of
  * its ELF file (copied; the bytes may go after the call). Loading a name twice is a no-op.

@@ -75,4 +75,77 @@ class NativeVariantHrtTest extends NativeVariantTest {
             }
         }
     }
+
+    /** The C functions of the math kernel below, in its switch order, with Java's answers. */
+    private static final java.util.List<java.util.function.DoubleBinaryOperator> JAVA_MATH = java.util.List.of(
+            (x, y) -> Math.exp(x), (x, y) -> Math.log(x), Math::pow, (x, y) -> Math.sin(x), (x, y) -> Math.cos(x),
+            (x, y) -> Math.tan(x), Math::atan2, (x, y) -> Math.sqrt(x), (x, y) -> Math.log10(x),
+            (x, y) -> Math.log1p(x), (x, y) -> Math.expm1(x), (x, y) -> Math.sinh(x), (x, y) -> Math.cosh(x),
+            (x, y) -> Math.tanh(x), (x, y) -> Math.asin(x), (x, y) -> Math.acos(x), (x, y) -> Math.atan(x),
+            (x, y) -> Math.cbrt(x), Math::hypot, (x, y) -> x % y, (x, y) -> Math.floor(x), (x, y) -> Math.ceil(x),
+            (x, y) -> x < 0 ? -Math.round(-x) : Math.round(x), (x, y) -> x < 0 ? Math.ceil(x) : Math.floor(x),
+            (x, y) -> Math.pow(2, x), (x, y) -> Math.log(x) / Math.log(2));
+
+    @Test
+    void aKernelBuiltWithDistributionFlagsGetsLibmStdioAndItsChecks() {
+        Path lib = NativeKernels.compile("mathfn", """
+                #include <math.h>
+                #include <stdio.h>
+                #include <string.h>
+                #include <stdint.h>
+                #include "lhrt.h"
+                struct q { int32_t fn, pad; double x, y; };
+                void mathfn(lhrt_ctx_t ctx, const void *args, uint64_t n, void *u) {
+                  struct q q;
+                  memcpy(&q, args, sizeof q);
+                  double x = q.x, y = q.y, r = 0;
+                  switch (q.fn) {
+                  case 0: r = exp(x); break;   case 1: r = log(x); break;     case 2: r = pow(x, y); break;
+                  case 3: r = sin(x); break;   case 4: r = cos(x); break;     case 5: r = tan(x); break;
+                  case 6: r = atan2(x, y); break; case 7: r = sqrt(x); break; case 8: r = log10(x); break;
+                  case 9: r = log1p(x); break; case 10: r = expm1(x); break;  case 11: r = sinh(x); break;
+                  case 12: r = cosh(x); break; case 13: r = tanh(x); break;   case 14: r = asin(x); break;
+                  case 15: r = acos(x); break; case 16: r = atan(x); break;   case 17: r = cbrt(x); break;
+                  case 18: r = hypot(x, y); break; case 19: r = fmod(x, y); break; case 20: r = floor(x); break;
+                  case 21: r = ceil(x); break; case 22: r = round(x); break;  case 23: r = trunc(x); break;
+                  case 24: r = exp2(x); break; case 25: r = log2(x); break;
+                  default: {   /* stdio through the fortified forms, a stack buffer under the protector */
+                    char buf[48];
+                    snprintf(buf, sizeof buf, "x=%.3f", x);
+                    fprintf(stdout, "mathfn says %s\\n", buf);
+                    r = (double)strlen(buf);
+                  }
+                  }
+                  lhrt_task_return(ctx, &r, sizeof r);
+                }
+                """, "-O2", "-D_FORTIFY_SOURCE=2", "-fstack-protector-strong", "-shared", "-fPIC");
+        TaskId<Double> t = rt.registerNativeTask("mathfn", ValueType.DOUBLE, lib, "mathfn");
+        double[] xs = {-3.7, -1, -0.5, -1e-9, 0, 1e-300, 0.25, 0.5, 1, 2.5, 10, 123.456, 700, 1e10};
+        double[] ys = {-2, -0.5, 0, 1, 3, 0.5, 2.5};
+        for (int fn = 0; fn < JAVA_MATH.size(); fn++) {
+            for (double x : xs) {
+                for (double y : fn == 2 || fn == 6 || fn == 18 || fn == 19 ? ys : new double[] {1}) {
+                    double want = JAVA_MATH.get(fn).applyAsDouble(x, y);
+                    double got = callMath(t, fn, x, y);
+                    String what = "fn " + fn + " (" + x + ", " + y + ")";
+                    if (Double.isNaN(want)) {
+                        assertThat(got).as(what).isNaN();
+                    } else if (Double.isInfinite(want) || want == 0) {
+                        assertThat(got).as(what).isEqualTo(want);
+                    } else {
+                        assertThat(Math.abs(got - want)).as(what + " = " + got + ", Java " + want).isLessThanOrEqualTo(4 * Math.ulp(want));
+                    }
+                }
+            }
+        }
+        assertThat(callMath(t, 99, 2.5, 0)).isEqualTo("x=2.500".length());
+    }
+
+    private double callMath(TaskId<Double> t, int fn, double x, double y) {
+        byte[] a = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.nativeOrder()).putInt(fn).putInt(0)
+                .putDouble(x).putDouble(y).array();
+        try (Future<Double> f = rt.context().execute(TaskLauncher.of(t).args(a))) {
+            return f.get();
+        }
+    }
 }
