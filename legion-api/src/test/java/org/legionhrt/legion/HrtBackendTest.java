@@ -65,8 +65,10 @@ class HrtBackendTest {
                 }
             }
             long calls = b.callCount() - before;
+            // A wait costs a few calls (readiness, the value, more when the task has not run yet):
+            // up to 6 each here; a launch or a release costing two calls would be 200 more.
             assertThat(calls).as("ring calls for %d launches, 4 of them waited on", n)
-                    .isGreaterThanOrEqualTo(n + n / 64).isLessThanOrEqualTo(n + n / 64 + 4 * 3);
+                    .isGreaterThanOrEqualTo(n + n / 64).isLessThanOrEqualTo(n + n / 64 + 4 * 6);
         }                                                             // 9 futures still held: freed by destroy
     }
 
