@@ -113,7 +113,7 @@ lhrt_status_t lhrt_hrt_module_load(const char *library, const void *elf, uint64_
 }
 
 static void serve(void *p) {
-  *(int *)p = depriv_call_serve();
+  *(int *)p = hvm_call_serve();
 }
 
 NK_TEST(lhrt_serve, 0)

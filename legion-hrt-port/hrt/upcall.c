@@ -67,7 +67,7 @@ static void give(int idx) {
  * spins between requests, serve the rest without exits. The ring protocol of hvm_comm.h.
  */
 static int ring_call(uint32_t fn, const uint64_t *args, uint64_t *result) {
-  struct hvm_comm *comm = depriv_comm;
+  struct hvm_comm *comm = hvm_comm;
   uint64_t t = nk_fetch_add(&comm->req_head, 1);
   struct hvm_slot *s = &comm->req[t % HVM_REQ_NSLOTS];
   uint64_t lap = t / HVM_REQ_NSLOTS;
@@ -77,7 +77,7 @@ static int ring_call(uint32_t fn, const uint64_t *args, uint64_t *result) {
   for (int i = 0; i < HVM_MAX_ARGS; i++) s->args[i] = args[i];
   nk_store(&s->seq, 4 * lap + HVM_SLOT_POSTED);
   nk_mb(); /* pairs with the JVM thread's fence after it counts itself parked */
-  if (nk_load(&comm->req_ros_parked)) depriv_outl(HVM_PORT_ROS_WAKE, 0);
+  if (nk_load(&comm->req_ros_parked)) hvm_outl(HVM_PORT_ROS_WAKE, 0);
   while (nk_load(&s->seq) != 4 * lap + HVM_SLOT_DONE) nk_relax();
   *result = s->result;
   int status = (int)s->status;

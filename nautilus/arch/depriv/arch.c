@@ -14,7 +14,7 @@
 #include "depriv.h"
 
 struct hrt_boot_info *depriv_bi;
-struct hvm_comm *depriv_comm;
+struct hvm_comm *hvm_comm;   /* arch/hvm/hvm.h */
 static struct nk_boot boot;
 static uint64_t tsc_hz;
 static volatile int ap_go[NK_MAX_CPUS];
@@ -56,9 +56,9 @@ static void ap_wait(int cpu)
 {
     uint64_t spin = depriv_bi->tsc_hz ? depriv_bi->tsc_hz / 200 : 10000000;   /* ~5 ms */
     while (!nk_load(&ap_go[cpu])) {
-        struct depriv_spin s;
-        depriv_spin_begin(&s, spin);
-        while (!nk_load(&ap_go[cpu]) && depriv_spin_more(&s))
+        struct hvm_spin s;
+        hvm_spin_begin(&s, spin);
+        while (!nk_load(&ap_go[cpu]) && hvm_spin_more(&s))
             arch_cpu_relax();
         if (!nk_load(&ap_go[cpu]))
             depriv_doze(cpu, NULL, 0);
@@ -68,7 +68,7 @@ static void ap_wait(int cpu)
 void depriv_start(struct hrt_boot_info *bi, uint64_t cpu)
 {
     depriv_bi = bi;
-    depriv_comm = (struct hvm_comm *)bi->comm;
+    hvm_comm = (struct hvm_comm *)bi->comm;
     if (bi->magic != HRT_BOOT_MAGIC || bi->version != HRT_BOOT_VERSION)
         arch_exit(3);
     if (cpu != 0) {
@@ -81,7 +81,7 @@ void depriv_start(struct hrt_boot_info *bi, uint64_t cpu)
 
 int arch_init(struct nk_boot *b)
 {
-    if (!depriv_comm || depriv_comm->magic != HVM_COMM_MAGIC || depriv_comm->version != HVM_COMM_VERSION) {
+    if (!hvm_comm || hvm_comm->magic != HVM_COMM_MAGIC || hvm_comm->version != HVM_COMM_VERSION) {
         printk("depriv: the VMM's communication area is missing or of another version: "
                "rebuild hvm/ and nautilus/ together\n");
         return -1;
@@ -141,7 +141,7 @@ void arch_console_write(const char *s, size_t n)
 void arch_exit(int code)
 {
     depriv_idle_report();
-    depriv_outl(HRT_PORT_EXIT, (uint32_t)code);   /* the VMM stops every vCPU */
+    hvm_outl(HRT_PORT_EXIT, (uint32_t)code);   /* the VMM stops every vCPU */
     for (;;)
         arch_cpu_relax();
 }
@@ -152,7 +152,7 @@ static char panic_msg[256];
 void arch_panic_stop(const char *msg)
 {
     strncpy_z(panic_msg, msg ? msg : "(no message)", sizeof panic_msg);
-    depriv_outl(HRT_PORT_PANIC, (uint32_t)(uintptr_t)panic_msg);
+    hvm_outl(HRT_PORT_PANIC, (uint32_t)(uintptr_t)panic_msg);
     for (;;)
         arch_cpu_relax();
 }

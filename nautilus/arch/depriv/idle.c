@@ -71,7 +71,7 @@ static int host_busy(uint64_t now)
     return adapt && t && now - t < hold_cycles;
 }
 
-uint64_t depriv_idle_cycles(void)
+uint64_t hvm_idle_cycles(void)
 {
     return spin_quiet;
 }
@@ -81,7 +81,7 @@ uint64_t depriv_idle_busy_cycles(void)
     return adapt ? spin_busy : spin_quiet;
 }
 
-void depriv_spin_begin(struct depriv_spin *s, uint64_t quiet_cycles)
+void hvm_spin_begin(struct hvm_spin *s, uint64_t quiet_cycles)
 {
     s->last = arch_cycles();
     s->end = s->last + (host_busy(s->last) && spin_busy < quiet_cycles ? spin_busy : quiet_cycles);
@@ -97,12 +97,12 @@ static void tell_ready(void)
 {
     uint64_t n = nk_load(&depriv_bi->ready);
     if (n && !nk_xchg(&ready_told, 1))
-        depriv_outl(HRT_PORT_READY, (uint32_t)n);
+        hvm_outl(HRT_PORT_READY, (uint32_t)n);
 }
 
 /* Called once per spin iteration: 1 while the budget lasts. A gap is counted; with
  * idle_adapt=1 it also marks the host busy and cuts this spin to the busy budget from now. */
-int depriv_spin_more(struct depriv_spin *s)
+int hvm_spin_more(struct hvm_spin *s)
 {
     if (!ready_told)
         tell_ready();
@@ -124,14 +124,14 @@ int depriv_spin_more(struct depriv_spin *s)
  * dozing, so one of the two always sees the other (both sides use full fences). */
 int depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want)
 {
-    struct hvm_cpu_block *b = &depriv_comm->cpu[cpu];
+    struct hvm_cpu_block *b = &hvm_comm->cpu[cpu];
     struct nk_cpu *c = nk_cpus[cpu];
     nk_store(&b->dozing, 1);
     nk_mb();
     if (!nk_load(&b->wake) && !(c && c->nready) && !(seq && nk_load(seq) == want)) {
         struct idle_count *k = &counts[cpu];
         k->dozes++;
-        depriv_outl(HRT_PORT_DOZE, (uint32_t)cpu);
+        hvm_outl(HRT_PORT_DOZE, (uint32_t)cpu);
         uint64_t at = nk_xchg(&kicked_at[cpu].tsc, 0);
         if (at) {
             uint64_t d = arch_cycles() - at;
@@ -155,24 +155,24 @@ static uint8_t quiet[NK_MAX_CPUS];        /* the last doze ran out with nothing 
 void arch_cpu_idle(void)
 {
     struct nk_cpu *c = this_cpu();
-    struct hvm_cpu_block *b = &depriv_comm->cpu[c->id];
+    struct hvm_cpu_block *b = &hvm_comm->cpu[c->id];
     struct idle_count *k = &counts[c->id];
     volatile uint64_t *seq = NULL;
     uint64_t want = 0;
-    struct depriv_spin s;
+    struct hvm_spin s;
     /* After a doze that simply ran out (the VMM bounds each one), doze again at once:
      * spinning again would burn the host core every time on a CPU that stays idle. */
-    depriv_spin_begin(&s, quiet[c->id] ? 0 : spin_quiet);
+    hvm_spin_begin(&s, quiet[c->id] ? 0 : spin_quiet);
     k->idles++;
     k->busy_spins += s.end - s.last < spin_quiet && !quiet[c->id];
     for (;;) {
-        if (c->nready || b->wake || depriv_call_poll_idle(c->id, &seq, &want)) {
+        if (c->nready || b->wake || hvm_call_poll_idle(c->id, &seq, &want)) {
             b->wake = 0;
             quiet[c->id] = 0;
             k->gaps += s.gaps;
             return;
         }
-        if (!depriv_spin_more(&s))
+        if (!hvm_spin_more(&s))
             break;
         arch_cpu_relax();
     }
@@ -182,7 +182,7 @@ void arch_cpu_idle(void)
 
 void arch_cpu_kick(int cpu)
 {
-    struct hvm_cpu_block *b = &depriv_comm->cpu[cpu];
+    struct hvm_cpu_block *b = &hvm_comm->cpu[cpu];
     struct idle_count *k = &counts[my_cpu_id()];
     nk_store(&b->wake, 1);
     nk_mb();
@@ -190,7 +190,7 @@ void arch_cpu_kick(int cpu)
     if (nk_load(&b->dozing)) {
         uint64_t t0 = arch_cycles();
         nk_store(&kicked_at[cpu].tsc, t0);
-        depriv_outl(HVM_PORT_KICK, (uint32_t)cpu);
+        hvm_outl(HVM_PORT_KICK, (uint32_t)cpu);
         k->kick_exits++;
         k->kick_exit_cycles += arch_cycles() - t0;
     }

@@ -2,8 +2,7 @@
  * Self-tests of the deprivileged profile: CPL3 really (CS RPL 3), the per-CPU areas the VMM
  * gave are where GS points, a kick wakes a dozing CPU, the idle spin notices the host taking
  * its vCPU away, the console goes through the log ring; and manual-tier entries run only
- * when named: hvm_serve (tests=hvm_serve turns the kernel into the HVM's call server) and
- * deliberate crashes for the VMM's failure tests.
+ * when named: deliberate crashes for the VMM's failure tests (hvm_serve is arch/hvm's).
  */
 #include <nk/test.h>
 #include <nk/thread.h>
@@ -59,17 +58,17 @@ NK_TEST(depriv_kick_wakes_dozing_cpu, NK_QUICK)
  * with idle_adapt=1 it also cuts the spin to the busy budget, and the next one too. */
 NK_TEST(depriv_spin_sees_host_gap, NK_QUICK)
 {
-    uint64_t quiet = depriv_idle_cycles(), busy = depriv_idle_busy_cycles();
-    struct depriv_spin s;
-    depriv_spin_begin(&s, quiet);
+    uint64_t quiet = hvm_idle_cycles(), busy = depriv_idle_busy_cycles();
+    struct hvm_spin s;
+    hvm_spin_begin(&s, quiet);
     s.last -= arch_tsc_hz() / 1000;       /* as if the last iteration ran 1 ms ago */
-    depriv_spin_more(&s);
+    hvm_spin_more(&s);
     NK_CHECK(s.gaps == 1, "a 1 ms jump counted as %lu gaps, expected 1", s.gaps);
     if (busy >= quiet)
         return 0;                         /* not adaptive (the default): nothing else changes */
     NK_CHECK(s.end - s.last <= busy, "the spin was not cut to the busy budget");
-    struct depriv_spin next;
-    depriv_spin_begin(&next, quiet);
+    struct hvm_spin next;
+    hvm_spin_begin(&next, quiet);
     NK_CHECK(next.end - next.last == busy, "the next spin got %lu cycles, expected the busy %lu",
              next.end - next.last, busy);
     return 0;
@@ -83,11 +82,6 @@ NK_TEST(depriv_console_uses_log_ring, NK_QUICK)
     printk("depriv: log ring check\n");
     NK_CHECK(r->head == before + 23, "log ring head moved by %lu, expected 23", r->head - before);
     return 0;
-}
-
-NK_TEST(hvm_serve, NK_MANUAL)
-{
-    return depriv_call_serve();
 }
 
 /* Deliberate failures for the VMM's containment tests (manual: only when named). */

@@ -57,6 +57,7 @@ int arch_init(struct nk_boot *b)
         return -1;
     }
     ring0_tsc_hz = b->tsc_hz ? b->tsc_hz : pit_calibrate_tsc();
+    ring0_hvm_init(b);
     apic_init_cpu();
     if (b->hrt && b->hrt->ncpus)
         printk("hrt: %d CPUs from the HRT boot info\n", b->ncpus);

@@ -82,11 +82,17 @@ int paging_init(struct nk_boot *b)
         if (map_one(a, a, step, fl) < 0)
             return -1;
     }
-    for (int i = 0; i < b->nregions; i++) {       /* merged region: VA == PA, past the map */
+    /* The merged region: at the JVM's address (boot info merged_base) over its guest-physical
+     * base; a loader that gives no merged_base means VA == PA. Both 2 MiB-aligned. */
+    uint64_t va = b->hrt ? b->hrt->merged_base : 0;
+    for (int i = 0; i < b->nregions; i++) {
         struct nk_region *r = &b->regions[i];
+        if (r->type != HRT_REGION_MERGED)
+            continue;
         uint64_t lo = r->base & ~(MIB2 - 1), hi = (r->base + r->len + MIB2 - 1) & ~(MIB2 - 1);
-        for (uint64_t a = lo; r->type == HRT_REGION_MERGED && a < hi; a += MIB2)
-            if (a >= top && map_one(a, a, MIB2, PTE_W) < 0)
+        uint64_t at = va ? (va & ~(MIB2 - 1)) : lo;
+        for (uint64_t a = lo; a < hi; a += MIB2, at += MIB2)
+            if ((va || a >= top) && map_one(at, a, MIB2, PTE_W) < 0)
                 return -1;
     }
     ring0_cr3 = (uint64_t)pml4;

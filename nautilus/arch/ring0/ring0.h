@@ -66,6 +66,8 @@ int apic_calibrate(void);
 int acpi_find_cpus(struct nk_boot *b);
 /* paging.c */
 int paging_init(struct nk_boot *b);
+/* Under our VMM (its HRT tag names a communication area): arch/hvm's services (hvm.c). */
+void ring0_hvm_init(struct nk_boot *b);
 /* pit.c */
 uint64_t pit_calibrate_tsc(void);
 void pit_delay_us(uint64_t us);

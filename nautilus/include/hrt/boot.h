@@ -37,7 +37,7 @@ enum hrt_cpu_start {
 enum hrt_region_type {
     HRT_REGION_RAM      = 1,  /* private memory the kernel may allocate from */
     HRT_REGION_RESERVED = 2,  /* VMM structures (page tables, GDT, boot info, rings) */
-    HRT_REGION_MERGED   = 3,  /* JVM memory at the JVM's own addresses */
+    HRT_REGION_MERGED   = 3,  /* JVM memory: base = guest-physical; mapped at merged_base */
     HRT_REGION_IMAGE    = 4,  /* the loaded kernel image */
 };
 
@@ -99,7 +99,7 @@ struct hrt_boot_info {
     uint64_t log_ring;        /* struct hrt_log_ring *, 0 = none */
     uint64_t comm;            /* HVM communication area (rings, doorbells): hvm/ defines it */
     uint64_t comm_size;
-    uint64_t merged_base;     /* merged region: VA == GPA == the JVM's address */
+    uint64_t merged_base;     /* merged region: its VA, the JVM's address (its GPA: the MERGED region's base) */
     uint64_t merged_size;
     volatile uint64_t ready;  /* kernel stores the number of CPUs up; VMM polls it */
     struct hrt_region regions[HRT_MAX_REGIONS];

@@ -1,6 +1,6 @@
 /*
  * Ids of the functions the kernel's call server offers built in
- * (nautilus/arch/depriv/hvm_services.h, enum hvm_builtin): keep both lists equal.
+ * (nautilus/arch/hvm/hvm_services.h, enum hvm_builtin): keep both lists equal.
  */
 package org.legionhrt.hvm;
 

@@ -83,7 +83,8 @@ public final class Hvm implements AutoCloseable {
         /**
          * A multiboot2 loader: vCPU 0 enters the kernel in 32-bit protected mode, the kernel
          * starts the others through the in-kernel APICs (for hardware virtualization; works,
-         * slowly, where ring 0 is emulated). No call ring: the kernel runs to its exit.
+         * slowly, where ring 0 is emulated). The same call ring as DEPRIVILEGED (a ring0 call
+         * server polls; it never dozes); no reboot.
          */
         RING0,
     }
@@ -306,9 +307,9 @@ public final class Hvm implements AutoCloseable {
         if (profile == Profile.RING0) {
             checkRing0Image(img, name);
         } else {
-            comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);
             checkImage(img, name);
         }
+        comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);    // below 1 MiB: no ring0 kernel allocates there
         currentImage = image;
         long tLoad = System.nanoTime();
         vm = Vm.create(kvm);
@@ -377,11 +378,22 @@ public final class Hvm implements AutoCloseable {
         AcpiTables.write(mem.ram(), spec.cores);
         List<BootInfo.Region> hrtRegions = merged == null ? List.of() : List.of(
                 new BootInfo.Region(Layout.IMAGE_MIN, mem.size() - Layout.IMAGE_MIN, BootInfo.REGION_RAM),
-                new BootInfo.Region(merged.address(), merged.size(), BootInfo.REGION_MERGED));
+                new BootInfo.Region(mergedGpa(), merged.size(), BootInfo.REGION_MERGED));
         Multiboot2Info.Written mbi = Multiboot2Info.write(mem.ram(), new Multiboot2Info.Spec(spec.cmdline, mem.size(),
-                AcpiTables.rsdp(mem.ram()), tscHz, hrtRegions));
+                AcpiTables.rsdp(mem.ram()), tscHz, hrtRegions, new Multiboot2Info.HvmServices(Layout.COMM, Layout.COMM_SIZE,
+                        merged == null ? 0 : merged.address(), merged == null ? 0 : merged.size())));
         readyAt = mbi.hrtInfo();
-        bus = new PortBus(mem, console, null, null, null, new Events());
+        // The same rings as the deprivileged profile: a ring0 call server polls (it never dozes,
+        // so the doorbells only ever find it awake).
+        initComm();
+        Doorbells bells = new Doorbells(comm, spec.cores);
+        calls = new CallRing(comm, bells, new Live(), spec.callTimeout);
+        requests = new RequestRing(comm, spec.handlers);
+        bus = new PortBus(mem, console, bells, calls, requests, new Events());
+        for (Vcpu v : vcpus) {
+            bells.attach(v);
+        }
+        requests.start(spec.requestThreads);
         Ring0Entry.enter(vcpus.get(0), img.entry32(), mbi.address());
         LOG.debug("ring0: entry {} with multiboot2 info at {} ({} bytes), {} vCPUs in the MADT",
                 Long.toHexString(img.entry32()), Long.toHexString(mbi.address()), mbi.size(), spec.cores);
@@ -536,7 +548,7 @@ public final class Hvm implements AutoCloseable {
         r.add(new BootInfo.Region(ramStart, stacks - ramStart, BootInfo.REGION_RAM));
         r.add(new BootInfo.Region(stacks, mem.size() - stacks, BootInfo.REGION_RESERVED));
         if (merged != null) {
-            r.add(new BootInfo.Region(merged.address(), merged.size(), BootInfo.REGION_MERGED));
+            r.add(new BootInfo.Region(mergedGpa(), merged.size(), BootInfo.REGION_MERGED));   // VA: merged_base
         }
         return r;
     }
@@ -766,10 +778,7 @@ public final class Hvm implements AutoCloseable {
         if (closed) {
             throw new HvmException(HvmException.Kind.CLOSED, "call after shutdown: this HVM is closed");
         }
-        if (calls == null) {
-            throw new HvmException(HvmException.Kind.BAD_INPUT, "ROS->HRT calls need the deprivileged profile:"
-                    + " a ring0 kernel has no call server (it runs its command line to the exit port)");
-        }
+
         return calls;
     }
 

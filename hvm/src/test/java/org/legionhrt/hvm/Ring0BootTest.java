@@ -61,8 +61,6 @@ class Ring0BootTest {
         List<String> lines = new CopyOnWriteArrayList<>();
         long t0 = System.nanoTime();
         try (Hvm h = ring0(2, "tests=smp_online,ipi_wakes_idle_cpu", lines).merged(4L << 20).boot(image)) {
-            assertThatThrownBy(() -> h.call(HrtFunctions.NULL)).isInstanceOf(HvmException.class)
-                    .hasMessageContaining("deprivileged profile");
             assertThat(h.awaitExit(Duration.ofSeconds(120))).isZero();
             assertThatThrownBy(h::reboot).hasMessageContaining("deprivileged profile only");
         }
@@ -70,6 +68,31 @@ class Ring0BootTest {
         assertThat(lines).anyMatch(l -> l.startsWith("nautilus: 2 CPUs online"));
         assertThat(lines).anyMatch(l -> l.startsWith("TEST smp_online PASS"));
         assertThat(lines).anyMatch(l -> l.startsWith("TEST ipi_wakes_idle_cpu PASS"));
+    }
+
+    /** The call ring in the ring0 profile: the same functions as in the deprivileged one, zero-copy on the merged region. */
+    @Test
+    void ring0KernelServesTheCallRingAndReachesTheMergedRegion() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Hvm h = ring0(2, HrtFunctions.SERVE_CMDLINE, lines).merged(4L << 20).handler(1, a -> a[0] + 1).boot(image)) {
+            assertThat(h.call(HrtFunctions.NULL)).isZero();
+            assertThat(h.call(HrtFunctions.ECHO, 0x1234_5678_9abcL)).isEqualTo(0x1234_5678_9abcL);
+            assertThat(h.callExit(HrtFunctions.ECHO, 77)).isEqualTo(77);
+            java.lang.foreign.MemorySegment m = h.merged();
+            assertThat(h.call(HrtFunctions.FILL, m.address() + 4096, 1000, 7)).isEqualTo(1000);
+            for (int i = 0; i < 1000; i++) {
+                assertThat(m.get(java.lang.foreign.ValueLayout.JAVA_LONG, 4096 + 8L * i)).isEqualTo(7 + i);
+                m.set(java.lang.foreign.ValueLayout.JAVA_LONG, 4096 + 8L * i, 3L * i);
+            }
+            assertThat(h.call(HrtFunctions.SUM, m.address() + 4096, 1000)).isEqualTo(3L * 999 * 1000 / 2);
+            assertThat(h.call(HrtFunctions.SPAWN_JOIN, 6)).isEqualTo(6);
+            assertThat(h.call(HrtFunctions.ROS_RING, 1, 41)).isEqualTo(42);
+            assertThat(h.call(HrtFunctions.ROS_EXIT, 1, 99)).isEqualTo(100);
+            h.call(HrtFunctions.STOP);
+            assertThat(h.awaitExit(Duration.ofSeconds(60))).isZero();
+        }
+        assertThat(lines).anyMatch(l -> l.startsWith("hvm: communication area at"));
+        assertThat(lines).anyMatch(l -> l.startsWith("hvm: 1 call server, first on CPU 0"));
     }
 
     @Test

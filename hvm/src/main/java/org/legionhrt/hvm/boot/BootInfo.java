@@ -43,6 +43,8 @@ public final class BootInfo {
     /** enum hrt_cpu_start: started by the VMM in long mode. */
     public static final int CPU_START_DIRECT = 1;
 
+    /** Offset of comm; comm_size, merged_base and merged_size follow it. */
+    static final long COMM = 64;
     static final long READY = 96;
     static final long REGIONS = 104;
     private static final long CPUS = 872;

@@ -53,9 +53,27 @@ public final class Multiboot2Info {
      * @param ramSize    guest RAM at [0, ramSize)
      * @param rsdp       the RSDP's bytes (ACPI tag), or null for none
      * @param tscHz      the TSC rate for the HRT tag (0: the kernel calibrates)
-     * @param hrtRegions regions for the HRT tag (empty: the kernel uses the memory map)
+     * @param hrtRegions regions for the HRT tag (empty: the kernel uses the memory map); a
+     *                   merged region's base is its guest-physical address
+     * @param hvm        the HVM's communication area and merged region for the HRT tag, or null
      */
-    public record Spec(String cmdline, long ramSize, byte[] rsdp, long tscHz, List<BootInfo.Region> hrtRegions) {
+    public record Spec(String cmdline, long ramSize, byte[] rsdp, long tscHz, List<BootInfo.Region> hrtRegions,
+                       HvmServices hvm) {
+        /** A spec without HVM services (a plain multiboot2 boot with the HRT tag). */
+        public Spec(String cmdline, long ramSize, byte[] rsdp, long tscHz, List<BootInfo.Region> hrtRegions) {
+            this(cmdline, ramSize, rsdp, tscHz, hrtRegions, null);
+        }
+    }
+
+    /**
+     * What a ring0 kernel needs for the HVM's services.
+     *
+     * @param comm        guest-physical address of the communication area (identity-mapped)
+     * @param commSize    its size
+     * @param mergedVa    the merged region's virtual address (the JVM's), 0 for none
+     * @param mergedSize  its size
+     */
+    public record HvmServices(long comm, long commSize, long mergedVa, long mergedSize) {
     }
 
     /**
@@ -132,6 +150,12 @@ public final class Multiboot2Info {
         // ncpus 0: the kernel finds its CPUs in the ACPI MADT, as on a PC
         b.set(JAVA_INT, 24, spec.hrtRegions().size());
         b.set(JAVA_LONG, 32, spec.tscHz());
+        if (spec.hvm() != null) {
+            b.set(JAVA_LONG, BootInfo.COMM, spec.hvm().comm());
+            b.set(JAVA_LONG, BootInfo.COMM + 8, spec.hvm().commSize());
+            b.set(JAVA_LONG, BootInfo.COMM + 16, spec.hvm().mergedVa());
+            b.set(JAVA_LONG, BootInfo.COMM + 24, spec.hvm().mergedSize());
+        }
         for (int i = 0; i < spec.hrtRegions().size(); i++) {
             BootInfo.Region r = spec.hrtRegions().get(i);
             b.set(JAVA_LONG, BootInfo.REGIONS + i * 24L, r.base());

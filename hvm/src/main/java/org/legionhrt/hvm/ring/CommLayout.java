@@ -1,7 +1,7 @@
 /*
  * Layout of the HVM communication area (boot_info.comm, in the guest's reserved low memory):
  * per-CPU doorbells, the ROS->HRT call ring and the HRT->ROS request ring. Mirrored by
- * nautilus/arch/depriv/hvm_comm.h: change both together and bump VERSION.
+ * nautilus/arch/hvm/hvm_comm.h: change both together and bump VERSION.
  */
 package org.legionhrt.hvm.ring;
 

@@ -2,7 +2,7 @@
  * HVM services of the deprivileged kernel, for kernel code and the runtime's nautilus
  * platform: register functions the ROS (the JVM) may call through the call ring, and ask
  * the ROS to run a registered Java handler, through the request ring (no VM exit) or
- * synchronously through an exit. Only in the depriv image. The kernel serves calls when
+ * synchronously through an exit. In every image our VMM boots (arch/hvm/). The kernel serves calls when
  * booted with tests=hvm_serve (hvm_servers=N: one server thread on each of N CPUs).
  */
 #ifndef HVM_SERVICES_H

@@ -1,8 +1,9 @@
 /*
- * The HRT side of ROS->HRT calls: a registry of callable functions and the server loop.
- * The server takes tickets from the ring header, polls its slot (yielding to ready
- * threads), runs the function, publishes the answer by sequence number, and after the idle
- * spin (idle_spin_us) dozes in the VMM until the ROS rings its doorbell. Also the HRT->ROS
+ * The HRT side of ROS->HRT calls, in every profile our VMM boots: a registry of callable
+ * functions and the server loop. The server takes tickets from the ring header, polls its
+ * slot (yielding to ready threads), runs the function, publishes the answer by sequence
+ * number, and after the profile's idle spin parks so that its CPU can doze in the VMM until
+ * the ROS rings its doorbell (a profile that cannot doze keeps polling). Also the HRT->ROS
  * request paths (ring and exit).
  */
 #include <nk/arch.h>
@@ -14,7 +15,8 @@
 #include <nk/boot.h>
 #include <nk/cmdline.h>
 #include <nk/string.h>
-#include "depriv.h"
+#include <nk/test.h>
+#include "hvm.h"
 #include "hvm_services.h"
 
 static hvm_call_fn registry[HVM_FN_MAX];
@@ -86,7 +88,7 @@ static int fn_stop(const uint64_t *a, uint64_t *r)
 {
     (void)a;
     stop_requested = 1;
-    uint64_t mask = nk_load(&depriv_comm->call_server_mask);
+    uint64_t mask = nk_load(&hvm_comm->call_server_mask);
     for (int cpu = 0; cpu < nk_cpu_count(); cpu++)      /* servers dozing elsewhere must see it */
         if ((mask >> cpu & 1) && cpu != my_cpu_id())
             arch_cpu_kick(cpu);
@@ -121,7 +123,7 @@ static void serve_one(struct hvm_slot *s, uint64_t want, uint64_t index)
     s->status = status;
     nk_store(&s->seq, want + 1);
     if (flags & HVM_FLAG_EXIT_PATH)
-        depriv_outl(HVM_PORT_CALL_DONE, (uint32_t)index);
+        hvm_outl(HVM_PORT_CALL_DONE, (uint32_t)index);
 }
 
 /*
@@ -155,7 +157,7 @@ static void park_server(volatile uint64_t *seq, uint64_t want)
     arch_irq_restore(f);
 }
 
-int depriv_call_poll_idle(int cpu, volatile uint64_t **seq, uint64_t *want)
+int hvm_call_poll_idle(int cpu, volatile uint64_t **seq, uint64_t *want)
 {
     struct parked_server *p = &parked[cpu];
     struct nk_thread *t = nk_load(&p->thread);
@@ -176,17 +178,17 @@ int depriv_call_poll_idle(int cpu, volatile uint64_t **seq, uint64_t *want)
 static int await_call(struct hvm_slot *s, uint64_t want)
 {
     struct nk_cpu *c = this_cpu();
-    struct depriv_spin spin;
-    depriv_spin_begin(&spin, depriv_idle_cycles());
+    struct hvm_spin spin;
+    hvm_spin_begin(&spin, hvm_idle_cycles());
     while (nk_load(&s->seq) != want) {
         if (stop_requested)
             return -1;
         if (c->nready) {
             nk_yield();
-            depriv_spin_begin(&spin, depriv_idle_cycles());
-        } else if (!depriv_spin_more(&spin)) {
+            hvm_spin_begin(&spin, hvm_idle_cycles());
+        } else if (!hvm_spin_more(&spin)) {
             park_server(&s->seq, want);
-            depriv_spin_begin(&spin, depriv_idle_cycles());
+            hvm_spin_begin(&spin, hvm_idle_cycles());
         } else {
             arch_cpu_relax();
         }
@@ -199,7 +201,7 @@ static int await_call(struct hvm_slot *s, uint64_t want)
 static void *serve_loop(void *arg)
 {
     (void)arg;
-    struct hvm_comm *comm = depriv_comm;
+    struct hvm_comm *comm = hvm_comm;
     nk_fetch_add(&comm->call_server_mask, 1ull << my_cpu_id());
     while (!stop_requested) {
         uint64_t t = nk_fetch_add(&comm->call_server_ticket, 1);
@@ -213,8 +215,12 @@ static void *serve_loop(void *arg)
     return NULL;
 }
 
-int depriv_call_serve(void)
+int hvm_call_serve(void)
 {
+    if (!hvm_comm) {
+        printk("hvm: no communication area (not booted by our VMM): nothing to serve\n");
+        return -1;
+    }
     char v[16];
     int n = 1;
     if (cmdline_get(nk_boot_params->cmdline, "hvm_servers", v, sizeof v))
@@ -243,7 +249,7 @@ static void copy_args(uint64_t *dst, const uint64_t *args, int nargs)
 
 int hvm_ros_call(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
 {
-    struct hvm_comm *comm = depriv_comm;
+    struct hvm_comm *comm = hvm_comm;
     /* No ROS thread polls the ring right now: waking one costs an exit plus a host thread
      * wake-up, so the synchronous exit (served on this vCPU's own thread) is quicker. */
     if (nk_load(&comm->req_ros_parked))
@@ -259,7 +265,7 @@ int hvm_ros_call(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
     nk_store(&s->seq, 4 * lap + HVM_SLOT_POSTED);
     nk_mb();                              /* pairs with the ROS's fence after it parks */
     if (nk_load(&comm->req_ros_parked))
-        depriv_outl(HVM_PORT_ROS_WAKE, 0);
+        hvm_outl(HVM_PORT_ROS_WAKE, 0);
     while (nk_load(&s->seq) != 4 * lap + HVM_SLOT_DONE)
         nk_relax();
     *result = s->result;
@@ -270,10 +276,16 @@ int hvm_ros_call(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
 
 int hvm_ros_call_sync(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
 {
-    struct hvm_cpu_block *b = &depriv_comm->cpu[my_cpu_id()];
+    struct hvm_cpu_block *b = &hvm_comm->cpu[my_cpu_id()];
     b->sync_fn = fn;
     copy_args(b->sync_args, args, nargs);
-    depriv_outl(HRT_PORT_HYPERCALL, (uint32_t)my_cpu_id());
+    hvm_outl(HRT_PORT_HYPERCALL, (uint32_t)my_cpu_id());
     *result = b->sync_result;
     return (int)b->sync_status;
+}
+
+/* tests=hvm_serve turns the kernel into the HVM's call server (only when named). */
+NK_TEST(hvm_serve, NK_MANUAL)
+{
+    return hvm_call_serve();
 }
