@@ -344,13 +344,8 @@ public final class Hvm implements AutoCloseable {
     private void enter(ElfLoader.Loaded img, long t0) {
         long cr3 = buildTables();
         long[] stacks = stackTops();
-        initComm();
-        Doorbells bells = new Doorbells(comm, spec.cores);
-        calls = new CallRing(comm, bells, new Live(), spec.callTimeout);
-        requests = new RequestRing(comm, spec.handlers);
-        bus = new PortBus(mem, console, bells, calls, requests, new Events());
+        wireRings();
         for (Vcpu v : vcpus) {
-            bells.attach(v);
             CpuSetup.enterUserLongMode(v, img.header().entry64(), stacks[v.index()], cr3);
         }
         BootInfo.write(mem.ram(), new BootInfo.Spec(BootInfo.PROFILE_DEPRIV, spec.cores, tscHz, spec.cmdline,
@@ -385,14 +380,7 @@ public final class Hvm implements AutoCloseable {
         readyAt = mbi.hrtInfo();
         // The same rings as the deprivileged profile: a ring0 call server polls (it never dozes,
         // so the doorbells only ever find it awake).
-        initComm();
-        Doorbells bells = new Doorbells(comm, spec.cores);
-        calls = new CallRing(comm, bells, new Live(), spec.callTimeout);
-        requests = new RequestRing(comm, spec.handlers);
-        bus = new PortBus(mem, console, bells, calls, requests, new Events());
-        for (Vcpu v : vcpus) {
-            bells.attach(v);
-        }
+        wireRings();
         requests.start(spec.requestThreads);
         Ring0Entry.enter(vcpus.get(0), img.entry32(), mbi.address());
         LOG.debug("ring0: entry {} with multiboot2 info at {} ({} bytes), {} vCPUs in the MADT",
@@ -551,6 +539,18 @@ public final class Hvm implements AutoCloseable {
             r.add(new BootInfo.Region(mergedGpa(), merged.size(), BootInfo.REGION_MERGED));   // VA: merged_base
         }
         return r;
+    }
+
+    /** The communication area's header, doorbells, call and request rings, and the port bus over them. */
+    private void wireRings() {
+        initComm();
+        Doorbells bells = new Doorbells(comm, spec.cores);
+        calls = new CallRing(comm, bells, new Live(), spec.callTimeout);
+        requests = new RequestRing(comm, spec.handlers);
+        bus = new PortBus(mem, console, bells, calls, requests, new Events());
+        for (Vcpu v : vcpus) {
+            bells.attach(v);
+        }
     }
 
     private void initComm() {
