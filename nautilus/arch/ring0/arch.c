@@ -8,6 +8,7 @@
 #include <nk/printk.h>
 #include <nk/string.h>
 #include "ring0.h"
+#include "../hvm/hvm.h"
 
 #define MSR_GS_BASE 0xc0000101
 #define EXIT_PORT   0xf4
@@ -57,7 +58,7 @@ int arch_init(struct nk_boot *b)
         return -1;
     }
     ring0_tsc_hz = b->tsc_hz ? b->tsc_hz : pit_calibrate_tsc();
-    ring0_hvm_init(b);
+    ring0_hvm_init(b, ring0_tsc_hz);
     apic_init_cpu();
     if (b->hrt && b->hrt->ncpus)
         printk("hrt: %d CPUs from the HRT boot info\n", b->ncpus);
@@ -105,6 +106,10 @@ void arch_irq_disable(void) { __asm__ __volatile__("cli" ::: "memory"); }
 
 void arch_cpu_idle(void)
 {
+    if (hvm_comm) {
+        ring0_hvm_idle();
+        return;
+    }
     /* SAFETY: sti's one-instruction shadow makes sti;hlt atomic: a kick that arrives
      * after the run-queue check still ends the hlt. */
     __asm__ __volatile__("sti; hlt; cli" ::: "memory");

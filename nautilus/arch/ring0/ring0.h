@@ -66,8 +66,10 @@ int apic_calibrate(void);
 int acpi_find_cpus(struct nk_boot *b);
 /* paging.c */
 int paging_init(struct nk_boot *b);
-/* Under our VMM (its HRT tag names a communication area): arch/hvm's services (hvm.c). */
-void ring0_hvm_init(struct nk_boot *b);
+/* Under our VMM (its HRT tag names a communication area): arch/hvm's services (hvm.c), and
+ * the idle halt that tells the VMM it dozes. */
+void ring0_hvm_init(struct nk_boot *b, uint64_t tsc_hz);
+void ring0_hvm_idle(void);
 /* pit.c */
 uint64_t pit_calibrate_tsc(void);
 void pit_delay_us(uint64_t us);

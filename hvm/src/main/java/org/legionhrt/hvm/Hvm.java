@@ -108,6 +108,7 @@ public final class Hvm implements AutoCloseable {
     private LogRingReader logReader;
     private volatile CallRing calls;
     private volatile RequestRing requests;
+    private volatile Doorbells bells;
     private long bootNanos;
     private PortBus bus;
     private Profile profile;
@@ -344,7 +345,7 @@ public final class Hvm implements AutoCloseable {
     private void enter(ElfLoader.Loaded img, long t0) {
         long cr3 = buildTables();
         long[] stacks = stackTops();
-        wireRings();
+        bells = wireRings();
         for (Vcpu v : vcpus) {
             CpuSetup.enterUserLongMode(v, img.header().entry64(), stacks[v.index()], cr3);
         }
@@ -378,9 +379,10 @@ public final class Hvm implements AutoCloseable {
                 AcpiTables.rsdp(mem.ram()), tscHz, hrtRegions, new Multiboot2Info.HvmServices(Layout.COMM, Layout.COMM_SIZE,
                         merged == null ? 0 : merged.address(), merged == null ? 0 : merged.size())));
         readyAt = mbi.hrtInfo();
-        // The same rings as the deprivileged profile: a ring0 call server polls (it never dozes,
-        // so the doorbells only ever find it awake).
-        wireRings();
+        // The same rings as the deprivileged profile; a ring0 CPU dozes by halting inside KVM,
+        // so its doorbell is an interrupt (the kernel's kick vector; APIC id = vCPU index).
+        bells = wireRings();
+        bells.useInterrupts(cpu -> vm.signalMsi(cpu, Ring0Layout.KICK_VECTOR));
         requests.start(spec.requestThreads);
         Ring0Entry.enter(vcpus.get(0), img.entry32(), mbi.address());
         LOG.debug("ring0: entry {} with multiboot2 info at {} ({} bytes), {} vCPUs in the MADT",
@@ -541,8 +543,8 @@ public final class Hvm implements AutoCloseable {
         return r;
     }
 
-    /** The communication area's header, doorbells, call and request rings, and the port bus over them. */
-    private void wireRings() {
+    /** The communication area's header, doorbells, call and request rings, and the port bus over them; {@return the doorbells} */
+    private Doorbells wireRings() {
         initComm();
         Doorbells bells = new Doorbells(comm, spec.cores);
         calls = new CallRing(comm, bells, new Live(), spec.callTimeout);
@@ -551,6 +553,7 @@ public final class Hvm implements AutoCloseable {
         for (Vcpu v : vcpus) {
             bells.attach(v);
         }
+        return bells;
     }
 
     private void initComm() {
@@ -767,6 +770,12 @@ public final class Hvm implements AutoCloseable {
     /** {@return the result of HRT function {@code fn}, later} (call ring, on a pool thread). */
     public CompletableFuture<Long> callAsync(int fn, long... args) {
         return ring().callAsync(fn, args);
+    }
+
+    /** {@return the doorbells rung by interrupt (ring0 CPUs that halted)} For tests. */
+    long doorbellInterrupts() {
+        Doorbells b = bells;
+        return b == null ? 0 : b.interruptsSent();
     }
 
     /** Calls HRT function {@code fn} and has the answer come back through a VM exit. */

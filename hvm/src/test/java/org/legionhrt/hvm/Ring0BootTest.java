@@ -88,6 +88,19 @@ class Ring0BootTest {
             assertThat(h.call(HrtFunctions.SPAWN_JOIN, 6)).isEqualTo(6);
             assertThat(h.call(HrtFunctions.ROS_RING, 1, 41)).isEqualTo(42);
             assertThat(h.call(HrtFunctions.ROS_EXIT, 1, 99)).isEqualTo(100);
+            // Idle beyond the spin (1 ms): the server parks, its CPU halts, and a call rings the
+            // doorbell with an interrupt (faster than the 10 ms timer tick would wake it).
+            long[] ns = new long[10];
+            for (int i = 0; i < ns.length; i++) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                long t = System.nanoTime();
+                assertThat(h.call(HrtFunctions.ECHO, i)).isEqualTo(i);
+                ns[i] = System.nanoTime() - t;
+            }
+            java.util.Arrays.sort(ns);
+            System.out.printf("ring0 call after a doze: median %.2f ms, max %.2f ms (%d doorbell interrupts)%n",
+                    ns[ns.length / 2] / 1e6, ns[ns.length - 1] / 1e6, h.doorbellInterrupts());
+            assertThat(h.doorbellInterrupts()).as("calls that found the server's CPU halted").isPositive();
             h.call(HrtFunctions.STOP);
             assertThat(h.awaitExit(Duration.ofSeconds(60))).isZero();
         }

@@ -34,6 +34,8 @@ public final class Ring0Layout {
     public static final long IOAPIC = 0xfec00000L;
     /** The most RAM a ring0 guest may have: below 3 GiB keeps the APIC window out of the memory slot. */
     public static final long MAX_RAM = 3L << 30;
+    /** The interrupt vector a ring0 nautilus wakes from an idle halt on (VEC_KICK, arch/ring0/ring0.h). */
+    public static final int KICK_VECTOR = 33;
 
     private Ring0Layout() {
     }

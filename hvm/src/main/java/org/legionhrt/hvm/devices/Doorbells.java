@@ -27,11 +27,27 @@ public final class Doorbells {
 
     private final MemorySegment comm;
     private final AtomicReferenceArray<Vcpu> vcpus;
+    /** Wakes a CPU that halted inside KVM (ring0: an interrupt); null: its thread parks here. */
+    private volatile java.util.function.IntConsumer interrupt;
+    private final java.util.concurrent.atomic.AtomicLong interruptsSent = new java.util.concurrent.atomic.AtomicLong();
 
     /** Creates doorbells over {@code comm} for {@code ncpus} CPUs. */
     public Doorbells(MemorySegment comm, int ncpus) {
         this.comm = comm;
         this.vcpus = new AtomicReferenceArray<>(ncpus);
+    }
+
+    /**
+     * Rings doorbells by interrupt: for a ring0 kernel, whose dozing CPU halts inside KVM
+     * instead of parking its thread here. {@code send} gets the CPU index.
+     */
+    public void useInterrupts(java.util.function.IntConsumer send) {
+        this.interrupt = send;
+    }
+
+    /** {@return the doorbells rung by interrupt so far} */
+    public long interruptsSent() {
+        return interruptsSent.get();
     }
 
     /** Registers the vCPU that serves CPU {@code cpu}. */
@@ -71,7 +87,13 @@ public final class Doorbells {
         INT.setVolatile(comm, at(cpu, CommLayout.CPU_WAKE), 1);
         VarHandle.fullFence();
         if ((int) INT.getVolatile(comm, at(cpu, CommLayout.CPU_DOZING)) != 0) {
-            unpark(cpu);
+            java.util.function.IntConsumer send = interrupt;
+            if (send != null) {
+                send.accept(cpu);
+                interruptsSent.incrementAndGet();
+            } else {
+                unpark(cpu);
+            }
         }
     }
 

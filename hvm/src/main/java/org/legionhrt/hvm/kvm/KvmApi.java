@@ -26,6 +26,9 @@ final class KvmApi {
     static final long KVM_CREATE_IRQCHIP = 0xAE60L;
     static final long KVM_CREATE_PIT2 = 0x4040AE77L;
     static final long KVM_GET_MP_STATE = 0x8004AE98L;
+    /** _IOW(KVMIO, 0xa5, struct kvm_msi): a message-signalled interrupt into the in-kernel irqchip. */
+    static final long KVM_SIGNAL_MSI = 0x4020AEA5L;
+    static final int MSI_SIZE = 32;
 
     static final int CAP_IRQCHIP = 0;
     static final int CAP_NR_VCPUS = 9;

@@ -85,6 +85,20 @@ public final class Vm implements AutoCloseable {
     }
 
     /**
+     * Sends interrupt {@code vector} to the local APIC {@code apicId} as an MSI (fixed delivery,
+     * physical destination), as a device would: how the VMM wakes a ring0 vCPU that halted.
+     * Needs {@link #createInterruptControllers()}. {@return whether it was delivered}
+     */
+    public boolean signalMsi(int apicId, int vector) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment msi = arena.allocate(KvmApi.MSI_SIZE, 8);
+            msi.set(JAVA_INT, 0, 0xfee00000 | (apicId & 0xff) << 12);   // address_lo
+            msi.set(JAVA_INT, 8, vector & 0xff);                          // data: vector, fixed, edge
+            return Kvm.kvmCall(() -> Sys.ioctl(fd, KvmApi.KVM_SIGNAL_MSI, msi), "KVM_SIGNAL_MSI") > 0;
+        }
+    }
+
+    /**
      * Creates vCPU {@code index} with the host's supported CPUID already set (KVM needs it
      * before long-mode SREGS).
      */
