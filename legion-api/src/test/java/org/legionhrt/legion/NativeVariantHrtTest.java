@@ -20,6 +20,7 @@ class NativeVariantHrtTest extends NativeVariantTest {
     @Test
     void aFileThatIsNoSharedLibraryIsRefusedByName() throws Exception {
         Path text = Files.createTempFile("not-elf", ".so");
+        Path truncated = Files.createTempFile("truncated", ".so");
         Path object = NativeKernels.compile("exec_kernel", "int main(void) { return 0; }", "-fPIE", "-pie");
         try {
             Files.writeString(text, "not an ELF file at all");
@@ -27,8 +28,13 @@ class NativeVariantHrtTest extends NativeVariantTest {
                     .isInstanceOf(LegionException.class).hasMessageContaining(text.toString()).hasMessageContaining("not an ELF file");
             assertThatThrownBy(() -> rt.registerNativeTask("t2", ValueType.VOID, object, "main"))
                     .isInstanceOf(LegionException.class).hasMessageContaining("needs __libc_start_main");
+            byte[] whole = Files.readAllBytes(lib);
+            Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 3));
+            assertThatThrownBy(() -> rt.registerNativeTask("t5", ValueType.VOID, truncated, "test_empty"))
+                    .isInstanceOf(LegionException.class).hasMessageContaining("outside the file");
         } finally {
             Files.deleteIfExists(text);
+            Files.deleteIfExists(truncated);
         }
     }
 
