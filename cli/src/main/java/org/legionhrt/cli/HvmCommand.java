@@ -271,24 +271,15 @@ final class HvmCommand implements Runnable {
          */
         private List<Row> bootTimes(Path image) {
             long first = bootOnce(image);
-            JitClock jit = JitClock.create();
-            int warm = 0, quiet = 0;
-            long jitMs = jit.millis();
-            while (warm < warmup || (jit.available() && quiet < JIT_QUIET_BOOTS && warm < MAX_WARMUP)) {
-                bootOnce(image);
-                warm++;
-                long now = jit.millis();
-                quiet = now == jitMs ? quiet + 1 : 0;
-                jitMs = now;
-            }
+            JitWarmup.Result w = JitWarmup.run(() -> bootOnce(image), warmup, JIT_QUIET_BOOTS, MAX_WARMUP);
             long[] ns = new long[boots];
             for (int i = 0; i < boots; i++) {
                 ns[i] = bootOnce(image);
             }
             Arrays.sort(ns);
-            warmedUp = warm;
-            jitIdle = jit.available() && quiet >= JIT_QUIET_BOOTS;
-            String extra = String.format(Locale.ROOT, ",\"warmup_boots\":%d,\"jit_idle\":%b", warm, jitIdle);
+            warmedUp = w.runs();
+            jitIdle = w.idle();
+            String extra = String.format(Locale.ROOT, ",\"warmup_boots\":%d,\"jit_idle\":%b", w.runs(), w.idle());
             return List.of(new Row("hvm_boot", "boot() to all CPUs ready", ns, extra),
                     new Row("hvm_first_boot", "first boot in this JVM (cold)", new long[] {first}));
         }
@@ -299,26 +290,6 @@ final class HvmCommand implements Runnable {
                 h.call(HrtFunctions.STOP);
                 h.awaitExit(Duration.ofSeconds(10));
                 return ns;
-            }
-        }
-
-        /** Total JIT compilation time, where the JVM reports it (java.management may be absent). */
-        record JitClock(java.lang.management.CompilationMXBean bean) {
-            static JitClock create() {
-                try {
-                    java.lang.management.CompilationMXBean b = java.lang.management.ManagementFactory.getCompilationMXBean();
-                    return new JitClock(b != null && b.isCompilationTimeMonitoringSupported() ? b : null);
-                } catch (LinkageError e) {
-                    return new JitClock(null);
-                }
-            }
-
-            boolean available() {
-                return bean != null;
-            }
-
-            long millis() {
-                return bean == null ? 0 : bean.getTotalCompilationTime();
             }
         }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import org.legionhrt.hvm.Hvm;
+import org.legionhrt.hvm.HrtFunctions;
 import org.legionhrt.hvm.HvmException;
 import org.legionhrt.hvm.kvm.Kvm;
 import org.legionhrt.nautilus.Accel;
@@ -239,6 +240,13 @@ final class NautilusCommand implements Runnable {
                 return null;
             }
             env = "hvm-kvm";
+            // The kernel measures at once after boot: warm the JVM first (boots of the same image
+            // until the JIT is idle), so that its compiler threads do not take the host cores from
+            // the vCPUs while they measure.
+            JitWarmup.Result warm = JitWarmup.run(() -> warmBoot(image), WARM_MIN_BOOTS, WARM_QUIET_BOOTS, WARM_MAX_BOOTS);
+            err.printf("hrt nautilus bench: JVM warmed up by %d boots%s%n", warm.runs(),
+                    warm.idle() ? " (the JIT idle for the last " + WARM_QUIET_BOOTS + ")" : "");
+            err.flush();
             List<String> console = java.util.Collections.synchronizedList(new ArrayList<>());
             String failure;
             // Huge pages: first-touch faults (about 10 us each under PVM) would otherwise dominate the
@@ -263,6 +271,19 @@ final class NautilusCommand implements Runnable {
             err.println("hrt nautilus bench: HVM run failed (" + failure + "); falling back to QEMU");
             err.flush();
             return null;
+        }
+
+        private static final int WARM_MIN_BOOTS = 20;
+        private static final int WARM_QUIET_BOOTS = 10;
+        private static final int WARM_MAX_BOOTS = 300;
+
+        /** One boot of the bench's image and configuration that runs the call server and stops it. */
+        private void warmBoot(Path image) {
+            try (Hvm h = Hvm.builder().cores(cores).cmdline(HrtFunctions.SERVE_CMDLINE).hugePages(true).console(l -> { })
+                    .boot(image)) {
+                h.call(HrtFunctions.STOP);
+                h.awaitExit(Duration.ofSeconds(10));
+            }
         }
 
         private List<BenchLine> runTwins(PrintWriter out) throws IOException, InterruptedException {
