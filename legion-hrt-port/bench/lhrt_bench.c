@@ -9,6 +9,9 @@
  *                       disjoint partition, after the same launch: point-to-point dependences
  *   external_queue_empty  an index launch of n JVM-kind tasks drained by one host thread
  *                       polling the external queue (the Java workers' path, without the JVM)
+ *   launch_after_idle   one empty task per worker, launched after the runtime sat idle 100 us
+ *                       (longer than a worker's spin: they sleep), launch to completion; per
+ *                       launch (of IDLE_LAUNCHES), not per task: what waking the workers costs
  * Usage: lhrt_bench [--workers N] [--n N] [--reps R] [--only NAME]
  */
 #define _GNU_SOURCE
@@ -133,21 +136,44 @@ static double run_external(struct env *e) {
   return (double)(t1 - t0) / (double)e->n;
 }
 
+#define IDLE_LAUNCHES 100
+#define IDLE_GAP_NS 100000
+
+static double run_after_idle(struct env *e) {
+  lhrt_index_space_t dom;
+  CK(lhrt_index_space_create_rect(e->rt, lhrt_rect1(0, e->workers - 1), &dom));
+  lhrt_index_launcher_t l;
+  CK(lhrt_index_launcher_create(e->rt, 1, dom, NULL, 0, &l));
+  uint64_t total = 0;
+  for (int i = 0; i < IDLE_LAUNCHES; i++) {
+    uint64_t until = now_ns() + IDLE_GAP_NS;
+    while (now_ns() < until) {
+    }
+    uint64_t t0 = now_ns();
+    CK(lhrt_index_launcher_execute(e->top, l, NULL));
+    CK(lhrt_context_wait_all(e->top));
+    total += now_ns() - t0;
+  }
+  lhrt_index_launcher_destroy(l);
+  lhrt_index_space_destroy(dom);
+  return (double)total / IDLE_LAUNCHES;
+}
+
 static int cmp_d(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
 
-static void report(const char *name, double *s, int reps, struct env *e) {
+static void report(const char *name, double *s, int reps, struct env *e, uint64_t n) {
   qsort(s, (size_t)reps, sizeof *s, cmp_d);
   double med = reps % 2 ? s[reps / 2] : (s[reps / 2 - 1] + s[reps / 2]) / 2;
   int i99 = (int)(0.99 * (reps - 1) + 0.5);
   printf("{\"bench\":\"%s\",\"impl\":\"lhrt-linux\",\"unit\":\"ns\",\"n\":%llu,\"min\":%.1f,\"median\":%.1f,"
          "\"p99\":%.1f,\"max\":%.1f,\"workers\":%d,\"reps\":%d}\n",
-         name, (unsigned long long)e->n, s[0], med, s[i99], s[reps - 1], e->workers, reps);
+         name, (unsigned long long)n, s[0], med, s[i99], s[reps - 1], e->workers, reps);
   fflush(stdout);
-  fprintf(stderr, "%-20s median %9.1f ns/task  (min %.1f, max %.1f; %d reps x %llu tasks, %d workers)\n", name, med,
-          s[0], s[reps - 1], reps, (unsigned long long)e->n, e->workers);
+  fprintf(stderr, "%-20s median %9.1f ns/%s  (min %.1f, max %.1f; %d reps x %llu, %d workers)\n", name, med,
+          n == e->n ? "task" : "launch", s[0], s[reps - 1], reps, (unsigned long long)n, e->workers);
 }
 
 int main(int argc, char **argv) {
@@ -190,13 +216,14 @@ int main(int argc, char **argv) {
   CK(lhrt_partition_create_equal(e.top, e.big, e.bigcolors, &e.bigparts));
   struct { const char *name; double (*fn)(struct env *); } benches[] = {
     {"index_launch_empty", run_index_empty}, {"single_launch", run_single}, {"dependent_chain", run_chain},
-    {"index_launch_pointwise", run_pointwise}, {"external_queue_empty", run_external}};
+    {"index_launch_pointwise", run_pointwise}, {"external_queue_empty", run_external},
+    {"launch_after_idle", run_after_idle}};
   double *s = malloc(sizeof(double) * (size_t)reps);
   for (int b = 0; b < (int)(sizeof benches / sizeof benches[0]); b++) {
     if (only && strcmp(only, benches[b].name)) continue;
     for (int w = 0; w < 3; w++) benches[b].fn(&e); /* warm-up: free lists, pages, caches */
     for (int r = 0; r < reps; r++) s[r] = benches[b].fn(&e);
-    report(benches[b].name, s, reps, &e);
+    report(benches[b].name, s, reps, &e, benches[b].fn == run_after_idle ? IDLE_LAUNCHES : e.n);
   }
   free(s);
   CK(lhrt_runtime_stop_external(e.rt));
