@@ -33,7 +33,7 @@ enum { ET_EXEC = 2, ET_DYN = 3, EM_X86_64 = 62 };
 enum { PT_LOAD = 1, PT_DYNAMIC = 2, PT_TLS = 7 };
 enum {
   DT_NULL = 0, DT_PLTRELSZ = 2, DT_HASH = 4, DT_STRTAB = 5, DT_SYMTAB = 6, DT_RELA = 7, DT_RELASZ = 8,
-  DT_RELAENT = 9, DT_INIT = 12, DT_REL = 17, DT_JMPREL = 23, DT_INIT_ARRAY = 25, DT_INIT_ARRAYSZ = 27,
+  DT_RELAENT = 9, DT_STRSZ = 10, DT_INIT = 12, DT_REL = 17, DT_JMPREL = 23, DT_INIT_ARRAY = 25, DT_INIT_ARRAYSZ = 27,
   DT_RELRSZ = 35, DT_RELR = 36, DT_GNU_HASH = 0x6ffffef5
 };
 enum {
@@ -50,6 +50,7 @@ struct module {
   const struct elf_sym *symtab;
   const char *strtab;
   const uint32_t *hash, *gnu_hash;
+  uint64_t nsyms, strsz;          /* bounds for what relocations and lookups index */
 };
 
 static struct module *modules;    /* published whole (release), never removed: lookups take no lock */
@@ -93,6 +94,20 @@ static uint32_t gnu_hash(const char *s) {
 static int exported(const struct elf_sym *s) {
   int type = s->info & 0xf, bind = s->info >> 4;
   return s->shndx != 0 && (bind == 1 || bind == STB_WEAK) && type != STT_TLS;
+}
+
+/* How many dynamic symbols there are: SysV's nchain, or one past the last symbol a GNU hash
+ * chain reaches (the table has no count of its own). */
+static uint64_t symbol_count(const struct module *m) {
+  if (m->hash) return m->hash[1];
+  const uint32_t *g = m->gnu_hash;
+  uint32_t nbuckets = g[0], symoffset = g[1], bloom_words = g[2], last = 0;
+  const uint32_t *buckets = g + 4 + 2 * bloom_words, *chain = buckets + nbuckets;
+  for (uint32_t b = 0; b < nbuckets; b++)
+    if (buckets[b] > last) last = buckets[b];
+  if (last < symoffset) return symoffset;
+  while (!(chain[last - symoffset] & 1)) last++;
+  return (uint64_t)last + 1;
 }
 
 /* The module's own definition of name, through whichever hash table the linker emitted. */
@@ -141,9 +156,12 @@ void *nkp_module_symbol(const char *library, const char *symbol, int *known) {
 /* The value symbol `index` stands for in a relocation: the module's own definition, else the
  * image's function of that name; a weak reference to nothing is 0. */
 static int resolve(struct ld *c, const struct module *m, uint64_t index, uint64_t *out) {
+  if (index == 0) { *out = 0; return 0; }
+  if (index >= m->nsyms || m->symtab[index].name >= m->strsz)
+    return fail(c, "a relocation names symbol %lu, but it has %lu (a damaged file?)", (unsigned long)index,
+                (unsigned long)m->nsyms);
   const struct elf_sym *s = &m->symtab[index];
   const char *name = m->strtab + s->name;
-  if (index == 0) { *out = 0; return 0; }
   if ((s->info & 0xf) == STT_TLS)
     return fail(c, "%s is a thread-local variable; the HRT has no thread-local storage", name);
   if (s->shndx != 0) {
@@ -275,6 +293,7 @@ static int load(struct ld *c, const uint8_t *f, uint64_t len) {
     switch (d->tag) {
     case DT_SYMTAB: m->symtab = (const void *)p; break;
     case DT_STRTAB: m->strtab = (const char *)p; break;
+    case DT_STRSZ: m->strsz = d->val; break;
     case DT_HASH: m->hash = (const void *)p; break;
     case DT_GNU_HASH: m->gnu_hash = (const void *)p; break;
     case DT_RELA: rela = (const void *)p; break;
@@ -292,6 +311,12 @@ static int load(struct ld *c, const uint8_t *f, uint64_t len) {
   if (!m->symtab || !m->strtab || (!m->hash && !m->gnu_hash) || !inside(m, (uint64_t)((const uint8_t *)m->symtab - m->bias), 1)
       || !inside(m, (uint64_t)((const uint8_t *)m->strtab - m->bias), 1)) {
     fail(c, "no dynamic symbol table or no hash table");
+    goto out;
+  }
+  m->nsyms = symbol_count(m);
+  if (!inside(m, (uint64_t)((const uint8_t *)m->symtab - m->bias), m->nsyms * sizeof *m->symtab)
+      || !inside(m, (uint64_t)((const uint8_t *)m->strtab - m->bias), m->strsz)) {
+    fail(c, "its symbol or string table lies outside its segments");
     goto out;
   }
   if ((rela && !inside(m, (uint64_t)((const uint8_t *)rela - m->bias), relasz))
