@@ -121,9 +121,13 @@ static void serve_one(struct hvm_slot *s, uint64_t want, uint64_t index)
         status = f(args, &result) ? HVM_STATUS_FAILED : HVM_STATUS_OK;
     s->result = result;
     s->status = status;
-    nk_store(&s->seq, want + 1);
+    /* The exit path's answer travels by the exit: the VMM publishes seq while it serves the
+     * `out` (port I/O orders the stores above before it), so the caller cannot see the answer
+     * any sooner than the exit brings it. */
     if (flags & HVM_FLAG_EXIT_PATH)
         hvm_outl(HVM_PORT_CALL_DONE, (uint32_t)index);
+    else
+        nk_store(&s->seq, want + 1);
 }
 
 /*

@@ -9,10 +9,10 @@
 #include <stdint.h>
 
 #define HVM_COMM_MAGIC      0x314d4d4f434d5648ull   /* "HVMCOMM1" */
-#define HVM_COMM_VERSION    1
+#define HVM_COMM_VERSION    2   /* 2: the VMM publishes exit-path answers (CALL_DONE) */
 
 #define HVM_PORT_KICK       0x504   /* 32-bit cpu index: unpark that (dozing) CPU */
-#define HVM_PORT_CALL_DONE  0x505   /* 32-bit call-slot index answered on the exit path */
+#define HVM_PORT_CALL_DONE  0x505   /* 32-bit call-slot index answered on the exit path (the VMM publishes its seq) */
 #define HVM_PORT_ROS_WAKE   0x506   /* a request was posted while ROS servers were parked */
 
 #define HVM_CALL_NSLOTS     256

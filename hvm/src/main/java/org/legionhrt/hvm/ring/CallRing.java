@@ -3,8 +3,9 @@
  * caller takes a ticket, waits for its slot to be free for that lap, writes the function id
  * and arguments, publishes the sequence number, rings the doorbell of any dozing server
  * CPU, and spins for the answer (then yields, then parks), by value with no VM exit.
- * The exit path instead has the server answer with an `out` to CALL_DONE, which unparks
- * the caller from the vCPU thread.
+ * The exit path instead has the server answer with an `out` to CALL_DONE: the vCPU thread
+ * publishes the slot's sequence number there and unparks the caller, so an exit-path answer
+ * arrives by the exit and never sooner.
  */
 package org.legionhrt.hvm.ring;
 
@@ -176,20 +177,32 @@ public final class CallRing implements AutoCloseable {
         }
     }
 
-    /** The server answered slot {@code idx} on the exit path: unpark its caller. */
+    /**
+     * The server answered slot {@code idx} on the exit path (its `out` to CALL_DONE, on the vCPU
+     * thread): publish the answer's sequence number and unpark the caller.
+     */
     public void completeExit(int idx) {
         if (idx >= 0 && idx < CommLayout.CALL_NSLOTS) {
-            Thread t = exitWaiters.get(idx);
-            if (t != null) {
-                LockSupport.unpark(t);
+            long seq = CommLayout.CALL_SLOTS + idx * CommLayout.SLOT_SIZE + CommLayout.SLOT_SEQ;
+            long cur = (long) LONG.getVolatile(comm, seq);
+            if ((cur & 3) == CommLayout.POSTED) {      // a server that published it itself is left alone
+                LONG.compareAndSet(comm, seq, cur, cur + 1);
             }
+            unparkExitWaiter(idx);
+        }
+    }
+
+    private void unparkExitWaiter(int idx) {
+        Thread t = exitWaiters.get(idx);
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 
     /** Wakes every parked caller so it sees the failure or shutdown. */
     public void wakeAll() {
         for (int i = 0; i < CommLayout.CALL_NSLOTS; i++) {
-            completeExit(i);
+            unparkExitWaiter(i);
         }
     }
 

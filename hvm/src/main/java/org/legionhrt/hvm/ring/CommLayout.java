@@ -10,7 +10,7 @@ public final class CommLayout {
     /** "HVMCOMM1". */
     public static final long MAGIC = 0x314d4d4f434d5648L;
     /** Layout version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;   // 2: the VMM publishes exit-path answers (CALL_DONE)
 
     /** Header: u64 magic, u32 version, u32 ncpus, u32 call_slots, u32 req_slots. */
     public static final long HDR_MAGIC = 0;
