@@ -32,6 +32,10 @@ class NativeVariantHrtTest extends NativeVariantTest {
             Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 3));
             assertThatThrownBy(() -> rt.registerNativeTask("t5", ValueType.VOID, truncated, "test_empty"))
                     .isInstanceOf(LegionException.class).hasMessageContaining("outside the file");
+            Path missing = truncated.resolveSibling("no-such-lib.so");
+            assertThatThrownBy(() -> rt.registerNativeTask("t6", ValueType.VOID, missing, "test_empty"))
+                    .isInstanceOf(LegionException.class).hasMessageContaining("cannot open " + missing)
+                    .hasMessageContaining("no such file");
         } finally {
             Files.deleteIfExists(text);
             Files.deleteIfExists(truncated);

@@ -200,6 +200,11 @@ final class HrtCalls implements SymbolLookup {
             if (st != 0) {
                 return st;
             }
+            st = (Integer) invokeBlock(c, a, false);
+            if (st != 0) {
+                modules.explainMissing((MemorySegment) a[3], blocks.get());
+            }
+            return st;
         }
         boolean async = c.async;
         if (async && c.name.startsWith("lhrt_future_") && !c.name.startsWith("lhrt_future_map_") && a[0] instanceof Long fut && isReady(fut)) {
@@ -621,7 +626,7 @@ final class HrtCalls implements SymbolLookup {
      * A thread's memory in the merged region: its call frame, an auxiliary frame (copies out of
      * HRT memory), staging for arguments that live elsewhere, and a ring for pulled values.
      */
-    private static final class Block {
+    static final class Block {
         final HrtMemory mem;
         final MemorySegment all;
         final MemorySegment frame;
@@ -723,6 +728,11 @@ final class HrtCalls implements SymbolLookup {
             }
             pullTop = at + n;
             return pullRing.asSlice(at, n);
+        }
+
+        /** Replaces this thread's last error text (a failed call's, as the HRT wrote it). */
+        void setError(String text) {
+            err = text;
         }
 
         MemorySegment errString() {

@@ -78,6 +78,21 @@ final class HrtModules {
         }
     }
 
+    /**
+     * After a registration failed: when its library names no file here, say so, as dlopen would
+     * on Linux, rather than the HRT's "not in the image".
+     */
+    void explainMissing(MemorySegment library, HrtCalls.Block block) {
+        if (library.equals(MemorySegment.NULL) || library.byteSize() == 0) {
+            return;
+        }
+        String name = library.getString(0);
+        if (!Files.exists(Path.of(name))) {
+            block.setError("cannot open " + name + ": no such file (backend hrt loads a native task library into the"
+                    + " HRT from this file; the symbol is not linked into the HRT image either)");
+        }
+    }
+
     private MethodHandle handle() {
         MethodHandle h = load;
         if (h == null) {
