@@ -18,6 +18,9 @@
  *                                          instead of polling done; set notify, fence, re-check
  *                                          done, then sleep)
  *   call(LHRT_HRT_FN_INFO, what)       -> 0: CPUs the runtime uses, 1: HRT CPUs, 2: free RAM
+ *   call(LHRT_HRT_FN_CALL_IF_READY, frame, future) -> 1 after running frame like CALL when
+ *                                          future is ready already; 0 (nothing ran) when not:
+ *                                          then send it through CALL_ASYNC
  *
  * Arguments follow the System V AMD64 ABI as if the JVM called fn itself: INTEGER-class
  * words in gpr[] (rdi rsi rdx rcx r8 r9), SSE-class in xmm[], MEMORY-class (structs over 16
@@ -46,6 +49,7 @@ enum lhrt_hrt_fn {
   LHRT_HRT_FN_CALL = 17,
   LHRT_HRT_FN_CALL_ASYNC = 18,
   LHRT_HRT_FN_INFO = 19,
+  LHRT_HRT_FN_CALL_IF_READY = 20,
 };
 
 #define LHRT_HRT_MAX_STACK  32

@@ -75,6 +75,23 @@ static int fn_call_async(const uint64_t *a, uint64_t *r) {
   return nk_thread_create(async_thread, f, nkp_cpu_for(-1), NK_THREAD_DETACHED) ? 0 : 2;
 }
 
+/* A call that blocks until future a[1] is ready, run here at once when it already is (*r = 1,
+ * results in the frame); else *r = 0 and nothing ran: the JVM then sends it through
+ * CALL_ASYNC. One round trip for the common case instead of a readiness check and the call. */
+static int fn_call_if_ready(const uint64_t *a, uint64_t *r) {
+  struct lhrt_hrt_frame *f = (struct lhrt_hrt_frame *)(uintptr_t)a[0];
+  if (!f || !f->fn) return 1;
+  int32_t ready = 0;
+  lhrt_future_t fut = {(void *)(uintptr_t)a[1]};
+  if (lhrt_future_is_ready(fut, &ready) || !ready) {
+    *r = 0;
+    return 0;
+  }
+  call_frame(f);
+  *r = 1;
+  return 0;
+}
+
 static int fn_info(const uint64_t *a, uint64_t *r) {
   switch (a[0]) {
   case 0: *r = (uint64_t)plat_cpu_count(); return 0;
@@ -120,8 +137,9 @@ NK_TEST(lhrt_serve, 0)
 {
   if (nk_cpu_count() > 1) nkp_reserved_cpus = 1;
   NK_CHECK(!hvm_call_register(LHRT_HRT_FN_LOOKUP, fn_lookup) && !hvm_call_register(LHRT_HRT_FN_CALL, fn_call) &&
-           !hvm_call_register(LHRT_HRT_FN_CALL_ASYNC, fn_call_async) && !hvm_call_register(LHRT_HRT_FN_INFO, fn_info),
-           "call ids %d..%d already taken", LHRT_HRT_FN_LOOKUP, LHRT_HRT_FN_INFO);
+           !hvm_call_register(LHRT_HRT_FN_CALL_ASYNC, fn_call_async) && !hvm_call_register(LHRT_HRT_FN_INFO, fn_info) &&
+           !hvm_call_register(LHRT_HRT_FN_CALL_IF_READY, fn_call_if_ready),
+           "call ids %d..%d already taken", LHRT_HRT_FN_LOOKUP, LHRT_HRT_FN_CALL_IF_READY);
   int rc = -1;
   NK_CHECK(nkp_run_on_big_stack(serve, &rc) == 0, "no memory for the server's stack");
   return rc;

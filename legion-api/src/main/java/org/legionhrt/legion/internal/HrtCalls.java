@@ -38,6 +38,7 @@ final class HrtCalls implements SymbolLookup {
     static final int FN_CALL = 17;
     static final int FN_CALL_ASYNC = 18;
     static final int FN_INFO = 19;
+    static final int FN_CALL_IF_READY = 20;
     private static final int F_STATUS = 1;
     private static final long FRAME_SIZE = 0x2a8;
     private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
@@ -84,7 +85,6 @@ final class HrtCalls implements SymbolLookup {
     private final ThreadLocal<Block> blocks;
     private final long memcpy;
     private final long jvmVariant;
-    private final long futureIsReady;
     private final Map<Integer, MemorySegment> statusNames = new ConcurrentHashMap<>();
     /** Java callbacks: stubs swapped for HRT proxies, and the ROS handler that runs them (HrtUpcalls). */
     final HrtUpcalls upcalls;
@@ -109,7 +109,6 @@ final class HrtCalls implements SymbolLookup {
         this.modules = new HrtModules(this, mem);
         this.memcpy = lookup("memcpy");
         this.jvmVariant = lookup("lhrt_hrt_jvm_variant");
-        this.futureIsReady = lookup("lhrt_future_is_ready");
         if (memcpy == 0 || jvmVariant == 0) {
             throw new LegionException("backend hrt: the HRT image lacks memcpy or lhrt_hrt_jvm_variant; rebuild "
                     + "legion-hrt-port/hrt (make -C legion-hrt-port/hrt all)");
@@ -207,8 +206,9 @@ final class HrtCalls implements SymbolLookup {
             return st;
         }
         boolean async = c.async;
-        if (async && c.name.startsWith("lhrt_future_") && !c.name.startsWith("lhrt_future_map_") && a[0] instanceof Long fut && isReady(fut)) {
-            async = false;                     // a ready future does not block: no HRT thread needed
+        long readyFuture = 0;
+        if (async && c.name.startsWith("lhrt_future_") && !c.name.startsWith("lhrt_future_map_") && a[0] instanceof Long fut) {
+            readyFuture = fut;                 // a ready future does not block: run it at once (CALL_IF_READY)
         }
         if (async && c.name.equals("lhrt_runtime_poll_external") && (Long) a[1] != 0) {
             // Busy phases: poll without waiting for a while (short calls) before parking an HRT thread.
@@ -222,42 +222,34 @@ final class HrtCalls implements SymbolLookup {
                 }
             } while (System.nanoTime() < end);
         }
-        return invokeBlock(c, a, async);
-    }
-
-    /** {@return whether future {@code f} is ready, by a short call on the auxiliary frame} */
-    private boolean isReady(long fut) {
-        MemorySegment f = blocks.get().aux;
-        long out = f.address() + OFF_STACK + 8L * (MAX_STACK - 1);
-        f.asSlice(0, OFF_STACK).fill((byte) 0);
-        f.set(JAVA_LONG, 0, futureIsReady);
-        f.set(JAVA_LONG, OFF_GPR, fut);
-        f.set(JAVA_LONG, OFF_GPR + 8, out);
-        f.set(JAVA_INT, OFF_STACK + 8L * (MAX_STACK - 1), 0);
-        return ring(FN_CALL, f.address(), "lhrt_future_is_ready") == 0
-                && f.get(JAVA_INT, OFF_STACK + 8L * (MAX_STACK - 1)) != 0;
+        return invokeBlock(c, a, async, readyFuture);
     }
 
     private Object invokeBlock(Call c, Object[] a, boolean async) {
+        return invokeBlock(c, a, async, 0);
+    }
+
+    /** Runs a call on this thread's block; {@code readyFuture} != 0: a blocking call on that future, tried at once first. */
+    private Object invokeBlock(Call c, Object[] a, boolean async, long readyFuture) {
         Block b = blocks.get();
         if (b.busy) {
             b = new Block(mem);          // re-entered (never expected): a block of its own, freed after
             try {
-                return invoke(c, a, b, async);
+                return invoke(c, a, b, async, readyFuture);
             } finally {
                 b.release();
             }
         }
         b.busy = true;
         try {
-            return invoke(c, a, b, async);
+            return invoke(c, a, b, async, readyFuture);
         } finally {
             b.busy = false;
             b.reset();
         }
     }
 
-    private Object invoke(Call c, Object[] a, Block b, boolean async) {
+    private Object invoke(Call c, Object[] a, Block b, boolean async, long readyFuture) {
         MemorySegment f = b.frame;
         f.asSlice(0, OFF_STACK).fill((byte) 0);
         f.set(JAVA_LONG, 0, c.fn);
@@ -314,7 +306,12 @@ final class HrtCalls implements SymbolLookup {
         if (c.name.equals("lhrt_task_complete") || c.name.equals("lhrt_task_complete_failed")) {
             writeBackViews((Long) a[0], c.name.equals("lhrt_task_complete"));
         }
-        long rax = async ? callAsync(c, f) : ring(FN_CALL, f.address(), c.name);
+        long rax;
+        if (async && readyFuture != 0 && ring(FN_CALL_IF_READY, c.name, f.address(), readyFuture) == 1) {
+            rax = f.get(JAVA_LONG, OFF_RAX);              // the future was ready: it ran at once
+        } else {
+            rax = async ? callAsync(c, f) : ring(FN_CALL, f.address(), c.name);
+        }
         calls.incrementAndGet();
         b.copyBack();
         if (status && (int) rax != 0) {
@@ -506,8 +503,12 @@ final class HrtCalls implements SymbolLookup {
 
     /** One ring call; a failure of the HVM ends it and becomes a LegionException. */
     private long ring(int fn, long arg, String what) {
+        return ring(fn, what, arg);
+    }
+
+    private long ring(int fn, String what, long... args) {
         try {
-            return hvm.call(fn, arg);
+            return hvm.call(fn, args);
         } catch (HvmException e) {
             String task = lastNative == null ? "" : "; the last native task launched: " + lastNative;
             LegionException le = new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
