@@ -35,7 +35,7 @@ static bool pl_push(struct plist *l, const lhrt_point_t *p) {
   return true;
 }
 
-/* {@return the space of list l's runs} (NULL when out of memory); frees the runs. */
+/* {@return the space of list l's runs} (NULL when out of memory); the runs stay the caller's. */
 static struct ispace *pl_space(struct plist *l, int32_t dim) {
   lhrt_rect_t *rects = plat_alloc(l->n * sizeof *rects);
   struct ispace *is = NULL;
@@ -47,8 +47,6 @@ static struct ispace *pl_space(struct plist *l, int32_t dim) {
     is = is_new(NULL, dim, rects, l->n, false);
   }
   plat_free(rects);
-  plat_free(l->r);
-  l->r = NULL;
   return is;
 }
 

@@ -143,8 +143,6 @@ static const struct module *module_named(const char *name) {
   return NULL;
 }
 
-int nkp_module_loaded(const char *name) { return name && module_named(name) != NULL; }
-
 void *nkp_module_symbol(const char *library, const char *symbol, int *known) {
   const struct module *m = library ? module_named(library) : NULL;
   *known = m != NULL;

@@ -52,7 +52,6 @@ void *nkp_image_variable(const char *name);
  * its ELF file (copied; the bytes may go after the call). Loading a name twice is a no-op.
  * Returns 0, or -1 with the reason in err. */
 int nkp_module_load(const char *library, const void *file, uint64_t len, char *err, size_t errlen);
-int nkp_module_loaded(const char *library);
 /* The exported function `symbol` of loaded module `library`, or NULL; *known says whether
  * such a module is loaded at all. */
 void *nkp_module_symbol(const char *library, const char *symbol, int *known);

@@ -10,7 +10,9 @@ package org.legionhrt.hvm.devices;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntConsumer;
 import java.util.concurrent.locks.LockSupport;
 
 import org.legionhrt.hvm.kvm.Vcpu;
@@ -28,8 +30,8 @@ public final class Doorbells {
     private final MemorySegment comm;
     private final AtomicReferenceArray<Vcpu> vcpus;
     /** Wakes a CPU that halted inside KVM (ring0: an interrupt); null: its thread parks here. */
-    private volatile java.util.function.IntConsumer interrupt;
-    private final java.util.concurrent.atomic.AtomicLong interruptsSent = new java.util.concurrent.atomic.AtomicLong();
+    private volatile IntConsumer interrupt;
+    private final AtomicLong interruptsSent = new AtomicLong();
 
     /** Creates doorbells over {@code comm} for {@code ncpus} CPUs. */
     public Doorbells(MemorySegment comm, int ncpus) {
@@ -41,7 +43,7 @@ public final class Doorbells {
      * Rings doorbells by interrupt: for a ring0 kernel, whose dozing CPU halts inside KVM
      * instead of parking its thread here. {@code send} gets the CPU index.
      */
-    public void useInterrupts(java.util.function.IntConsumer send) {
+    public void useInterrupts(IntConsumer send) {
         this.interrupt = send;
     }
 
@@ -87,7 +89,7 @@ public final class Doorbells {
         INT.setVolatile(comm, at(cpu, CommLayout.CPU_WAKE), 1);
         VarHandle.fullFence();
         if ((int) INT.getVolatile(comm, at(cpu, CommLayout.CPU_DOZING)) != 0) {
-            java.util.function.IntConsumer send = interrupt;
+            IntConsumer send = interrupt;
             if (send != null) {
                 send.accept(cpu);
                 interruptsSent.incrementAndGet();

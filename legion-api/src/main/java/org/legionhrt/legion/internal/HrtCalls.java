@@ -148,7 +148,7 @@ final class HrtCalls implements SymbolLookup {
         MemorySegment buf = b.frame.asSlice(OFF_ERR, s.length + 1);
         MemorySegment.copy(s, 0, buf, JAVA_BYTE, 0, s.length);
         buf.set(JAVA_BYTE, s.length, (byte) 0);
-        return ring(FN_LOOKUP, buf.address(), "looking up " + name);
+        return ring(FN_LOOKUP, "looking up " + name, buf.address());
     }
 
     /** {@return a handle of the downcall type of {@code desc} calling {@code name} in the HRT, or null if absent} */
@@ -200,8 +200,9 @@ final class HrtCalls implements SymbolLookup {
                 return st;
             }
             st = (Integer) invokeBlock(c, a, false);
-            if (st != 0) {
-                modules.explainMissing((MemorySegment) a[3], blocks.get());
+            String missing = st != 0 ? HrtModules.missingFile((MemorySegment) a[3]) : null;
+            if (missing != null) {
+                blocks.get().err = missing;
             }
             return st;
         }
@@ -310,7 +311,7 @@ final class HrtCalls implements SymbolLookup {
         if (async && readyFuture != 0 && ring(FN_CALL_IF_READY, c.name, f.address(), readyFuture) == 1) {
             rax = f.get(JAVA_LONG, OFF_RAX);              // the future was ready: it ran at once
         } else {
-            rax = async ? callAsync(c, f) : ring(FN_CALL, f.address(), c.name);
+            rax = async ? callAsync(c, f) : ring(FN_CALL, c.name, f.address());
         }
         calls.incrementAndGet();
         b.copyBack();
@@ -416,7 +417,7 @@ final class HrtCalls implements SymbolLookup {
         f.set(JAVA_LONG, OFF_GPR, dst);
         f.set(JAVA_LONG, OFF_GPR + 8, src);
         f.set(JAVA_LONG, OFF_GPR + 16, n);
-        ring(FN_CALL, f.address(), "memcpy");
+        ring(FN_CALL, "memcpy", f.address());
     }
 
     private MemorySegment statusName(int st, long p) {
@@ -440,7 +441,7 @@ final class HrtCalls implements SymbolLookup {
      * two cores away from the runtime's workers.
      */
     private long callAsync(Call c, MemorySegment f) {
-        ring(FN_CALL_ASYNC, f.address(), c.name);
+        ring(FN_CALL_ASYNC, c.name, f.address());
         long start = System.nanoTime();
         while ((int) DONE.getVolatile(f, OFF_DONE) == 0) {
             if (System.nanoTime() - start < ASYNC_SPIN_NANOS) {
@@ -467,7 +468,7 @@ final class HrtCalls implements SymbolLookup {
                 }
                 long now = System.nanoTime();
                 if (now - nextCheck > 0 && (int) DONE.getVolatile(f, OFF_DONE) == 0) {
-                    ring(FN_INFO, 2, c.name);          // throws once the HVM has failed
+                    ring(FN_INFO, c.name, 2);          // throws once the HVM has failed
                     nextCheck = now + LIVENESS_NANOS;
                 }
             }
@@ -502,10 +503,6 @@ final class HrtCalls implements SymbolLookup {
     }
 
     /** One ring call; a failure of the HVM ends it and becomes a LegionException. */
-    private long ring(int fn, long arg, String what) {
-        return ring(fn, what, arg);
-    }
-
     private long ring(int fn, String what, long... args) {
         try {
             return hvm.call(fn, args);
@@ -627,7 +624,7 @@ final class HrtCalls implements SymbolLookup {
      * A thread's memory in the merged region: its call frame, an auxiliary frame (copies out of
      * HRT memory), staging for arguments that live elsewhere, and a ring for pulled values.
      */
-    static final class Block {
+    private static final class Block {
         final HrtMemory mem;
         final MemorySegment all;
         final MemorySegment frame;
@@ -729,11 +726,6 @@ final class HrtCalls implements SymbolLookup {
             }
             pullTop = at + n;
             return pullRing.asSlice(at, n);
-        }
-
-        /** Replaces this thread's last error text (a failed call's, as the HRT wrote it). */
-        void setError(String text) {
-            err = text;
         }
 
         MemorySegment errString() {

@@ -36,6 +36,11 @@ final class HrtModules {
         this.mem = mem;
     }
 
+    /** {@return the library a registration names (a C string), or null for none} */
+    private static String name(MemorySegment library) {
+        return library.equals(MemorySegment.NULL) || library.byteSize() == 0 ? null : library.getString(0);
+    }
+
     /**
      * Makes sure the library named by C string {@code library} (NULL: none) is loaded in the HRT
      * when it is a file here. {@return 0, or the status of the failed load (its message is this
@@ -43,10 +48,10 @@ final class HrtModules {
      * variant linked in.
      */
     int ensureLoaded(MemorySegment library) {
-        if (library.equals(MemorySegment.NULL) || library.byteSize() == 0) {
+        String name = name(library);
+        if (name == null) {
             return 0;
         }
-        String name = library.getString(0);
         Path file = Path.of(name);
         if (loaded.contains(name) || !Files.isRegularFile(file)) {
             return 0;
@@ -79,18 +84,14 @@ final class HrtModules {
     }
 
     /**
-     * After a registration failed: when its library names no file here, say so, as dlopen would
-     * on Linux, rather than the HRT's "not in the image".
+     * {@return what to say when a registration naming {@code library} failed and no such file
+     * exists here, as dlopen would on Linux (rather than the HRT's "not in the image"); null to
+     * keep the HRT's message}
      */
-    void explainMissing(MemorySegment library, HrtCalls.Block block) {
-        if (library.equals(MemorySegment.NULL) || library.byteSize() == 0) {
-            return;
-        }
-        String name = library.getString(0);
-        if (!Files.exists(Path.of(name))) {
-            block.setError("cannot open " + name + ": no such file (backend hrt loads a native task library into the"
-                    + " HRT from this file; the symbol is not linked into the HRT image either)");
-        }
+    static String missingFile(MemorySegment library) {
+        String name = name(library);
+        return name == null || Files.exists(Path.of(name)) ? null : "cannot open " + name + ": no such file (backend hrt"
+                + " loads a native task library into the HRT from this file; the symbol is not linked into the HRT image either)";
     }
 
     private MethodHandle handle() {
