@@ -2,7 +2,8 @@
  * The runtime's call server: the kernel test lhrt_serve (run only when named) registers the
  * functions of lhrt_hrt_call.h with the HVM call server, keeps CPU 0 for it (the runtime's
  * workers run on the other CPUs when there are any: scheduling is cooperative, and a busy
- * worker would otherwise hold up the ROS's calls), and serves until the ROS sends STOP.
+ * worker would otherwise hold up the ROS's calls) unless lhrt_share_cpu0=1 (the ROS asked for
+ * no more cores than workers), and serves until the ROS sends STOP.
  * Short calls run on the server's thread; blocking ones each get a thread of their own.
  */
 #include <nk/test.h>
@@ -10,6 +11,8 @@
 #include <nk/cpu.h>
 #include <nk/mem.h>
 #include <nk/string.h>
+#include <nk/cmdline.h>
+#include <nk/boot.h>
 #include "depriv.h"
 #include "hvm_services.h"
 #include "lhrt.h"
@@ -135,7 +138,9 @@ static void serve(void *p) {
 
 NK_TEST(lhrt_serve, 0)
 {
-  if (nk_cpu_count() > 1) nkp_reserved_cpus = 1;
+  char v[8];
+  int shared = cmdline_get(nk_boot_params->cmdline, "lhrt_share_cpu0", v, sizeof v) && !strcmp(v, "1");
+  if (nk_cpu_count() > 1 && !shared) nkp_reserved_cpus = 1;
   NK_CHECK(!hvm_call_register(LHRT_HRT_FN_LOOKUP, fn_lookup) && !hvm_call_register(LHRT_HRT_FN_CALL, fn_call) &&
            !hvm_call_register(LHRT_HRT_FN_CALL_ASYNC, fn_call_async) && !hvm_call_register(LHRT_HRT_FN_INFO, fn_info) &&
            !hvm_call_register(LHRT_HRT_FN_CALL_IF_READY, fn_call_if_ready),

@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param pinWorkers    whether worker i is bound to core i mod cores
  * @param spinNs        how long an idle worker spins before sleeping; -1 = the runtime's default
  * @param javaExecution how Java task bodies are run (see {@link JavaExecution})
- * @param hrtCores      backend hrt: vCPUs of the HRT (one serves calls, the rest run workers);
- *                      0 = workers + 1, at least 2
+ * @param hrtCores      backend hrt: vCPUs of the HRT; 0 = workers + 1, at least 2. With more
+ *                      cores than workers, CPU 0 serves calls and the rest run workers; with one
+ *                      core, or no more cores than workers, the call server shares CPU 0 with a
+ *                      worker (quicker round trips on a host with few cores, but a call waits
+ *                      while CPU 0 runs a native task)
  * @param hrtImage      backend hrt: the HRT image to boot (one with an app's kernels linked in);
  *                      "" = legion-hrt-port/target/native/lhrt-hrt.elf
  */
@@ -73,7 +76,7 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode, hrtCores, hrtImage);
     }
 
-    /** {@return a copy whose HRT (backend hrt) has {@code n} cores: the call server's and the workers'; 0 = default} */
+    /** {@return a copy whose HRT (backend hrt) has {@code n} cores (see {@link #hrtCores()}); 0 = default} */
     public RuntimeConfig withHrtCores(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("hrtCores must be >= 0 (0 = default), not " + n);

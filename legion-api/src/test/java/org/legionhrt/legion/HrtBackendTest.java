@@ -72,6 +72,34 @@ class HrtBackendTest {
         }                                                             // 9 futures still held: freed by destroy
     }
 
+    /**
+     * With no more cores than workers the call server shares CPU 0 with a worker: every core
+     * runs a worker, and calls, native tasks and Java tasks all still work, also on one core.
+     */
+    @Test
+    void theCallServerSharesCpu0WhenThereAreNoMoreCoresThanWorkers() {
+        for (RuntimeConfig c : new RuntimeConfig[] {hrt().withHrtCores(1), hrt().withWorkers(2).withHrtCores(2)}) {
+            try (Runtime rt = Runtime.start(c)) {
+                assertThat(rt.workerCount()).as("workers on %d cores", c.hrtCores()).isEqualTo(c.workers());
+                assertThat(((HrtBackend) rt.backend()).workerCpus()).as("CPUs with workers").isEqualTo(c.hrtCores());
+                TaskId<Long> nv = rt.registerNativeTask("nv", ValueType.LONG, Path.of("(image)"), "lhrt_test_native_variant");
+                for (int i = 0; i < 50; i++) {
+                    try (Future<Long> f = rt.context().execute(TaskLauncher.of(nv))) {
+                        assertThat(f.get()).isEqualTo(4242L);
+                    }
+                }
+                TaskId<Long> idx = rt.registerTask("idx", ValueType.LONG, t -> t.index());
+                try (Future<Long> f = rt.context().executeReduce(IndexLauncher.of(idx, rt.indexSpace(64)), ReductionOp.SUM_LONG)) {
+                    assertThat(f.get()).isEqualTo(2016L);
+                }
+            }
+        }
+        try (Runtime rt = Runtime.start(hrt().withWorkers(0).withHrtCores(2))) {
+            assertThat(rt.workerCount()).as("CPU 0 serves calls only").isEqualTo(1);
+            assertThat(((HrtBackend) rt.backend()).workerCpus()).isEqualTo(1);
+        }
+    }
+
     @Test
     void javaTasksRunOnJvmThreadsFromTheHrtQueue() {
         try (Runtime rt = Runtime.start(hrt())) {

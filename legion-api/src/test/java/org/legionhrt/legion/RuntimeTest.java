@@ -64,8 +64,8 @@ class RuntimeTest {
     @Test
     void badConfigurationsAndBackends() {
         assertThatThrownBy(() -> RuntimeConfig.defaults().withWorkers(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("hrt").withHrtCores(1)))
-                .isInstanceOf(LegionException.class).hasMessageContaining("at least 2 HRT cores");
+        assertThatThrownBy(() -> RuntimeConfig.defaults().withBackend("hrt").withHrtCores(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hrtCores must be >= 0");
         assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("hrt").withHrtCores(4096)))
                 .isInstanceOf(LegionException.class).hasMessageContaining("more than this host");
         assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("vax")))

@@ -18,7 +18,8 @@ public final class AppOptions {
     int cpus;
 
     @Option(names = "--hrt-cores", defaultValue = "0",
-            description = "Backend hrt: vCPUs of the HRT, one of which serves calls (0 = --cpus + 1).")
+            description = "Backend hrt: vCPUs of the HRT (0 = --cpus + 1: one serves calls; "
+                    + "up to --cpus: the call server shares CPU 0 with a worker).")
     int hrtCores;
 
     @Option(names = "--no-check", description = "Skip the validation against the sequential reference.")
@@ -49,11 +50,10 @@ public final class AppOptions {
         return cpus == 0 ? Runtime.getRuntime().availableProcessors() : cpus;
     }
 
-    /** {@return the HRT's vCPUs for backend hrt (0 = default)} @throws IllegalArgumentException if negative or 1 */
+    /** {@return the HRT's vCPUs for backend hrt (0 = default)} @throws IllegalArgumentException if negative */
     public int hrtCores() {
-        if (hrtCores < 0 || hrtCores == 1) {
-            throw new IllegalArgumentException("--hrt-cores must be at least 2 (a call server and a worker), or 0 "
-                    + "for --cpus + 1; got " + hrtCores);
+        if (hrtCores < 0) {
+            throw new IllegalArgumentException("--hrt-cores must be at least 1, or 0 for --cpus + 1; got " + hrtCores);
         }
         return hrtCores;
     }

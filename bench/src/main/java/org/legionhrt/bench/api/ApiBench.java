@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.legionhrt.bench.BenchLine;
 import org.legionhrt.bench.Stats;
+import org.legionhrt.hvm.kvm.Kvm;
+import org.legionhrt.hvm.kvm.KvmProbe;
 import org.legionhrt.legion.internal.LinuxBackend;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -47,6 +49,11 @@ public final class ApiBench {
         for (String i : include) {
             ob.include(i);
         }
+        String noHrt = hrtProblem();
+        if (noHrt != null) {
+            System.err.println("bench api: skipping the hrt rows: " + noHrt);
+            ob.exclude(".*Hrt.*");
+        }
         Options opts = ob.jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Dlegionhrt.root=" + root,
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                 .shouldFailOnError(true).build();
@@ -65,11 +72,23 @@ public final class ApiBench {
         return lines;
     }
 
+    /** {@return why backend hrt cannot run here, or null if it can} */
+    static String hrtProblem() {
+        KvmProbe p = Kvm.probe();
+        return p.usable() ? null : p.problem();
+    }
+
     /** {@return the JSON line of benchmark method {@code method}} */
     static BenchLine line(String method, Stats s) {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("workers", ApiBenchmarks.WORKERS);
         extra.put("cores", java.lang.Runtime.getRuntime().availableProcessors());
+        boolean hrt = method.contains("Hrt");
+        if (hrt) {
+            boolean shared = method.endsWith("Shared");
+            extra.put("hrt_cores", shared ? ApiBenchmarks.WORKERS : ApiBenchmarks.WORKERS + 1);
+            extra.put("call_server", shared ? "shares cpu 0" : "own cpu");
+        }
         if (method.contains("IndexLaunch")) {
             extra.put("points", ApiBenchmarks.POINTS);
         }
@@ -79,7 +98,7 @@ public final class ApiBench {
         if (method.endsWith("Region")) {
             extra.put("accessors_per_task", 1);
         }
-        return new BenchLine(jsonName(method), "linux", "ns", s, extra);
+        return new BenchLine(jsonName(method), hrt ? "hrt" : "linux", "ns", s, extra);
     }
 
     /** {@return the project's name of a JMH benchmark method, or null if not reported} */
@@ -90,7 +109,8 @@ public final class ApiBench {
             case "javaIndexLaunchEmptyQueue" -> "java_index_launch_empty_queue";
             case "javaIndexLaunchRegion" -> "java_index_launch_region";
             case "nativeIndexLaunchEmpty" -> "native_index_launch_empty";
-            case "nativeLaunch" -> "native_launch";
+            case "nativeLaunch", "nativeLaunchHrt" -> "native_launch";
+            case "nativeLaunchHrtShared" -> "native_launch_shared_cpu0";
             case "apiNullCall" -> "api_null_call";
             case "ffmNullCall" -> "ffm_null_call";
             default -> null;

@@ -1,6 +1,7 @@
 // JMH benchmarks of the Java API: empty index launches of Java and native tasks (per task,
-// amortised over the points of a launch), a single native launch, and the cost of a trivial
-// runtime call through FFM, raw and through the public API.
+// amortised over the points of a launch), a single native launch (also on backend hrt, with the
+// call server on a CPU of its own or sharing CPU 0), and the cost of a trivial runtime call
+// through FFM, raw and through the public API.
 package org.legionhrt.bench.api;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -113,6 +114,44 @@ public class ApiBenchmarks {
         }
     }
 
+    /**
+     * A runtime on backend hrt (the runtime inside an HVM) with the empty native task; CPU 0 of
+     * the HRT is the call server's own (the default: workers + 1 cores).
+     */
+    @State(Scope.Benchmark)
+    public static class HrtRt {
+        Runtime rt;
+        TaskId<Void> nativeEmpty;
+
+        /** Boots the HRT and registers the task (its library loads as an HRT module). */
+        @Setup(Level.Trial)
+        public void start() {
+            rt = Runtime.start(RuntimeConfig.defaults().withBackend("hrt").withWorkers(WORKERS).withHrtCores(cores()));
+            nativeEmpty = rt.registerNativeTask("empty_native", ValueType.VOID, NativeEmptyTask.library(),
+                    NativeEmptyTask.SYMBOL);
+        }
+
+        /** Closes the runtime and its HVM. */
+        @TearDown(Level.Trial)
+        public void stop() {
+            rt.close();
+        }
+
+        /** {@return the HRT's cores; 0 = the default} */
+        int cores() {
+            return 0;
+        }
+    }
+
+    /** The same with as many HRT cores as workers: the call server shares CPU 0 with a worker. */
+    @State(Scope.Benchmark)
+    public static class HrtSharedRt extends HrtRt {
+        @Override
+        int cores() {
+            return WORKERS;
+        }
+    }
+
     /** A runtime reached through the raw bindings only (for the FFM floor). */
     @State(Scope.Benchmark)
     public static class Raw {
@@ -186,7 +225,23 @@ public class ApiBenchmarks {
     /** One native task launched and waited for; time per launch (round trip). */
     @Benchmark
     public void nativeLaunch(Rt s) {
-        try (Future<Void> f = s.rt.context().execute(TaskLauncher.of(s.nativeEmpty))) {
+        launchAndWait(s.rt, s.nativeEmpty);
+    }
+
+    /** As {@link #nativeLaunch} on backend hrt: two ring calls, the task on an HRT core. */
+    @Benchmark
+    public void nativeLaunchHrt(HrtRt s) {
+        launchAndWait(s.rt, s.nativeEmpty);
+    }
+
+    /** As {@link #nativeLaunchHrt} with the call server sharing CPU 0 with a worker. */
+    @Benchmark
+    public void nativeLaunchHrtShared(HrtSharedRt s) {
+        launchAndWait(s.rt, s.nativeEmpty);
+    }
+
+    private static void launchAndWait(Runtime rt, TaskId<Void> task) {
+        try (Future<Void> f = rt.context().execute(TaskLauncher.of(task))) {
             f.await();
         }
     }

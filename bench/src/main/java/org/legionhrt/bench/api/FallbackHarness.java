@@ -89,6 +89,12 @@ final class FallbackHarness {
         } finally {
             queue.stop();
         }
+        if (ApiBench.hrtProblem() == null) {
+            ApiBenchmarks.HrtRt own = new ApiBenchmarks.HrtRt();
+            timeHrt(own, "nativeLaunchHrt", () -> b.nativeLaunchHrt(own), out);
+            ApiBenchmarks.HrtSharedRt shared = new ApiBenchmarks.HrtSharedRt();
+            timeHrt(shared, "nativeLaunchHrtShared", () -> b.nativeLaunchHrtShared(shared), out);
+        }
         ApiBenchmarks.Raw raw = new ApiBenchmarks.Raw();
         raw.start();
         try {
@@ -103,6 +109,21 @@ final class FallbackHarness {
             raw.stop();
         }
         return out;
+    }
+
+    /** Times one launch-and-wait benchmark on a runtime of backend hrt, booted for it alone. */
+    private static void timeHrt(ApiBenchmarks.HrtRt state, String method, Runnable launch, Map<String, Stats> out) {
+        state.start();
+        try {
+            out.put(method, time(1, n -> {
+                for (long i = 0; i < n; i++) {
+                    launch.run();
+                }
+                return n;
+            }));
+        } finally {
+            state.stop();
+        }
     }
 
     /** Warms up, sizes a repetition count to ~SAMPLE_NS, then takes SAMPLES samples of ns/op. */

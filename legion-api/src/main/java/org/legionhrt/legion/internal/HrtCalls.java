@@ -502,6 +502,11 @@ final class HrtCalls implements SymbolLookup {
         }
     }
 
+    /** {@return the CPUs the runtime's workers are spread over (all, or all but the call server's)} */
+    int workerCpus() {
+        return (int) ring(FN_INFO, "info", 0);
+    }
+
     /** One ring call; a failure of the HVM ends it and becomes a LegionException. */
     private long ring(int fn, String what, long... args) {
         try {
