@@ -10,6 +10,7 @@
 #include <nk/cmdline.h>
 #include <nk/string.h>
 #include <nk/boot.h>
+#include <nk/thread.h>
 #include "../platform/nautilus/nk_port.h"
 
 #define MAX_ARGS 32
@@ -56,9 +57,36 @@ static int run_tier(const char *extra) {
   return run_program(lhrt_test_main, "lhrt_test", extra);
 }
 
+int *__errno_location(void);
+
+/* Sets errno, gives way to the other thread of its CPU, reads it back; NULL if it was kept. */
+static void *errno_keeper(void *arg) {
+  int base = (int)(long)arg;
+  for (int i = 0; i < 100; i++) {
+    *__errno_location() = base + i;
+    nk_yield();
+    if (*__errno_location() != base + i) return (void *)1;
+  }
+  return NULL;
+}
+
+/* The HRT libc's errno is per thread: two threads of one CPU interleaved keep their own. */
+static int check_errno_per_thread(void) {
+  struct nk_thread *a = nk_thread_create(errno_keeper, (void *)1000l, 0, 0);
+  struct nk_thread *b = nk_thread_create(errno_keeper, (void *)2000l, 0, 0);
+  void *ra = (void *)1, *rb = (void *)1;
+  if (a) nk_thread_join(a, &ra);
+  if (b) nk_thread_join(b, &rb);
+  NK_CHECK(a && b, "cannot create the errno threads");
+  NK_CHECK(!ra && !rb, "errno is not per thread: a thread read another's value");
+  return 0;
+}
+
+/* The runtime's quick tier, after a check of the HRT libc's per-thread state. */
 NK_TEST(lhrt_quick, NK_QUICK)
 {
-  return run_tier(NULL);
+  int rc = check_errno_per_thread();
+  return rc ? rc : run_tier(NULL);
 }
 
 NK_TEST(lhrt_slow, 0)

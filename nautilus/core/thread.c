@@ -146,6 +146,7 @@ struct nk_thread *nk_thread_create(nk_thread_fn fn, void *arg, int cpu, int flag
     t->retval = NULL;
     t->done = 0;
     t->canary = NK_CANARY;
+    t->libc_errno = 0;
     nk_waitq_init(&t->joinq);
     build_frame(t);
     nk_sched_enqueue(t, 0);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <nk/printk.h>
 #include <nk/cpu.h>
+#include <nk/thread.h>
 
 void __stack_chk_fail(void) { panic("stack smashing detected (a native task overran a stack buffer)"); }
 
@@ -75,7 +76,6 @@ int __sprintf_chk(char *s, int flag, size_t slen, const char *fmt, ...) {
   return r;
 }
 
-/* errno, one per CPU: scheduling is cooperative, so a thread reads the value it set unless it
- * gave way in between (glibc keeps one per thread). */
-static int errno_of_cpu[NK_MAX_CPUS];
-int *__errno_location(void) { return &errno_of_cpu[this_cpu()->id]; }
+/* errno, one per thread as in glibc: a thread that gives way between setting and reading it
+ * (a yield inside an allocation, a wait) still reads its own value. */
+int *__errno_location(void) { return &this_cpu()->cur->libc_errno; }

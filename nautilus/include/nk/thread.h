@@ -33,6 +33,7 @@ struct nk_thread {
     struct nk_waitq joinq;
     volatile int done;              /* stack no longer in use: safe to free */
     uint64_t canary;
+    int libc_errno;                 /* errno of a C library linked into the kernel (the HRT's) */
 };
 
 /* Create a thread running fn(arg) on `cpu` (or NK_CPU_ANY); enqueue it and kick the CPU.
