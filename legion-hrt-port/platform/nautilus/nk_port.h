@@ -28,6 +28,9 @@ int nkp_cpu_for(int core);
 
 /* Runs the TLS destructor for the calling thread's value, if any (at thread exit). */
 void nkp_tls_exit(void);
+/* Thread t's plat_tls value, or NULL (read from another CPU: t must not be exiting). */
+struct nk_thread;
+void *nkp_tls_of(struct nk_thread *t);
 
 /* Time: TSC cycles to nanoseconds, set up on first use from the kernel's TSC frequency. */
 uint64_t nkp_cycles_to_ns(uint64_t cycles);

@@ -44,11 +44,12 @@ int plat_tls_init(void (*dtor)(void *)) {
   return 0;
 }
 
-void *plat_tls_get(void) {
-  struct nk_thread *t = nk_thread_self();
+void *nkp_tls_of(struct nk_thread *t) {
   struct tls_slot *s = tls_slot(t);
   return s && s->owner == t->id ? s->value : NULL;
 }
+
+void *plat_tls_get(void) { return nkp_tls_of(nk_thread_self()); }
 
 void plat_tls_set(void *v) {
   struct nk_thread *t = nk_thread_self();

@@ -60,3 +60,9 @@ void test_fail(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
 void test_empty(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
   (void)ctx; (void)args; (void)arglen; (void)user;
 }
+
+/* Never returns: a hung task (backend hrt stops the HVM past its task limit). */
+void test_spin_forever(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)ctx; (void)args; (void)arglen; (void)user;
+  for (;;) __asm__ volatile("pause");
+}

@@ -639,16 +639,30 @@ public final class Hvm implements AutoCloseable {
 
     /** Stops every vCPU because {@code what} took too long; {@return the exception with all states}. */
     private HvmException timeout(String what) {
+        return halt(what + " timed out: the guest stopped answering", -1);
+    }
+
+    /**
+     * Stops the guest from outside because of {@code reason} (e.g. a task the ROS judged hung):
+     * every vCPU is stopped and reported (rip, rsp), the state of vCPU {@code cpu} (or, for -1,
+     * of the first) rides on the exception, the HVM counts as failed, and callers waiting on it
+     * are woken. {@return the failure (kind TIMEOUT), or the failure the HVM already had}
+     */
+    public HvmException halt(String reason, int cpu) {
+        HvmException had = failure.get();
+        if (had != null) {
+            return had;
+        }
         for (Vcpu v : vcpus) {
             v.requestStop();
         }
-        StringBuilder sb = new StringBuilder(what + " timed out: the guest stopped answering");
+        StringBuilder sb = new StringBuilder(reason);
         VcpuState first = null;
         for (Vcpu v : vcpus) {
             v.stop(2000);
             VcpuState s = v.lastState();
             if (s != null) {
-                first = first == null ? s : first;
+                first = first == null || s.cpu() == cpu ? s : first;
                 sb.append(String.format("%n  vCPU %d: rip=%#x rsp=%#x", s.cpu(), s.rip(), s.rsp()));
                 if (profile == Profile.RING0) {
                     sb.append(mpStateName(v.mpState()));

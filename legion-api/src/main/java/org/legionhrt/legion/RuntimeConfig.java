@@ -1,5 +1,6 @@
 package org.legionhrt.legion;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -21,9 +22,17 @@ import java.util.Objects;
  *                      while CPU 0 runs a native task)
  * @param hrtImage      backend hrt: the HRT image to boot (one with an app's kernels linked in);
  *                      "" = legion-hrt-port/target/native/lhrt-hrt.elf
+ * @param hrtTaskLimit  backend hrt: how long a native task may keep its HRT CPU without giving
+ *                      it back before it counts as hung: the HVM is then stopped and the waiting
+ *                      caller gets a {@link LegionException} naming the task, with the vCPUs'
+ *                      state (checked once a second while a Java thread waits on the HRT);
+ *                      {@link Duration#ZERO} = no limit. Default {@link #DEFAULT_HRT_TASK_LIMIT}
  */
 public record RuntimeConfig(String backend, int workers, long memorySize, boolean pinWorkers, int spinNs,
-                            JavaExecution javaExecution, int hrtCores, String hrtImage) {
+                            JavaExecution javaExecution, int hrtCores, String hrtImage, Duration hrtTaskLimit) {
+
+    /** The default {@link #hrtTaskLimit()}: far beyond any task of the apps' usual sizes. */
+    public static final Duration DEFAULT_HRT_TASK_LIMIT = Duration.ofMinutes(5);
 
     /** Where Java task bodies run. */
     public enum JavaExecution {
@@ -43,6 +52,10 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(javaExecution, "javaExecution");
         Objects.requireNonNull(hrtImage, "hrtImage");
+        Objects.requireNonNull(hrtTaskLimit, "hrtTaskLimit");
+        if (hrtTaskLimit.isNegative()) {
+            throw new IllegalArgumentException("hrtTaskLimit must not be negative (ZERO = no limit), not " + hrtTaskLimit);
+        }
         if (workers < 0) {
             throw new IllegalArgumentException("workers must be >= 0 (0 = one per core), not " + workers);
         }
@@ -53,27 +66,27 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
 
     /** {@return the defaults: backend linux, one worker per core, system memory, inline Java tasks} */
     public static RuntimeConfig defaults() {
-        return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE, 0, "");
+        return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE, 0, "", DEFAULT_HRT_TASK_LIMIT);
     }
 
     /** {@return a copy with {@code n} workers} */
     public RuntimeConfig withWorkers(int n) {
-        return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage);
+        return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
     }
 
     /** {@return a copy on backend {@code name}} */
     public RuntimeConfig withBackend(String name) {
-        return new RuntimeConfig(name, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage);
+        return new RuntimeConfig(name, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
     }
 
     /** {@return a copy whose instances live in an arena of {@code bytes}} */
     public RuntimeConfig withMemorySize(long bytes) {
-        return new RuntimeConfig(backend, workers, bytes, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage);
+        return new RuntimeConfig(backend, workers, bytes, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
     }
 
     /** {@return a copy running Java task bodies as {@code mode} says} */
     public RuntimeConfig withJavaExecution(JavaExecution mode) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode, hrtCores, hrtImage);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode, hrtCores, hrtImage, hrtTaskLimit);
     }
 
     /** {@return a copy whose HRT (backend hrt) has {@code n} cores (see {@link #hrtCores()}); 0 = default} */
@@ -81,21 +94,26 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         if (n < 0) {
             throw new IllegalArgumentException("hrtCores must be >= 0 (0 = default), not " + n);
         }
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, n, hrtImage);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, n, hrtImage, hrtTaskLimit);
     }
 
     /** {@return a copy whose HRT (backend hrt) boots {@code path}: an image with native kernels linked in} */
     public RuntimeConfig withHrtImage(String path) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, path);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, path, hrtTaskLimit);
     }
 
     /** {@return a copy with worker pinning on or off} */
     public RuntimeConfig withPinWorkers(boolean pin) {
-        return new RuntimeConfig(backend, workers, memorySize, pin, spinNs, javaExecution, hrtCores, hrtImage);
+        return new RuntimeConfig(backend, workers, memorySize, pin, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
     }
 
     /** {@return a copy whose idle workers spin {@code ns} before sleeping} */
     public RuntimeConfig withSpinNs(int ns) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, ns, javaExecution, hrtCores, hrtImage);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, ns, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
+    }
+
+    /** {@return a copy whose native tasks on backend hrt count as hung after {@code limit} without giving their CPU back; ZERO = never} */
+    public RuntimeConfig withHrtTaskLimit(Duration limit) {
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, limit);
     }
 }

@@ -123,6 +123,29 @@ class HrtBackendTest {
         javaTasksRunOnJvmThreadsFromTheHrtQueue();
     }
 
+    /**
+     * A native task that never gives its CPU back counts as hung past the task limit: the HVM is
+     * stopped, the waiting caller learns which task on which CPU, with that vCPU's state, and a
+     * new runtime starts in the same JVM.
+     */
+    @Test
+    void aHungNativeTaskStopsTheHrtAndNamesItself() {
+        long t0 = System.nanoTime();
+        try (Runtime rt = Runtime.start(hrt().withHrtTaskLimit(java.time.Duration.ofSeconds(1)))) {
+            TaskId<Void> spin = rt.registerNativeTask("spinner", ValueType.VOID, NativeKernels.library(), "test_spin_forever");
+            assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(spin)).get())
+                    .isInstanceOf(LegionException.class)
+                    .hasMessageContaining("native task spinner (point 0)").hasMessageContaining("on HRT CPU 1")
+                    .hasMessageContaining("without giving the CPU back").hasMessageContaining("vCPU 1: rip=")
+                    .cause().isInstanceOfSatisfying(org.legionhrt.hvm.HvmException.class,
+                            e -> assertThat(e.state()).hasValueSatisfying(s -> assertThat(s.cpu()).isEqualTo(1)));
+        } catch (LegionException closing) {
+            assertThat(closing).hasMessageContaining("without giving the CPU back");
+        }
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to notice (limit 1 s, checked each second)").isLessThan(10);
+        javaTasksRunOnJvmThreadsFromTheHrtQueue();
+    }
+
     /** Per-call cost over the ring next to a direct call on linux (logged; only sanity is asserted). */
     @Test
     void callOverheadPerLhrtCall() {

@@ -23,6 +23,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +40,8 @@ final class HrtCalls implements SymbolLookup {
     static final int FN_CALL_ASYNC = 18;
     static final int FN_INFO = 19;
     static final int FN_CALL_IF_READY = 20;
+    /** FN_INFO keys: (cpu << 48 | ms) of the CPU longest without a switch; the task name on a CPU. */
+    private static final long INFO_LONGEST_UNSWITCHED = 3, INFO_TASK_ON_CPU = 4;
     private static final int F_STATUS = 1;
     private static final long FRAME_SIZE = 0x2a8;
     private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
@@ -98,9 +101,12 @@ final class HrtCalls implements SymbolLookup {
     /** Native task names by id, and the last one a launcher was made for: what a failure names. */
     private final Map<Integer, String> nativeTasks = new ConcurrentHashMap<>();
     private volatile String lastNative;
+    /** How long a native task may keep its CPU before it counts as hung (0: no limit). */
+    private final long taskLimitMillis;
 
-    HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, Runnable onFailure) {
+    HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, Duration taskLimit, Runnable onFailure) {
         this.hvm = hvm;
+        this.taskLimitMillis = taskLimit.toMillis();
         this.mem = mem;
         this.waiters = waiters;
         this.onFailure = onFailure;
@@ -422,14 +428,8 @@ final class HrtCalls implements SymbolLookup {
 
     private MemorySegment statusName(int st, long p) {
         return statusNames.computeIfAbsent(st, s -> {
-            MemorySegment tmp = mem.allocate(128, 16);
-            try {
-                copyFromHrt(tmp.address(), p, 127);
-                String name = tmp.getString(0);
-                return Arena.global().allocateFrom(name.length() > 120 ? "status " + s : name);
-            } finally {
-                mem.free(tmp);
-            }
+            String name = hrtString(p);
+            return Arena.global().allocateFrom(name.length() > 120 ? "status " + s : name);
         });
     }
 
@@ -468,7 +468,7 @@ final class HrtCalls implements SymbolLookup {
                 }
                 long now = System.nanoTime();
                 if (now - nextCheck > 0 && (int) DONE.getVolatile(f, OFF_DONE) == 0) {
-                    ring(FN_INFO, c.name, 2);          // throws once the HVM has failed
+                    checkForHungTask(c.name);          // also throws once the HVM has failed
                     nextCheck = now + LIVENESS_NANOS;
                 }
             }
@@ -502,6 +502,39 @@ final class HrtCalls implements SymbolLookup {
         }
     }
 
+    /**
+     * Asks the HRT which CPU has run one thread longest without a switch (a native task that
+     * never returns: scheduling is cooperative); past the task limit the HVM is stopped and
+     * this runtime fails with the task's name and the vCPUs' state.
+     */
+    private void checkForHungTask(String during) {
+        long r = ring(FN_INFO, during, INFO_LONGEST_UNSWITCHED);
+        int cpu = (int) (r >>> 48);
+        long ms = r & 0xffff_ffff_ffffL;
+        if (taskLimitMillis <= 0 || ms < taskLimitMillis) {
+            return;
+        }
+        long name = ring(FN_INFO, during, INFO_TASK_ON_CPU, cpu);
+        String task = name == 0 ? "a native task" : "native task " + hrtString(name);
+        HvmException state = hvm.halt(String.format("%s ran %.1f s on HRT CPU %d without giving the CPU back (the "
+                + "task limit is %.1f s, RuntimeConfig.withHrtTaskLimit): the HRT was stopped", task, ms / 1e3, cpu,
+                taskLimitMillis / 1e3), cpu);
+        throw fail(new LegionException(0, "backend hrt: " + state.getMessage()
+                + " (this runtime is lost; close it and start a new one)", state));
+    }
+
+    /** A NUL-terminated string in HRT memory, at most 127 bytes of it. */
+    private String hrtString(long p) {
+        MemorySegment tmp = mem.allocate(128, 16);
+        try {
+            tmp.fill((byte) 0);
+            copyFromHrt(tmp.address(), p, 127);
+            return tmp.getString(0);
+        } finally {
+            mem.free(tmp);
+        }
+    }
+
     /** {@return the CPUs the runtime's workers are spread over (all, or all but the call server's)} */
     int workerCpus() {
         return (int) ring(FN_INFO, "info", 0);
@@ -513,14 +546,18 @@ final class HrtCalls implements SymbolLookup {
             return hvm.call(fn, args);
         } catch (HvmException e) {
             String task = lastNative == null ? "" : "; the last native task launched: " + lastNative;
-            LegionException le = new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
-                    + e.getMessage() + task + " (this runtime is lost; close it and start a new one)", e);
-            if (failed == null) {
-                failed = le;
-                onFailure.run();
-            }
-            throw le;
+            throw fail(new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
+                    + e.getMessage() + task + " (this runtime is lost; close it and start a new one)", e));
         }
+    }
+
+    /** Records the runtime's failure (the first one wins) and {@return what the caller throws} */
+    private LegionException fail(LegionException le) {
+        if (failed == null) {
+            failed = le;
+            onFailure.run();
+        }
+        return le;
     }
 
     private static String cString(MemorySegment s) {
