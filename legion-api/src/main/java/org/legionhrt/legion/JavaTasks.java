@@ -109,6 +109,9 @@ final class JavaTasks {
                     }
                 }
             }
+        } catch (LegionException e) {
+            // The runtime failed (its HRT stopped): the backend and every caller report it already.
+            LOG.debug("Java task poller stopped: the runtime failed", e);
         } catch (Throwable t) {
             LOG.error("Java task poller died", t);
         }
