@@ -54,6 +54,12 @@ public final class MicroReport {
         return sb.toString();
     }
 
+    /** {@return a speed-up as "12.3×", or with two significant digits below 0.1 ("0.0091×"), never "0.0×"} */
+    static String times(double v) {
+        return v >= 0.1 || v == 0 ? String.format(Locale.ROOT, "%.1f×", v)
+                : new java.math.BigDecimal(v).round(new java.math.MathContext(2)).toPlainString() + "×";
+    }
+
     /** {@return the Markdown table} */
     public static String markdown(List<BenchLine> lines, String title) {
         StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n")
@@ -65,7 +71,7 @@ public final class MicroReport {
             for (BenchLine l : group) {
                 // A baseline only where the primitive is compared at all.
                 String sp = group.size() < 2 ? "—" : isLinuxSide(l.impl()) ? "1 (baseline)"
-                        : speedup(l, group).map(v -> String.format(Locale.ROOT, "%.1f×", v)).orElse("—");
+                        : speedup(l, group).map(MicroReport::times).orElse("—");
                 sb.append("| ").append(String.join(" | ", bench, l.impl(),
                         String.valueOf(l.extra().getOrDefault("env", "")), l.unit(),
                         Integer.toString(l.stats().n()), fmt(l.stats().median()), fmt(l.stats().p99()),

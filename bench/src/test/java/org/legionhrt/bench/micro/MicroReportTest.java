@@ -51,4 +51,11 @@ class MicroReportTest {
         assertThat(r.lines()).extracting(BenchLine::bench).containsExactly("x");
         assertThat(r.failures()).containsExactly("bad: exit 4, 0 bench lines");
     }
+
+    @Test
+    void smallSpeedUpsKeepTwoSignificantDigits() {
+        assertThat(MicroReport.times(200.0)).isEqualTo("200.0×");
+        assertThat(MicroReport.times(0.5)).isEqualTo("0.5×");
+        assertThat(MicroReport.times(3151.0 / 344444)).isEqualTo("0.0091×");
+    }
 }
