@@ -42,6 +42,8 @@
  * lhrt_hrt_module_load(library, bytes, len) (a status function, CALL) with the bytes of that
  * library's ELF file in the merged region; the HRT loads it as a module (relocated, bound to
  * the image's functions) and later lookups with that library name search the module.
+ * lhrt_hrt_module_bias(library) then gives where it was placed (symbol address = bias + value),
+ * so the ROS can name the module's function a failing rip lies in.
  */
 #ifndef LHRT_HRT_CALL_H
 #define LHRT_HRT_CALL_H

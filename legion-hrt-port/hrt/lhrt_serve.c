@@ -180,6 +180,10 @@ lhrt_status_t lhrt_hrt_module_load(const char *library, const void *elf, uint64_
   return LHRT_OK;
 }
 
+/* Where module `library` was placed (its load bias; 0: not loaded): the ROS maps a failing rip
+ * to a function of the module with it. */
+uint64_t lhrt_hrt_module_bias(const char *library) { return nkp_module_bias(library); }
+
 static void serve(void *p) {
   *(int *)p = hvm_call_serve();
 }

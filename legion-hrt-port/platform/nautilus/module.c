@@ -143,6 +143,11 @@ static const struct module *module_named(const char *name) {
   return NULL;
 }
 
+uint64_t nkp_module_bias(const char *library) {
+  const struct module *m = library ? module_named(library) : NULL;
+  return m ? (uint64_t)(uintptr_t)m->bias : 0;
+}
+
 void *nkp_module_symbol(const char *library, const char *symbol, int *known) {
   const struct module *m = library ? module_named(library) : NULL;
   *known = m != NULL;

@@ -58,5 +58,8 @@ int nkp_module_load(const char *library, const void *file, uint64_t len, char *e
 /* The exported function `symbol` of loaded module `library`, or NULL; *known says whether
  * such a module is loaded at all. */
 void *nkp_module_symbol(const char *library, const char *symbol, int *known);
+/* The load bias of module `library` (its address of file address 0), or 0 if not loaded: a
+ * symbol's address is bias + its value, which is how the ROS names a rip inside a module. */
+uint64_t nkp_module_bias(const char *library);
 
 #endif

@@ -66,3 +66,9 @@ void test_spin_forever(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *
   (void)ctx; (void)args; (void)arglen; (void)user;
   for (;;) __asm__ volatile("pause");
 }
+
+/* Writes through a non-canonical pointer: a fault (backend hrt ends the HVM, naming this function). */
+void test_wild_write(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)ctx; (void)args; (void)arglen; (void)user;
+  *(volatile int *)0x8000000000000000ull = 1;
+}

@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -98,6 +100,8 @@ public final class Hvm implements AutoCloseable {
     private byte[] bootImage;
     private String bootName;
     private volatile byte[] currentImage = new byte[0];
+    /** Code loaded into the guest at run time (modules), by name, for failure reports. */
+    private final List<Map.Entry<String, Symbols>> moduleSymbols = new CopyOnWriteArrayList<>();
     private volatile Integer exitCode;
     private volatile boolean closed;
     private Kvm kvm;
@@ -312,6 +316,7 @@ public final class Hvm implements AutoCloseable {
         }
         comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);    // below 1 MiB: no ring0 kernel allocates there
         currentImage = image;
+        moduleSymbols.clear();
         long tLoad = System.nanoTime();
         vm = Vm.create(kvm);
         if (profile == Profile.RING0) {
@@ -433,6 +438,7 @@ public final class Hvm implements AutoCloseable {
         ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
         checkImage(img, name);
         currentImage = image;
+        moduleSymbols.clear();
         enter(img, t0);
     }
 
@@ -606,12 +612,30 @@ public final class Hvm implements AutoCloseable {
         return console.lastLines();
     }
 
+    /**
+     * Registers the function symbols of code the guest loaded at run time ({@code elf}, placed
+     * with load bias {@code bias}), so that failure reports name a function of it too.
+     */
+    public void addSymbols(String name, byte[] elf, long bias) {
+        moduleSymbols.add(Map.entry(name, Symbols.of(elf, bias)));
+    }
+
+    /** {@return "fn+0xoff" (image) or "fn+0xoff in module" for a guest address, if known} */
+    private Optional<String> describe(long address) {
+        Optional<String> f = Symbols.of(currentImage).describe(address);
+        for (int i = 0; f.isEmpty() && i < moduleSymbols.size(); i++) {
+            Map.Entry<String, Symbols> m = moduleSymbols.get(i);
+            f = m.getValue().describe(address).map(d -> d + " in " + m.getKey());
+        }
+        return f;
+    }
+
     /** Adds the last console lines and, for a guest failure, the function the RIP lies in. */
     private HvmException withConsole(HvmException e) {
         if (!e.console().isEmpty()) {
             return e;
         }
-        String where = e.state().flatMap(s -> Symbols.of(currentImage).describe(s.rip()))
+        String where = e.state().flatMap(s -> describe(s.rip()))
                 .map(f -> " (rip in " + f + ")").orElse("");
         HvmException x = new HvmException(e.kind(), e.reason() + where, e.state().orElse(null), lastLines(), e.getCause());
         x.setStackTrace(e.getStackTrace());
@@ -663,7 +687,8 @@ public final class Hvm implements AutoCloseable {
             VcpuState s = v.lastState();
             if (s != null) {
                 first = first == null || s.cpu() == cpu ? s : first;
-                sb.append(String.format("%n  vCPU %d: rip=%#x rsp=%#x", s.cpu(), s.rip(), s.rsp()));
+                sb.append(String.format("%n  vCPU %d: rip=%#x%s rsp=%#x", s.cpu(), s.rip(),
+                        describe(s.rip()).map(f -> " (" + f + ")").orElse(""), s.rsp()));
                 if (profile == Profile.RING0) {
                     sb.append(mpStateName(v.mpState()));
                 }

@@ -136,7 +136,8 @@ class HrtBackendTest {
             assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(spin)).get())
                     .isInstanceOf(LegionException.class)
                     .hasMessageContaining("native task spinner (point 0)").hasMessageContaining("on HRT CPU 1")
-                    .hasMessageContaining("without giving the CPU back").hasMessageContaining("vCPU 1: rip=")
+                    .hasMessageContaining("without giving the CPU back")
+                    .hasMessageMatching("(?s).*vCPU 1: rip=0x\\p{XDigit}+ \\(test_spin_forever\\+0x\\p{XDigit}+ in libkernels.so\\).*")
                     .cause().isInstanceOfSatisfying(org.legionhrt.hvm.HvmException.class,
                             e -> assertThat(e.state()).hasValueSatisfying(s -> assertThat(s.cpu()).isEqualTo(1)));
         } catch (LegionException closing) {
@@ -144,6 +145,19 @@ class HrtBackendTest {
         }
         assertThat((System.nanoTime() - t0) / 1e9).as("seconds to notice (limit 1 s, checked each second)").isLessThan(10);
         javaTasksRunOnJvmThreadsFromTheHrtQueue();
+    }
+
+    /** A fault inside a module's task names the module's function it happened in. */
+    @Test
+    void aFaultInAModuleNamesTheFunction() {
+        try (Runtime rt = Runtime.start(hrt())) {
+            TaskId<Void> wild = rt.registerNativeTask("wild", ValueType.VOID, NativeKernels.library(), "test_wild_write");
+            assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(wild)).get())
+                    .isInstanceOf(LegionException.class).hasMessageContaining("HRT failed")
+                    .hasMessageContaining("rip in test_wild_write+0x").hasMessageContaining("in libkernels.so");
+        } catch (LegionException closing) {
+            assertThat(closing).hasMessageContaining("HRT failed");
+        }
     }
 
     /** Per-call cost over the ring next to a direct call on linux (logged; only sanity is asserted). */

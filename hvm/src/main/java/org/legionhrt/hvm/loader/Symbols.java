@@ -1,7 +1,7 @@
 /*
- * The function symbols of a kernel image (ELF .symtab), so a failure report can say in
- * which function the faulting RIP lies ("nk_test_fn_crash_page_fault+0x10"), not only its
- * address. Stripped images simply have none.
+ * The function symbols of a kernel image or of a module loaded at run time (ELF .symtab, else
+ * .dynsym), so a failure report can say in which function the faulting RIP lies
+ * ("nk_test_fn_crash_page_fault+0x10"), not only its address. Stripped images simply have none.
  */
 package org.legionhrt.hvm.loader;
 
@@ -15,6 +15,7 @@ import java.util.TreeMap;
 /** Address-to-function lookup over an ELF64 symbol table; immutable. */
 public final class Symbols {
     private static final int SHT_SYMTAB = 2;
+    private static final int SHT_DYNSYM = 11;
     private static final int STT_FUNC = 2;
 
     /** A function: where it ends (0 = unknown size) and its name. */
@@ -27,22 +28,25 @@ public final class Symbols {
         this.byAddress = byAddress;
     }
 
-    /** {@return the function symbols of {@code image}} (empty when it has no .symtab). */
+    /** {@return the function symbols of {@code image}} (empty when it has no symbol table). */
     public static Symbols of(byte[] image) {
+        return of(image, 0);
+    }
+
+    /**
+     * {@return the function symbols of {@code elf} loaded with load bias {@code bias}} (a
+     * shared object's symbol values are offsets: the address is bias + value). The full
+     * .symtab when there is one, else the exported .dynsym.
+     */
+    public static Symbols of(byte[] elf, long bias) {
         TreeMap<Long, Fn> map = new TreeMap<>();
         Symbols s = new Symbols(map);
         try {
-            ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-            long shoff = b.getLong(0x28);
-            int shentsize = b.getShort(0x3a) & 0xffff;
-            int shnum = b.getShort(0x3c) & 0xffff;
-            for (int i = 0; i < shnum; i++) {
-                int sh = (int) (shoff + (long) i * shentsize);
-                if (b.getInt(sh + 4) != SHT_SYMTAB) {
-                    continue;
+            for (int type : new int[] {SHT_SYMTAB, SHT_DYNSYM}) {
+                s.readTables(elf, type, bias);
+                if (!map.isEmpty()) {
+                    break;
                 }
-                int strtab = (int) (shoff + (long) b.getInt(sh + 40) * shentsize);
-                s.read(b, image, b.getLong(sh + 24), b.getLong(sh + 32), (int) b.getLong(strtab + 24));
             }
         } catch (IndexOutOfBoundsException e) {
             map.clear();               // a malformed table only costs us the names
@@ -50,12 +54,27 @@ public final class Symbols {
         return s;
     }
 
-    private void read(ByteBuffer b, byte[] image, long off, long size, int strOff) {
+    private void readTables(byte[] elf, int type, long bias) {
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        long shoff = b.getLong(0x28);
+        int shentsize = b.getShort(0x3a) & 0xffff;
+        int shnum = b.getShort(0x3c) & 0xffff;
+        for (int i = 0; i < shnum; i++) {
+            int sh = (int) (shoff + (long) i * shentsize);
+            if (b.getInt(sh + 4) != type) {
+                continue;
+            }
+            int strtab = (int) (shoff + (long) b.getInt(sh + 40) * shentsize);
+            read(b, elf, b.getLong(sh + 24), b.getLong(sh + 32), (int) b.getLong(strtab + 24), bias);
+        }
+    }
+
+    private void read(ByteBuffer b, byte[] image, long off, long size, int strOff, long bias) {
         for (long e = off; e + 24 <= off + size; e += 24) {
             int info = b.get((int) e + 4) & 0xff;
             long value = b.getLong((int) e + 8);
             if ((info & 0xf) == STT_FUNC && value != 0) {
-                byAddress.put(value, new Fn(b.getLong((int) e + 16), cString(image, strOff + b.getInt((int) e))));
+                byAddress.put(bias + value, new Fn(b.getLong((int) e + 16), cString(image, strOff + b.getInt((int) e))));
             }
         }
     }

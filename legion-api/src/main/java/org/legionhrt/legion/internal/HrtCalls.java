@@ -535,6 +535,13 @@ final class HrtCalls implements SymbolLookup {
         }
     }
 
+    /** Lets the HVM's failure reports name functions of a module loaded at {@code bias}. */
+    void addModuleSymbols(String name, byte[] elf, long bias) {
+        if (bias != 0) {
+            hvm.addSymbols(name, elf, bias);
+        }
+    }
+
     /** {@return the CPUs the runtime's workers are spread over (all, or all but the call server's)} */
     int workerCpus() {
         return (int) ring(FN_INFO, "info", 0);

@@ -16,6 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.legionhrt.legion.LegionException;
@@ -23,13 +24,15 @@ import org.legionhrt.legion.LegionException;
 /** Libraries loaded into one HRT as modules (internal; thread safe). */
 final class HrtModules {
     private static final FunctionDescriptor LOAD = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
+    private static final FunctionDescriptor BIAS = FunctionDescriptor.of(JAVA_LONG, ADDRESS);
     /** A library this size is not a task library: refuse rather than fill the merged region. */
     private static final long MAX_BYTES = 64L << 20;
 
     private final HrtCalls calls;
     private final HrtMemory mem;
     private final Set<String> loaded = ConcurrentHashMap.newKeySet();
-    private volatile MethodHandle load;
+    private static final String LOAD_FN = "lhrt_hrt_module_load", BIAS_FN = "lhrt_hrt_module_bias";
+    private final Map<String, MethodHandle> handles = new ConcurrentHashMap<>();
 
     HrtModules(HrtCalls calls, HrtMemory mem) {
         this.calls = calls;
@@ -69,9 +72,12 @@ final class HrtModules {
         MemorySegment elf = mem.allocate(bytes.length, 64);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment.copy(bytes, 0, elf, JAVA_BYTE, 0, bytes.length);
-            int st = (int) handle().invokeExact(a.allocateFrom(name), elf, (long) bytes.length);
+            MemorySegment cname = a.allocateFrom(name);
+            int st = (int) handle(LOAD_FN, LOAD).invokeExact(cname, elf, (long) bytes.length);
             if (st == 0) {
                 loaded.add(name);
+                long bias = (long) handle(BIAS_FN, BIAS).invokeExact(cname);
+                calls.addModuleSymbols(file.getFileName().toString(), bytes, bias);   // names its functions in failures
             }
             return st;
         } catch (LegionException e) {
@@ -94,16 +100,14 @@ final class HrtModules {
                 + " loads a native task library into the HRT from this file; the symbol is not linked into the HRT image either)";
     }
 
-    private MethodHandle handle() {
-        MethodHandle h = load;
-        if (h == null) {
-            h = calls.handle("lhrt_hrt_module_load", LOAD);
+    private MethodHandle handle(String fn, FunctionDescriptor type) {
+        return handles.computeIfAbsent(fn, f -> {
+            MethodHandle h = calls.handle(f, type);
             if (h == null) {
-                throw new LegionException(0, "backend hrt: the HRT image has no module loader (lhrt_hrt_module_load);"
+                throw new LegionException(0, "backend hrt: the HRT image has no module loader (" + f + ");"
                         + " rebuild it (make -C legion-hrt-port/hrt all)", null);
             }
-            load = h;
-        }
-        return h;
+            return h;
+        });
     }
 }
