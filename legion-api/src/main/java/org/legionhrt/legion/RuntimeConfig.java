@@ -19,7 +19,7 @@ import java.util.Objects;
  *                      cores than workers, CPU 0 serves calls and the rest run workers; with one
  *                      core, or no more cores than workers, the call server shares CPU 0 with a
  *                      worker (quicker round trips on a host with few cores, but a call waits
- *                      while CPU 0 runs a native task)
+ *                      while CPU 0 runs a native task, up to the task limit)
  * @param hrtImage      backend hrt: the HRT image to boot (one with an app's kernels linked in);
  *                      "" = legion-hrt-port/target/native/lhrt-hrt.elf
  * @param hrtTaskLimit  backend hrt: how long a native task may keep its HRT CPU without giving

@@ -85,6 +85,21 @@ public final class HrtBackend implements Backend {
         return cores == 1 || (workers > 0 && cores <= workers);
     }
 
+    /** How long a ring call may go unanswered before the HRT counts as stopped. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * {@return how long a ring call may wait} With the call server on a CPU of its own, {@link
+     * #CALL_TIMEOUT}; sharing CPU 0, a call also waits for the task CPU 0 runs, so for the task
+     * limit more (a day without a limit): a long task must not count as a dead HRT.
+     */
+    static Duration callTimeout(boolean sharesCpu0, Duration taskLimit) {
+        if (!sharesCpu0) {
+            return CALL_TIMEOUT;
+        }
+        return taskLimit.isZero() ? Duration.ofDays(1) : taskLimit.plus(CALL_TIMEOUT);
+    }
+
     /**
      * {@return whether the HRT's vCPUs and the calling JVM thread are more than the host's CPUs}
      * Then every hand-off between them waits for the host scheduler, and an idle vCPU that
@@ -151,6 +166,7 @@ public final class HrtBackend implements Backend {
             // request-ring thread serves bursts of Java callbacks (parked while there are none).
             h = Hvm.builder().cores(cores).handler(HrtCalls.ASYNC_DONE, waiters).handler(HrtUpcalls.HANDLER, relay)
                     .requestThreads(HrtUpcalls.REQUEST_THREADS).memory(ram).merged(merged).cmdline(cmdline(cores, config.workers(), host))
+                    .callTimeout(callTimeout(sharesCpu0(cores, config.workers()), config.hrtTaskLimit()))
                     .bootTimeout(Duration.ofSeconds(120)).boot(image);
         } catch (HvmException e) {
             throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package org.legionhrt.legion.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,13 @@ class HrtBackendLayoutTest {
         assertThat(HrtBackend.cmdline(2, 2, 2)).isEqualTo("tests=lhrt_serve lhrt_share_cpu0=1 idle_spin_us="
                 + HrtBackend.OVERSUBSCRIBED_IDLE_SPIN_US);
         assertThat(HrtBackend.cmdline(1, 1, 2)).isEqualTo("tests=lhrt_serve lhrt_share_cpu0=1");
+    }
+
+    @Test
+    void sharingCpu0ACallMayWaitForTheTaskCpu0Runs() {
+        assertThat(HrtBackend.callTimeout(false, Duration.ofMinutes(5))).isEqualTo(HrtBackend.CALL_TIMEOUT);
+        assertThat(HrtBackend.callTimeout(true, Duration.ofMinutes(5))).isEqualTo(Duration.ofMinutes(5).plus(HrtBackend.CALL_TIMEOUT));
+        assertThat(HrtBackend.callTimeout(true, Duration.ZERO)).isEqualTo(Duration.ofDays(1));
     }
 
     @Test
