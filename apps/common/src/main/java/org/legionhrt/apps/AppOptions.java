@@ -1,5 +1,6 @@
 package org.legionhrt.apps;
 
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,6 +22,11 @@ public final class AppOptions {
             description = "Backend hrt: vCPUs of the HRT (0 = --cpus + 1: one serves calls; "
                     + "up to --cpus: the call server shares CPU 0 with a worker).")
     int hrtCores;
+
+    @Option(names = "--hrt-task-limit", defaultValue = "300",
+            description = "Backend hrt: seconds a native task may keep its HRT CPU before it counts as hung and the "
+                    + "run stops with its name and the vCPUs' state (0 = no limit; default ${DEFAULT-VALUE}).")
+    long hrtTaskLimitSeconds;
 
     @Option(names = "--no-check", description = "Skip the validation against the sequential reference.")
     boolean noCheck;
@@ -56,6 +62,14 @@ public final class AppOptions {
             throw new IllegalArgumentException("--hrt-cores must be at least 1, or 0 for --cpus + 1; got " + hrtCores);
         }
         return hrtCores;
+    }
+
+    /** {@return how long a native task may keep its HRT CPU (ZERO: no limit)} @throws IllegalArgumentException if negative */
+    public Duration hrtTaskLimit() {
+        if (hrtTaskLimitSeconds < 0) {
+            throw new IllegalArgumentException("--hrt-task-limit must be 0 (no limit) or more seconds; got " + hrtTaskLimitSeconds);
+        }
+        return Duration.ofSeconds(hrtTaskLimitSeconds);
     }
 
     /** {@return whether to validate the result} */

@@ -60,6 +60,20 @@ class AppCommonTest {
     }
 
     @Test
+    void hrtLayoutOptions() {
+        AppOptions o = new AppOptions();
+        new CommandLine(o).parseArgs();
+        assertThat(o.hrtCores()).isZero();
+        assertThat(o.hrtTaskLimit()).isEqualTo(java.time.Duration.ofMinutes(5));
+        new CommandLine(o).parseArgs("--hrt-cores", "1", "--hrt-task-limit", "0");
+        assertThat(o.hrtCores()).isEqualTo(1);
+        assertThat(o.hrtTaskLimit()).isZero();
+        AppOptions bad = new AppOptions();
+        new CommandLine(bad).parseArgs("--hrt-task-limit", "-1");
+        assertThatThrownBy(bad::hrtTaskLimit).hasMessageContaining("--hrt-task-limit must be 0 (no limit) or more seconds");
+    }
+
+    @Test
     void withoutBackendTheHrtWhereKvmIsUsableElseLinux() {
         AppOptions o = new AppOptions();
         new CommandLine(o).parseArgs();

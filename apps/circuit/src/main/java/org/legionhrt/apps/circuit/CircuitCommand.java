@@ -98,6 +98,6 @@ public final class CircuitCommand implements Callable<Integer> {
         if (app.backend() != Backend.HRT) {
             return rc;
         }
-        return rc.withBackend("hrt").withHrtCores(app.hrtCores());
+        return rc.withBackend("hrt").withHrtCores(app.hrtCores()).withHrtTaskLimit(app.hrtTaskLimit());
     }
 }

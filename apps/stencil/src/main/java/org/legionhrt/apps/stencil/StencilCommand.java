@@ -97,6 +97,6 @@ public final class StencilCommand implements Callable<Integer> {
         if (app.backend() != Backend.HRT) {
             return rc;
         }
-        return rc.withBackend("hrt").withHrtCores(app.hrtCores());
+        return rc.withBackend("hrt").withHrtCores(app.hrtCores()).withHrtTaskLimit(app.hrtTaskLimit());
     }
 }
