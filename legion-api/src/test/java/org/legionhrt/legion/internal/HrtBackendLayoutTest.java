@@ -28,6 +28,9 @@ class HrtBackendLayoutTest {
         assertThat(HrtBackend.cmdline(2, 2, 2)).isEqualTo("tests=lhrt_serve lhrt_share_cpu0=1 idle_spin_us="
                 + HrtBackend.OVERSUBSCRIBED_IDLE_SPIN_US);
         assertThat(HrtBackend.cmdline(1, 1, 2)).isEqualTo("tests=lhrt_serve lhrt_share_cpu0=1");
+        assertThat(HrtBackend.cmdline(17, 16, 16)).as("two threads more than 16 CPUs").isEqualTo("tests=lhrt_serve");
+        assertThat(HrtBackend.oversubscribed(5, 4)).isTrue();
+        assertThat(HrtBackend.oversubscribed(9, 8)).isFalse();
     }
 
     @Test
