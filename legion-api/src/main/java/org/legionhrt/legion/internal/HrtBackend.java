@@ -159,6 +159,7 @@ public final class HrtBackend implements Backend {
             throw new LegionException("backend hrt: HRT image " + image + " not found");
         }
         long t0 = System.nanoTime();
+        boolean shared = sharesCpu0(cores, config.workers());
         HrtCalls.AsyncWaiters waiters = new HrtCalls.AsyncWaiters();
         AtomicReference<HrtUpcalls> upcalls = new AtomicReference<>();
         org.legionhrt.hvm.ring.RosHandler relay = args -> upcalls.get().handle(args);   // Java callbacks (HrtUpcalls)
@@ -168,7 +169,7 @@ public final class HrtBackend implements Backend {
             // request-ring thread serves bursts of Java callbacks (parked while there are none).
             h = Hvm.builder().cores(cores).handler(HrtCalls.ASYNC_DONE, waiters).handler(HrtUpcalls.HANDLER, relay)
                     .requestThreads(HrtUpcalls.REQUEST_THREADS).memory(ram).merged(merged).cmdline(cmdline(cores, config.workers(), host))
-                    .callTimeout(callTimeout(sharesCpu0(cores, config.workers()), config.hrtTaskLimit()))
+                    .callTimeout(callTimeout(shared, config.hrtTaskLimit()))
                     .bootTimeout(Duration.ofSeconds(120)).boot(image);
         } catch (HvmException e) {
             throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);
@@ -177,9 +178,9 @@ public final class HrtBackend implements Backend {
             HrtBackend b = new HrtBackend(h, waiters, cores, instances, config.hrtTaskLimit());
             upcalls.set(b.calls.upcalls);
             LOG.debug("backend hrt: {} cores (call server {}), {} MiB RAM, {} MiB merged, booted in {} ms", cores,
-                    sharesCpu0(cores, config.workers()) ? "sharing CPU 0" : "on CPU 0", ram >> 20, merged >> 20,
+                    shared ? "sharing CPU 0" : "on CPU 0", ram >> 20, merged >> 20,
                     (System.nanoTime() - t0) / 1_000_000);
-            if (oversubscribed(cores, host) && !sharesCpu0(cores, config.workers()) && !TOLD_OVERSUBSCRIBED.getAndSet(true)) {
+            if (oversubscribed(cores, host) && !shared && !TOLD_OVERSUBSCRIBED.getAndSet(true)) {
                 LOG.info("backend hrt: the HRT's {} vCPUs and the calling JVM thread share {} host CPUs, so a synchronous "
                         + "call waits for the host scheduler; with hrtCores <= workers (--hrt-cores) the call server "
                         + "shares CPU 0 with a worker and round trips stay on one vCPU", cores, host);
