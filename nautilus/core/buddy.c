@@ -2,7 +2,10 @@
  * Buddy allocator over one contiguous RAM range. Blocks of order o are 2^o pages, aligned
  * to their size in physical address, so a block's buddy is addr ^ (PAGE << o). One metadata
  * byte per page: 0 = inside a block, FREE|o = head of a free block, USED|o = head of an
- * allocated one. Free blocks hold their list links in their first bytes.
+ * allocated one. The free lists link entries of a side array, one per page, not the free
+ * blocks themselves: a free block's memory stays untouched until it is handed out. In the
+ * HVM every first touch of a guest page is a host page fault (under PVM also a shadow-paging
+ * exit, ~30 us here), and links written into every block at boot cost one each.
  */
 #include <nk/mem.h>
 #include <nk/printk.h>
@@ -23,10 +26,16 @@ static inline int in_pool(struct buddy_pool *p, uint64_t addr, int order)
            addr + (NK_PAGE_SIZE << order) <= p->base + p->npages * NK_PAGE_SIZE;
 }
 
+/* The block whose head page's link is e. */
+static inline uint64_t link_addr(struct buddy_pool *p, struct nk_list *e)
+{
+    return p->base + ((uint64_t)(e - p->links) << NK_PAGE_SHIFT);
+}
+
 static void push_free(struct buddy_pool *p, uint64_t addr, int order)
 {
     p->meta[pidx(p, addr)] = META_FREE | order;
-    nk_list_add_tail(&p->free[order], (struct nk_list *)addr);
+    nk_list_add_tail(&p->free[order], &p->links[pidx(p, addr)]);
     p->nfree[order]++;
     p->free_pages += 1ull << order;
 }
@@ -34,7 +43,7 @@ static void push_free(struct buddy_pool *p, uint64_t addr, int order)
 static void unlink_free(struct buddy_pool *p, uint64_t addr, int order)
 {
     p->meta[pidx(p, addr)] = 0;
-    nk_list_del((struct nk_list *)addr);
+    nk_list_del(&p->links[pidx(p, addr)]);
     p->nfree[order]--;
     p->free_pages -= 1ull << order;
 }
@@ -46,10 +55,16 @@ struct buddy_pool *buddy_init(uint64_t base, uint64_t len, int node)
     if (end <= start || end - start < 4 * NK_PAGE_SIZE)
         return NULL;
     uint64_t total = (end - start) >> NK_PAGE_SHIFT;
-    uint64_t metapages = (sizeof(struct buddy_pool) + total + NK_PAGE_SIZE - 1) >> NK_PAGE_SHIFT;
+    /* pool, then a link per page (only free heads' are ever written), then a byte per page */
+    uint64_t links_off = (sizeof(struct buddy_pool) + 15) & ~15ull;
+    uint64_t meta_off = links_off + total * sizeof(struct nk_list);
+    uint64_t metapages = (meta_off + total + NK_PAGE_SIZE - 1) >> NK_PAGE_SHIFT;
+    if (metapages + 4 > total)
+        return NULL;
     struct buddy_pool *p = (struct buddy_pool *)start;
     memset(p, 0, sizeof *p);
-    p->meta = (uint8_t *)(p + 1);
+    p->links = (struct nk_list *)(start + links_off);
+    p->meta = (uint8_t *)(start + meta_off);
     p->base = start + (metapages << NK_PAGE_SHIFT);
     p->npages = total - metapages;
     p->node = node;
@@ -78,7 +93,7 @@ void *buddy_alloc(struct buddy_pool *p, int order)
         nk_spin_unlock_irq(&p->lock, f);
         return NULL;
     }
-    uint64_t a = (uint64_t)p->free[o].next;
+    uint64_t a = link_addr(p, p->free[o].next);
     unlink_free(p, a, o);
     while (o > order) {          /* split: keep the low half, free the high half */
         o--;
@@ -120,7 +135,11 @@ static int check_lists(struct buddy_pool *p)
     for (int o = 0; o <= BUDDY_MAX_ORDER; o++) {
         uint64_t n = 0;
         for (struct nk_list *e = p->free[o].next; e != &p->free[o]; e = e->next, n++) {
-            uint64_t a = (uint64_t)e;
+            if (e < p->links || e >= p->links + p->npages) {
+                printk("buddy_check: free list %d links %p, outside the pool's links\n", o, e);
+                return -1;
+            }
+            uint64_t a = link_addr(p, e);
             if (!in_pool(p, a, o) || (a & ((NK_PAGE_SIZE << o) - 1)) ||
                 p->meta[pidx(p, a)] != (META_FREE | o)) {
                 printk("buddy_check: free list %d holds bad block %lx\n", o, a);

@@ -73,14 +73,24 @@ static int start_cpus(struct nk_boot *b)
     return 0;
 }
 
+/* Microseconds between two cycle counts, for the boot report. */
+static uint64_t boot_us(uint64_t from, uint64_t to)
+{
+    return (to - from) / (arch_tsc_hz() / 1000000 ? arch_tsc_hz() / 1000000 : 1);
+}
+
 void nk_main(struct nk_boot *b)
 {
+    uint64_t t_entry = arch_cycles();
     nk_boot_params = b;
     console_set_log_ring(b->log_ring);
     printk("nautilus: profile %s, loader %s, cmdline '%s'\n", arch_name(), b->loader,
            b->cmdline);
     struct nk_cpu *c = cpu_setup(0);
-    if (mem_init(b) < 0 || arch_init(b) < 0)
+    if (mem_init(b) < 0)
+        arch_exit(3);
+    uint64_t t_mem = arch_cycles();
+    if (arch_init(b) < 0)
         arch_exit(3);
     if (b->ncpus_found > NK_MAX_CPUS) {
         printk("nautilus: %d CPUs found, at most %d supported; run with fewer CPUs "
@@ -90,10 +100,13 @@ void nk_main(struct nk_boot *b)
     c->online = 1;
     nk_ncpus = 1;
     nk_thread_cache_prefill();
+    uint64_t t_cpu0 = arch_cycles();
     if (start_cpus(b) < 0)
         arch_exit(3);
-    printk("nautilus: %d CPUs online, tsc %lu Hz, %lu MiB free\n", nk_ncpus,
-           arch_tsc_hz(), mem_free_bytes() >> 20);
+    uint64_t t_all = arch_cycles();
+    printk("nautilus: %d CPUs online, tsc %lu Hz, %lu MiB free (entry to ready %lu us: memory %lu, "
+           "CPU 0 %lu, other CPUs %lu)\n", nk_ncpus, arch_tsc_hz(), mem_free_bytes() >> 20,
+           boot_us(t_entry, t_all), boot_us(t_entry, t_mem), boot_us(t_mem, t_cpu0), boot_us(t_cpu0, t_all));
     if (b->hrt)
         nk_store(&b->hrt->ready, (uint64_t)nk_ncpus);
     if (!nk_thread_create(main_thread, NULL, 0, NK_THREAD_DETACHED))

@@ -22,6 +22,7 @@ struct buddy_pool {
     uint64_t base;                      /* first managed page */
     uint64_t npages;
     uint8_t *meta;                      /* one byte per page, see buddy.c */
+    struct nk_list *links;              /* one per page: free-list entries of free heads */
     struct nk_list free[BUDDY_MAX_ORDER + 1];
     uint64_t nfree[BUDDY_MAX_ORDER + 1];
     uint64_t free_pages;
