@@ -100,6 +100,8 @@ public final class Hvm implements AutoCloseable {
     private byte[] bootImage;
     private String bootName;
     private volatile byte[] currentImage = new byte[0];
+    /** currentImage's function symbols, parsed once, by the first failure report that needs them. */
+    private volatile Symbols imageSymbols;
     /** Code loaded into the guest at run time (modules), by name, for failure reports. */
     private final List<Map.Entry<String, Symbols>> moduleSymbols = new CopyOnWriteArrayList<>();
     private volatile Integer exitCode;
@@ -316,6 +318,7 @@ public final class Hvm implements AutoCloseable {
         }
         comm = mem.slice(Layout.COMM, Layout.COMM_SIZE);    // below 1 MiB: no ring0 kernel allocates there
         currentImage = image;
+        imageSymbols = null;
         moduleSymbols.clear();
         long tLoad = System.nanoTime();
         vm = Vm.create(kvm);
@@ -438,6 +441,7 @@ public final class Hvm implements AutoCloseable {
         ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
         checkImage(img, name);
         currentImage = image;
+        imageSymbols = null;
         moduleSymbols.clear();
         enter(img, t0);
     }
@@ -622,7 +626,11 @@ public final class Hvm implements AutoCloseable {
 
     /** {@return "fn+0xoff" (image) or "fn+0xoff in module" for a guest address, if known} */
     private Optional<String> describe(long address) {
-        Optional<String> f = Symbols.of(currentImage).describe(address);
+        Symbols image = imageSymbols;
+        if (image == null) {
+            imageSymbols = image = Symbols.of(currentImage);    // a race parses twice, harmlessly
+        }
+        Optional<String> f = image.describe(address);
         for (int i = 0; f.isEmpty() && i < moduleSymbols.size(); i++) {
             Map.Entry<String, Symbols> m = moduleSymbols.get(i);
             f = m.getValue().describe(address).map(d -> d + " in " + m.getKey());
