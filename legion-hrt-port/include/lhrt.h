@@ -257,6 +257,26 @@ lhrt_status_t lhrt_runtime_poll_external(lhrt_runtime_t rt, int64_t timeout_ns, 
                                          uint32_t *n);
 lhrt_status_t lhrt_runtime_stop_external(lhrt_runtime_t rt);
 
+/* Task tracing (a profile of where the time went). While on, every task body that runs is
+ * recorded: task id, point, worker, start and end on the runtime's clock (lhrt_runtime_time_ns:
+ * CLOCK_MONOTONIC on Linux, the TSC in the HRT). Records stay in the runtime until drained;
+ * lhrt_runtime_trace_drain copies up to max of them, oldest first per worker, and *n says how
+ * many. Off by default; switching it off keeps the records not yet drained. */
+typedef struct lhrt_trace_record {     /* 40 bytes */
+  uint64_t start_ns, end_ns;
+  uint64_t point;              /* the point's index in its launch (0 for a single launch) */
+  uint32_t task_id;
+  int32_t worker;              /* the worker that ran the body; -1: a JVM body (run by a host thread) */
+  uint16_t kind;               /* LHRT_PROC_CPU or LHRT_PROC_JVM */
+  uint16_t failed;             /* 1 if the task failed */
+  uint32_t pad;
+} lhrt_trace_record_t;
+lhrt_status_t lhrt_runtime_set_tracing(lhrt_runtime_t rt, int32_t on);
+lhrt_status_t lhrt_runtime_trace_drain(lhrt_runtime_t rt, lhrt_trace_record_t *out, uint32_t max, uint32_t *n);
+/* Records lost because the runtime ran out of memory for them (their tasks were not affected). */
+lhrt_status_t lhrt_runtime_trace_lost(lhrt_runtime_t rt, uint64_t *out);
+lhrt_status_t lhrt_runtime_time_ns(lhrt_runtime_t rt, uint64_t *out);
+
 /* Inside a task (ctx = the task's context). */
 lhrt_status_t lhrt_task_get_id(lhrt_ctx_t ctx, uint32_t *out);
 lhrt_status_t lhrt_task_get_point(lhrt_ctx_t ctx, lhrt_point_t *out);   /* (0) for single tasks */

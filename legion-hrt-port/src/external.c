@@ -81,8 +81,11 @@ lhrt_status_t lhrt_runtime_poll_external(lhrt_runtime_t h, int64_t timeout_ns, l
     for (int i = 0; i < 32; i++) plat_cpu_relax();
   for (;;) {
     spin_lock(&x->lock);
+    uint64_t now = A_LOAD(&rt->tracing) ? plat_time_ns() : 0;   /* a traced JVM body starts here */
     while (*n < max && x->head != x->tail) {
-      tasks[(*n)++].impl = x->q[x->head % x->cap];
+      struct task *t = x->q[x->head % x->cap];
+      t->trace_start = now;
+      tasks[(*n)++].impl = t;
       A_STORE(&x->head, x->head + 1);
     }
     uint32_t seq = A_LOAD(&x->seq), stopped = x->stopped;

@@ -279,6 +279,7 @@ struct task {
   struct redinst *reds;
   struct mapping *maps;
   struct lhrt_runtime *rt;
+  uint64_t trace_start;        /* a traced JVM body: when a host thread took it */
 };
 enum { L_TASK = 0, L_MAP = 1, L_FILL = 2 };
 struct future;
@@ -441,7 +442,14 @@ struct lhrt_runtime {
   struct launch *free_launches;
   uint32_t nfree_launches;
   void *free_blocks[24];       /* point blocks by power-of-two capacity */
+  /* tracing (trace.c) */
+  uint32_t tracing;            /* 1 while task bodies are recorded */
+  spin_t tracelock;            /* creates the logs once */
+  struct trace_log *tlogs;     /* one per worker, then one for JVM bodies; NULL until first on */
+  uint64_t trace_lost;
 };
+void trace_task(struct lhrt_runtime *rt, const struct task *t, uint32_t kind, uint64_t start_ns);
+void trace_free(struct lhrt_runtime *rt);
 void runtime_free_block(struct lhrt_runtime *rt, void *p, uint64_t cap);
 void *runtime_alloc_block(struct lhrt_runtime *rt, uint64_t n, uint64_t *cap);
 struct projection *projection_lookup(struct lhrt_runtime *rt, uint32_t id);

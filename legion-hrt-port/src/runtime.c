@@ -94,6 +94,7 @@ lhrt_status_t lhrt_runtime_destroy(lhrt_runtime_t h) {
   while ((o = first_of(rt, K_MAPPING))) lhrt_mapping_unmap((lhrt_mapping_t){o}); /* later work may wait on them */
   task_wait_children(&rt->top);
   proc_stop(rt);
+  trace_free(rt);
   free_owned(rt);
   free_registry(rt);
   extq_free(rt);

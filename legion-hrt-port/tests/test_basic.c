@@ -169,14 +169,16 @@ TEST(single_launch_futures) {
   lhrt_future_t batch[3];
   for (int i = 0; i < 3; i++) OK(lhrt_future_from_value(rt, &three, sizeof three, &batch[i]));
   OK(lhrt_future_destroy_all(batch, 3));
-  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_get_value(batch[0], &r, sizeof r, NULL));
+  /* a released handle reads as invalid (its magic is cleared); sanitizer builds (--small)
+   * rightly call reading freed memory an error, so only the plain build checks it */
+  if (!test_small) ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_get_value(batch[0], &r, sizeof r, NULL));
   lhrt_future_t mixed[3];
   OK(lhrt_future_from_value(rt, &three, sizeof three, &mixed[0]));
   mixed[1].impl = top.impl;                              /* not a future (a released one's address may be reused) */
   OK(lhrt_future_from_value(rt, &three, sizeof three, &mixed[2]));
   ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_destroy_all(mixed, 3));
   EXPECTF(strstr(lhrt_last_error(), "future 1 of 3") != NULL, "%s", lhrt_last_error());
-  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_get_value(mixed[2], &r, sizeof r, NULL)); /* released all the same */
+  if (!test_small) ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_get_value(mixed[2], &r, sizeof r, NULL)); /* released all the same */
   OK(lhrt_future_destroy_all(NULL, 0));
   ERR(LHRT_ERR_INVALID_ARG, lhrt_future_destroy_all(NULL, 2));
   OK(lhrt_runtime_destroy(rt)); /* frees the launchers and futures still owned */

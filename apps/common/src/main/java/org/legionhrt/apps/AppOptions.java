@@ -1,11 +1,20 @@
 package org.legionhrt.apps;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import org.legionhrt.legion.TaskTrace;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Options every app shares, as a picocli mixin: backend, workers (also Legion's
- * {@code -ll:cpu}), validation and JSON output.
+ * {@code -ll:cpu}), validation, JSON output and a task trace.
  */
 public final class AppOptions {
 
@@ -33,6 +42,26 @@ public final class AppOptions {
 
     @Option(names = "--json", description = "Also print one JSON summary line.")
     boolean json;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;            // the app's command (null when these options are parsed on their own)
+    @Spec
+    CommandSpec self;
+
+    private Path trace;
+
+    /** {@code --trace FILE}, refused while parsing (before anything runs) when FILE's directory is missing. */
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Record every task body and write them to FILE as Trace Event JSON (one row per worker; "
+                    + "open it in ui.perfetto.dev or chrome://tracing), with a per-task summary on stdout.")
+    void setTrace(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new ParameterException((mixee != null ? mixee : self).commandLine(), "--trace " + file + ": directory " + dir
+                    + " does not exist; create it or name a file in an existing one");
+        }
+        trace = file;
+    }
 
     /**
      * {@return the chosen backend}: without {@code --backend}, hrt where KVM is usable, else linux,
@@ -80,6 +109,38 @@ public final class AppOptions {
     /** {@return whether to print the JSON summary line} */
     public boolean json() {
         return json;
+    }
+
+    /** Starts recording task bodies in {@code rt} when {@code --trace} was given. */
+    public void startTrace(org.legionhrt.legion.Runtime rt) {
+        if (trace != null) {
+            rt.setTracing(true);
+        }
+    }
+
+    /**
+     * With {@code --trace}: drains {@code rt}'s records into the trace file and prints how many,
+     * where, and the time per task. Call it after the work was waited for, before closing rt.
+     *
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    public void finishTrace(org.legionhrt.legion.Runtime rt) {
+        if (trace == null) {
+            return;
+        }
+        TaskTrace t = rt.drainTrace();
+        try {
+            t.writeChromeTrace(trace);
+        } catch (IOException e) {
+            throw new UncheckedIOException("--trace " + trace + ": cannot write it: " + e.getMessage(), e);
+        }
+        System.out.printf(Locale.ROOT, "trace: %d task bodies on %d workers -> %s (open in ui.perfetto.dev)%s%n",
+                t.records().size(), t.workers(), trace, t.lost() > 0 ? "; " + t.lost() + " records lost" : "");
+        System.out.printf(Locale.ROOT, "  %-28s %8s %12s %12s %12s%n", "task", "bodies", "total ms", "mean us", "max us");
+        for (TaskTrace.TaskSummary s : t.summary()) {
+            System.out.printf(Locale.ROOT, "  %-28s %8d %12.3f %12.1f %12.1f%n", s.task(), s.count(), s.totalNanos() / 1e6,
+                    s.meanNanos() / 1e3, s.maxNanos() / 1e3);
+        }
     }
 
     /** Converts {@code --backend} text, with the choices in the error. */

@@ -3,9 +3,19 @@ package org.legionhrt.apps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.legionhrt.legion.IndexLauncher;
+import org.legionhrt.legion.Runtime;
+import org.legionhrt.legion.RuntimeConfig;
+import org.legionhrt.legion.TaskId;
 import picocli.CommandLine;
 
 class AppCommonTest {
@@ -92,5 +102,33 @@ class AppCommonTest {
                 System.setProperty("legionhrt.kvm", old);
             }
         }
+    }
+
+    @Test
+    void traceOptionRefusesAMissingDirectoryWhileParsing() {
+        assertThatThrownBy(() -> new CommandLine(new AppOptions()).parseArgs("--trace", "/no/such/dir/t.json"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--trace /no/such/dir/t.json: directory /no/such/dir does not exist; create it or name a file in an existing one");
+    }
+
+    @Test
+    void traceOptionWritesEveryBodyAndASummary(@TempDir Path dir) throws Exception {
+        AppOptions o = new AppOptions();
+        Path file = dir.resolve("t.json");
+        new CommandLine(o).parseArgs("--trace", file.toString());
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withBackend("linux").withWorkers(1))) {
+            o.startTrace(rt);
+            TaskId<Void> t = rt.registerTask("traced_task", ctx -> { });
+            rt.context().executeAndWait(IndexLauncher.of(t, rt.indexSpace(3)));
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            o.finishTrace(rt);
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(Files.readString(file).split("\"ph\":\"X\"", -1)).hasSize(4);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).startsWith("trace: 3 task bodies on 1 workers -> " + file)
+                .contains("traced_task").containsPattern("traced_task +3 ");
     }
 }

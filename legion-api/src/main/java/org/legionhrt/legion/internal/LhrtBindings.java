@@ -90,6 +90,10 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle RUNTIME_USE_EXTERNAL_QUEUE;
     private final MethodHandle RUNTIME_POLL_EXTERNAL;
     private final MethodHandle RUNTIME_STOP_EXTERNAL;
+    private final MethodHandle RUNTIME_SET_TRACING;
+    private final MethodHandle RUNTIME_TRACE_DRAIN;
+    private final MethodHandle RUNTIME_TRACE_LOST;
+    private final MethodHandle RUNTIME_TIME_NS;
     private final MethodHandle TASK_GET_ID;
     private final MethodHandle TASK_GET_POINT;
     private final MethodHandle TASK_GET_ARGS;
@@ -225,6 +229,10 @@ public final class LhrtBindings extends Bindings {
         RUNTIME_USE_EXTERNAL_QUEUE = find(lookup, "lhrt_runtime_use_external_queue", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         RUNTIME_POLL_EXTERNAL = find(lookup, "lhrt_runtime_poll_external", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
         RUNTIME_STOP_EXTERNAL = find(lookup, "lhrt_runtime_stop_external", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        RUNTIME_SET_TRACING = find(lookup, "lhrt_runtime_set_tracing", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+        RUNTIME_TRACE_DRAIN = find(lookup, "lhrt_runtime_trace_drain", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
+        RUNTIME_TRACE_LOST = find(lookup, "lhrt_runtime_trace_lost", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+        RUNTIME_TIME_NS = find(lookup, "lhrt_runtime_time_ns", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_ID = find(lookup, "lhrt_task_get_id", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_POINT = find(lookup, "lhrt_task_get_point", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_ARGS = find(lookup, "lhrt_task_get_args", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
@@ -946,6 +954,42 @@ public final class LhrtBindings extends Bindings {
     public int runtimeStopExternal(long rt) {
         try {
             return (int) need(RUNTIME_STOP_EXTERNAL, "lhrt_runtime_stop_external").invokeExact(rt);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_runtime_set_tracing}. */
+    public int runtimeSetTracing(long rt, int on) {
+        try {
+            return (int) need(RUNTIME_SET_TRACING, "lhrt_runtime_set_tracing").invokeExact(rt, on);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_runtime_trace_drain}. */
+    public int runtimeTraceDrain(long rt, MemorySegment out, int max, MemorySegment n) {
+        try {
+            return (int) need(RUNTIME_TRACE_DRAIN, "lhrt_runtime_trace_drain").invokeExact(rt, out, max, n);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_runtime_trace_lost}. */
+    public int runtimeTraceLost(long rt, MemorySegment out) {
+        try {
+            return (int) need(RUNTIME_TRACE_LOST, "lhrt_runtime_trace_lost").invokeExact(rt, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_runtime_time_ns}. */
+    public int runtimeTimeNs(long rt, MemorySegment out) {
+        try {
+            return (int) need(RUNTIME_TIME_NS, "lhrt_runtime_time_ns").invokeExact(rt, out);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }

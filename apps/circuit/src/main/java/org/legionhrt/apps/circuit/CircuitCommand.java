@@ -56,6 +56,7 @@ public final class CircuitCommand implements Callable<Integer> {
                 app.backend().flag(), cpus);
         CircuitSimulation.Outcome out;
         try (Runtime rt = Runtime.start(runtimeConfig(cpus, cfg))) {
+            app.startTrace(rt);
             System.out.println("Starting main simulation loop");
             long t0 = System.nanoTime();
             out = new CircuitSimulation(rt, cfg, kernels).run(loop -> {
@@ -63,6 +64,7 @@ public final class CircuitCommand implements Callable<Integer> {
                     System.err.printf("circuit: loop %d of %d done%n", loop, loops);
                 }
             });
+            app.finishTrace(rt);
         }
         boolean validated = false;
         String detail = "not checked (--no-check)";

@@ -59,8 +59,10 @@ public final class StencilCommand implements Callable<Integer> {
                 + "init %s backend %s cpus %d%n", nx, ny, ntx, nty, radius, tsteps, tprune, init, app.backend().flag(), cpus);
         StencilSimulation.Outcome out;
         try (Runtime rt = Runtime.start(runtimeConfig(cpus, cfg))) {
+            app.startTrace(rt);
             out = new StencilSimulation(rt, cfg, app.backend() == Backend.JAVA
                     ? StencilSimulation.Kernels.JAVA : StencilSimulation.Kernels.NATIVE).run();
+            app.finishTrace(rt);
         }
         double expected = cfg.expectedMean();
         double relErr = Math.abs(out.meanAbsOut() - expected) / expected;

@@ -1,0 +1,121 @@
+package org.legionhrt.legion;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The task bodies a runtime recorded while tracing, as drained by {@link Runtime#drainTrace}:
+ * a profile of where the time went, per task and per worker. {@link #writeChromeTrace} writes
+ * it in the Trace Event format that Perfetto ({@code ui.perfetto.dev}) and
+ * {@code chrome://tracing} open: one row per worker, one slice per task body.
+ *
+ * @param backend the runtime's backend ({@code linux} or {@code hrt})
+ * @param workers the runtime's worker count
+ * @param records the bodies, in no particular order across workers
+ * @param lost    records the runtime could not keep (it ran out of memory for them)
+ */
+public record TaskTrace(String backend, int workers, List<TaskRecord> records, long lost) {
+    /** Copies the list: a trace is a value. */
+    public TaskTrace {
+        records = List.copyOf(records);
+    }
+
+    /**
+     * Per-task totals, the longest total first.
+     *
+     * @param task       the task's name
+     * @param count      bodies run
+     * @param totalNanos their summed run time
+     * @param maxNanos   the longest body
+     */
+    public record TaskSummary(String task, long count, long totalNanos, long maxNanos) {
+        /** {@return the mean body time in nanoseconds} */
+        public double meanNanos() {
+            return count == 0 ? 0 : (double) totalNanos / count;
+        }
+    }
+
+    /** {@return one summary per task name, the longest total time first} */
+    public List<TaskSummary> summary() {
+        Map<String, long[]> by = new LinkedHashMap<>();
+        for (TaskRecord r : records) {
+            long[] s = by.computeIfAbsent(r.task(), k -> new long[3]);
+            s[0]++;
+            s[1] += r.durationNanos();
+            s[2] = Math.max(s[2], r.durationNanos());
+        }
+        List<TaskSummary> out = new ArrayList<>();
+        by.forEach((k, s) -> out.add(new TaskSummary(k, s[0], s[1], s[2])));
+        out.sort(Comparator.comparingLong(TaskSummary::totalNanos).reversed());
+        return out;
+    }
+
+    /**
+     * Writes the trace as Trace Event JSON: a complete event ({@code "ph":"X"}) per body, times in
+     * microseconds from the earliest start, native bodies on the row of their worker, Java bodies
+     * on one row "JVM workers".
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public void writeChromeTrace(Path file) throws IOException {
+        long t0 = records.stream().mapToLong(TaskRecord::startNanos).min().orElse(0);
+        int jvmRow = workers;
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+            w.write(meta("process_name", -1, "legion-hrt runtime (backend " + backend + ")"));
+            TreeSet<Integer> rows = new TreeSet<>();
+            for (TaskRecord r : records) {
+                rows.add(r.worker() < 0 ? jvmRow : r.worker());
+            }
+            for (int row : rows) {
+                w.write(",\n" + meta("thread_name", row, row == jvmRow ? "JVM workers" : "worker " + row));
+            }
+            for (TaskRecord r : records) {
+                w.write(String.format(Locale.ROOT, ",\n{\"name\":%s,\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,"
+                                + "\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"point\":%d,\"task_id\":%d,\"failed\":%b}}",
+                        quote(r.task()), r.variant() == Variant.JAVA ? "java" : "native",
+                        r.worker() < 0 ? jvmRow : r.worker(), (r.startNanos() - t0) / 1e3, r.durationNanos() / 1e3,
+                        r.point(), r.taskId(), r.failed()));
+            }
+            w.write("\n]}\n");
+        }
+    }
+
+    private static String meta(String what, int tid, String name) {
+        return "{\"name\":\"" + what + "\",\"ph\":\"M\",\"pid\":1" + (tid >= 0 ? ",\"tid\":" + tid : "")
+                + ",\"args\":{\"name\":" + quote(name) + "}}";
+    }
+
+    /** {@return s as a JSON string literal} */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}
