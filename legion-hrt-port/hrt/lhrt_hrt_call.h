@@ -18,9 +18,9 @@
  *                                          instead of polling done; set notify, fence, re-check
  *                                          done, then sleep)
  *   call(LHRT_HRT_FN_INFO, what[, cpu]) -> 0: CPUs the runtime uses, 1: HRT CPUs, 2: free RAM,
- *                                         3: (cpu << 48 | ms) of the CPU longest on one thread
- *                                         without a switch (0: none), 4: the address of
- *                                         "name (point i)" of the task CPU `cpu` runs (0: none)
+ *                                         (3: retired: the VMM's watchdog finds hung CPUs) 4: the
+ *                                         address of "name (point i)" of the task CPU `cpu` runs
+ *                                         (0: none)
  *   call(LHRT_HRT_FN_CALL_IF_READY, frame, future) -> 1 after running frame like CALL when
  *                                          future is ready already; 0 (nothing ran) when not:
  *                                          then send it through CALL_ASYNC

@@ -97,36 +97,9 @@ static int fn_call_if_ready(const uint64_t *a, uint64_t *r) {
 }
 
 /*
- * Hung native tasks. Scheduling is cooperative, so a task that never returns keeps its CPU
- * from ever switching threads. While a JVM thread waits on the HRT it asks once a second which
- * CPU has gone longest without a switch while running a thread other than its idle one (the
- * asking server's own CPU is answering, so it is not stuck); past the task limit it asks what
- * that CPU runs, and stops the HVM. The time counts from the first check that saw the switch
- * count, so it is short by up to the checks' interval.
+ * Hung native tasks: the VMM's watchdog finds a CPU that one thread keeps (the kernel
+ * publishes each CPU's switch count) and asks here what that CPU runs, to name it.
  */
-static struct { uint64_t switches, since; } watch[NK_MAX_CPUS];
-
-/* (cpu << 48) | the milliseconds that CPU has run one thread without a switch; 0: none. */
-static uint64_t longest_unswitched(void) {
-  uint64_t now = arch_cycles(), worst = 0;
-  int worst_cpu = 0;
-  for (int c = 0; c < nk_cpu_count(); c++) {
-    struct nk_cpu *p = nk_cpus[c];
-    uint64_t sw = p ? __atomic_load_n(&p->switches, __ATOMIC_RELAXED) : 0;
-    if (!p || c == my_cpu_id() || __atomic_load_n(&p->cur, __ATOMIC_RELAXED) == p->idle || !watch[c].since ||
-        sw != watch[c].switches) {
-      watch[c].switches = sw;
-      watch[c].since = now;
-      continue;
-    }
-    if (now - watch[c].since > worst) {
-      worst = now - watch[c].since;
-      worst_cpu = c;
-    }
-  }
-  uint64_t ms = nkp_cycles_to_ns(worst) / 1000000;
-  return ms ? (uint64_t)worst_cpu << 48 | (ms & 0xffffffffffffull) : 0;
-}
 
 /* "name (point i)" of the task CPU c runs, or NULL. c is stuck: its thread cannot exit while
  * we look, and every pointer followed is kernel heap, mapped even if it went stale. */
@@ -146,7 +119,6 @@ static int fn_info(const uint64_t *a, uint64_t *r) {
   case 0: *r = (uint64_t)plat_cpu_count(); return 0;
   case 1: *r = (uint64_t)nk_cpu_count(); return 0;
   case 2: *r = mem_free_bytes(); return 0;
-  case 3: *r = longest_unswitched(); return 0;
   case 4: *r = (uint64_t)(uintptr_t)task_on_cpu(a[1]); return 0;
   default: return 1;
   }

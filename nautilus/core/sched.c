@@ -58,6 +58,7 @@ static void schedule(struct nk_cpu *c)
     nk_spin_unlock(&c->rq_lock);
     if (next != cur) {
         c->switches++;
+        arch_note_switch(c, next != c->idle);
         nk_switch(&cur->rsp, next->rsp);
         nk_sched_finish(this_cpu());
     }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define HVM_COMM_MAGIC      0x314d4d4f434d5648ull   /* "HVMCOMM1" */
-#define HVM_COMM_VERSION    2   /* 2: the VMM publishes exit-path answers (CALL_DONE) */
+#define HVM_COMM_VERSION    3   /* 2: the VMM publishes exit-path answers (CALL_DONE); 3: per-CPU progress */
 
 #define HVM_PORT_KICK       0x504   /* 32-bit cpu index: unpark that (dozing) CPU */
 #define HVM_PORT_CALL_DONE  0x505   /* 32-bit call-slot index answered on the exit path (the VMM publishes its seq) */
@@ -40,7 +40,10 @@ struct hvm_slot {
     uint32_t pad;
 } __attribute__((aligned(64)));
 
-/* Per-CPU block: doze handshake and the synchronous (exit-path) HRT->ROS request. */
+/* Per-CPU block: doze handshake, the synchronous (exit-path) HRT->ROS request, and the
+ * CPU's progress for the VMM's watchdog: switches << 1 | 1 while a thread other than the idle
+ * one runs. Busy with a count that stands still: one thread keeps the CPU (scheduling is
+ * cooperative). */
 struct hvm_cpu_block {
     volatile uint32_t dozing;       /* 1 while parked or about to park in the VMM */
     volatile uint32_t wake;         /* set by a waker; cleared by the CPU when it looks */
@@ -48,7 +51,7 @@ struct hvm_cpu_block {
     uint32_t sync_status;
     uint64_t sync_args[HVM_MAX_ARGS];
     uint64_t sync_result;
-    uint64_t pad;
+    volatile uint64_t progress;
 } __attribute__((aligned(64)));
 
 struct hvm_comm {
@@ -73,6 +76,8 @@ struct hvm_comm {
 };
 
 _Static_assert(sizeof(struct hvm_slot) == 64, "slot is one cache line");
+_Static_assert(sizeof(struct hvm_cpu_block) == 64, "CPU block is one cache line");
+_Static_assert(__builtin_offsetof(struct hvm_cpu_block, progress) == 56, "progress offset");
 _Static_assert(__builtin_offsetof(struct hvm_comm, call_server_ticket) == 0x2000, "call ring offset");
 _Static_assert(__builtin_offsetof(struct hvm_comm, call) == 0x2040, "call slots offset");
 _Static_assert(__builtin_offsetof(struct hvm_comm, req_head) == 0x7000, "request ring offset");

@@ -55,6 +55,9 @@ void arch_irq_disable(void);
 void arch_cpu_idle(void);
 /* Make `cpu` re-check its run queue soon (ring0: an IPI; depriv: a doorbell/poll). */
 void arch_cpu_kick(int cpu);
+/* CPU c just switched threads (c->switches counts it); busy: the new one is not its idle
+ * thread. Under our VMM this is what its watchdog reads; elsewhere nothing. */
+void arch_note_switch(struct nk_cpu *c, int busy);
 
 /* TSC frequency in Hz (from the boot info, else calibrated by arch_init). */
 uint64_t arch_tsc_hz(void);

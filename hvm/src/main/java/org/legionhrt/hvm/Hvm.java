@@ -105,6 +105,8 @@ public final class Hvm implements AutoCloseable {
     /** Code loaded into the guest at run time (modules), by name, for failure reports. */
     private final List<Map.Entry<String, Symbols>> moduleSymbols = new CopyOnWriteArrayList<>();
     private volatile Integer exitCode;
+    private CpuWatchdog watchdog;
+    private final Live live = new Live();
     private volatile boolean closed;
     private Kvm kvm;
     private Vm vm;
@@ -557,7 +559,7 @@ public final class Hvm implements AutoCloseable {
     private Doorbells wireRings() {
         initComm();
         Doorbells bells = new Doorbells(comm, spec.cores);
-        calls = new CallRing(comm, bells, new Live(), spec.callTimeout);
+        calls = new CallRing(comm, bells, live, spec.callTimeout);
         requests = new RequestRing(comm, spec.handlers);
         bus = new PortBus(mem, console, bells, calls, requests, new Events());
         for (Vcpu v : vcpus) {
@@ -783,6 +785,47 @@ public final class Hvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Throws the HVM's failure (a guest fault, a halt, a timeout) or, once it is closed or the
+     * kernel exited, a CLOSED exception; returns while the guest runs. A memory read.
+     */
+    public void checkAlive() {
+        live.check();
+    }
+
+    /** What a watched CPU's thread did, for the halt's reason ({@link #watchCpus}). */
+    @FunctionalInterface
+    public interface StuckCpu {
+        /** {@return the reason to stop the HVM with: CPU {@code cpu} ran one thread for {@code stuck}} */
+        String reason(int cpu, Duration stuck);
+    }
+
+    /**
+     * Watches the HRT's CPUs for a thread that keeps one longer than {@code limit} without a
+     * switch (the kernel schedules cooperatively: a task that never returns), from outside: the
+     * kernel publishes each CPU's switch count. The first such CPU among {@code cpus} stops the
+     * HVM ({@link #halt}) with {@code onStuck}'s reason, and callers waiting on it fail with that.
+     * Replaces an earlier watch; stops with {@link #close}.
+     */
+    public synchronized void watchCpus(Duration limit, java.util.function.IntPredicate cpus, StuckCpu onStuck) {
+        if (limit.isNegative() || limit.isZero()) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "watchdog limit " + limit + ": must be positive");
+        }
+        if (profile == Profile.RING0) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "the CPU watchdog needs the deprivileged profile");
+        }
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        watchdog = new CpuWatchdog(comm, spec.cores, limit.toNanos(), cpus, onStuck, (cpu, reason) -> halt(reason, cpu));
+    }
+
+    /** {@return CPU {@code cpu}'s published progress: its switch count << 1 | 1 while it runs a thread} */
+    public long cpuProgress(int cpu) {
+        java.util.Objects.checkIndex(cpu, spec.cores);
+        return CpuWatchdog.progress(comm, cpu);
+    }
+
     /** {@return the time from boot() to the kernel's ready report, in nanoseconds} */
     public long bootNanos() {
         return bootNanos;
@@ -873,6 +916,9 @@ public final class Hvm implements AutoCloseable {
             return;
         }
         closed = true;
+        if (watchdog != null) {
+            watchdog.stop();
+        }
         for (Vcpu v : vcpus) {
             v.requestStop();
         }

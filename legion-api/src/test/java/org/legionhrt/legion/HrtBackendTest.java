@@ -143,8 +143,30 @@ class HrtBackendTest {
         } catch (LegionException closing) {
             assertThat(closing).hasMessageContaining("without giving the CPU back");
         }
-        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to notice (limit 1 s, checked each second)").isLessThan(10);
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to notice (limit 1 s, watched 4 times a second)").isLessThan(10);
         javaTasksRunOnJvmThreadsFromTheHrtQueue();
+    }
+
+    /**
+     * With one HRT core the call server shares CPU 0 with the worker, so a hung task there also
+     * keeps the call server from answering: the HVM's watchdog still finds it at the task limit
+     * (it reads the CPUs' switch counts from outside), not at the call timeout (limit + 30 s).
+     */
+    @Test
+    void aHungTaskOnTheCallServersCpuIsFoundAtTheLimitToo() {
+        long t0 = System.nanoTime();
+        try (Runtime rt = Runtime.start(hrt().withHrtCores(1).withHrtTaskLimit(java.time.Duration.ofSeconds(1)))) {
+            TaskId<Void> spin = rt.registerNativeTask("spinner", ValueType.VOID, NativeKernels.library(), "test_spin_forever");
+            assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(spin)).get())
+                    .isInstanceOf(LegionException.class)
+                    .hasMessageContaining("a native task ran").hasMessageContaining("on HRT CPU 0")
+                    .hasMessageContaining("the last native task launched: spinner")
+                    .hasMessageContaining("without giving the CPU back")
+                    .hasMessageMatching("(?s).*vCPU 0: rip=0x\\p{XDigit}+ \\(test_spin_forever\\+0x\\p{XDigit}+ in libkernels.so\\).*");
+        } catch (LegionException closing) {
+            assertThat(closing).hasMessageContaining("without giving the CPU back");
+        }
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to notice (limit 1 s)").isLessThan(10);
     }
 
     /** A fault inside a module's task names the module's function it happened in. */

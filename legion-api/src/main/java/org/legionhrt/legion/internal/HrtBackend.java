@@ -56,12 +56,12 @@ public final class HrtBackend implements Backend {
     /** The live backends, for {@link #inMergedRegion}. */
     private static final java.util.Set<HrtBackend> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private HrtBackend(Hvm hvm, HrtCalls.AsyncWaiters waiters, int cores, long instances, Duration taskLimit) {
+    private HrtBackend(Hvm hvm, HrtCalls.AsyncWaiters waiters, int cores, long instances) {
         this.hvm = hvm;
         this.cores = cores;
         this.instances = instances;
         this.mem = new HrtMemory(hvm.merged());
-        this.calls = new HrtCalls(hvm, mem, waiters, taskLimit, () -> LOG.warn("backend hrt: the HRT failed; the runtime is lost"));
+        this.calls = new HrtCalls(hvm, mem, waiters, () -> LOG.warn("backend hrt: the HRT failed; the runtime is lost"));
         this.lhrt = new LhrtBindings(calls);
         LIVE.add(this);
     }
@@ -175,8 +175,11 @@ public final class HrtBackend implements Backend {
             throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);
         }
         try {
-            HrtBackend b = new HrtBackend(h, waiters, cores, instances, config.hrtTaskLimit());
+            HrtBackend b = new HrtBackend(h, waiters, cores, instances);
             upcalls.set(b.calls.upcalls);
+            if (!config.hrtTaskLimit().isZero()) {
+                b.calls.watchForHungTasks(config.hrtTaskLimit(), shared);
+            }
             LOG.debug("backend hrt: {} cores (call server {}), {} MiB RAM, {} MiB merged, booted in {} ms", cores,
                     shared ? "sharing CPU 0" : "on CPU 0", ram >> 20, merged >> 20,
                     (System.nanoTime() - t0) / 1_000_000);

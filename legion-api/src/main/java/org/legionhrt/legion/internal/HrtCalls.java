@@ -32,16 +32,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.legionhrt.hvm.Hvm;
 import org.legionhrt.hvm.HvmException;
 import org.legionhrt.legion.LegionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Call-ring stubs of the {@code lhrt_*} functions (internal; used by {@link HrtBackend}). */
 final class HrtCalls implements SymbolLookup {
+    private static final Logger LOG = LoggerFactory.getLogger(HrtCalls.class);
     static final int FN_LOOKUP = 16;
     static final int FN_CALL = 17;
     static final int FN_CALL_ASYNC = 18;
     static final int FN_INFO = 19;
     static final int FN_CALL_IF_READY = 20;
-    /** FN_INFO keys: (cpu << 48 | ms) of the CPU longest without a switch; the task name on a CPU. */
-    private static final long INFO_LONGEST_UNSWITCHED = 3, INFO_TASK_ON_CPU = 4;
+    /** FN_INFO key: the name of the task a CPU runs. */
+    private static final long INFO_TASK_ON_CPU = 4;
     private static final int F_STATUS = 1;
     private static final long FRAME_SIZE = 0x2a8;
     private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
@@ -55,7 +58,7 @@ final class HrtCalls implements SymbolLookup {
     static final int ASYNC_DONE = 1;
     /** A blocking call spins this long on done before it sleeps until the HRT's notice. */
     private static final long ASYNC_SPIN_NANOS = 50_000;
-    /** A sleeping caller checks this often that the HVM is still alive (each check is a call that wakes the server CPU). */
+    /** A sleeping caller looks this often whether the HVM failed (a memory read; the HVM's watchdog finds hung tasks). */
     private static final long LIVENESS_NANOS = 1_000_000_000L;
 
     /** Calls that may block in the runtime: each runs on an HRT thread of its own (CALL_ASYNC). */
@@ -101,12 +104,8 @@ final class HrtCalls implements SymbolLookup {
     /** Native task names by id, and the last one a launcher was made for: what a failure names. */
     private final Map<Integer, String> nativeTasks = new ConcurrentHashMap<>();
     private volatile String lastNative;
-    /** How long a native task may keep its CPU before it counts as hung (0: no limit). */
-    private final long taskLimitMillis;
-
-    HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, Duration taskLimit, Runnable onFailure) {
+    HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, Runnable onFailure) {
         this.hvm = hvm;
-        this.taskLimitMillis = taskLimit.toMillis();
         this.mem = mem;
         this.waiters = waiters;
         this.onFailure = onFailure;
@@ -468,7 +467,7 @@ final class HrtCalls implements SymbolLookup {
                 }
                 long now = System.nanoTime();
                 if (now - nextCheck > 0 && (int) DONE.getVolatile(f, OFF_DONE) == 0) {
-                    checkForHungTask(c.name);          // also throws once the HVM has failed
+                    checkAlive(c.name);                // e.g. the watchdog stopped a hung task's HVM
                     nextCheck = now + LIVENESS_NANOS;
                 }
             }
@@ -503,24 +502,40 @@ final class HrtCalls implements SymbolLookup {
     }
 
     /**
-     * Asks the HRT which CPU has run one thread longest without a switch (a native task that
-     * never returns: scheduling is cooperative); past the task limit the HVM is stopped and
-     * this runtime fails with the task's name and the vCPUs' state.
+     * Has the HVM's watchdog stop the HRT when a native task keeps its CPU longer than
+     * {@code limit} (scheduling is cooperative, so such a task never gives it back). CPU 0 is
+     * the call server's own unless {@code sharedCpu0}; the waiting caller then fails with the
+     * task's name and the vCPUs' state.
      */
-    private void checkForHungTask(String during) {
-        long r = ring(FN_INFO, during, INFO_LONGEST_UNSWITCHED);
-        int cpu = (int) (r >>> 48);
-        long ms = r & 0xffff_ffff_ffffL;
-        if (taskLimitMillis <= 0 || ms < taskLimitMillis) {
-            return;
+    void watchForHungTasks(Duration limit, boolean sharedCpu0) {
+        hvm.watchCpus(limit, cpu -> sharedCpu0 || cpu != 0, (cpu, stuck) -> String.format(java.util.Locale.ROOT,
+                "%s ran %.1f s on HRT CPU %d without giving the CPU back (the task limit is %.1f s, "
+                        + "RuntimeConfig.withHrtTaskLimit): the HRT was stopped", taskOn(cpu, sharedCpu0 && cpu == 0),
+                stuck.toMillis() / 1e3, cpu, limit.toMillis() / 1e3));
+    }
+
+    /** {@return "native task NAME (point i)" for what {@code cpu} runs, asked of the call server unless it is stuck too} */
+    private String taskOn(int cpu, boolean serverStuck) {
+        if (!serverStuck) {
+            try {
+                long name = hvm.call(FN_INFO, INFO_TASK_ON_CPU, cpu);
+                if (name != 0) {
+                    return "native task " + hrtString(name);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("backend hrt: no name for the task on CPU {}", cpu, e);
+            }
         }
-        long name = ring(FN_INFO, during, INFO_TASK_ON_CPU, cpu);
-        String task = name == 0 ? "a native task" : "native task " + hrtString(name);
-        HvmException state = hvm.halt(String.format("%s ran %.1f s on HRT CPU %d without giving the CPU back (the "
-                + "task limit is %.1f s, RuntimeConfig.withHrtTaskLimit): the HRT was stopped", task, ms / 1e3, cpu,
-                taskLimitMillis / 1e3), cpu);
-        throw fail(new LegionException(0, "backend hrt: " + state.getMessage()
-                + " (this runtime is lost; close it and start a new one)", state));
+        return "a native task";        // the caller's failure adds the last native task launched
+    }
+
+    /** Throws, as the runtime's failure, the HVM's failure if it has one. */
+    private void checkAlive(String during) {
+        try {
+            hvm.checkAlive();
+        } catch (HvmException e) {
+            throw lost(during, e);
+        }
     }
 
     /** A NUL-terminated string in HRT memory, at most 127 bytes of it. */
@@ -552,10 +567,15 @@ final class HrtCalls implements SymbolLookup {
         try {
             return hvm.call(fn, args);
         } catch (HvmException e) {
-            String task = lastNative == null ? "" : "; the last native task launched: " + lastNative;
-            throw fail(new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
-                    + e.getMessage() + task + " (this runtime is lost; close it and start a new one)", e));
+            throw lost(what, e);
         }
+    }
+
+    /** {@return the runtime's failure: the HVM failed during {@code what}} */
+    private LegionException lost(String what, HvmException e) {
+        String task = lastNative == null ? "" : "; the last native task launched: " + lastNative;
+        return fail(new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
+                + e.getMessage() + task + " (this runtime is lost; close it and start a new one)", e));
     }
 
     /** Records the runtime's failure (the first one wins) and {@return what the caller throws} */
