@@ -258,11 +258,14 @@ lhrt_status_t lhrt_runtime_poll_external(lhrt_runtime_t rt, int64_t timeout_ns, 
 lhrt_status_t lhrt_runtime_stop_external(lhrt_runtime_t rt);
 
 /* Task tracing (a profile of where the time went). While on, every task body that runs is
- * recorded: task id, point, worker, start and end on the runtime's clock (lhrt_runtime_time_ns:
- * CLOCK_MONOTONIC on Linux, the TSC in the HRT). Records stay in the runtime until drained;
- * lhrt_runtime_trace_drain copies up to max of them, oldest first per worker, and *n says how
- * many. Off by default; switching it off keeps the records not yet drained. */
-typedef struct lhrt_trace_record {     /* 40 bytes */
+ * recorded: task id, point, worker, and on the runtime's clock (lhrt_runtime_time_ns:
+ * CLOCK_MONOTONIC on Linux, the TSC in the HRT) when it became ready to run, started and
+ * ended: start - ready is what getting it onto a core cost (queueing, waking a worker).
+ * Records stay in the runtime until drained; lhrt_runtime_trace_drain copies up to max of
+ * them, oldest first per worker, and *n says how many. Off by default; switching it off keeps
+ * the records not yet drained. */
+typedef struct lhrt_trace_record {     /* 48 bytes */
+  uint64_t ready_ns;           /* handed to a worker (or the JVM queue); 0: before tracing began */
   uint64_t start_ns, end_ns;
   uint64_t point;              /* the point's index in its launch (0 for a single launch) */
   uint32_t task_id;

@@ -52,6 +52,7 @@ struct thr {
   struct worker *w;      /* the slot this thread serves, NULL off the pool */
   struct task *cur;      /* the task this thread runs */
   bool more;             /* the thread still has points of a slice to run */
+  uint64_t ready_ns;     /* the running work item's, for tracing */
 };
 struct thr *thr_get(void);
 lhrt_status_t lhrt_err(lhrt_status_t code, const char *fmt, ...);
@@ -279,7 +280,8 @@ struct task {
   struct redinst *reds;
   struct mapping *maps;
   struct lhrt_runtime *rt;
-  uint64_t trace_start;        /* a traced JVM body: when a host thread took it */
+  uint64_t trace_ready;        /* a traced JVM body: when it was queued for the JVM */
+  uint64_t trace_start;        /* ... and when a host thread took it */
 };
 enum { L_TASK = 0, L_MAP = 1, L_FILL = 2 };
 struct future;
@@ -377,7 +379,11 @@ void redop_init(void);
 void redop_free_all(struct lhrt_runtime *rt);
 
 /* ------------------------------------------------------- proc.c ---- */
-struct work { struct launch *l; uint32_t lo, hi; };
+struct work {
+  struct launch *l;
+  uint32_t lo, hi;             /* points [lo, hi) */
+  uint64_t ready_ns;           /* while tracing: when the points were handed over (0: not traced) */
+};
 struct worker {
   spin_t lock;
   uint32_t head, tail, cap;   /* ring [head, tail) */
@@ -448,7 +454,7 @@ struct lhrt_runtime {
   struct trace_log *tlogs;     /* one per worker, then one for JVM bodies; NULL until first on */
   uint64_t trace_lost;
 };
-void trace_task(struct lhrt_runtime *rt, const struct task *t, uint32_t kind, uint64_t start_ns);
+void trace_task(struct lhrt_runtime *rt, const struct task *t, uint32_t kind, uint64_t ready_ns, uint64_t start_ns);
 void trace_free(struct lhrt_runtime *rt);
 void runtime_free_block(struct lhrt_runtime *rt, void *p, uint64_t cap);
 void *runtime_alloc_block(struct lhrt_runtime *rt, uint64_t n, uint64_t *cap);

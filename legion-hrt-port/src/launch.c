@@ -36,7 +36,7 @@ static void point_init(struct launch *l, struct task *t, uint64_t i) {
   t->reds = NULL;
   t->maps = NULL;
   t->rt = l->rt;
-  t->trace_start = 0;
+  t->trace_ready = t->trace_start = 0;
 }
 
 struct launch *launch_alloc(struct lhrt_runtime *rt, uint64_t npoints, uint32_t nreqs) {

@@ -46,6 +46,7 @@ void proc_push(struct lhrt_runtime *rt, int32_t wi, struct work item) { proc_pus
  * will take the work next, so nobody needs waking (a dependence chain stays on one core). */
 void proc_push_ex(struct lhrt_runtime *rt, int32_t wi, struct work item, bool lazy) {
   struct worker *w = &rt->workers[wi];
+  if (!item.ready_ns && A_LOAD(&rt->tracing)) item.ready_ns = plat_time_ns();
   spin_lock(&w->lock);
   while (w->tail - w->head == w->cap && !dq_grow(w)) { /* out of memory: run it here instead */
     spin_unlock(&w->lock);
@@ -113,15 +114,17 @@ static void exec(struct worker *w, struct work it) {
   uint32_t grain = l->grain ? l->grain : 1;
   while (it.hi - it.lo > grain) { /* keep the lower half, offer the upper half */
     uint32_t mid = it.lo + (it.hi - it.lo) / 2;
-    proc_push(w->rt, w->id, (struct work){l, mid, it.hi});
+    proc_push(w->rt, w->id, (struct work){l, mid, it.hi, it.ready_ns});  /* ready since the whole was */
     it.hi = mid;
   }
   struct thr *th = thr_get();
+  th->ready_ns = it.ready_ns;
   for (uint32_t i = it.lo; i < it.hi; i++) {
     th->more = i + 1 < it.hi; /* successors readied now should not wait for the rest of the slice */
     task_run(l, i);
   }
   th->more = false;
+  th->ready_ns = 0;
 }
 
 /* Called while counted as spinning: become a sleeper first, then stop spinning, then look

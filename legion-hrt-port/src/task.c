@@ -201,17 +201,21 @@ void task_run(struct launch *l, uint64_t i) {
   } else if (l->vkind == LHRT_PROC_JVM) {
     A_OR(&t->flags, T_EXTERNAL);
     if (A_LOAD(&l->rt->extq)) {
-      extq_push(l->rt, t);     /* traced from when a host thread takes it */
+      if (A_LOAD(&l->rt->tracing)) t->trace_ready = plat_time_ns();
+      extq_push(l->rt, t);     /* started when a host thread takes it */
     } else {
-      if (A_LOAD(&l->rt->tracing)) t->trace_start = plat_time_ns();
+      if (A_LOAD(&l->rt->tracing)) {
+        t->trace_ready = th->ready_ns;
+        t->trace_start = plat_time_ns();
+      }
       l->rt->ext(l->rt->ext_host, ctx, l->def->id, l->def->v[LHRT_PROC_JVM].user);
     }
   } else {
     struct variant *v = &l->def->v[LHRT_PROC_CPU];
     bool traced = A_LOAD(&l->rt->tracing);
-    uint64_t start = traced ? plat_time_ns() : 0;
+    uint64_t ready = th->ready_ns, start = traced ? plat_time_ns() : 0;
     v->fn(ctx, l->args, l->arglen, v->user);
-    if (traced) trace_task(l->rt, t, LHRT_PROC_CPU, start);
+    if (traced) trace_task(l->rt, t, LHRT_PROC_CPU, ready, start);
     task_finish_body(t);
   }
   th->cur = saved;
@@ -290,7 +294,7 @@ lhrt_status_t lhrt_task_complete(lhrt_ctx_t ctx, const void *v, uint64_t size) {
   if (st) return st;
   if (size && !v) return lhrt_err(LHRT_ERR_INVALID_ARG, "value is NULL");
   task_set_result(t, v, size);
-  if (t->trace_start) trace_task(t->rt, t, LHRT_PROC_JVM, t->trace_start);
+  if (t->trace_start) trace_task(t->rt, t, LHRT_PROC_JVM, t->trace_ready, t->trace_start);
   task_finish_body(t);
   return LHRT_OK;
 }
@@ -300,7 +304,7 @@ lhrt_status_t lhrt_task_complete_failed(lhrt_ctx_t ctx, const char *msg) {
   lhrt_status_t st = external_end(ctx, &t);
   if (st) return st;
   task_set_failed(t, msg);
-  if (t->trace_start) trace_task(t->rt, t, LHRT_PROC_JVM, t->trace_start);
+  if (t->trace_start) trace_task(t->rt, t, LHRT_PROC_JVM, t->trace_ready, t->trace_start);
   task_finish_body(t);
   return LHRT_OK;
 }

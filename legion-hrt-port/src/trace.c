@@ -8,7 +8,7 @@
  */
 #include "internal.h"
 
-#define TRACE_CHUNK 1024u      /* records per chunk: 40 KiB */
+#define TRACE_CHUNK 1024u      /* records per chunk: 48 KiB */
 
 struct trace_chunk {
   struct trace_chunk *next;
@@ -24,7 +24,7 @@ struct trace_log {
 
 static uint32_t nlogs(struct lhrt_runtime *rt) { return (uint32_t)rt->nworkers + 1; }
 
-void trace_task(struct lhrt_runtime *rt, const struct task *t, uint32_t kind, uint64_t start_ns) {
+void trace_task(struct lhrt_runtime *rt, const struct task *t, uint32_t kind, uint64_t ready_ns, uint64_t start_ns) {
   uint64_t end = plat_time_ns();
   struct trace_log *logs = A_LOAD(&rt->tlogs);
   if (!logs) return;
@@ -43,6 +43,7 @@ void trace_task(struct lhrt_runtime *rt, const struct task *t, uint32_t kind, ui
     g->tail = c = n;
   }
   lhrt_trace_record_t *r = &c->r[c->used++];
+  r->ready_ns = ready_ns && ready_ns <= start_ns ? ready_ns : 0;
   r->start_ns = start_ns;
   r->end_ns = end;
   r->point = t->index;

@@ -1,7 +1,8 @@
 /*
  * Tests of task tracing: nothing is recorded while it is off; while on, every body that ran
- * leaves exactly one record with its task, point, worker, failure and a time span inside the
- * launch's; drains hand records out once, in pieces of any size, across chunk boundaries.
+ * leaves exactly one record with its task, point, worker, failure and ready <= start <= end
+ * inside the launch's span; drains hand records out once, in pieces of any size, across chunk
+ * boundaries.
  */
 #include "test.h"
 
@@ -33,8 +34,8 @@ static int drain_points(lhrt_runtime_t rt, uint32_t piece, uint64_t t0, uint64_t
     if (lhrt_runtime_trace_drain(rt, r, piece, &got)) { free(r); return -1; }
     for (uint32_t i = 0; i < got; i++) {
       if (r[i].task_id != T_POINT || r[i].point >= n || r[i].kind != LHRT_PROC_CPU || r[i].failed ||
-          r[i].worker < 0 || r[i].worker > 1 || r[i].start_ns < t0 || r[i].end_ns < r[i].start_ns ||
-          r[i].end_ns > t1) {
+          r[i].worker < 0 || r[i].worker > 1 || r[i].ready_ns < t0 || r[i].start_ns < r[i].ready_ns ||
+          r[i].end_ns < r[i].start_ns || r[i].end_ns > t1) {
         free(r);
         return -1;
       }
@@ -108,7 +109,8 @@ TEST(trace_jvm_bodies_from_the_external_queue) {
   uint32_t got;
   OK(lhrt_runtime_trace_drain(rt, r, 4, &got));
   EXPECTF(got == 1 && r[0].task_id == T_JVM && r[0].kind == LHRT_PROC_JVM && r[0].worker == -1 &&
-          r[0].end_ns >= r[0].start_ns, "%u records for one JVM body (kind %u, worker %d)", got,
+          r[0].ready_ns && r[0].ready_ns <= r[0].start_ns && r[0].end_ns >= r[0].start_ns,
+          "%u records for one JVM body (kind %u, worker %d)", got,
           got ? r[0].kind : 0, got ? r[0].worker : 0);
   OK(lhrt_runtime_stop_external(rt));
   OK(lhrt_runtime_destroy(rt));

@@ -11,13 +11,20 @@ package org.legionhrt.legion;
  * @param worker     the runtime worker that ran a native body; -1 for a Java body (a JVM worker)
  * @param variant    which body ran: {@link Variant#NATIVE} or {@link Variant#JAVA}
  * @param failed     whether the task failed
+ * @param readyNanos when it could run: handed to a worker (or queued for the JVM); 0 if that
+ *                   was before tracing began
  * @param startNanos when the body started (a Java body: when a JVM worker took it)
  * @param endNanos   when it ended
  */
 public record TaskRecord(String task, int taskId, long point, int worker, Variant variant, boolean failed,
-                         long startNanos, long endNanos) {
+                         long readyNanos, long startNanos, long endNanos) {
     /** {@return how long the body ran, in nanoseconds} */
     public long durationNanos() {
         return endNanos - startNanos;
+    }
+
+    /** {@return how long it waited to start once ready (queueing, waking a worker), in nanoseconds; 0 if unknown} */
+    public long waitNanos() {
+        return readyNanos == 0 ? 0 : startNanos - readyNanos;
     }
 }

@@ -33,15 +33,21 @@ public record TaskTrace(String backend, int workers, List<TaskRecord> records, l
     /**
      * Per-task totals, the longest total first.
      *
-     * @param task       the task's name
-     * @param count      bodies run
-     * @param totalNanos their summed run time
-     * @param maxNanos   the longest body
+     * @param task           the task's name
+     * @param count          bodies run
+     * @param totalNanos     their summed run time
+     * @param maxNanos       the longest body
+     * @param totalWaitNanos their summed waits from ready to start (bodies whose ready time is known)
      */
-    public record TaskSummary(String task, long count, long totalNanos, long maxNanos) {
+    public record TaskSummary(String task, long count, long totalNanos, long maxNanos, long totalWaitNanos) {
         /** {@return the mean body time in nanoseconds} */
         public double meanNanos() {
             return count == 0 ? 0 : (double) totalNanos / count;
+        }
+
+        /** {@return the mean wait from ready to start in nanoseconds} */
+        public double meanWaitNanos() {
+            return count == 0 ? 0 : (double) totalWaitNanos / count;
         }
     }
 
@@ -49,13 +55,14 @@ public record TaskTrace(String backend, int workers, List<TaskRecord> records, l
     public List<TaskSummary> summary() {
         Map<String, long[]> by = new LinkedHashMap<>();
         for (TaskRecord r : records) {
-            long[] s = by.computeIfAbsent(r.task(), k -> new long[3]);
+            long[] s = by.computeIfAbsent(r.task(), k -> new long[4]);
             s[0]++;
             s[1] += r.durationNanos();
             s[2] = Math.max(s[2], r.durationNanos());
+            s[3] += r.waitNanos();
         }
         List<TaskSummary> out = new ArrayList<>();
-        by.forEach((k, s) -> out.add(new TaskSummary(k, s[0], s[1], s[2])));
+        by.forEach((k, s) -> out.add(new TaskSummary(k, s[0], s[1], s[2], s[3])));
         out.sort(Comparator.comparingLong(TaskSummary::totalNanos).reversed());
         return out;
     }
@@ -63,7 +70,8 @@ public record TaskTrace(String backend, int workers, List<TaskRecord> records, l
     /**
      * Writes the trace as Trace Event JSON: a complete event ({@code "ph":"X"}) per body, times in
      * microseconds from the earliest start, native bodies on the row of their worker, Java bodies
-     * on one row "JVM workers".
+     * on one row "JVM workers"; each event's args hold its point, task id, failure and the wait
+     * from ready to start ({@code wait_us}).
      *
      * @throws IOException if the file cannot be written
      */
@@ -82,10 +90,11 @@ public record TaskTrace(String backend, int workers, List<TaskRecord> records, l
             }
             for (TaskRecord r : records) {
                 w.write(String.format(Locale.ROOT, ",\n{\"name\":%s,\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,"
-                                + "\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"point\":%d,\"task_id\":%d,\"failed\":%b}}",
+                                + "\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"point\":%d,\"task_id\":%d,\"failed\":%b,"
+                                + "\"wait_us\":%.3f}}",
                         quote(r.task()), r.variant() == Variant.JAVA ? "java" : "native",
                         r.worker() < 0 ? jvmRow : r.worker(), (r.startNanos() - t0) / 1e3, r.durationNanos() / 1e3,
-                        r.point(), r.taskId(), r.failed()));
+                        r.point(), r.taskId(), r.failed(), r.waitNanos() / 1e3));
             }
             w.write("\n]}\n");
         }

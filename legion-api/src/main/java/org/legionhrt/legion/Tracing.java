@@ -14,9 +14,9 @@ import org.legionhrt.legion.internal.Lhrt;
 /** Drains a runtime's task records (lhrt_runtime_trace_drain) into {@link TaskRecord}s. */
 final class Tracing {
     /** sizeof(lhrt_trace_record_t) and its fields' offsets (lhrt.h). */
-    static final int RECORD = 40;
-    private static final int START = 0, END = 8, POINT = 16, TASK = 24, WORKER = 28, KIND = 32, FAILED = 34;
-    /** Records per drain call: 40 KiB, small enough for any backend's staging. */
+    static final int RECORD = 48;
+    private static final int READY = 0, START = 8, END = 16, POINT = 24, TASK = 32, WORKER = 36, KIND = 40, FAILED = 42;
+    /** Records per drain call: 48 KiB, small enough for any backend's staging. */
     private static final int PIECE = 1024;
 
     private Tracing() {
@@ -43,7 +43,7 @@ final class Tracing {
         int id = r.get(JAVA_INT, TASK);
         TaskId<?> t = tasks.get(id);
         return new TaskRecord(t != null ? t.name() : "task " + id, id, r.get(JAVA_LONG, POINT), r.get(JAVA_INT, WORKER),
-                Variant.ofCode(r.get(JAVA_SHORT, KIND)), r.get(JAVA_SHORT, FAILED) != 0, r.get(JAVA_LONG, START),
-                r.get(JAVA_LONG, END));
+                Variant.ofCode(r.get(JAVA_SHORT, KIND)), r.get(JAVA_SHORT, FAILED) != 0, r.get(JAVA_LONG, READY),
+                r.get(JAVA_LONG, START), r.get(JAVA_LONG, END));
     }
 }

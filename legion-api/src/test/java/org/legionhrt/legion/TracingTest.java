@@ -58,7 +58,11 @@ class TracingTest {
                 assertThat(r.worker()).isEqualTo(-1);
             });
             assertThat(by.get("fails")).singleElement().satisfies(r -> assertThat(r.failed()).isTrue());
-            assertThat(trace.records()).allSatisfy(r -> assertThat(r.endNanos()).isGreaterThanOrEqualTo(r.startNanos()));
+            assertThat(trace.records()).allSatisfy(r -> {
+                assertThat(r.endNanos()).isGreaterThanOrEqualTo(r.startNanos());
+                assertThat(r.readyNanos()).as("ready before start").isPositive().isLessThanOrEqualTo(r.startNanos());
+                assertThat(r.waitNanos()).isEqualTo(r.startNanos() - r.readyNanos());
+            });
             long lastNative = by.get("triple \"point\"").stream().mapToLong(TaskRecord::endNanos).max().orElseThrow();
             long firstJava = by.get("java body").stream().mapToLong(TaskRecord::startNanos).min().orElseThrow();
             assertThat(firstJava).as("the second launch's bodies start after the first's ended").isGreaterThanOrEqualTo(lastNative);

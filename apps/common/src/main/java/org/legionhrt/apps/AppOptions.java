@@ -136,10 +136,11 @@ public final class AppOptions {
         }
         System.out.printf(Locale.ROOT, "trace: %d task bodies on %d workers -> %s (open in ui.perfetto.dev)%s%n",
                 t.records().size(), t.workers(), trace, t.lost() > 0 ? "; " + t.lost() + " records lost" : "");
-        System.out.printf(Locale.ROOT, "  %-28s %8s %12s %12s %12s%n", "task", "bodies", "total ms", "mean us", "max us");
+        System.out.printf(Locale.ROOT, "  %-28s %8s %12s %12s %12s %12s%n", "task", "bodies", "total ms", "mean us", "max us",
+                "mean wait us");
         for (TaskTrace.TaskSummary s : t.summary()) {
-            System.out.printf(Locale.ROOT, "  %-28s %8d %12.3f %12.1f %12.1f%n", s.task(), s.count(), s.totalNanos() / 1e6,
-                    s.meanNanos() / 1e3, s.maxNanos() / 1e3);
+            System.out.printf(Locale.ROOT, "  %-28s %8d %12.3f %12.1f %12.1f %12.1f%n", s.task(), s.count(),
+                    s.totalNanos() / 1e6, s.meanNanos() / 1e3, s.maxNanos() / 1e3, s.meanWaitNanos() / 1e3);
         }
     }
 
