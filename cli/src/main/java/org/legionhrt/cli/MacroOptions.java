@@ -19,7 +19,7 @@ final class MacroOptions {
     @Option(names = "--repeat", defaultValue = "5", description = "Repetitions (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--size", defaultValue = "default", description = "small, default or large (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--size", defaultValue = "default", description = "small, default, large or fine (many short tasks) (default: ${DEFAULT-VALUE}).")
     String size;
 
     @Option(names = "--out", description = "Output folder (default: bench-results/<time>).")

@@ -15,14 +15,19 @@ public enum SizePreset {
     /** The apps' defaults (Legion's, for circuit). */
     DEFAULT,
     /** A few times the default work. */
-    LARGE;
+    LARGE,
+    /**
+     * Many short tasks (~0.1-0.2 ms bodies, thousands of launches): what the runtime's launch
+     * path and wake-ups cost, which the other sizes' long bodies hide.
+     */
+    FINE;
 
     /** {@return the preset named {@code s}} @throws IllegalArgumentException naming the choices */
     public static SizePreset parse(String s) {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown size '" + s + "': use small, default or large", e);
+            throw new IllegalArgumentException("unknown size '" + s + "': use small, default, large or fine", e);
         }
     }
 
@@ -40,6 +45,7 @@ public enum SizePreset {
                     case SMALL -> f.addAll(List.of("-l", "2", "-i", "200", "-p", "4", "-npp", "256", "-wpp", "256"));
                     case DEFAULT -> { } // Legion's defaults: -l 2 -i 10000 -p 4 -npp 1024 -wpp 1024
                     case LARGE -> f.addAll(List.of("-l", "4", "-p", "8"));
+                    case FINE -> f.addAll(List.of("-l", "200", "-i", "100", "-p", "8", "-npp", "64", "-wpp", "64"));
                 }
             }
             case "stencil" -> {
@@ -47,6 +53,7 @@ public enum SizePreset {
                     case SMALL -> f.addAll(List.of("-nx", "512", "-ny", "512", "-tsteps", "20", "-tprune", "5"));
                     case DEFAULT -> { }
                     case LARGE -> f.addAll(List.of("-nx", "8192", "-ny", "8192", "-tsteps", "40", "-tprune", "5"));
+                    case FINE -> f.addAll(List.of("-nx", "256", "-ny", "256", "-tsteps", "500", "-tprune", "5"));
                 }
                 f.addAll(List.of("-ntx", Integer.toString(cpus), "-nty", "1"));
             }

@@ -75,5 +75,8 @@ class MacroHarnessTest {
     void stencilTilesFollowTheCpus() {
         assertThat(SizePreset.SMALL.flags("stencil", 2)).containsSubsequence("-ntx", "2", "-nty", "1");
         assertThat(SizePreset.DEFAULT.flags("circuit", 2)).isEmpty();
+        assertThat(SizePreset.parse("fine").flags("circuit", 2)).containsSubsequence("-l", "200");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SizePreset.parse("huge"))
+                .hasMessage("unknown size 'huge': use small, default, large or fine");
     }
 }
