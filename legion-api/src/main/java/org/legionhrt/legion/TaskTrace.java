@@ -68,6 +68,23 @@ public record TaskTrace(String backend, int workers, List<TaskRecord> records, l
     }
 
     /**
+     * {@return for each row (a worker's index, or -1 for the JVM's bodies), the fraction of the
+     * trace's span, first start to last end, that it spent running bodies} Below 1 on a
+     * worker's row is time it had nothing to run (or was waking up); the JVM row adds up all
+     * its threads, so it can pass 1. Rows in ascending order.
+     */
+    public Map<Integer, Double> busy() {
+        long t0 = records.stream().mapToLong(TaskRecord::startNanos).min().orElse(0);
+        long t1 = records.stream().mapToLong(TaskRecord::endNanos).max().orElse(0);
+        Map<Integer, Double> out = new java.util.TreeMap<>();
+        for (TaskRecord r : records) {
+            out.merge(r.worker(), (double) r.durationNanos(), Double::sum);
+        }
+        out.replaceAll((row, ns) -> t1 > t0 ? ns / (t1 - t0) : 0.0);
+        return out;
+    }
+
+    /**
      * Writes the trace as Trace Event JSON: a complete event ({@code "ph":"X"}) per body, times in
      * microseconds from the earliest start, native bodies on the row of their worker, Java bodies
      * on one row "JVM workers"; each event's args hold its point, task id, failure and the wait

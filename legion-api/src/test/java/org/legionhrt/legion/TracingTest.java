@@ -68,6 +68,8 @@ class TracingTest {
             assertThat(firstJava).as("the second launch's bodies start after the first's ended").isGreaterThanOrEqualTo(lastNative);
             assertThat(trace.summary()).extracting(TaskTrace.TaskSummary::task, TaskTrace.TaskSummary::count)
                     .contains(org.assertj.core.groups.Tuple.tuple("java body", 5L));
+            assertThat(trace.busy()).containsKey(-1).allSatisfy((row, f) ->
+                    assertThat(f).isBetween(0.0, row < 0 ? Double.MAX_VALUE : 1.0));
 
             Path json = dir.resolve("trace.json");
             trace.writeChromeTrace(json);

@@ -136,6 +136,9 @@ public final class AppOptions {
         }
         System.out.printf(Locale.ROOT, "trace: %d task bodies on %d workers -> %s (open in ui.perfetto.dev)%s%n",
                 t.records().size(), t.workers(), trace, t.lost() > 0 ? "; " + t.lost() + " records lost" : "");
+        StringBuilder busy = new StringBuilder("  busy:");
+        t.busy().forEach((row, f) -> busy.append(String.format(Locale.ROOT, " %s %.0f%%", row < 0 ? "JVM (all threads)" : "worker " + row, 100 * f)));
+        System.out.println(busy);
         System.out.printf(Locale.ROOT, "  %-28s %8s %12s %12s %12s %12s%n", "task", "bodies", "total ms", "mean us", "max us",
                 "mean wait us");
         for (TaskTrace.TaskSummary s : t.summary()) {

@@ -129,6 +129,6 @@ class AppCommonTest {
         }
         assertThat(Files.readString(file).split("\"ph\":\"X\"", -1)).hasSize(4);
         assertThat(printed.toString(StandardCharsets.UTF_8)).startsWith("trace: 3 task bodies on 1 workers -> " + file)
-                .contains("traced_task").containsPattern("traced_task +3 ");
+                .contains("traced_task").containsPattern("traced_task +3 ").containsPattern("busy: JVM \\(all threads\\) \\d+%");
     }
 }
