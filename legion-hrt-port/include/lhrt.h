@@ -146,6 +146,10 @@ lhrt_status_t lhrt_index_space_get_bounds(lhrt_index_space_t is, lhrt_rect_t *ou
 /* The space as disjoint rectangles, sorted; dense spaces have exactly one. */
 lhrt_status_t lhrt_index_space_get_rect_count(lhrt_index_space_t is, uint64_t *out);
 lhrt_status_t lhrt_index_space_get_rect(lhrt_index_space_t is, uint64_t i, lhrt_rect_t *out);
+/* Rectangles [first, first + max) in one call (for callers that pay per call); *n = how many
+ * were copied, fewer than max once the space has no more. */
+lhrt_status_t lhrt_index_space_get_rects(lhrt_index_space_t is, uint64_t first, lhrt_rect_t *out, uint64_t max,
+                                         uint64_t *n);
 lhrt_status_t lhrt_index_space_contains(lhrt_index_space_t is, lhrt_point_t p, int32_t *out);
 /* The i-th point in iteration order (rectangles in order, dimension 0 fastest). */
 lhrt_status_t lhrt_index_space_get_point(lhrt_index_space_t is, uint64_t i, lhrt_point_t *out);
@@ -248,7 +252,8 @@ typedef void (*lhrt_external_fn)(void *host, lhrt_ctx_t task, uint32_t task_id, 
 lhrt_status_t lhrt_runtime_set_external_executor(lhrt_runtime_t rt, lhrt_external_fn fn, void *host);
 /* The alternative to the callback: JVM tasks are queued and host threads pull them. After
  * this call, lhrt_runtime_poll_external returns up to max ready task contexts (waiting up to
- * timeout_ns, <0 = forever, 0 = no wait); *n = 0 on timeout. Each returned task must be ended
+ * timeout_ns, <0 = forever, 0 = no wait), at most a fair share of the queue among the pollers
+ * waiting; *n = 0 on timeout. Each returned task must be ended
  * with lhrt_task_complete / lhrt_task_complete_failed. lhrt_runtime_stop_external wakes every
  * poller, makes later polls fail with LHRT_ERR_STATE, and fails the tasks still queued (and any
  * queued later). Call it before lhrt_runtime_destroy, then join the pollers. */
@@ -316,6 +321,9 @@ typedef struct lhrt_accessor {
   uint32_t redop;           /* for REDUCE: the operator (the view is a reduction buffer) */
 } lhrt_accessor_t;
 lhrt_status_t lhrt_task_get_accessor(lhrt_ctx_t ctx, uint32_t req, uint32_t fid, lhrt_accessor_t *out);
+/* The accessors of every field of requirement req at once (each names its field_id); *n = the
+ * requirement's field count, of which min(*n, max) were written. */
+lhrt_status_t lhrt_task_get_accessors(lhrt_ctx_t ctx, uint32_t req, lhrt_accessor_t *out, uint32_t max, uint32_t *n);
 lhrt_status_t lhrt_mapping_get_accessor(lhrt_mapping_t m, uint32_t fid, lhrt_accessor_t *out);
 /* Checked access (bounds and privilege): pointer, read, write, reduce (fold with acc->redop). */
 lhrt_status_t lhrt_accessor_ptr(const lhrt_accessor_t *a, lhrt_point_t p, void **out);

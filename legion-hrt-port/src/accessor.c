@@ -114,6 +114,25 @@ lhrt_status_t lhrt_task_get_accessor(lhrt_ctx_t ctx, uint32_t req, uint32_t fid,
   return LHRT_OK;
 }
 
+lhrt_status_t lhrt_task_get_accessors(lhrt_ctx_t ctx, uint32_t req, lhrt_accessor_t *out, uint32_t max, uint32_t *n) {
+  lhrt_status_t st;
+  struct task *t = ctx_task(ctx, &st);
+  if (!t) return st;
+  NEED(n);
+  if (max && !out) return lhrt_err(LHRT_ERR_INVALID_ARG, "out is NULL");
+  if (!t->l) return lhrt_err(LHRT_ERR_STATE, "the top-level context has no regions");
+  if (req >= t->l->nreqs) return lhrt_err(LHRT_ERR_BOUNDS, "requirement %u of %u", req, t->l->nreqs);
+  struct req *q = &t->l->reqs[req];
+  if (q->priv == LHRT_NO_ACCESS) return lhrt_err(LHRT_ERR_PRIVILEGE, "requirement %u has NO_ACCESS", req);
+  *n = 0;
+  for (int f = 0; f < LHRT_MAX_FIELDS; f++) {   /* slot order; each accessor names its field_id */
+    if (!((q->mask >> f) & 1)) continue;
+    if (*n < max) accessor_for(t, req, f, &out[*n]);
+    (*n)++;
+  }
+  return LHRT_OK;
+}
+
 /* ---------------------------------------------------------- checked access ---- */
 
 lhrt_status_t lhrt_accessor_ptr(const lhrt_accessor_t *a, lhrt_point_t p, void **out) {

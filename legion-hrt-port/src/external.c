@@ -1,7 +1,8 @@
 /*
  * External (JVM) tasks in queue mode: instead of an upcall on a runtime worker, ready JVM
  * tasks go to one queue that host threads drain in batches (lhrt_runtime_poll_external), so
- * Java workers pull work without any native-to-Java transition.
+ * Java workers pull work without any native-to-Java transition. A poll takes its fair share
+ * of what is queued among the pollers waiting, so that parallel bodies run in parallel.
  */
 #include "internal.h"
 
@@ -82,7 +83,11 @@ lhrt_status_t lhrt_runtime_poll_external(lhrt_runtime_t h, int64_t timeout_ns, l
   for (;;) {
     spin_lock(&x->lock);
     uint64_t now = A_LOAD(&rt->tracing) ? plat_time_ns() : 0;   /* a traced JVM body starts here */
-    while (*n < max && x->head != x->tail) {
+    /* A fair share, not all: pollers asleep now will be woken for the rest, and a batch runs
+     * one body after another, so taking everything would leave them idle (ceil(queued / pollers)). */
+    uint32_t queued = x->tail - x->head, share = (queued + x->waiters) / (x->waiters + 1);
+    uint32_t limit = share < max ? share : max;
+    while (*n < limit && x->head != x->tail) {
       struct task *t = x->q[x->head % x->cap];
       t->trace_start = now;
       tasks[(*n)++].impl = t;

@@ -406,6 +406,15 @@ lhrt_status_t lhrt_index_space_get_rect(lhrt_index_space_t h, uint64_t i, lhrt_r
   *out = is->rects[i];
   return LHRT_OK;
 }
+lhrt_status_t lhrt_index_space_get_rects(lhrt_index_space_t h, uint64_t first, lhrt_rect_t *out, uint64_t max,
+                                         uint64_t *n) {
+  CHECK(is, struct ispace, K_ISPACE, h);
+  NEED(n);
+  if (max && !out) return lhrt_err(LHRT_ERR_INVALID_ARG, "out is NULL");
+  *n = 0;
+  for (uint64_t i = first; i < is->nrects && *n < max; i++) out[(*n)++] = is->rects[i];
+  return LHRT_OK;
+}
 lhrt_status_t lhrt_index_space_contains(lhrt_index_space_t h, lhrt_point_t p, int32_t *out) {
   CHECK(is, struct ispace, K_ISPACE, h);
   NEED(out);

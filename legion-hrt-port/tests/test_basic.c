@@ -495,3 +495,63 @@ TEST(api_queries) {
   OK(lhrt_partition_destroy(p));
   OK(lhrt_runtime_destroy(rt));
 }
+
+/* Compares each batched accessor with the one-field call; returns how many matched. */
+static void batch_accessors_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  lhrt_accessor_t all[4];
+  uint32_t n = 0;
+  int64_t matched = -1;
+  if (!lhrt_task_get_accessors(ctx, 0, all, 4, &n) && n == 2) {
+    matched = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      lhrt_accessor_t one;
+      if (!lhrt_task_get_accessor(ctx, 0, all[i].field_id, &one) && !memcmp(&one, &all[i], sizeof one)) matched++;
+    }
+    uint32_t short_n = 0;
+    if (lhrt_task_get_accessors(ctx, 0, all, 1, &short_n) || short_n != 2) matched = -2;   /* counts past max */
+  }
+  lhrt_task_return(ctx, &matched, sizeof matched);
+}
+
+TEST(batched_queries_match_single_ones) {
+  lhrt_runtime_t rt = trt_new(1);
+  lhrt_ctx_t top = trt_top(rt);
+  lhrt_rect_t rs[3] = {lhrt_rect1(0, 3), lhrt_rect1(10, 12), lhrt_rect1(20, 20)};
+  lhrt_index_space_t is;
+  OK(lhrt_index_space_create_rects(rt, 1, rs, 3, &is));
+  lhrt_rect_t got[4];
+  uint64_t n;
+  OK(lhrt_index_space_get_rects(is, 0, got, 2, &n));
+  EXPECT(n == 2);
+  for (uint64_t i = 0; i < n; i++) {
+    lhrt_rect_t one;
+    OK(lhrt_index_space_get_rect(is, i, &one));
+    EXPECT(!memcmp(&one, &got[i], sizeof one));
+  }
+  OK(lhrt_index_space_get_rects(is, 2, got, 4, &n));
+  EXPECT(n == 1 && got[0].lo[0] == 20 && got[0].hi[0] == 20);
+  OK(lhrt_index_space_get_rects(is, 9, got, 4, &n));
+  EXPECT(n == 0);
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_index_space_get_rects(is, 0, NULL, 4, &n));
+
+  lhrt_field_space_t fs;
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, 5, NULL));
+  OK(lhrt_field_space_allocate_field(fs, 4, 2, NULL));
+  lhrt_region_t r;
+  OK(lhrt_region_create(rt, is, fs, &r));
+  OK(lhrt_task_register(rt, 1, "batch", LHRT_PROC_CPU, batch_accessors_task, NULL));
+  lhrt_task_launcher_t l;
+  OK(lhrt_task_launcher_create(rt, 1, NULL, 0, &l));
+  OK(lhrt_task_launcher_add_region(l, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(l, 0, 5));
+  OK(lhrt_task_launcher_add_field(l, 0, 2));
+  lhrt_future_t f;
+  OK(lhrt_task_launcher_execute(top, l, &f));
+  int64_t matched = 0;
+  OK(lhrt_future_get_value(f, &matched, sizeof matched, NULL));
+  EXPECTF(matched == 2, "batched accessors: %ld of 2 matched", (long)matched);
+  uint32_t nacc;
+  ERR(LHRT_ERR_STATE, lhrt_task_get_accessors(top, 0, NULL, 0, &nacc));
+  OK(lhrt_runtime_destroy(rt));
+}

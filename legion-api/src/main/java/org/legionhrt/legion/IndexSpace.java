@@ -1,6 +1,7 @@
 package org.legionhrt.legion;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -62,23 +63,40 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
         }
     }
 
-    /** {@return the space as disjoint, sorted rectangles (one for a dense space)} */
+    /**
+     * {@return the space as disjoint, sorted rectangles (one for a dense space)} Fetched
+     * {@value #RECTS_PER_CALL} per call and kept: an index space never changes.
+     */
     public List<Rect> rects() {
-        long n = c().outLong("lhrt_index_space_get_rect_count", out -> c().c.indexSpaceGetRectCount(handle(), out));
+        List<Rect> known = rects;
+        if (known != null) {
+            handle();                       // still a live space
+            return known;
+        }
         List<Rect> rs = new ArrayList<>();
         Scratch s = Scratch.get();
         long m = s.mark();
         try {
-            MemorySegment r = s.alloc(Layouts.RECT.byteSize());
-            for (long i = 0; i < n; i++) {
-                c().check(c().c.indexSpaceGetRect(handle(), i, r), "lhrt_index_space_get_rect");
-                rs.add(Values.getRect(r, 0));
-            }
+            MemorySegment buf = s.alloc(Layouts.RECT.byteSize() * RECTS_PER_CALL);
+            MemorySegment n = s.alloc(8);
+            long got;
+            do {
+                c().check(c().c.indexSpaceGetRects(handle(), rs.size(), buf, RECTS_PER_CALL, n), "lhrt_index_space_get_rects");
+                got = n.get(JAVA_LONG, 0);
+                for (int i = 0; i < got; i++) {
+                    rs.add(Values.getRect(buf, i * Layouts.RECT.byteSize()));
+                }
+            } while (got == RECTS_PER_CALL);
         } finally {
             s.reset(m);
         }
-        return List.copyOf(rs);
+        rects = List.copyOf(rs);
+        return rects;
     }
+
+    /** Rectangles per lhrt_index_space_get_rects call: 64 of 56 bytes. */
+    private static final int RECTS_PER_CALL = 64;
+    private volatile List<Rect> rects;
 
     /** {@return whether the space is exactly its bounding rectangle} */
     public boolean isDense() {

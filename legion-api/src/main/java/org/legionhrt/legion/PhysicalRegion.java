@@ -19,6 +19,8 @@ public final class PhysicalRegion implements AutoCloseable {
     private final LogicalRegion region;
     private final Arena mappingArena;
     private volatile boolean closed;
+    /** A task region's accessors by field id, all fetched by the first request (one call, not one per field). */
+    private java.util.Map<Integer, MemorySegment> taskAccessors;
 
     private PhysicalRegion(Runtime runtime, TaskContext task, int req, long mapping, LogicalRegion region) {
         this.runtime = runtime;
@@ -90,6 +92,11 @@ public final class PhysicalRegion implements AutoCloseable {
         try {
             MemorySegment acc = s.alloc(Layouts.ACCESSOR.byteSize());
             if (task != null) {
+                MemorySegment fetched = taskAccessors().get(f.id());
+                if (fetched != null) {
+                    return AccessorView.decode(fetched, f, task.arena());
+                }
+                // not among the requirement's fields (or the batch failed): the single call names the problem
                 runtime.lhrt.check(runtime.lhrt.c.taskGetAccessor(task.taskHandle(), req, f.id(), acc),
                         "accessor of " + f + " in requirement " + req + " of task " + task.taskName());
                 return AccessorView.decode(acc, f, task.arena());
@@ -100,6 +107,24 @@ public final class PhysicalRegion implements AutoCloseable {
         } finally {
             s.reset(m);
         }
+    }
+
+    /** The accessors of every field of this task requirement, fetched in one call on first use; empty on failure. */
+    private java.util.Map<Integer, MemorySegment> taskAccessors() {
+        if (taskAccessors == null) {
+            taskAccessors = new java.util.HashMap<>();
+            long size = Layouts.ACCESSOR.byteSize();
+            MemorySegment all = task.arena().allocate(size * Layouts.MAX_FIELDS, 8);
+            MemorySegment n = task.arena().allocate(4, 4);
+            if (runtime.lhrt.c.taskGetAccessors(task.taskHandle(), req, all, Layouts.MAX_FIELDS, n) == 0) {
+                int count = Math.min(n.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), Layouts.MAX_FIELDS);
+                for (int i = 0; i < count; i++) {
+                    MemorySegment a = all.asSlice(i * size, size);
+                    taskAccessors.put(a.get(java.lang.foreign.ValueLayout.JAVA_INT, Layouts.ACCESSOR_FIELD_ID), a);
+                }
+            }
+        }
+        return taskAccessors;
     }
 
     /** Unmaps an inline mapping (no-op for a task's regions): later work on the region may proceed. */

@@ -13,7 +13,9 @@ package org.legionhrt.legion;
  * @param failed     whether the task failed
  * @param readyNanos when it could run: handed to a worker (or queued for the JVM); 0 if that
  *                   was before tracing began
- * @param startNanos when the body started (a Java body: when a JVM worker took it)
+ * @param startNanos when the body started (a Java body: when a JVM worker took it from the
+ *                   queue; a lone worker takes several at once, and then a later body's time
+ *                   includes the earlier ones')
  * @param endNanos   when it ended
  */
 public record TaskRecord(String task, int taskId, long point, int worker, Variant variant, boolean failed,

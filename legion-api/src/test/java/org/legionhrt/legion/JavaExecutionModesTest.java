@@ -60,4 +60,23 @@ class JavaExecutionModesTest {
             }
         }
     }
+
+    /**
+     * The points of a parallel launch run on different JVM threads in every mode, on both
+     * backends: pulled from the queue one at a time by 2 pollers, not in one poller's batch
+     * (which left the other idle: 4 bodies took 4 bodies' time on hrt).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("org.legionhrt.legion.Backends#all")
+    void queuedBodiesOfOneLaunchRunInParallel(String backend) {
+        try (Runtime rt = Runtime.start(Backends.config(backend, 2).withJavaExecution(RuntimeConfig.JavaExecution.QUEUE))) {
+            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            TaskId<Void> slow = rt.registerTask("slow", c -> {
+                threads.add(Thread.currentThread().getName());
+                Thread.sleep(150);
+            });
+            rt.context().executeAndWait(IndexLauncher.of(slow, rt.indexSpace(4)));
+            assertThat(threads).as("JVM threads that ran the 4 bodies").hasSizeGreaterThanOrEqualTo(2);
+        }
+    }
 }

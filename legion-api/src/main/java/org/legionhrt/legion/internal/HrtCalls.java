@@ -329,6 +329,13 @@ final class HrtCalls implements SymbolLookup {
         if ((c.name.equals("lhrt_task_get_accessor") || c.name.equals("lhrt_mapping_get_accessor")) && (int) rax == 0) {
             privateView(c, (MemorySegment) a[a.length - 1], c.name.equals("lhrt_task_get_accessor") ? (Long) a[0] : 0);
         }
+        if (c.name.equals("lhrt_task_get_accessors") && (int) rax == 0) {     // (ctx, req, out, max, n)
+            long size = Layouts.ACCESSOR.byteSize();
+            int written = Math.min(((MemorySegment) a[4]).get(JAVA_INT, 0), (Integer) a[3]);
+            for (int i = 0; i < written; i++) {
+                privateView(c, ((MemorySegment) a[2]).asSlice(i * size, size), (Long) a[0]);
+            }
+        }
         var rl = c.desc.returnLayout();
         if (rl.isEmpty()) {
             return null;

@@ -32,10 +32,14 @@ public final class Layouts {
             JAVA_INT.withName("pin_workers"), JAVA_INT.withName("spin_ns"),
             MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("reserved"));
     /** {@code lhrt_accessor_t}; 104 bytes. */
+    /** Fields per field space (LHRT_MAX_FIELDS): the most accessors one requirement has. */
+    public static final int MAX_FIELDS = 64;
     public static final StructLayout ACCESSOR = MemoryLayout.structLayout(
             ADDRESS.withName("base"), MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("stride"),
             RECT.withName("bounds"), JAVA_INT.withName("field_id"), JAVA_INT.withName("field_size"),
             JAVA_INT.withName("privilege"), JAVA_INT.withName("redop"));
+    /** Offset of lhrt_accessor_t.field_id. */
+    public static final long ACCESSOR_FIELD_ID = ACCESSOR.byteOffset(MemoryLayout.PathElement.groupElement("field_id"));
     /** {@code lhrt_index_iter_t}; 48 bytes. */
     public static final StructLayout INDEX_ITER = MemoryLayout.structLayout(
             ADDRESS.withName("space"), JAVA_LONG.withName("rect"), POINT.withName("cur"));

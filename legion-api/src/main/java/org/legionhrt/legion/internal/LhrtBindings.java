@@ -47,6 +47,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle INDEX_SPACE_GET_BOUNDS;
     private final MethodHandle INDEX_SPACE_GET_RECT_COUNT;
     private final MethodHandle INDEX_SPACE_GET_RECT;
+    private final MethodHandle INDEX_SPACE_GET_RECTS;
     private final MethodHandle INDEX_SPACE_CONTAINS;
     private final MethodHandle INDEX_SPACE_GET_POINT;
     private final MethodHandle INDEX_ITER_INIT;
@@ -109,6 +110,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle TASK_COMPLETE;
     private final MethodHandle TASK_COMPLETE_FAILED;
     private final MethodHandle TASK_GET_ACCESSOR;
+    private final MethodHandle TASK_GET_ACCESSORS;
     private final MethodHandle MAPPING_GET_ACCESSOR;
     private final MethodHandle ACCESSOR_PTR;
     private final MethodHandle ACCESSOR_READ;
@@ -186,6 +188,7 @@ public final class LhrtBindings extends Bindings {
         INDEX_SPACE_GET_BOUNDS = find(lookup, "lhrt_index_space_get_bounds", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         INDEX_SPACE_GET_RECT_COUNT = find(lookup, "lhrt_index_space_get_rect_count", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         INDEX_SPACE_GET_RECT = find(lookup, "lhrt_index_space_get_rect", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS));
+        INDEX_SPACE_GET_RECTS = find(lookup, "lhrt_index_space_get_rects", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         INDEX_SPACE_CONTAINS = find(lookup, "lhrt_index_space_contains", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, Layouts.POINT, ADDRESS));
         INDEX_SPACE_GET_POINT = find(lookup, "lhrt_index_space_get_point", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS));
         INDEX_ITER_INIT = find(lookup, "lhrt_index_iter_init", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
@@ -248,6 +251,7 @@ public final class LhrtBindings extends Bindings {
         TASK_COMPLETE = find(lookup, "lhrt_task_complete", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
         TASK_COMPLETE_FAILED = find(lookup, "lhrt_task_complete_failed", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_ACCESSOR = find(lookup, "lhrt_task_get_accessor", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS));
+        TASK_GET_ACCESSORS = find(lookup, "lhrt_task_get_accessors", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         MAPPING_GET_ACCESSOR = find(lookup, "lhrt_mapping_get_accessor", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
         ACCESSOR_PTR = find(lookup, "lhrt_accessor_ptr", FunctionDescriptor.of(JAVA_INT, ADDRESS, Layouts.POINT, ADDRESS));
         ACCESSOR_READ = find(lookup, "lhrt_accessor_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, Layouts.POINT, ADDRESS));
@@ -567,6 +571,15 @@ public final class LhrtBindings extends Bindings {
     public int indexSpaceGetRect(long is, long i, MemorySegment out) {
         try {
             return (int) need(INDEX_SPACE_GET_RECT, "lhrt_index_space_get_rect").invokeExact(is, i, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_index_space_get_rects}. */
+    public int indexSpaceGetRects(long is, long first, MemorySegment out, long max, MemorySegment n) {
+        try {
+            return (int) need(INDEX_SPACE_GET_RECTS, "lhrt_index_space_get_rects").invokeExact(is, first, out, max, n);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
@@ -1125,6 +1138,15 @@ public final class LhrtBindings extends Bindings {
     public int taskGetAccessor(long ctx, int req, int fid, MemorySegment out) {
         try {
             return (int) need(TASK_GET_ACCESSOR, "lhrt_task_get_accessor").invokeExact(ctx, req, fid, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_task_get_accessors}. */
+    public int taskGetAccessors(long ctx, int req, MemorySegment out, int max, MemorySegment n) {
+        try {
+            return (int) need(TASK_GET_ACCESSORS, "lhrt_task_get_accessors").invokeExact(ctx, req, out, max, n);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
