@@ -130,20 +130,9 @@ class HrtBackendTest {
      */
     @Test
     void aHungNativeTaskStopsTheHrtAndNamesItself() {
-        long t0 = System.nanoTime();
-        try (Runtime rt = Runtime.start(hrt().withHrtTaskLimit(java.time.Duration.ofSeconds(1)))) {
-            TaskId<Void> spin = rt.registerNativeTask("spinner", ValueType.VOID, NativeKernels.library(), "test_spin_forever");
-            assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(spin)).get())
-                    .isInstanceOf(LegionException.class)
-                    .hasMessageContaining("native task spinner (point 0)").hasMessageContaining("on HRT CPU 1")
-                    .hasMessageContaining("without giving the CPU back")
-                    .hasMessageMatching("(?s).*vCPU 1: rip=0x\\p{XDigit}+ \\(test_spin_forever\\+0x\\p{XDigit}+ in libkernels.so\\).*")
-                    .cause().isInstanceOfSatisfying(org.legionhrt.hvm.HvmException.class,
-                            e -> assertThat(e.state()).hasValueSatisfying(s -> assertThat(s.cpu()).isEqualTo(1)));
-        } catch (LegionException closing) {
-            assertThat(closing).hasMessageContaining("without giving the CPU back");
-        }
-        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to notice (limit 1 s, watched 4 times a second)").isLessThan(10);
+        hungSpinnerIsReported(hrt(), 1, "native task spinner (point 0) ran")
+                .cause().isInstanceOfSatisfying(org.legionhrt.hvm.HvmException.class,
+                        e -> assertThat(e.state()).hasValueSatisfying(s -> assertThat(s.cpu()).isEqualTo(1)));
         javaTasksRunOnJvmThreadsFromTheHrtQueue();
     }
 
@@ -154,19 +143,32 @@ class HrtBackendTest {
      */
     @Test
     void aHungTaskOnTheCallServersCpuIsFoundAtTheLimitToo() {
+        hungSpinnerIsReported(hrt().withHrtCores(1), 0, "a native task ran")
+                .hasMessageContaining("the last native task launched: spinner");
+    }
+
+    /**
+     * Runs a native task that never returns with a 1 s task limit on {@code config}; checks the
+     * waiting caller's exception names {@code who}, HRT CPU {@code cpu} and that vCPU's function,
+     * within 10 s. {@return the exception's assertion, for more checks}
+     */
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> hungSpinnerIsReported(
+            RuntimeConfig config, int cpu, String who) {
         long t0 = System.nanoTime();
-        try (Runtime rt = Runtime.start(hrt().withHrtCores(1).withHrtTaskLimit(java.time.Duration.ofSeconds(1)))) {
+        org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> thrown = null;
+        try (Runtime rt = Runtime.start(config.withHrtTaskLimit(java.time.Duration.ofSeconds(1)))) {
             TaskId<Void> spin = rt.registerNativeTask("spinner", ValueType.VOID, NativeKernels.library(), "test_spin_forever");
-            assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(spin)).get())
+            thrown = assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(spin)).get())
                     .isInstanceOf(LegionException.class)
-                    .hasMessageContaining("a native task ran").hasMessageContaining("on HRT CPU 0")
-                    .hasMessageContaining("the last native task launched: spinner")
+                    .hasMessageContaining(who).hasMessageContaining("on HRT CPU " + cpu)
                     .hasMessageContaining("without giving the CPU back")
-                    .hasMessageMatching("(?s).*vCPU 0: rip=0x\\p{XDigit}+ \\(test_spin_forever\\+0x\\p{XDigit}+ in libkernels.so\\).*");
+                    .hasMessageMatching("(?s).*vCPU " + cpu
+                            + ": rip=0x\\p{XDigit}+ \\(test_spin_forever\\+0x\\p{XDigit}+ in libkernels.so\\).*");
         } catch (LegionException closing) {
             assertThat(closing).hasMessageContaining("without giving the CPU back");
         }
-        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to notice (limit 1 s)").isLessThan(10);
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds to notice (limit 1 s, watched 4 times a second)").isLessThan(10);
+        return thrown;
     }
 
     /** A fault inside a module's task names the module's function it happened in. */
