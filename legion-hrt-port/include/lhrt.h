@@ -184,6 +184,8 @@ lhrt_status_t lhrt_region_get_index_space(lhrt_region_t r, lhrt_index_space_t *o
 lhrt_status_t lhrt_region_get_field_space(lhrt_region_t r, lhrt_field_space_t *out);
 lhrt_status_t lhrt_region_get_parent_partition(lhrt_region_t r, lhrt_partition_t *out); /* NULL impl for roots */
 lhrt_status_t lhrt_region_get_tree_id(lhrt_region_t r, uint32_t *out);
+/* The three above in one call (for callers that pay per call). */
+lhrt_status_t lhrt_region_get_info(lhrt_region_t r, uint32_t *tree_id, lhrt_index_space_t *is, lhrt_field_space_t *fs);
 /* Fills field fid of region with a value (a deferred operation ordered like a WRITE_DISCARD task). */
 lhrt_status_t lhrt_region_fill(lhrt_ctx_t ctx, lhrt_region_t r, lhrt_region_t parent, uint32_t fid,
                                const void *value, uint32_t size);

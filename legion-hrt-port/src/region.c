@@ -174,3 +174,13 @@ lhrt_status_t lhrt_region_get_parent_partition(lhrt_region_t h, lhrt_partition_t
 lhrt_status_t lhrt_region_get_tree_id(lhrt_region_t h, uint32_t *out) {
   CHECK(r, struct region, K_REGION, h); NEED(out); *out = r->tree_id; return LHRT_OK;
 }
+lhrt_status_t lhrt_region_get_info(lhrt_region_t h, uint32_t *tree_id, lhrt_index_space_t *is, lhrt_field_space_t *fs) {
+  CHECK(r, struct region, K_REGION, h);
+  NEED(tree_id);
+  NEED(is);
+  NEED(fs);
+  *tree_id = r->tree_id;
+  is->impl = r->is;
+  fs->impl = r->fs;
+  return LHRT_OK;
+}

@@ -540,6 +540,15 @@ TEST(batched_queries_match_single_ones) {
   OK(lhrt_field_space_allocate_field(fs, 4, 2, NULL));
   lhrt_region_t r;
   OK(lhrt_region_create(rt, is, fs, &r));
+  uint32_t tree, tree1;
+  lhrt_index_space_t ris, ris1;
+  lhrt_field_space_t rfs, rfs1;
+  OK(lhrt_region_get_info(r, &tree, &ris, &rfs));
+  OK(lhrt_region_get_tree_id(r, &tree1));
+  OK(lhrt_region_get_index_space(r, &ris1));
+  OK(lhrt_region_get_field_space(r, &rfs1));
+  EXPECT(tree == tree1 && ris.impl == ris1.impl && rfs.impl == rfs1.impl);
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_region_get_info(r, NULL, &ris, &rfs));
   OK(lhrt_task_register(rt, 1, "batch", LHRT_PROC_CPU, batch_accessors_task, NULL));
   lhrt_task_launcher_t l;
   OK(lhrt_task_launcher_create(rt, 1, NULL, 0, &l));

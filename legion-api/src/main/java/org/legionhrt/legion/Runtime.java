@@ -565,13 +565,23 @@ public final class Runtime implements AutoCloseable {
 
     /** {@return the Java view of a region handle the runtime gave a task} */
     LogicalRegion regionOf(long h) {
-        int tree = lhrt.outInt("lhrt_region_get_tree_id", out -> lhrt.c.regionGetTreeId(h, out));
+        int tree;
+        long ish, fsh;
+        Scratch s = Scratch.get();
+        long m = s.mark();
+        try {                                   // one call for the three (a round trip each on hrt)
+            MemorySegment out = s.alloc(24);
+            lhrt.check(lhrt.c.regionGetInfo(h, out, out.asSlice(8, 8), out.asSlice(16, 8)), "lhrt_region_get_info");
+            tree = out.get(JAVA_INT, 0);
+            ish = out.get(JAVA_LONG, 8);
+            fsh = out.get(JAVA_LONG, 16);
+        } finally {
+            s.reset(m);
+        }
         LogicalRegion root = roots.get(tree);
         if (root != null && root.rawHandle() == h) {
             return root;
         }
-        long fsh = lhrt.outLong("lhrt_region_get_field_space", out -> lhrt.c.regionGetFieldSpace(h, out));
-        long ish = lhrt.outLong("lhrt_region_get_index_space", out -> lhrt.c.regionGetIndexSpace(h, out));
         FieldSpace fs = fieldSpaces.get(fsh);
         if (fs == null) {
             throw new LegionException("task region of an unknown field space");

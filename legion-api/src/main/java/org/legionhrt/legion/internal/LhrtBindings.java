@@ -66,6 +66,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle REGION_GET_FIELD_SPACE;
     private final MethodHandle REGION_GET_PARENT_PARTITION;
     private final MethodHandle REGION_GET_TREE_ID;
+    private final MethodHandle REGION_GET_INFO;
     private final MethodHandle REGION_FILL;
     private final MethodHandle REGION_MAP;
     private final MethodHandle MAPPING_UNMAP;
@@ -207,6 +208,7 @@ public final class LhrtBindings extends Bindings {
         REGION_GET_FIELD_SPACE = find(lookup, "lhrt_region_get_field_space", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         REGION_GET_PARENT_PARTITION = find(lookup, "lhrt_region_get_parent_partition", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         REGION_GET_TREE_ID = find(lookup, "lhrt_region_get_tree_id", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+        REGION_GET_INFO = find(lookup, "lhrt_region_get_info", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
         REGION_FILL = find(lookup, "lhrt_region_fill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
         REGION_MAP = find(lookup, "lhrt_region_map", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         MAPPING_UNMAP = find(lookup, "lhrt_mapping_unmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
@@ -742,6 +744,15 @@ public final class LhrtBindings extends Bindings {
     public int regionGetTreeId(long r, MemorySegment out) {
         try {
             return (int) need(REGION_GET_TREE_ID, "lhrt_region_get_tree_id").invokeExact(r, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_region_get_info}. */
+    public int regionGetInfo(long r, MemorySegment tree_id, MemorySegment is, MemorySegment fs) {
+        try {
+            return (int) need(REGION_GET_INFO, "lhrt_region_get_info").invokeExact(r, tree_id, is, fs);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
