@@ -22,6 +22,22 @@ void accessor_for(struct task *t, uint32_t req, int fidx, lhrt_accessor_t *out) 
   out->privilege = q->priv;
 }
 
+/* A reduction buffer of `bytes`: from the arena that holds the reduced field's instance when
+ * it has room (so that whoever can see the instance - the JVM, when the arena is the HVM's
+ * merged region - sees the buffer in place too), else from the heap. *mem says which. */
+static char *red_buffer(struct region *sub, int f, uint64_t bytes, struct memory **mem) {
+  struct instance *inst = sub->root->ri->field_inst[f];
+  *mem = NULL;
+  if (inst && inst->mem->arena) {
+    char *p = mem_alloc(inst->mem, bytes);
+    if (p) {
+      *mem = inst->mem;
+      return p;
+    }
+  }
+  return plat_alloc(bytes);
+}
+
 /* Identity-filled buffers over the bounding box of each reduced field. */
 lhrt_status_t red_prepare(struct task *t) {
   struct launch *l = t->l;
@@ -35,8 +51,10 @@ lhrt_status_t red_prepare(struct task *t) {
     for (int f = 0; f < LHRT_MAX_FIELDS; f++) {
       if (!((q->mask >> f) & 1)) continue;
       struct redinst *ri = plat_zalloc(sizeof *ri);
-      char *buf = plat_alloc(vol * op->size + 1);
-      if (!ri || !buf) { plat_free(ri); plat_free(buf); return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory for a reduction buffer"); }
+      struct memory *bm = NULL;
+      char *buf = ri ? red_buffer(sub, f, vol * op->size + 1, &bm) : NULL;
+      if (!ri || !buf) { plat_free(ri); return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory for a reduction buffer"); }
+      ri->mem = bm;
       for (uint64_t i = 0; i < vol; i++) u_memcpy(buf + i * op->size, op->identity, op->size);
       ri->req = r;
       ri->fidx = (uint32_t)f;
@@ -93,7 +111,8 @@ void red_apply_all(struct task *t) {
     struct redinst *ri = t->reds;
     t->reds = ri->next;
     if (!failed) red_apply_one(t, ri);
-    plat_free(ri->buf);
+    if (ri->mem) mem_release(ri->mem, ri->buf, ri->bytes + 1);
+    else plat_free(ri->buf);
     plat_free(ri);
   }
 }

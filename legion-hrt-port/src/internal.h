@@ -254,6 +254,7 @@ struct redinst {
   uint32_t req, fidx;
   char *buf;
   uint64_t bytes;
+  struct memory *mem;          /* the arena buf came from, NULL: the heap */
   lhrt_accessor_t view;        /* over buf */
 };
 struct mapping;
