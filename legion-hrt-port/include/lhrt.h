@@ -291,6 +291,9 @@ lhrt_status_t lhrt_runtime_time_ns(lhrt_runtime_t rt, uint64_t *out);
 lhrt_status_t lhrt_task_get_id(lhrt_ctx_t ctx, uint32_t *out);
 lhrt_status_t lhrt_task_get_point(lhrt_ctx_t ctx, lhrt_point_t *out);   /* (0) for single tasks */
 lhrt_status_t lhrt_task_get_args(lhrt_ctx_t ctx, const void **args, uint64_t *len);
+/* The four above and the region count in one call (for callers that pay per call). */
+lhrt_status_t lhrt_task_get_info(lhrt_ctx_t ctx, uint32_t *task_id, lhrt_point_t *point, const void **args,
+                                 uint64_t *arglen, uint32_t *nregions);
 /* The point's position in its launch (0 for single tasks) and the launch domain (borrowed; a
  * NULL handle for single tasks). */
 lhrt_status_t lhrt_task_get_index(lhrt_ctx_t ctx, uint64_t *out);

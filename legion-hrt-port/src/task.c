@@ -253,6 +253,17 @@ lhrt_status_t lhrt_task_get_worker(lhrt_ctx_t ctx, int32_t *out) {
 lhrt_status_t lhrt_task_get_region_count(lhrt_ctx_t ctx, uint32_t *out) {
   TASK(t, ctx); NEED(out); *out = t->l->nreqs; return LHRT_OK;
 }
+lhrt_status_t lhrt_task_get_info(lhrt_ctx_t ctx, uint32_t *task_id, lhrt_point_t *point, const void **args,
+                                 uint64_t *arglen, uint32_t *nregions) {
+  TASK(t, ctx);
+  NEED(task_id); NEED(point); NEED(args); NEED(arglen); NEED(nregions);
+  *task_id = t->l->def ? t->l->def->id : 0;
+  *point = t->point;
+  *args = t->l->args;
+  *arglen = t->l->arglen;
+  *nregions = t->l->nreqs;
+  return LHRT_OK;
+}
 lhrt_status_t lhrt_task_get_region(lhrt_ctx_t ctx, uint32_t r, lhrt_region_t *out) {
   TASK(t, ctx);
   NEED(out);

@@ -496,11 +496,22 @@ TEST(api_queries) {
   OK(lhrt_runtime_destroy(rt));
 }
 
-/* Compares each batched accessor with the one-field call; returns how many matched. */
+/* Compares each batched accessor with the one-field call, and the task info with the single
+ * queries; returns how many accessors matched (-3: the info did not). */
 static void batch_accessors_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
   lhrt_accessor_t all[4];
-  uint32_t n = 0;
+  uint32_t n = 0, id, id1, nreg, nreg1;
   int64_t matched = -1;
+  lhrt_point_t p, p1;
+  const void *a, *a1;
+  uint64_t alen, alen1;
+  if (lhrt_task_get_info(ctx, &id, &p, &a, &alen, &nreg) || lhrt_task_get_id(ctx, &id1) ||
+      lhrt_task_get_point(ctx, &p1) || lhrt_task_get_args(ctx, &a1, &alen1) || lhrt_task_get_region_count(ctx, &nreg1) ||
+      id != id1 || memcmp(&p, &p1, sizeof p) || a != a1 || alen != alen1 || alen != len || nreg != nreg1 || nreg != 1) {
+    matched = -3;
+    lhrt_task_return(ctx, &matched, sizeof matched);
+    return;
+  }
   if (!lhrt_task_get_accessors(ctx, 0, all, 4, &n) && n == 2) {
     matched = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -551,7 +562,8 @@ TEST(batched_queries_match_single_ones) {
   ERR(LHRT_ERR_INVALID_ARG, lhrt_region_get_info(r, NULL, &ris, &rfs));
   OK(lhrt_task_register(rt, 1, "batch", LHRT_PROC_CPU, batch_accessors_task, NULL));
   lhrt_task_launcher_t l;
-  OK(lhrt_task_launcher_create(rt, 1, NULL, 0, &l));
+  int64_t argv = 42;
+  OK(lhrt_task_launcher_create(rt, 1, &argv, sizeof argv, &l));
   OK(lhrt_task_launcher_add_region(l, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
   OK(lhrt_task_launcher_add_field(l, 0, 5));
   OK(lhrt_task_launcher_add_field(l, 0, 2));

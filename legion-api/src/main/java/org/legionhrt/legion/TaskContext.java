@@ -1,6 +1,7 @@
 package org.legionhrt.legion;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -19,6 +20,8 @@ public final class TaskContext extends Context {
     private final int taskId;
     private final String taskName;
     private Point point;
+    private MemorySegment args;
+    private int regionCount = -1;
     private Arena arena;
     private PhysicalRegion[] regions;
     private boolean done;
@@ -55,17 +58,31 @@ public final class TaskContext extends Context {
     /** {@return the task's point in its index launch ((0) for single tasks)} */
     public Point point() {
         if (point == null) {
-            Scratch s = Scratch.get();
-            long m = s.mark();
-            try {
-                MemorySegment p = s.alloc(Layouts.POINT.byteSize());
-                runtime.lhrt.check(runtime.lhrt.c.taskGetPoint(live(), p), "lhrt_task_get_point");
-                point = Values.getPoint(p, 0);
-            } finally {
-                s.reset(m);
-            }
+            info();
         }
         return point;
+    }
+
+    /** Point, arguments and region count in one call (a round trip each on backend hrt). */
+    private void info() {
+        Scratch s = Scratch.get();
+        long m = s.mark();
+        try {
+            MemorySegment id = s.alloc(8);
+            MemorySegment p = s.alloc(Layouts.POINT.byteSize());
+            MemorySegment ptr = s.alloc(8);
+            MemorySegment len = s.alloc(8);
+            MemorySegment nreq = s.alloc(8);
+            runtime.lhrt.check(runtime.lhrt.c.taskGetInfo(live(), id, p, ptr, len, nreq), "lhrt_task_get_info");
+            point = Values.getPoint(p, 0);
+            regionCount = nreq.get(JAVA_INT, 0);
+            long n = len.get(JAVA_LONG, 0);
+            // SAFETY: lhrt_task_get_info gives len bytes valid while the task runs; the task arena ends with it.
+            args = n == 0 ? MemorySegment.ofArray(new byte[0]).asReadOnly()
+                    : ptr.get(ADDRESS, 0).reinterpret(n, arena(), null).asReadOnly();
+        } finally {
+            s.reset(m);
+        }
     }
 
     /** {@return coordinate 0 of the task's point (the index of a 1-D launch)} */
@@ -80,21 +97,11 @@ public final class TaskContext extends Context {
 
     /** {@return the argument bytes, a read-only view valid while the task runs} */
     public MemorySegment args() {
-        Scratch s = Scratch.get();
-        long m = s.mark();
-        try {
-            MemorySegment ptr = s.alloc(8);
-            MemorySegment len = s.alloc(8);
-            runtime.lhrt.check(runtime.lhrt.c.taskGetArgs(live(), ptr, len), "lhrt_task_get_args");
-            long n = len.get(JAVA_LONG, 0);
-            if (n == 0) {
-                return MemorySegment.ofArray(new byte[0]).asReadOnly();
-            }
-            // SAFETY: lhrt_task_get_args gives len bytes valid while the task runs; the task arena ends with it.
-            return ptr.get(ADDRESS, 0).reinterpret(n, arena(), null).asReadOnly();
-        } finally {
-            s.reset(m);
+        live();
+        if (args == null) {
+            info();
         }
+        return args;
     }
 
     /** {@return the arguments decoded by {@code type}} */
@@ -104,7 +111,11 @@ public final class TaskContext extends Context {
 
     /** {@return the number of region requirements} */
     public int regionCount() {
-        return runtime.lhrt.outInt("lhrt_task_get_region_count", out -> runtime.lhrt.c.taskGetRegionCount(live(), out));
+        live();
+        if (regionCount < 0) {
+            info();
+        }
+        return regionCount;
     }
 
     /** {@return the physical region of requirement {@code i} (this point's subregion)} */

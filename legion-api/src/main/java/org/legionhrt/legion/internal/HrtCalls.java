@@ -326,6 +326,9 @@ final class HrtCalls implements SymbolLookup {
         if ((c.name.equals("lhrt_task_get_args") || c.name.equals("lhrt_future_get_pointer")) && (int) rax == 0) {
             pull(b, (MemorySegment) a[k + 1], (MemorySegment) a[k + 2]);
         }
+        if (c.name.equals("lhrt_task_get_info") && (int) rax == 0) {          // (ctx, id, point, args, arglen, nregions)
+            pull(b, (MemorySegment) a[3], (MemorySegment) a[4]);
+        }
         if ((c.name.equals("lhrt_task_get_accessor") || c.name.equals("lhrt_mapping_get_accessor")) && (int) rax == 0) {
             privateView(c, (MemorySegment) a[a.length - 1], c.name.equals("lhrt_task_get_accessor") ? (Long) a[0] : 0);
         }

@@ -99,6 +99,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle TASK_GET_ID;
     private final MethodHandle TASK_GET_POINT;
     private final MethodHandle TASK_GET_ARGS;
+    private final MethodHandle TASK_GET_INFO;
     private final MethodHandle TASK_GET_INDEX;
     private final MethodHandle TASK_GET_DOMAIN;
     private final MethodHandle TASK_GET_WORKER;
@@ -241,6 +242,7 @@ public final class LhrtBindings extends Bindings {
         TASK_GET_ID = find(lookup, "lhrt_task_get_id", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_POINT = find(lookup, "lhrt_task_get_point", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_ARGS = find(lookup, "lhrt_task_get_args", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
+        TASK_GET_INFO = find(lookup, "lhrt_task_get_info", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         TASK_GET_INDEX = find(lookup, "lhrt_task_get_index", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_DOMAIN = find(lookup, "lhrt_task_get_domain", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         TASK_GET_WORKER = find(lookup, "lhrt_task_get_worker", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
@@ -1041,6 +1043,15 @@ public final class LhrtBindings extends Bindings {
     public int taskGetArgs(long ctx, MemorySegment args, MemorySegment len) {
         try {
             return (int) need(TASK_GET_ARGS, "lhrt_task_get_args").invokeExact(ctx, args, len);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_task_get_info}. */
+    public int taskGetInfo(long ctx, MemorySegment task_id, MemorySegment point, MemorySegment args, MemorySegment arglen, MemorySegment nregions) {
+        try {
+            return (int) need(TASK_GET_INFO, "lhrt_task_get_info").invokeExact(ctx, task_id, point, args, arglen, nregions);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
