@@ -444,6 +444,8 @@ typedef void (*lhrt_future_callback_fn)(void *user, lhrt_status_t status);
 lhrt_status_t lhrt_future_on_ready(lhrt_future_t f, lhrt_future_callback_fn fn, void *user);
 
 lhrt_status_t lhrt_future_map_destroy(lhrt_future_map_t fm);
+/* Releases n future maps at once (as lhrt_future_destroy_all). */
+lhrt_status_t lhrt_future_map_destroy_all(const lhrt_future_map_t *fms, uint64_t n);
 lhrt_status_t lhrt_future_map_wait_all(lhrt_future_map_t fm);
 lhrt_status_t lhrt_future_map_get_count(lhrt_future_map_t fm, uint64_t *out);
 /* The future of one point (by point or by index in domain order). Caller owns *out. */

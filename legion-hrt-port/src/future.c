@@ -82,20 +82,28 @@ lhrt_status_t lhrt_future_destroy(lhrt_future_t h) {
   return LHRT_OK;
 }
 
-lhrt_status_t lhrt_future_destroy_all(const lhrt_future_t *fs, uint64_t n) {
-  if (n) NEED(fs);
+/* Destroys every handle of a batch with destroy(i); the first error is reported by position. */
+static lhrt_status_t destroy_each(uint64_t n, const char *what, lhrt_status_t (*destroy)(const void *, uint64_t),
+                                  const void *handles) {
   lhrt_status_t first = LHRT_OK;
   uint64_t at = 0;
   char msg[200] = "";
   for (uint64_t i = 0; i < n; i++) {
-    lhrt_status_t st = lhrt_future_destroy(fs[i]);
+    lhrt_status_t st = destroy(handles, i);
     if (st && !first) {
       first = st;
       at = i;
       u_fmt(msg, sizeof msg, "%s", lhrt_last_error());
     }
   }
-  return first ? lhrt_err(first, "future %lu of %lu: %s", (unsigned long)at, (unsigned long)n, msg) : LHRT_OK;
+  return first ? lhrt_err(first, "%s %lu of %lu: %s", what, (unsigned long)at, (unsigned long)n, msg) : LHRT_OK;
+}
+
+static lhrt_status_t destroy_future_at(const void *hs, uint64_t i) { return lhrt_future_destroy(((const lhrt_future_t *)hs)[i]); }
+
+lhrt_status_t lhrt_future_destroy_all(const lhrt_future_t *fs, uint64_t n) {
+  if (n) NEED(fs);
+  return destroy_each(n, "future", destroy_future_at, fs);
 }
 
 lhrt_status_t lhrt_future_wait(lhrt_future_t h) {
@@ -186,6 +194,15 @@ lhrt_status_t lhrt_future_map_destroy(lhrt_future_map_t h) {
   obj_fini(&m->o);
   plat_free(m);
   return LHRT_OK;
+}
+
+static lhrt_status_t destroy_fmap_at(const void *hs, uint64_t i) {
+  return lhrt_future_map_destroy(((const lhrt_future_map_t *)hs)[i]);
+}
+
+lhrt_status_t lhrt_future_map_destroy_all(const lhrt_future_map_t *fms, uint64_t n) {
+  if (n) NEED(fms);
+  return destroy_each(n, "future map", destroy_fmap_at, fms);
 }
 
 lhrt_status_t lhrt_future_map_wait_all(lhrt_future_map_t h) {

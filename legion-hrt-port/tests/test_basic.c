@@ -574,5 +574,20 @@ TEST(batched_queries_match_single_ones) {
   EXPECTF(matched == 2, "batched accessors: %ld of 2 matched", (long)matched);
   uint32_t nacc;
   ERR(LHRT_ERR_STATE, lhrt_task_get_accessors(top, 0, NULL, 0, &nacc));
+  /* future maps released in a batch; a bad handle is reported by position and the rest still go */
+  lhrt_future_map_t maps[3];
+  lhrt_index_launcher_t il;
+  OK(lhrt_index_launcher_create(rt, 1, is, NULL, 0, &il));
+  OK(lhrt_index_launcher_add_region(il, r, r, LHRT_READ_ONLY, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_index_launcher_add_field(il, 0, 5));
+  OK(lhrt_index_launcher_add_field(il, 0, 2));
+  for (int i = 0; i < 3; i++) OK(lhrt_index_launcher_execute(top, il, &maps[i]));
+  lhrt_future_map_t mixed[2] = {maps[2], {top.impl}};
+  OK(lhrt_future_map_destroy_all(maps, 2));
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_map_destroy_all(mixed, 2));
+  EXPECTF(strstr(lhrt_last_error(), "future map 1 of 2") != NULL, "%s", lhrt_last_error());
+  if (!test_small) ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_map_wait_all(maps[2]));   /* released all the same */
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_future_map_destroy_all(NULL, 1));
+  OK(lhrt_context_wait_all(top));
   OK(lhrt_runtime_destroy(rt));
 }

@@ -98,7 +98,7 @@ public final class FutureMap<T> implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            runtime.releaseNative(() -> runtime.lhrt.c.futureMapDestroy(handle), "lhrt_future_map_destroy");
+            runtime.releaseFutureMap(handle);
         }
     }
 }

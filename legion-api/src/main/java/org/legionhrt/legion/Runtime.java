@@ -47,11 +47,12 @@ public final class Runtime implements AutoCloseable {
     private final long instanceMemory;
     private volatile boolean closed;
     private boolean closing;
-    /** Closed futures not yet released (see {@link #releaseFuture}); guarded by heldLock. */
-    private final Object heldLock = new Object();
-    private final long[] heldFutures;
-    private int nHeld;
+    /** Closed futures and future maps not yet released (see {@link #releaseFuture}). */
+    private final ReleaseBatch heldFutures;
+    private final ReleaseBatch heldFutureMaps;
     private final java.util.concurrent.locks.ReentrantReadWriteLock life = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** Future maps released per call at most: each holds its launch (~250 bytes a point) until then. */
+    private static final int MAP_RELEASE_BATCH = 16;
     private final AtomicInteger nextTaskId = new AtomicInteger(1);
     private final AtomicInteger nextRedop = new AtomicInteger(1024);
     private final AtomicInteger nextProjection = new AtomicInteger(1);
@@ -63,9 +64,15 @@ public final class Runtime implements AutoCloseable {
     private Runtime(RuntimeConfig config, Backend backend) {
         this.config = config;
         this.backend = backend;
-        this.heldFutures = new long[Math.max(1, backend.futureReleaseBatch())];
         JavaTasks[] jt = new JavaTasks[1];
         this.lhrt = new Lhrt(backend.lhrt(), msg -> jt[0] == null ? null : jt[0].causeOf(msg));
+        Lhrt c = lhrt;
+        int batch = backend.futureReleaseBatch();
+        this.heldFutures = new ReleaseBatch(this, "lhrt_future_destroy", batch,
+                h -> () -> c.c.futureDestroy(h), (hs, n) -> c.c.futureDestroyAll(hs, n));
+        // a held map keeps its launch's point descriptors: fewer at a time
+        this.heldFutureMaps = new ReleaseBatch(this, "lhrt_future_map_destroy", Math.min(batch, MAP_RELEASE_BATCH),
+                h -> () -> c.c.futureMapDestroy(h), (hs, n) -> c.c.futureMapDestroyAll(hs, n));
         this.rt = create(config);
         try {
             this.workers = lhrt.outInt("lhrt_runtime_get_worker_count", out -> lhrt.c.runtimeGetWorkerCount(rt, out));
@@ -506,33 +513,14 @@ public final class Runtime implements AutoCloseable {
     /**
      * Releases a closed future's handle: at once, or (backends where each call is a round trip,
      * {@link Backend#futureReleaseBatch}) held until a batch is full and released in one call.
-     * Held handles are never used again; lhrt_runtime_destroy frees whatever is still held.
      */
     void releaseFuture(long handle) {
-        if (heldFutures.length == 1) {
-            releaseNative(() -> lhrt.c.futureDestroy(handle), "lhrt_future_destroy");
-            return;
-        }
-        long[] full;
-        synchronized (heldLock) {
-            heldFutures[nHeld++] = handle;
-            if (nHeld < heldFutures.length) {
-                return;
-            }
-            full = java.util.Arrays.copyOf(heldFutures, nHeld);
-            nHeld = 0;
-        }
-        releaseNative(() -> {
-            Scratch s = Scratch.get();
-            long m = s.mark();
-            try {
-                MemorySegment handles = s.alloc(8L * full.length);
-                MemorySegment.copy(full, 0, handles, JAVA_LONG, 0, full.length);
-                return lhrt.c.futureDestroyAll(handles, full.length);
-            } finally {
-                s.reset(m);
-            }
-        }, "lhrt_future_destroy_all");
+        heldFutures.release(handle);
+    }
+
+    /** Releases a closed future map's handle, batched like futures' (a batch holds its launches). */
+    void releaseFutureMap(long handle) {
+        heldFutureMaps.release(handle);
     }
 
     /** {@return whether the runtime was closed} */

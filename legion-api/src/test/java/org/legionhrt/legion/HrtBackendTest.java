@@ -69,7 +69,14 @@ class HrtBackendTest {
             // up to 6 each here; a launch or a release costing two calls would be 200 more.
             assertThat(calls).as("ring calls for %d launches, 4 of them waited on", n)
                     .isGreaterThanOrEqualTo(n + n / 64).isLessThanOrEqualTo(n + n / 64 + 4 * 6);
-        }                                                             // 9 futures still held: freed by destroy
+            // Index launches closed at once (circuit's loop): their future maps go back 16 per call.
+            IndexSpace four = rt.indexSpace(4);
+            before = b.callCount();
+            for (int i = 0; i < 64; i++) {
+                rt.context().execute(IndexLauncher.of(t, four)).close();
+            }
+            assertThat(b.callCount() - before).as("ring calls for 64 index launches and their releases").isEqualTo(64 + 4);
+        }                                                             // futures still held: freed by destroy
     }
 
     /**

@@ -150,6 +150,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle FUTURE_GET_ERROR;
     private final MethodHandle FUTURE_ON_READY;
     private final MethodHandle FUTURE_MAP_DESTROY;
+    private final MethodHandle FUTURE_MAP_DESTROY_ALL;
     private final MethodHandle FUTURE_MAP_WAIT_ALL;
     private final MethodHandle FUTURE_MAP_GET_COUNT;
     private final MethodHandle FUTURE_MAP_GET_FUTURE;
@@ -293,6 +294,7 @@ public final class LhrtBindings extends Bindings {
         FUTURE_GET_ERROR = find(lookup, "lhrt_future_get_error", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
         FUTURE_ON_READY = find(lookup, "lhrt_future_on_ready", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
         FUTURE_MAP_DESTROY = find(lookup, "lhrt_future_map_destroy", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        FUTURE_MAP_DESTROY_ALL = find(lookup, "lhrt_future_map_destroy_all", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         FUTURE_MAP_WAIT_ALL = find(lookup, "lhrt_future_map_wait_all", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         FUTURE_MAP_GET_COUNT = find(lookup, "lhrt_future_map_get_count", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         FUTURE_MAP_GET_FUTURE = find(lookup, "lhrt_future_map_get_future", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, Layouts.POINT, ADDRESS));
@@ -1502,6 +1504,15 @@ public final class LhrtBindings extends Bindings {
     public int futureMapDestroy(long fm) {
         try {
             return (int) need(FUTURE_MAP_DESTROY, "lhrt_future_map_destroy").invokeExact(fm);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_future_map_destroy_all}. */
+    public int futureMapDestroyAll(MemorySegment fms, long n) {
+        try {
+            return (int) need(FUTURE_MAP_DESTROY_ALL, "lhrt_future_map_destroy_all").invokeExact(fms, n);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
