@@ -77,9 +77,10 @@ public final class TaskContext extends Context {
             point = Values.getPoint(p, 0);
             regionCount = nreq.get(JAVA_INT, 0);
             long n = len.get(JAVA_LONG, 0);
-            // SAFETY: lhrt_task_get_info gives len bytes valid while the task runs; the task arena ends with it.
+            // A copy of the task's own: on hrt the bytes were pulled into a ring that later calls reuse.
+            // SAFETY: lhrt_task_get_info gives len bytes, readable until the next call.
             args = n == 0 ? MemorySegment.ofArray(new byte[0]).asReadOnly()
-                    : ptr.get(ADDRESS, 0).reinterpret(n, arena(), null).asReadOnly();
+                    : arena().allocate(n, 16).copyFrom(ptr.get(ADDRESS, 0).reinterpret(n)).asReadOnly();
         } finally {
             s.reset(m);
         }
