@@ -24,6 +24,9 @@
  *   call(LHRT_HRT_FN_CALL_IF_READY, frame, future) -> 1 after running frame like CALL when
  *                                          future is ready already; 0 (nothing ran) when not:
  *                                          then send it through CALL_ASYNC
+ *   post(LHRT_HRT_FN_CALL_POSTED, frame) -> runs frame->fn like CALL for a caller that does not
+ *                                          wait (a posted ring call): results in the frame,
+ *                                          then frame->done = 1
  *
  * Arguments follow the System V AMD64 ABI as if the JVM called fn itself: INTEGER-class
  * words in gpr[] (rdi rsi rdx rcx r8 r9), SSE-class in xmm[], MEMORY-class (structs over 16
@@ -55,6 +58,7 @@ enum lhrt_hrt_fn {
   LHRT_HRT_FN_CALL_ASYNC = 18,
   LHRT_HRT_FN_INFO = 19,
   LHRT_HRT_FN_CALL_IF_READY = 20,
+  LHRT_HRT_FN_CALL_POSTED = 21,
 };
 
 #define LHRT_HRT_MAX_STACK  32

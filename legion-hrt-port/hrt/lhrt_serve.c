@@ -44,6 +44,16 @@ static int fn_call(const uint64_t *a, uint64_t *r) {
   return 0;
 }
 
+/* A posted call: nobody waits on the ring, so the frame says when it ran (results first). */
+static int fn_call_posted(const uint64_t *a, uint64_t *r) {
+  struct lhrt_hrt_frame *f = (struct lhrt_hrt_frame *)(uintptr_t)a[0];
+  if (!f || !f->fn) return 1;
+  call_frame(f);
+  __atomic_store_n(&f->done, 1, __ATOMIC_RELEASE);
+  *r = 0;
+  return 0;
+}
+
 /* Results first, then done, then (Dekker with the JVM thread, which sets notify before its
  * last look at done) the completion notice to a JVM thread that went to sleep: through the
  * synchronous exit, served on this vCPU's own host thread, so the JVM needs no thread
@@ -167,6 +177,7 @@ NK_TEST(lhrt_serve, 0)
   if (nk_cpu_count() > 1 && !shared) nkp_reserved_cpus = 1;
   NK_CHECK(!hvm_call_register(LHRT_HRT_FN_LOOKUP, fn_lookup) && !hvm_call_register(LHRT_HRT_FN_CALL, fn_call) &&
            !hvm_call_register(LHRT_HRT_FN_CALL_ASYNC, fn_call_async) && !hvm_call_register(LHRT_HRT_FN_INFO, fn_info) &&
+           !hvm_call_register(LHRT_HRT_FN_CALL_POSTED, fn_call_posted) &&
            !hvm_call_register(LHRT_HRT_FN_CALL_IF_READY, fn_call_if_ready),
            "call ids %d..%d already taken", LHRT_HRT_FN_LOOKUP, LHRT_HRT_FN_CALL_IF_READY);
   int rc = -1;

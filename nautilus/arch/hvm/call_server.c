@@ -119,6 +119,10 @@ static void serve_one(struct hvm_slot *s, uint64_t want, uint64_t index)
     uint32_t status = HVM_STATUS_NO_FUNCTION;
     if (f)
         status = f(args, &result) ? HVM_STATUS_FAILED : HVM_STATUS_OK;
+    if (flags & HVM_FLAG_NO_ANSWER) {      /* posted: nobody reads an answer; free the slot for its next lap */
+        nk_store(&s->seq, want - HVM_SLOT_POSTED + 4);
+        return;
+    }
     s->result = result;
     s->status = status;
     /* The exit path's answer travels by the exit: the VMM publishes seq while it serves the

@@ -24,6 +24,7 @@
 #define HVM_SLOT_POSTED     1
 #define HVM_SLOT_DONE       2
 #define HVM_FLAG_EXIT_PATH  1       /* call slot: answer with an out to HVM_PORT_CALL_DONE */
+#define HVM_FLAG_NO_ANSWER  2       /* call slot: posted, nobody waits; the server frees the slot */
 
 #define HVM_STATUS_OK           0
 #define HVM_STATUS_NO_FUNCTION  1

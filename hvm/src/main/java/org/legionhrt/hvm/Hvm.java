@@ -857,6 +857,16 @@ public final class Hvm implements AutoCloseable {
         return ring().call(fn, args);
     }
 
+    /**
+     * Posts a call of HRT function {@code fn} without waiting for it (ring order: it runs before
+     * any later call when one call server serves); what it did comes back through memory.
+     *
+     * @throws HvmException as {@link #call}
+     */
+    public void post(int fn, long... args) {
+        ring().post(fn, args);
+    }
+
     /** {@return the result of HRT function {@code fn}, later} (call ring, on a pool thread). */
     public CompletableFuture<Long> callAsync(int fn, long... args) {
         return ring().callAsync(fn, args);

@@ -139,4 +139,22 @@ class NautilusHvmTest {
             assertThat(h.awaitExit(Duration.ofSeconds(10))).isZero();
         }
     }
+
+    /**
+     * Posted calls: nobody waits, the server frees each slot itself (1000 of them wrap the
+     * 256-slot ring several times), and a call after them runs after all of them (ring order).
+     */
+    @Test
+    void postedCallsRunInRingOrderAndFreeTheirSlots() {
+        try (Hvm h = Hvm.builder().cores(2).memory(64L << 20).merged(4L << 20).cmdline("tests=hvm_serve").boot(image)) {
+            MemorySegment m = h.merged();
+            int n = 1000;
+            for (int i = 0; i < n; i++) {
+                h.post(HrtFunctions.FILL, m.address() + 8L * i, 1, 3L * i);
+            }
+            assertThat(h.call(HrtFunctions.SUM, m.address(), n)).isEqualTo(3L * (n - 1) * n / 2);
+            assertThat(h.call(HrtFunctions.STOP)).isZero();
+            assertThat(h.awaitExit(Duration.ofSeconds(10))).isZero();
+        }
+    }
 }

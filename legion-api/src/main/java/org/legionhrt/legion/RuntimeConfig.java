@@ -25,11 +25,18 @@ import java.util.Objects;
  * @param hrtTaskLimit  backend hrt: how long a native task may keep its HRT CPU without giving
  *                      it back before it counts as hung: the HVM is then stopped and the waiting
  *                      caller gets a {@link LegionException} naming the task, with the vCPUs'
- *                      state (checked once a second while a Java thread waits on the HRT);
+ *                      state (the HVM's watchdog looks four times a second);
  *                      {@link Duration#ZERO} = no limit. Default {@link #DEFAULT_HRT_TASK_LIMIT}
+ * @param hrtDeferredLaunches backend hrt: index launches are posted to the HRT without waiting
+ *                      for its answer (each would otherwise wait a ring round trip). Their
+ *                      future maps resolve when first used, and an error the runtime finds in
+ *                      the launch itself (the Java API checks most before) is thrown by the
+ *                      same thread's next runtime call instead of by {@code execute}. On by
+ *                      default; off, every launch waits for its answer
  */
 public record RuntimeConfig(String backend, int workers, long memorySize, boolean pinWorkers, int spinNs,
-                            JavaExecution javaExecution, int hrtCores, String hrtImage, Duration hrtTaskLimit) {
+                            JavaExecution javaExecution, int hrtCores, String hrtImage, Duration hrtTaskLimit,
+                            boolean hrtDeferredLaunches) {
 
     /** The default {@link #hrtTaskLimit()}: far beyond any task of the apps' usual sizes. */
     public static final Duration DEFAULT_HRT_TASK_LIMIT = Duration.ofMinutes(5);
@@ -64,29 +71,29 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         }
     }
 
-    /** {@return the defaults: backend linux, one worker per core, system memory, inline Java tasks} */
+    /** {@return the defaults: backend linux, one worker per core, system memory, inline Java tasks, deferred launches on hrt} */
     public static RuntimeConfig defaults() {
-        return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE, 0, "", DEFAULT_HRT_TASK_LIMIT);
+        return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE, 0, "", DEFAULT_HRT_TASK_LIMIT, true);
     }
 
     /** {@return a copy with {@code n} workers} */
     public RuntimeConfig withWorkers(int n) {
-        return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
+        return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit, hrtDeferredLaunches);
     }
 
     /** {@return a copy on backend {@code name}} */
     public RuntimeConfig withBackend(String name) {
-        return new RuntimeConfig(name, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
+        return new RuntimeConfig(name, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit, hrtDeferredLaunches);
     }
 
     /** {@return a copy whose instances live in an arena of {@code bytes}} */
     public RuntimeConfig withMemorySize(long bytes) {
-        return new RuntimeConfig(backend, workers, bytes, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
+        return new RuntimeConfig(backend, workers, bytes, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit, hrtDeferredLaunches);
     }
 
     /** {@return a copy running Java task bodies as {@code mode} says} */
     public RuntimeConfig withJavaExecution(JavaExecution mode) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode, hrtCores, hrtImage, hrtTaskLimit);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode, hrtCores, hrtImage, hrtTaskLimit, hrtDeferredLaunches);
     }
 
     /** {@return a copy whose HRT (backend hrt) has {@code n} cores (see {@link #hrtCores()}); 0 = default} */
@@ -94,26 +101,31 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         if (n < 0) {
             throw new IllegalArgumentException("hrtCores must be >= 0 (0 = default), not " + n);
         }
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, n, hrtImage, hrtTaskLimit);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, n, hrtImage, hrtTaskLimit, hrtDeferredLaunches);
     }
 
     /** {@return a copy whose HRT (backend hrt) boots {@code path}: an image with native kernels linked in} */
     public RuntimeConfig withHrtImage(String path) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, path, hrtTaskLimit);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, path, hrtTaskLimit, hrtDeferredLaunches);
     }
 
     /** {@return a copy with worker pinning on or off} */
     public RuntimeConfig withPinWorkers(boolean pin) {
-        return new RuntimeConfig(backend, workers, memorySize, pin, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
+        return new RuntimeConfig(backend, workers, memorySize, pin, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit, hrtDeferredLaunches);
     }
 
     /** {@return a copy whose idle workers spin {@code ns} before sleeping} */
     public RuntimeConfig withSpinNs(int ns) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, ns, javaExecution, hrtCores, hrtImage, hrtTaskLimit);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, ns, javaExecution, hrtCores, hrtImage, hrtTaskLimit, hrtDeferredLaunches);
     }
 
     /** {@return a copy whose native tasks on backend hrt count as hung after {@code limit} without giving their CPU back; ZERO = never} */
     public RuntimeConfig withHrtTaskLimit(Duration limit) {
-        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, limit);
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, limit, hrtDeferredLaunches);
+    }
+
+    /** {@return a copy whose index launches on backend hrt are posted without waiting (see {@link #hrtDeferredLaunches})} */
+    public RuntimeConfig withHrtDeferredLaunches(boolean on) {
+        return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit, on);
     }
 }

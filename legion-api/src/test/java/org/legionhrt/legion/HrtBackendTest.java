@@ -80,6 +80,48 @@ class HrtBackendTest {
     }
 
     /**
+     * Index launches are posted on hrt: execute returns before the HRT ran it, the future map
+     * resolves when used (values, waits), and an error of the launch itself comes from the next
+     * runtime call, with the runtime's message; switched off, execute throws it at once.
+     */
+    @Test
+    void postedIndexLaunchesResolveWhenUsedAndReportTheirErrorsNext() {
+        for (boolean deferred : new boolean[] {true, false}) {
+            try (Runtime rt = Runtime.start(hrt().withWorkers(2).withHrtDeferredLaunches(deferred))) {
+                TaskId<Long> idx = rt.registerTask("idx", ValueType.LONG, c -> c.index() * 10);
+                java.util.List<FutureMap<Long>> maps = new java.util.ArrayList<>();
+                for (int i = 0; i < 40; i++) {                          // more than the launches kept in flight
+                    maps.add(rt.context().execute(IndexLauncher.of(idx, rt.indexSpace(3))));
+                }
+                for (FutureMap<Long> m : maps) {
+                    assertThat(m.get(2).get()).isEqualTo(20L);
+                    m.close();
+                }
+                FieldSpace fs = rt.fieldSpace();
+                Field f = fs.allocate(FieldType.INT);
+                // 8 GiB of instance: only the runtime finds out it cannot place it, making the instance
+                LogicalRegion big = rt.createRegion(rt.indexSpace(2L << 30), fs);
+                TaskId<Void> w = rt.registerTask("w", ctx -> { });
+                IndexLauncher<Void> bad = IndexLauncher.of(w, rt.indexSpace(2)).add(RegionRequirement.readOnly(big, f));
+                if (deferred) {
+                    rt.context().execute(bad).close();                   // posted: the HRT finds the problem later
+                    assertThatThrownBy(() -> rt.context().waitAll())
+                            .isInstanceOf(LegionException.class).hasMessageContaining("deferred lhrt_index_launch failed")
+                            .hasMessageContaining("memory");
+                    rt.context().waitAll();                              // told once
+                } else {
+                    assertThatThrownBy(() -> rt.context().execute(bad)).isInstanceOf(LegionException.class)
+                            .hasMessageContaining("memory");
+                }
+                try (FutureMap<Long> m = rt.context().execute(IndexLauncher.of(idx, rt.indexSpace(5)))) {
+                    m.waitAll();
+                    assertThat(m.get(4).get()).isEqualTo(40L);
+                }
+            }
+        }
+    }
+
+    /**
      * With no more cores than workers the call server shares CPU 0 with a worker: every core
      * runs a worker, and calls, native tasks and Java tasks all still work, also on one core.
      */

@@ -77,6 +77,38 @@ public final class CallRing implements AutoCloseable {
         }
     }
 
+    /**
+     * Posts a call of HRT function {@code fn} and returns without waiting for it: the server
+     * runs it in ticket order with every other call, and frees the slot itself. What it did
+     * must be told through memory the caller reads later (the HRT function's business).
+     *
+     * @throws HvmException as {@link #call}, when the slot is not freed in time or the HVM failed
+     */
+    public void post(int fn, long... args) {
+        if (args.length > CommLayout.MAX_ARGS) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "HRT call " + fn + ": " + args.length
+                    + " arguments, at most " + CommLayout.MAX_ARGS);
+        }
+        try {
+            live.check();
+            long t = tickets.getAndIncrement();
+            int idx = (int) (t & (CommLayout.CALL_NSLOTS - 1));
+            long lap = t / CommLayout.CALL_NSLOTS;
+            long slot = CommLayout.CALL_SLOTS + idx * CommLayout.SLOT_SIZE;
+            await(slot, 4 * lap, System.nanoTime() + timeoutNanos, false, fn);
+            comm.set(JAVA_INT, slot + CommLayout.SLOT_FN, fn);
+            comm.set(JAVA_INT, slot + CommLayout.SLOT_FLAGS, CommLayout.FLAG_NO_ANSWER);
+            for (int i = 0; i < CommLayout.MAX_ARGS; i++) {
+                comm.set(JAVA_LONG, slot + CommLayout.SLOT_ARGS + i * 8L, i < args.length ? args[i] : 0);
+            }
+            LONG.setVolatile(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.POSTED);
+            wakeServers();
+        } catch (IllegalStateException e) {
+            live.check();
+            throw new HvmException(HvmException.Kind.CLOSED, "HRT call " + fn + " after shutdown: the HVM was closed", e);
+        }
+    }
+
     /** {@return the call's result, later}; runs {@link #call} on a pool thread. */
     public CompletableFuture<Long> callAsync(int fn, long... args) {
         live.check();

@@ -89,6 +89,8 @@ public final class CommLayout {
     public static final int DONE = 2;
     /** Slot flag: the requester waits for a CALL_DONE exit instead of polling. */
     public static final int FLAG_EXIT_PATH = 1;
+    /** Slot flag: a posted call; nobody waits for its answer and the server frees the slot itself. */
+    public static final int FLAG_NO_ANSWER = 2;
 
     /** Call status: success. */
     public static final int STATUS_OK = 0;

@@ -56,12 +56,13 @@ public final class HrtBackend implements Backend {
     /** The live backends, for {@link #inMergedRegion}. */
     private static final java.util.Set<HrtBackend> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private HrtBackend(Hvm hvm, HrtCalls.AsyncWaiters waiters, int cores, long instances) {
+    private HrtBackend(Hvm hvm, HrtCalls.AsyncWaiters waiters, int cores, long instances, boolean deferLaunches) {
         this.hvm = hvm;
         this.cores = cores;
         this.instances = instances;
         this.mem = new HrtMemory(hvm.merged());
-        this.calls = new HrtCalls(hvm, mem, waiters, () -> LOG.warn("backend hrt: the HRT failed; the runtime is lost"));
+        this.calls = new HrtCalls(hvm, mem, waiters, () -> LOG.warn("backend hrt: the HRT failed; the runtime is lost"),
+                deferLaunches);
         this.lhrt = new LhrtBindings(calls);
         LIVE.add(this);
     }
@@ -175,7 +176,7 @@ public final class HrtBackend implements Backend {
             throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);
         }
         try {
-            HrtBackend b = new HrtBackend(h, waiters, cores, instances);
+            HrtBackend b = new HrtBackend(h, waiters, cores, instances, config.hrtDeferredLaunches());
             upcalls.set(b.calls.upcalls);
             if (!config.hrtTaskLimit().isZero()) {
                 b.calls.watchForHungTasks(config.hrtTaskLimit(), shared);

@@ -43,6 +43,10 @@ final class HrtCalls implements SymbolLookup {
     static final int FN_CALL_ASYNC = 18;
     static final int FN_INFO = 19;
     static final int FN_CALL_IF_READY = 20;
+    static final int FN_CALL_POSTED = 21;
+    /** Posted launches not yet known to have run, at most; their blocks' staging per launch. */
+    private static final int MAX_IN_FLIGHT = 32;
+    private static final long POST_STAGING = 16 << 10;
     /** FN_INFO key: the name of the task a CPU runs. */
     private static final long INFO_TASK_ON_CPU = 4;
     private static final int F_STATUS = 1;
@@ -104,7 +108,26 @@ final class HrtCalls implements SymbolLookup {
     /** Native task names by id, and the last one a launcher was made for: what a failure names. */
     private final Map<Integer, String> nativeTasks = new ConcurrentHashMap<>();
     private volatile String lastNative;
-    HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, Runnable onFailure) {
+    /**
+     * Deferred launches (RuntimeConfig.hrtDeferredLaunches): an index launch is posted and its
+     * caller gets a stand-in handle that later calls trade for the real one: odd (real handles
+     * are aligned pointers), unique, and far above any count or index passed as a long. Posted
+     * calls run in ring order before any later call: the backend starts one call server.
+     */
+    private final boolean deferLaunches;
+    private final Map<Long, Posted> posted = new ConcurrentHashMap<>();
+    private final AtomicLong stands = new AtomicLong();
+    private static final long STAND_BASE = 0x5ead_0000_0000_0001L;
+    /** Calls that only release handles: they need not wait for the thread's posted launches. */
+    private static final Set<String> RELEASES = Set.of("lhrt_future_destroy", "lhrt_future_destroy_all",
+            "lhrt_future_map_destroy", "lhrt_future_map_destroy_all");
+    private final java.util.ArrayDeque<Posted> inFlight = new java.util.ArrayDeque<>();      // guarded by itself
+    private final java.util.ArrayDeque<Block> postBlocks = new java.util.ArrayDeque<>();     // guarded by inFlight
+    /** Posted launches that failed, by the thread that posted them, not yet told to it. */
+    private final Map<Thread, LegionException> unreported = new ConcurrentHashMap<>();
+
+    HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, Runnable onFailure, boolean deferLaunches) {
+        this.deferLaunches = deferLaunches;
         this.hvm = hvm;
         this.mem = mem;
         this.waiters = waiters;
@@ -191,6 +214,12 @@ final class HrtCalls implements SymbolLookup {
     }
 
     private Object invokeActive(Call c, Object[] a) {
+        if (deferLaunches) {
+            Object r = deferred(c, a);
+            if (r != null) {
+                return r;
+            }
+        }
         if (failed != null) {
             throw new LegionException(0, "backend hrt: " + c.name + " after the HRT failed: " + failed.getMessage(),
                     failed.getCause());
@@ -311,6 +340,9 @@ final class HrtCalls implements SymbolLookup {
         }
         if (c.name.equals("lhrt_task_complete") || c.name.equals("lhrt_task_complete_failed")) {
             writeBackViews((Long) a[0], c.name.equals("lhrt_task_complete"));
+        }
+        if (b.post) {
+            return postFrame(c, a, b, f);
         }
         long rax;
         if (async && readyFuture != 0 && ring(FN_CALL_IF_READY, c.name, f.address(), readyFuture) == 1) {
@@ -548,6 +580,215 @@ final class HrtCalls implements SymbolLookup {
         }
     }
 
+    // ------------------------------------------------------------------ deferred launches
+
+    /** A posted index launch: its block (frame, staged descriptor and out cell) until it ran. */
+    private static final class Posted {
+        final long stand;            // what the caller holds
+        final Block block;
+        final long cell;             // where the launch writes the real handle
+        final String name;
+        final Thread owner = Thread.currentThread();
+        boolean settled;             // guarded by this
+        long handle;
+        LegionException failure;
+
+        Posted(long stand, Block block, long cell, String name) {
+            this.stand = stand;
+            this.block = block;
+            this.cell = cell;
+            this.name = name;
+        }
+    }
+
+    /**
+     * Deferred mode's part of a call: before any other call of a thread, that thread's posted
+     * launches must have run and a failure among them is thrown (so a launch's error comes from
+     * its thread's next call); then stand-in handles among the arguments become real ones, and
+     * an index launch is posted. {@return the call's result when it was handled here, else null}
+     */
+    private Object deferred(Call c, Object[] a) {
+        boolean launch = c.name.equals("lhrt_index_launch");
+        if (!launch && !RELEASES.contains(c.name)) {       // a release may run behind them: ring order
+            settleOwn();
+        }
+        LegionException u = unreported.remove(Thread.currentThread());
+        if (u != null) {
+            throw u;
+        }
+        if (c.name.equals("lhrt_future_map_destroy_all")) {
+            return destroyAll(c, a);
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] instanceof Long v && v >= STAND_BASE) {
+                Posted p = posted.get(v);
+                if (p != null) {
+                    if (c.name.equals("lhrt_future_map_destroy")) {
+                        posted.remove(v);
+                        if (settle(p).failure != null) {
+                            return 0;                      // the launch failed: no map to destroy
+                        }
+                    }
+                    a[i] = handleOf(p);
+                }
+            }
+        }
+        return launch ? invokePosted(c, a) : null;
+    }
+
+    /** Waits until this thread's posted launches ran. */
+    private void settleOwn() {
+        java.util.List<Posted> mine = new java.util.ArrayList<>();
+        Thread me = Thread.currentThread();
+        synchronized (inFlight) {
+            for (Posted p : inFlight) {
+                if (p.owner == me) {
+                    mine.add(p);
+                }
+            }
+        }
+        for (Posted p : mine) {
+            settle(p);
+        }
+    }
+
+    /** A batch of future maps to release: stand-ins traded, those of failed launches left out. */
+    private Object destroyAll(Call c, Object[] a) {
+        MemorySegment hs = (MemorySegment) a[0];
+        long n = (Long) a[1];
+        java.util.List<Long> keep = new java.util.ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            long h = hs.getAtIndex(JAVA_LONG, i);
+            Posted p = h >= STAND_BASE ? posted.remove(h) : null;
+            if (p == null) {
+                keep.add(h);
+            } else if (settle(p).failure == null) {
+                keep.add(p.handle);
+            }
+        }
+        a[0] = MemorySegment.ofArray(keep.stream().mapToLong(Long::longValue).toArray());
+        a[1] = (long) keep.size();
+        return null;
+    }
+
+    /** {@return the real handle of a posted launch} @throws LegionException its failure */
+    private long handleOf(Posted p) {
+        settle(p);
+        if (p.failure != null) {
+            unreported.remove(p.owner, p.failure);
+            throw p.failure;
+        }
+        return p.handle;
+    }
+
+    /** Posts an index launch on a block of its own; the caller's out gets a stand-in handle. */
+    private Object invokePosted(Call c, Object[] a) {
+        Block b = postBlock();
+        try {
+            return invoke(c, a, b, false, 0);
+        } catch (RuntimeException e) {
+            recycle(b);
+            throw e;
+        }
+    }
+
+    /** The last step of a posted call: in place of waiting for the answer. */
+    private Object postFrame(Call c, Object[] a, Block b, MemorySegment f) {
+        MemorySegment out = (MemorySegment) a[a.length - 1];
+        long cell = 0;
+        for (int i = 0; i < b.to.size(); i++) {
+            if (b.to.get(i) == out) {
+                cell = b.from.get(i).address();
+            }
+        }
+        if (cell == 0) {
+            throw new LegionException("backend hrt: " + c.name + "'s result was not staged");
+        }
+        f.set(JAVA_INT, OFF_DONE, 0);
+        long stand = STAND_BASE + 2 * stands.getAndIncrement();
+        Posted p = new Posted(stand, b, cell, c.name);
+        posted.put(stand, p);
+        synchronized (inFlight) {
+            inFlight.add(p);
+        }
+        out.set(JAVA_LONG, 0, stand);
+        try {
+            hvm.post(FN_CALL_POSTED, f.address());
+        } catch (HvmException e) {
+            throw lost(c.name, e);
+        }
+        calls.incrementAndGet();
+        return 0;
+    }
+
+    /** {@return a block for one posted call} Settles finished ones first; waits for the oldest when too many run. */
+    private Block postBlock() {
+        Posted oldest = null;
+        synchronized (inFlight) {
+            while (!inFlight.isEmpty() && ran(inFlight.peek())) {
+                settle(inFlight.peek());
+            }
+            if (inFlight.size() >= MAX_IN_FLIGHT) {
+                oldest = inFlight.peek();
+            }
+        }
+        if (oldest != null) {
+            settle(oldest);
+        }
+        synchronized (inFlight) {
+            Block b = postBlocks.poll();
+            return b != null ? b : new Block(mem, POST_STAGING, 0, true);
+        }
+    }
+
+    private static boolean ran(Posted p) {
+        return (int) DONE.getVolatile(p.block.frame, OFF_DONE) != 0;
+    }
+
+    /**
+     * Waits until posted launch {@code p} ran (spin, then park, looking whether the HVM failed),
+     * takes its handle or failure, and gives its block back. {@return p}
+     */
+    private Posted settle(Posted p) {
+        synchronized (p) {
+            if (p.settled) {
+                return p;
+            }
+            long start = System.nanoTime(), park = 50_000;
+            while (!ran(p)) {
+                if (System.nanoTime() - start < ASYNC_SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                checkAlive(p.name);
+                java.util.concurrent.locks.LockSupport.parkNanos(this, park);
+                park = Math.min(2 * park, 1_000_000);
+            }
+            MemorySegment f = p.block.frame;
+            int st = (int) f.get(JAVA_LONG, OFF_RAX);
+            if (st != 0) {
+                p.failure = new LegionException(st, "backend hrt: a deferred " + p.name + " failed: "
+                        + f.asSlice(OFF_ERR, 256).getString(0), null);
+                unreported.putIfAbsent(p.owner, p.failure);
+            } else {
+                p.handle = MemorySegment.ofAddress(p.cell).reinterpret(8).get(JAVA_LONG, 0);
+            }
+            p.settled = true;
+            synchronized (inFlight) {
+                inFlight.remove(p);
+            }
+            recycle(p.block);
+            return p;
+        }
+    }
+
+    private void recycle(Block b) {
+        b.reset();
+        synchronized (inFlight) {
+            postBlocks.add(b);
+        }
+    }
+
     /** A NUL-terminated string in HRT memory, at most 127 bytes of it. */
     private String hrtString(long p) {
         MemorySegment tmp = mem.allocate(128, 16);
@@ -719,19 +960,31 @@ final class HrtCalls implements SymbolLookup {
         final java.util.ArrayList<MemorySegment> to = new java.util.ArrayList<>();
         final java.util.ArrayList<MemorySegment> temps = new java.util.ArrayList<>();
 
+        final long stagingSize;
+        final long pullSize;
+        /** A block of one posted call (see postLaunch), not a thread's. */
+        final boolean post;
+
         Block(HrtMemory mem) {
+            this(mem, STAGING, PULL, false);
+        }
+
+        Block(HrtMemory mem, long stagingSize, long pullSize, boolean post) {
             this.mem = mem;
-            all = mem.allocate(2 * 1024 + STAGING + PULL, 64);
+            this.stagingSize = stagingSize;
+            this.pullSize = pullSize;
+            this.post = post;
+            all = mem.allocate(2 * 1024 + stagingSize + pullSize, 64);
             frame = all.asSlice(0, FRAME_SIZE);
             aux = all.asSlice(1024, FRAME_SIZE);
-            staging = all.asSlice(2048, STAGING);
-            pullRing = all.asSlice(2048 + STAGING, PULL);
+            staging = all.asSlice(2048, stagingSize);
+            pullRing = all.asSlice(2048 + stagingSize, pullSize);
         }
 
         /** {@return {@code size} bytes of staging, 16-aligned} */
         MemorySegment stage(long size) {
             long at = (top + 15) & ~15L;
-            if (at + size > STAGING) {
+            if (at + size > stagingSize) {
                 MemorySegment t = mem.allocate(size, 16);
                 temps.add(t);
                 return t;
@@ -796,11 +1049,11 @@ final class HrtCalls implements SymbolLookup {
 
         /** {@return {@code n} bytes of this thread's pull ring (values stay valid until it wraps)} */
         MemorySegment pull(long n) {
-            if (n > PULL) {
+            if (n > pullSize) {
                 return mem.allocate(n, 16);      // rare and big: kept for the HVM's life
             }
             long at = (pullTop + 15) & ~15L;
-            if (at + n > PULL) {
+            if (at + n > pullSize) {
                 at = 0;
             }
             pullTop = at + n;
