@@ -121,6 +121,42 @@ class HrtBackendTest {
         }
     }
 
+    /** Several threads posting launches and using their maps at once: each gets its own values back. */
+    @Test
+    void postedLaunchesFromManyThreads() throws Exception {
+        try (Runtime rt = Runtime.start(hrt().withWorkers(2))) {
+            TaskId<Long> idx = rt.registerTask("idx", ValueType.LONG, c -> c.index() + c.args(ValueType.LONG));
+            IndexSpace three = rt.indexSpace(3);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<Long>> sums = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    long base = 1000L * t;
+                    sums.add(pool.submit(() -> {
+                        long sum = 0;
+                        java.util.List<FutureMap<Long>> maps = new java.util.ArrayList<>();
+                        for (int i = 0; i < 100; i++) {
+                            maps.add(rt.context().execute(IndexLauncher.of(idx, three).args(ValueType.LONG, base + i)));
+                            if (maps.size() == 10) {
+                                for (FutureMap<Long> m : maps) {
+                                    sum += m.get(2).get();
+                                    m.close();
+                                }
+                                maps.clear();
+                            }
+                        }
+                        return sum;
+                    }));
+                }
+                for (int t = 0; t < 4; t++) {
+                    assertThat(sums.get(t).get()).as("thread %d", t).isEqualTo(100 * (1000L * t + 2) + 99 * 100 / 2);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     /**
      * With no more cores than workers the call server shares CPU 0 with a worker: every core
      * runs a worker, and calls, native tasks and Java tasks all still work, also on one core.

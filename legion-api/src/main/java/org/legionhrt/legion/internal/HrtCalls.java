@@ -721,19 +721,26 @@ final class HrtCalls implements SymbolLookup {
         return 0;
     }
 
-    /** {@return a block for one posted call} Settles finished ones first; waits for the oldest when too many run. */
+    /**
+     * {@return a block for one posted call} Settles finished ones first; waits for the oldest
+     * when too many run. Settles outside the inFlight lock: settle takes a launch's lock, then
+     * inFlight's.
+     */
     private Block postBlock() {
-        Posted oldest = null;
+        java.util.List<Posted> done = new java.util.ArrayList<>();
         synchronized (inFlight) {
-            while (!inFlight.isEmpty() && ran(inFlight.peek())) {
-                settle(inFlight.peek());
+            for (Posted p : inFlight) {
+                if (!ran(p)) {
+                    break;
+                }
+                done.add(p);
             }
-            if (inFlight.size() >= MAX_IN_FLIGHT) {
-                oldest = inFlight.peek();
+            if (inFlight.size() - done.size() >= MAX_IN_FLIGHT) {
+                done.add(inFlight.stream().skip(done.size()).findFirst().orElseThrow());   // the oldest: wait for it
             }
         }
-        if (oldest != null) {
-            settle(oldest);
+        for (Posted p : done) {
+            settle(p);
         }
         synchronized (inFlight) {
             Block b = postBlocks.poll();
