@@ -44,24 +44,22 @@ final class HrtCalls implements SymbolLookup {
     static final int FN_INFO = 19;
     static final int FN_CALL_IF_READY = 20;
     static final int FN_CALL_POSTED = 21;
-    /** Posted launches not yet known to have run, at most; their blocks' staging per launch. */
-    private static final int MAX_IN_FLIGHT = 32;
-    private static final long POST_STAGING = 16 << 10;
+
     /** FN_INFO key: the name of the task a CPU runs. */
     private static final long INFO_TASK_ON_CPU = 4;
     private static final int F_STATUS = 1;
     private static final long FRAME_SIZE = 0x2a8;
     private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
-    private static final long OFF_RAX = 0x80, OFF_RDX = 0x88, OFF_XMM0 = 0x90, OFF_DONE = 0xa0, OFF_NOTIFY = 0xa4;
-    private static final long OFF_STACK = 0xa8, OFF_ERR = 0x1a8;
+    static final long OFF_RAX = 0x80, OFF_RDX = 0x88, OFF_XMM0 = 0x90, OFF_DONE = 0xa0, OFF_NOTIFY = 0xa4;
+    static final long OFF_STACK = 0xa8, OFF_ERR = 0x1a8;
     private static final int MAX_STACK = 32;
     private static final long STAGING = 256 << 10;
     private static final long PULL = 1 << 20;
-    private static final VarHandle DONE = JAVA_INT.varHandle();
+    static final VarHandle DONE = JAVA_INT.varHandle();
     /** The ROS handler id the HRT calls with a frame's address once a CALL_ASYNC is done. */
     static final int ASYNC_DONE = 1;
     /** A blocking call spins this long on done before it sleeps until the HRT's notice. */
-    private static final long ASYNC_SPIN_NANOS = 50_000;
+    static final long ASYNC_SPIN_NANOS = 50_000;
     /** A sleeping caller looks this often whether the HVM failed (a memory read; the HVM's watchdog finds hung tasks). */
     private static final long LIVENESS_NANOS = 1_000_000_000L;
 
@@ -108,26 +106,10 @@ final class HrtCalls implements SymbolLookup {
     /** Native task names by id, and the last one a launcher was made for: what a failure names. */
     private final Map<Integer, String> nativeTasks = new ConcurrentHashMap<>();
     private volatile String lastNative;
-    /**
-     * Deferred launches (RuntimeConfig.hrtDeferredLaunches): an index launch is posted and its
-     * caller gets a stand-in handle that later calls trade for the real one: odd (real handles
-     * are aligned pointers), unique, and far above any count or index passed as a long. Posted
-     * calls run in ring order before any later call: the backend starts one call server.
-     */
-    private final boolean deferLaunches;
-    private final Map<Long, Posted> posted = new ConcurrentHashMap<>();
-    private final AtomicLong stands = new AtomicLong();
-    private static final long STAND_BASE = 0x5ead_0000_0000_0001L;
-    /** Calls that only release handles: they need not wait for the thread's posted launches. */
-    private static final Set<String> RELEASES = Set.of("lhrt_future_destroy", "lhrt_future_destroy_all",
-            "lhrt_future_map_destroy", "lhrt_future_map_destroy_all");
-    private final java.util.ArrayDeque<Posted> inFlight = new java.util.ArrayDeque<>();      // guarded by itself
-    private final java.util.ArrayDeque<Block> postBlocks = new java.util.ArrayDeque<>();     // guarded by inFlight
-    /** Posted launches that failed, by the thread that posted them, not yet told to it. */
-    private final Map<Thread, LegionException> unreported = new ConcurrentHashMap<>();
+    /** Posted index launches (RuntimeConfig.hrtDeferredLaunches); null when launches wait. */
+    private final DeferredLaunches deferred;
 
     HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, Runnable onFailure, boolean deferLaunches) {
-        this.deferLaunches = deferLaunches;
         this.hvm = hvm;
         this.mem = mem;
         this.waiters = waiters;
@@ -135,6 +117,7 @@ final class HrtCalls implements SymbolLookup {
         this.blocks = ThreadLocal.withInitial(this::newBlock);
         this.upcalls = new HrtUpcalls(this, mem);
         this.modules = new HrtModules(this, mem);
+        this.deferred = deferLaunches ? new DeferredLaunches(this, hvm, mem) : null;
         this.memcpy = lookup("memcpy");
         this.jvmVariant = lookup("lhrt_hrt_jvm_variant");
         if (memcpy == 0 || jvmVariant == 0) {
@@ -214,8 +197,8 @@ final class HrtCalls implements SymbolLookup {
     }
 
     private Object invokeActive(Call c, Object[] a) {
-        if (deferLaunches) {
-            Object r = deferred(c, a);
+        if (deferred != null) {
+            Object r = deferred.before(c, a);
             if (r != null) {
                 return r;
             }
@@ -284,7 +267,7 @@ final class HrtCalls implements SymbolLookup {
         }
     }
 
-    private Object invoke(Call c, Object[] a, Block b, boolean async, long readyFuture) {
+    Object invoke(Call c, Object[] a, Block b, boolean async, long readyFuture) {
         MemorySegment f = b.frame;
         f.asSlice(0, OFF_STACK).fill((byte) 0);
         f.set(JAVA_LONG, 0, c.fn);
@@ -342,7 +325,7 @@ final class HrtCalls implements SymbolLookup {
             writeBackViews((Long) a[0], c.name.equals("lhrt_task_complete"));
         }
         if (b.post) {
-            return postFrame(c, a, b, f);
+            return deferred.post(c, a, b, f);
         }
         long rax;
         if (async && readyFuture != 0 && ring(FN_CALL_IF_READY, c.name, f.address(), readyFuture) == 1) {
@@ -572,227 +555,11 @@ final class HrtCalls implements SymbolLookup {
     }
 
     /** Throws, as the runtime's failure, the HVM's failure if it has one. */
-    private void checkAlive(String during) {
+    void checkAlive(String during) {
         try {
             hvm.checkAlive();
         } catch (HvmException e) {
             throw lost(during, e);
-        }
-    }
-
-    // ------------------------------------------------------------------ deferred launches
-
-    /** A posted index launch: its block (frame, staged descriptor and out cell) until it ran. */
-    private static final class Posted {
-        final long stand;            // what the caller holds
-        final Block block;
-        final long cell;             // where the launch writes the real handle
-        final String name;
-        final Thread owner = Thread.currentThread();
-        boolean settled;             // guarded by this
-        long handle;
-        LegionException failure;
-
-        Posted(long stand, Block block, long cell, String name) {
-            this.stand = stand;
-            this.block = block;
-            this.cell = cell;
-            this.name = name;
-        }
-    }
-
-    /**
-     * Deferred mode's part of a call: before any other call of a thread, that thread's posted
-     * launches must have run and a failure among them is thrown (so a launch's error comes from
-     * its thread's next call); then stand-in handles among the arguments become real ones, and
-     * an index launch is posted. {@return the call's result when it was handled here, else null}
-     */
-    private Object deferred(Call c, Object[] a) {
-        boolean launch = c.name.equals("lhrt_index_launch");
-        if (!launch && !RELEASES.contains(c.name)) {       // a release may run behind them: ring order
-            settleOwn();
-        }
-        LegionException u = unreported.remove(Thread.currentThread());
-        if (u != null) {
-            throw u;
-        }
-        if (c.name.equals("lhrt_future_map_destroy_all")) {
-            return destroyAll(c, a);
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] instanceof Long v && v >= STAND_BASE) {
-                Posted p = posted.get(v);
-                if (p != null) {
-                    if (c.name.equals("lhrt_future_map_destroy")) {
-                        posted.remove(v);
-                        if (settle(p).failure != null) {
-                            return 0;                      // the launch failed: no map to destroy
-                        }
-                    }
-                    a[i] = handleOf(p);
-                }
-            }
-        }
-        return launch ? invokePosted(c, a) : null;
-    }
-
-    /** Waits until this thread's posted launches ran. */
-    private void settleOwn() {
-        java.util.List<Posted> mine = new java.util.ArrayList<>();
-        Thread me = Thread.currentThread();
-        synchronized (inFlight) {
-            for (Posted p : inFlight) {
-                if (p.owner == me) {
-                    mine.add(p);
-                }
-            }
-        }
-        for (Posted p : mine) {
-            settle(p);
-        }
-    }
-
-    /** A batch of future maps to release: stand-ins traded, those of failed launches left out. */
-    private Object destroyAll(Call c, Object[] a) {
-        MemorySegment hs = (MemorySegment) a[0];
-        long n = (Long) a[1];
-        java.util.List<Long> keep = new java.util.ArrayList<>();
-        for (long i = 0; i < n; i++) {
-            long h = hs.getAtIndex(JAVA_LONG, i);
-            Posted p = h >= STAND_BASE ? posted.remove(h) : null;
-            if (p == null) {
-                keep.add(h);
-            } else if (settle(p).failure == null) {
-                keep.add(p.handle);
-            }
-        }
-        a[0] = MemorySegment.ofArray(keep.stream().mapToLong(Long::longValue).toArray());
-        a[1] = (long) keep.size();
-        return null;
-    }
-
-    /** {@return the real handle of a posted launch} @throws LegionException its failure */
-    private long handleOf(Posted p) {
-        settle(p);
-        if (p.failure != null) {
-            unreported.remove(p.owner, p.failure);
-            throw p.failure;
-        }
-        return p.handle;
-    }
-
-    /** Posts an index launch on a block of its own; the caller's out gets a stand-in handle. */
-    private Object invokePosted(Call c, Object[] a) {
-        Block b = postBlock();
-        try {
-            return invoke(c, a, b, false, 0);
-        } catch (RuntimeException e) {
-            recycle(b);
-            throw e;
-        }
-    }
-
-    /** The last step of a posted call: in place of waiting for the answer. */
-    private Object postFrame(Call c, Object[] a, Block b, MemorySegment f) {
-        MemorySegment out = (MemorySegment) a[a.length - 1];
-        long cell = 0;
-        for (int i = 0; i < b.to.size(); i++) {
-            if (b.to.get(i) == out) {
-                cell = b.from.get(i).address();
-            }
-        }
-        if (cell == 0) {
-            throw new LegionException("backend hrt: " + c.name + "'s result was not staged");
-        }
-        f.set(JAVA_INT, OFF_DONE, 0);
-        long stand = STAND_BASE + 2 * stands.getAndIncrement();
-        Posted p = new Posted(stand, b, cell, c.name);
-        posted.put(stand, p);
-        synchronized (inFlight) {
-            inFlight.add(p);
-        }
-        out.set(JAVA_LONG, 0, stand);
-        try {
-            hvm.post(FN_CALL_POSTED, f.address());
-        } catch (HvmException e) {
-            throw lost(c.name, e);
-        }
-        calls.incrementAndGet();
-        return 0;
-    }
-
-    /**
-     * {@return a block for one posted call} Settles finished ones first; waits for the oldest
-     * when too many run. Settles outside the inFlight lock: settle takes a launch's lock, then
-     * inFlight's.
-     */
-    private Block postBlock() {
-        java.util.List<Posted> done = new java.util.ArrayList<>();
-        synchronized (inFlight) {
-            for (Posted p : inFlight) {
-                if (!ran(p)) {
-                    break;
-                }
-                done.add(p);
-            }
-            if (inFlight.size() - done.size() >= MAX_IN_FLIGHT) {
-                done.add(inFlight.stream().skip(done.size()).findFirst().orElseThrow());   // the oldest: wait for it
-            }
-        }
-        for (Posted p : done) {
-            settle(p);
-        }
-        synchronized (inFlight) {
-            Block b = postBlocks.poll();
-            return b != null ? b : new Block(mem, POST_STAGING, 0, true);
-        }
-    }
-
-    private static boolean ran(Posted p) {
-        return (int) DONE.getVolatile(p.block.frame, OFF_DONE) != 0;
-    }
-
-    /**
-     * Waits until posted launch {@code p} ran (spin, then park, looking whether the HVM failed),
-     * takes its handle or failure, and gives its block back. {@return p}
-     */
-    private Posted settle(Posted p) {
-        synchronized (p) {
-            if (p.settled) {
-                return p;
-            }
-            long start = System.nanoTime(), park = 50_000;
-            while (!ran(p)) {
-                if (System.nanoTime() - start < ASYNC_SPIN_NANOS) {
-                    Thread.onSpinWait();
-                    continue;
-                }
-                checkAlive(p.name);
-                java.util.concurrent.locks.LockSupport.parkNanos(this, park);
-                park = Math.min(2 * park, 1_000_000);
-            }
-            MemorySegment f = p.block.frame;
-            int st = (int) f.get(JAVA_LONG, OFF_RAX);
-            if (st != 0) {
-                p.failure = new LegionException(st, "backend hrt: a deferred " + p.name + " failed: "
-                        + f.asSlice(OFF_ERR, 256).getString(0), null);
-                unreported.putIfAbsent(p.owner, p.failure);
-            } else {
-                p.handle = MemorySegment.ofAddress(p.cell).reinterpret(8).get(JAVA_LONG, 0);
-            }
-            p.settled = true;
-            synchronized (inFlight) {
-                inFlight.remove(p);
-            }
-            recycle(p.block);
-            return p;
-        }
-    }
-
-    private void recycle(Block b) {
-        b.reset();
-        synchronized (inFlight) {
-            postBlocks.add(b);
         }
     }
 
@@ -830,7 +597,7 @@ final class HrtCalls implements SymbolLookup {
     }
 
     /** {@return the runtime's failure: the HVM failed during {@code what}} */
-    private LegionException lost(String what, HvmException e) {
+    LegionException lost(String what, HvmException e) {
         String task = lastNative == null ? "" : "; the last native task launched: " + lastNative;
         return fail(new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
                 + e.getMessage() + task + " (this runtime is lost; close it and start a new one)", e));
@@ -951,7 +718,7 @@ final class HrtCalls implements SymbolLookup {
      * A thread's memory in the merged region: its call frame, an auxiliary frame (copies out of
      * HRT memory), staging for arguments that live elsewhere, and a ring for pulled values.
      */
-    private static final class Block {
+    static final class Block {
         final HrtMemory mem;
         final MemorySegment all;
         final MemorySegment frame;

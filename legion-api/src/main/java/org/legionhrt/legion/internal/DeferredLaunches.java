@@ -1,0 +1,262 @@
+package org.legionhrt.legion.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.legionhrt.hvm.Hvm;
+import org.legionhrt.hvm.HvmException;
+import org.legionhrt.legion.LegionException;
+
+/**
+ * Backend hrt's deferred index launches (RuntimeConfig.hrtDeferredLaunches): a launch is
+ * posted on the call ring on a block of its own and its caller gets a stand-in handle that
+ * later calls trade for the real one: odd (real handles are aligned pointers), unique, and far
+ * above any count or index passed as a long. Posted calls run in ring order before any later
+ * call, as the backend starts one call server; before a thread's next call other than a
+ * release, its posted launches must have run, and a failure among them is thrown there.
+ * Internal to {@link HrtCalls}, which routes every call through {@link #before}.
+ */
+final class DeferredLaunches {
+    /** Posted launches not yet known to have run, at most; their blocks' staging per launch. */
+    private static final int MAX_IN_FLIGHT = 32;
+    private static final long POST_STAGING = 16 << 10;
+    private static final long STAND_BASE = 0x5ead_0000_0000_0001L;
+    /** Calls that only release handles: they need not wait for the thread's posted launches. */
+    private static final Set<String> RELEASES = Set.of("lhrt_future_destroy", "lhrt_future_destroy_all",
+            "lhrt_future_map_destroy", "lhrt_future_map_destroy_all");
+
+    private final HrtCalls calls;
+    private final Hvm hvm;
+    private final HrtMemory mem;
+    private final Map<Long, Posted> posted = new ConcurrentHashMap<>();
+    private final AtomicLong stands = new AtomicLong();
+    private final java.util.ArrayDeque<Posted> inFlight = new java.util.ArrayDeque<>();      // guarded by itself
+    private final java.util.ArrayDeque<HrtCalls.Block> postBlocks = new java.util.ArrayDeque<>();  // guarded by inFlight
+    /** Posted launches that failed, by the thread that posted them, not yet told to it. */
+    private final Map<Thread, LegionException> unreported = new ConcurrentHashMap<>();
+
+    DeferredLaunches(HrtCalls calls, Hvm hvm, HrtMemory mem) {
+        this.calls = calls;
+        this.hvm = hvm;
+        this.mem = mem;
+    }
+
+    /** A posted index launch: its block (frame, staged descriptor and out cell) until it ran. */
+    private static final class Posted {
+        final long stand;            // what the caller holds
+        final HrtCalls.Block block;
+        final long cell;             // where the launch writes the real handle
+        final String name;
+        final Thread owner = Thread.currentThread();
+        boolean settled;             // guarded by this
+        long handle;
+        LegionException failure;
+
+        Posted(long stand, HrtCalls.Block block, long cell, String name) {
+            this.stand = stand;
+            this.block = block;
+            this.cell = cell;
+            this.name = name;
+        }
+    }
+
+    /**
+     * Deferred mode's part of a call: before any other call of a thread, that thread's posted
+     * launches must have run and a failure among them is thrown (so a launch's error comes from
+     * its thread's next call); then stand-in handles among the arguments become real ones, and
+     * an index launch is posted. {@return the call's result when it was handled here, else null}
+     */
+    Object before(HrtCalls.Call c, Object[] a) {
+        boolean launch = c.name().equals("lhrt_index_launch");
+        if (!launch && !RELEASES.contains(c.name())) {       // a release may run behind them: ring order
+            settleOwn();
+        }
+        LegionException u = unreported.remove(Thread.currentThread());
+        if (u != null) {
+            throw u;
+        }
+        if (c.name().equals("lhrt_future_map_destroy_all")) {
+            return destroyAll(c, a);
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] instanceof Long v && v >= STAND_BASE) {
+                Posted p = posted.get(v);
+                if (p != null) {
+                    if (c.name().equals("lhrt_future_map_destroy")) {
+                        posted.remove(v);
+                        if (settle(p).failure != null) {
+                            return 0;                      // the launch failed: no map to destroy
+                        }
+                    }
+                    a[i] = handleOf(p);
+                }
+            }
+        }
+        return launch ? invokePosted(c, a) : null;
+    }
+
+    /** Waits until this thread's posted launches ran. */
+    private void settleOwn() {
+        java.util.List<Posted> mine = new java.util.ArrayList<>();
+        Thread me = Thread.currentThread();
+        synchronized (inFlight) {
+            for (Posted p : inFlight) {
+                if (p.owner == me) {
+                    mine.add(p);
+                }
+            }
+        }
+        for (Posted p : mine) {
+            settle(p);
+        }
+    }
+
+    /** A batch of future maps to release: stand-ins traded, those of failed launches left out. */
+    private Object destroyAll(HrtCalls.Call c, Object[] a) {
+        MemorySegment hs = (MemorySegment) a[0];
+        long n = (Long) a[1];
+        java.util.List<Long> keep = new java.util.ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            long h = hs.getAtIndex(JAVA_LONG, i);
+            Posted p = h >= STAND_BASE ? posted.remove(h) : null;
+            if (p == null) {
+                keep.add(h);
+            } else if (settle(p).failure == null) {
+                keep.add(p.handle);
+            }
+        }
+        a[0] = MemorySegment.ofArray(keep.stream().mapToLong(Long::longValue).toArray());
+        a[1] = (long) keep.size();
+        return null;
+    }
+
+    /** {@return the real handle of a posted launch} @throws LegionException its failure */
+    private long handleOf(Posted p) {
+        settle(p);
+        if (p.failure != null) {
+            unreported.remove(p.owner, p.failure);
+            throw p.failure;
+        }
+        return p.handle;
+    }
+
+    /** Posts an index launch on a block of its own; the caller's out gets a stand-in handle. */
+    private Object invokePosted(HrtCalls.Call c, Object[] a) {
+        HrtCalls.Block b = postBlock();
+        try {
+            return calls.invoke(c, a, b, false, 0);
+        } catch (RuntimeException e) {
+            recycle(b);
+            throw e;
+        }
+    }
+
+    /** The last step of a posted call: in place of waiting for the answer. */
+    Object post(HrtCalls.Call c, Object[] a, HrtCalls.Block b, MemorySegment f) {
+        MemorySegment out = (MemorySegment) a[a.length - 1];
+        long cell = 0;
+        for (int i = 0; i < b.to.size(); i++) {
+            if (b.to.get(i) == out) {
+                cell = b.from.get(i).address();
+            }
+        }
+        if (cell == 0) {
+            throw new LegionException("backend hrt: " + c.name() + "'s result was not staged");
+        }
+        f.set(JAVA_INT, HrtCalls.OFF_DONE, 0);
+        long stand = STAND_BASE + 2 * stands.getAndIncrement();
+        Posted p = new Posted(stand, b, cell, c.name());
+        posted.put(stand, p);
+        synchronized (inFlight) {
+            inFlight.add(p);
+        }
+        out.set(JAVA_LONG, 0, stand);
+        try {
+            hvm.post(HrtCalls.FN_CALL_POSTED, f.address());
+        } catch (HvmException e) {
+            throw calls.lost(c.name(), e);
+        }
+        calls.calls.incrementAndGet();
+        return 0;
+    }
+
+    /**
+     * {@return a block for one posted call} Settles finished ones first; waits for the oldest
+     * when too many run. Settles outside the inFlight lock: settle takes a launch's lock, then
+     * inFlight's.
+     */
+    private HrtCalls.Block postBlock() {
+        java.util.List<Posted> done = new java.util.ArrayList<>();
+        synchronized (inFlight) {
+            for (Posted p : inFlight) {
+                if (!ran(p)) {
+                    break;
+                }
+                done.add(p);
+            }
+            if (inFlight.size() - done.size() >= MAX_IN_FLIGHT) {
+                done.add(inFlight.stream().skip(done.size()).findFirst().orElseThrow());   // the oldest: wait for it
+            }
+        }
+        for (Posted p : done) {
+            settle(p);
+        }
+        synchronized (inFlight) {
+            HrtCalls.Block b = postBlocks.poll();
+            return b != null ? b : new HrtCalls.Block(mem, POST_STAGING, 0, true);
+        }
+    }
+
+    private static boolean ran(Posted p) {
+        return (int) HrtCalls.DONE.getVolatile(p.block.frame, HrtCalls.OFF_DONE) != 0;
+    }
+
+    /**
+     * Waits until posted launch {@code p} ran (spin, then park, looking whether the HVM failed),
+     * takes its handle or failure, and gives its block back. {@return p}
+     */
+    private Posted settle(Posted p) {
+        synchronized (p) {
+            if (p.settled) {
+                return p;
+            }
+            long start = System.nanoTime(), park = 50_000;
+            while (!ran(p)) {
+                if (System.nanoTime() - start < HrtCalls.ASYNC_SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                calls.checkAlive(p.name);
+                java.util.concurrent.locks.LockSupport.parkNanos(this, park);
+                park = Math.min(2 * park, 1_000_000);
+            }
+            MemorySegment f = p.block.frame;
+            int st = (int) f.get(JAVA_LONG, HrtCalls.OFF_RAX);
+            if (st != 0) {
+                p.failure = new LegionException(st, "backend hrt: a deferred " + p.name + " failed: "
+                        + f.asSlice(HrtCalls.OFF_ERR, 256).getString(0), null);
+                unreported.putIfAbsent(p.owner, p.failure);
+            } else {
+                p.handle = MemorySegment.ofAddress(p.cell).reinterpret(8).get(JAVA_LONG, 0);
+            }
+            p.settled = true;
+            synchronized (inFlight) {
+                inFlight.remove(p);
+            }
+            recycle(p.block);
+            return p;
+        }
+    }
+
+    private void recycle(HrtCalls.Block b) {
+        b.reset();
+        synchronized (inFlight) {
+            postBlocks.add(b);
+        }
+    }
+}
