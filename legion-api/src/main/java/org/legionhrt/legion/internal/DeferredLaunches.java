@@ -36,7 +36,7 @@ final class DeferredLaunches {
     private final Map<Long, Posted> posted = new ConcurrentHashMap<>();
     private final AtomicLong stands = new AtomicLong();
     private final java.util.ArrayDeque<Posted> inFlight = new java.util.ArrayDeque<>();      // guarded by itself
-    private final java.util.ArrayDeque<HrtCalls.Block> postBlocks = new java.util.ArrayDeque<>();  // guarded by inFlight
+    private final java.util.ArrayDeque<CallBlock> postBlocks = new java.util.ArrayDeque<>();  // guarded by inFlight
     /** Posted launches that failed, by the thread that posted them, not yet told to it. */
     private final Map<Thread, LegionException> unreported = new ConcurrentHashMap<>();
 
@@ -49,7 +49,7 @@ final class DeferredLaunches {
     /** A posted index launch: its block (frame, staged descriptor and out cell) until it ran. */
     private static final class Posted {
         final long stand;            // what the caller holds
-        final HrtCalls.Block block;
+        final CallBlock block;
         final long cell;             // where the launch writes the real handle
         final String name;
         final Thread owner = Thread.currentThread();
@@ -57,7 +57,7 @@ final class DeferredLaunches {
         long handle;
         LegionException failure;
 
-        Posted(long stand, HrtCalls.Block block, long cell, String name) {
+        Posted(long stand, CallBlock block, long cell, String name) {
             this.stand = stand;
             this.block = block;
             this.cell = cell;
@@ -147,7 +147,7 @@ final class DeferredLaunches {
 
     /** Posts an index launch on a block of its own; the caller's out gets a stand-in handle. */
     private Object invokePosted(HrtCalls.Call c, Object[] a) {
-        HrtCalls.Block b = postBlock();
+        CallBlock b = postBlock();
         try {
             return calls.invoke(c, a, b, false, 0);
         } catch (RuntimeException e) {
@@ -157,7 +157,7 @@ final class DeferredLaunches {
     }
 
     /** The last step of a posted call: in place of waiting for the answer. */
-    Object post(HrtCalls.Call c, Object[] a, HrtCalls.Block b, MemorySegment f) {
+    Object post(HrtCalls.Call c, Object[] a, CallBlock b, MemorySegment f) {
         MemorySegment out = (MemorySegment) a[a.length - 1];
         long cell = 0;
         for (int i = 0; i < b.to.size(); i++) {
@@ -190,7 +190,7 @@ final class DeferredLaunches {
      * when too many run. Settles outside the inFlight lock: settle takes a launch's lock, then
      * inFlight's.
      */
-    private HrtCalls.Block postBlock() {
+    private CallBlock postBlock() {
         java.util.List<Posted> done = new java.util.ArrayList<>();
         synchronized (inFlight) {
             for (Posted p : inFlight) {
@@ -207,8 +207,8 @@ final class DeferredLaunches {
             settle(p);
         }
         synchronized (inFlight) {
-            HrtCalls.Block b = postBlocks.poll();
-            return b != null ? b : new HrtCalls.Block(mem, POST_STAGING, 0, true);
+            CallBlock b = postBlocks.poll();
+            return b != null ? b : new CallBlock(mem, POST_STAGING, 0, true);
         }
     }
 
@@ -253,7 +253,7 @@ final class DeferredLaunches {
         }
     }
 
-    private void recycle(HrtCalls.Block b) {
+    private void recycle(CallBlock b) {
         b.reset();
         synchronized (inFlight) {
             postBlocks.add(b);

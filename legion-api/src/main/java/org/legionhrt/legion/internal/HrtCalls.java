@@ -48,13 +48,13 @@ final class HrtCalls implements SymbolLookup {
     /** FN_INFO key: the name of the task a CPU runs. */
     private static final long INFO_TASK_ON_CPU = 4;
     private static final int F_STATUS = 1;
-    private static final long FRAME_SIZE = 0x2a8;
+    static final long FRAME_SIZE = 0x2a8;
     private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
     static final long OFF_RAX = 0x80, OFF_RDX = 0x88, OFF_XMM0 = 0x90, OFF_DONE = 0xa0, OFF_NOTIFY = 0xa4;
     static final long OFF_STACK = 0xa8, OFF_ERR = 0x1a8;
     private static final int MAX_STACK = 32;
-    private static final long STAGING = 256 << 10;
-    private static final long PULL = 1 << 20;
+    static final long STAGING = 256 << 10;
+    static final long PULL = 1 << 20;
     static final VarHandle DONE = JAVA_INT.varHandle();
     /** The ROS handler id the HRT calls with a frame's address once a CALL_ASYNC is done. */
     static final int ASYNC_DONE = 1;
@@ -90,7 +90,7 @@ final class HrtCalls implements SymbolLookup {
     private final HrtMemory mem;
     private final AsyncWaiters waiters;
     private final Runnable onFailure;
-    private final ThreadLocal<Block> blocks;
+    private final ThreadLocal<CallBlock> blocks;
     private final long memcpy;
     private final long jvmVariant;
     private final Map<Integer, MemorySegment> statusNames = new ConcurrentHashMap<>();
@@ -127,12 +127,12 @@ final class HrtCalls implements SymbolLookup {
     }
 
     /** Threads' blocks, reclaimed from threads that ended when the merged region runs short. */
-    private final Map<Thread, Block> owners = new ConcurrentHashMap<>();
+    private final Map<Thread, CallBlock> owners = new ConcurrentHashMap<>();
 
-    private Block newBlock() {
-        Block b;
+    private CallBlock newBlock() {
+        CallBlock b;
         try {
-            b = new Block(mem);
+            b = new CallBlock(mem);
         } catch (LegionException full) {
             owners.entrySet().removeIf(e -> {
                 if (e.getKey().isAlive()) {
@@ -141,7 +141,7 @@ final class HrtCalls implements SymbolLookup {
                 e.getValue().release();
                 return true;
             });
-            b = new Block(mem);
+            b = new CallBlock(mem);
         }
         owners.put(Thread.currentThread(), b);
         return b;
@@ -154,7 +154,7 @@ final class HrtCalls implements SymbolLookup {
 
     /** {@return the HRT address of global function {@code name}, 0 if the image has none} */
     long lookup(String name) {
-        Block b = blocks.get();
+        CallBlock b = blocks.get();
         byte[] s = name.getBytes(StandardCharsets.US_ASCII);
         MemorySegment buf = b.frame.asSlice(OFF_ERR, s.length + 1);
         MemorySegment.copy(s, 0, buf, JAVA_BYTE, 0, s.length);
@@ -249,9 +249,9 @@ final class HrtCalls implements SymbolLookup {
 
     /** Runs a call on this thread's block; {@code readyFuture} != 0: a blocking call on that future, tried at once first. */
     private Object invokeBlock(Call c, Object[] a, boolean async, long readyFuture) {
-        Block b = blocks.get();
+        CallBlock b = blocks.get();
         if (b.busy) {
-            b = new Block(mem);          // re-entered (never expected): a block of its own, freed after
+            b = new CallBlock(mem);          // re-entered (never expected): a block of its own, freed after
             try {
                 return invoke(c, a, b, async, readyFuture);
             } finally {
@@ -267,7 +267,7 @@ final class HrtCalls implements SymbolLookup {
         }
     }
 
-    Object invoke(Call c, Object[] a, Block b, boolean async, long readyFuture) {
+    Object invoke(Call c, Object[] a, CallBlock b, boolean async, long readyFuture) {
         MemorySegment f = b.frame;
         f.asSlice(0, OFF_STACK).fill((byte) 0);
         f.set(JAVA_LONG, 0, c.fn);
@@ -429,7 +429,7 @@ final class HrtCalls implements SymbolLookup {
     }
 
     /** A value the runtime handed out by pointer into HRT memory: copy it where Java can read it. */
-    private void pull(Block b, MemorySegment ptrOut, MemorySegment lenOut) {
+    private void pull(CallBlock b, MemorySegment ptrOut, MemorySegment lenOut) {
         long p = ptrOut.get(JAVA_LONG, 0), n = lenOut.get(JAVA_LONG, 0);
         if (n <= 0 || p == 0 || mem.contains(p, n)) {
             return;
@@ -711,152 +711,6 @@ final class HrtCalls implements SymbolLookup {
                 v |= (s.get(JAVA_BYTE, i) & 0xffL) << (8 * (i - from));
             }
             return v;
-        }
-    }
-
-    /**
-     * A thread's memory in the merged region: its call frame, an auxiliary frame (copies out of
-     * HRT memory), staging for arguments that live elsewhere, and a ring for pulled values.
-     */
-    static final class Block {
-        final HrtMemory mem;
-        final MemorySegment all;
-        final MemorySegment frame;
-        final MemorySegment aux;
-        final MemorySegment staging;
-        final MemorySegment pullRing;
-        long top;
-        long pullTop;
-        boolean busy;
-        String err = "";
-        MemorySegment errSeg;
-        final java.util.ArrayList<MemorySegment> from = new java.util.ArrayList<>();
-        final java.util.ArrayList<MemorySegment> to = new java.util.ArrayList<>();
-        final java.util.ArrayList<MemorySegment> temps = new java.util.ArrayList<>();
-
-        final long stagingSize;
-        final long pullSize;
-        /** A block of one posted call (see postLaunch), not a thread's. */
-        final boolean post;
-
-        Block(HrtMemory mem) {
-            this(mem, STAGING, PULL, false);
-        }
-
-        Block(HrtMemory mem, long stagingSize, long pullSize, boolean post) {
-            this.mem = mem;
-            this.stagingSize = stagingSize;
-            this.pullSize = pullSize;
-            this.post = post;
-            all = mem.allocate(2 * 1024 + stagingSize + pullSize, 64);
-            frame = all.asSlice(0, FRAME_SIZE);
-            aux = all.asSlice(1024, FRAME_SIZE);
-            staging = all.asSlice(2048, stagingSize);
-            pullRing = all.asSlice(2048 + stagingSize, pullSize);
-        }
-
-        /** {@return {@code size} bytes of staging, 16-aligned} */
-        MemorySegment stage(long size) {
-            long at = (top + 15) & ~15L;
-            if (at + size > stagingSize) {
-                MemorySegment t = mem.allocate(size, 16);
-                temps.add(t);
-                return t;
-            }
-            top = at + size;
-            return staging.asSlice(at, size);
-        }
-
-        /** {@return the HRT-visible address of {@code s}: itself in the merged region, else a staged copy} */
-        long translate(MemorySegment s) {
-            long n = s.byteSize();
-            if (n == 0 || mem.contains(s.address(), n)) {
-                return s.address();
-            }
-            MemorySegment d = stage(n);
-            d.copyFrom(s);
-            if (!s.isReadOnly()) {
-                from.add(d);
-                to.add(s);
-            }
-            return d.address();
-        }
-
-        /**
-         * {@return the HRT-visible address of an lhrt_launch_t}: the struct, its argument bytes,
-         * requirements (with their field lists) and futures are staged where they are not in the
-         * merged region, and the copy's pointers point at the staged parts. Inputs only: nothing
-         * is copied back. Layout: {@link Layouts#LAUNCH}.
-         */
-        long translateLaunch(MemorySegment launch) {
-            if (launch.byteSize() == 0) {
-                return 0;
-            }
-            long reqSize = Layouts.LAUNCH_REQ.byteSize();
-            MemorySegment d = stage(Layouts.LAUNCH.byteSize());
-            d.copyFrom(launch.asSlice(0, Layouts.LAUNCH.byteSize()));
-            d.set(JAVA_LONG, Layouts.L_ARGS, inputs(d.get(JAVA_LONG, Layouts.L_ARGS), d.get(JAVA_LONG, Layouts.L_ARGLEN)));
-            int nreqs = d.get(JAVA_INT, Layouts.L_NREQS), nfutures = d.get(JAVA_INT, Layouts.L_NFUTURES);
-            long reqs = d.get(JAVA_LONG, Layouts.L_REQS);
-            if (nreqs > 0 && reqs != 0) {
-                MemorySegment r = stage(reqSize * nreqs);
-                r.copyFrom(MemorySegment.ofAddress(reqs).reinterpret(reqSize * nreqs));
-                for (int i = 0; i < nreqs; i++) {
-                    long fields = reqSize * i + Layouts.R_FIELDS;
-                    r.set(JAVA_LONG, fields, inputs(r.get(JAVA_LONG, fields), 4L * r.get(JAVA_INT, reqSize * i + Layouts.R_NFIELDS)));
-                }
-                d.set(JAVA_LONG, Layouts.L_REQS, r.address());
-            }
-            d.set(JAVA_LONG, Layouts.L_FUTURES, inputs(d.get(JAVA_LONG, Layouts.L_FUTURES), 8L * nfutures));
-            return d.address();
-        }
-
-        private long inputs(long address, long n) {
-            return address == 0 || n <= 0 ? address : translate(MemorySegment.ofAddress(address).reinterpret(n).asReadOnly());
-        }
-
-        void copyBack() {
-            for (int i = 0; i < from.size(); i++) {
-                to.get(i).copyFrom(from.get(i));
-            }
-        }
-
-        /** {@return {@code n} bytes of this thread's pull ring (values stay valid until it wraps)} */
-        MemorySegment pull(long n) {
-            if (n > pullSize) {
-                return mem.allocate(n, 16);      // rare and big: kept for the HVM's life
-            }
-            long at = (pullTop + 15) & ~15L;
-            if (at + n > pullSize) {
-                at = 0;
-            }
-            pullTop = at + n;
-            return pullRing.asSlice(at, n);
-        }
-
-        MemorySegment errString() {
-            byte[] b = err.getBytes(StandardCharsets.UTF_8);
-            if (errSeg == null || errSeg.byteSize() < b.length + 1) {
-                errSeg = Arena.ofAuto().allocate(Math.max(256, b.length + 1));
-            }
-            MemorySegment.copy(b, 0, errSeg, JAVA_BYTE, 0, b.length);
-            errSeg.set(JAVA_BYTE, b.length, (byte) 0);
-            return errSeg;
-        }
-
-        void reset() {
-            top = 0;
-            from.clear();
-            to.clear();
-            for (MemorySegment t : temps) {
-                mem.free(t);
-            }
-            temps.clear();
-        }
-
-        void release() {
-            reset();
-            mem.free(all);
         }
     }
 }
