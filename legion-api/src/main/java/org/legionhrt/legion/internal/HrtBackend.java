@@ -119,6 +119,23 @@ public final class HrtBackend implements Backend {
      * measured on a 2-core host with 3 vCPUs, a Java launch + get of an empty native task took
      * 0.31-0.41 ms (median) instead of 2.9-3.3 ms, and the apps ran as fast as before.
      */
+    /**
+     * {@return whether posted (deferred) launches keep their order}: they rely on one call
+     * server taking the ring's tickets in turn, which a kernel argument {@code hvm_servers=N}
+     * (N > 1; the first occurrence counts) would break.
+     */
+    static boolean oneCallServer(String cmdline) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^|\\s)hvm_servers=(\\S*)").matcher(cmdline);
+        if (!m.find()) {
+            return true;
+        }
+        try {
+            return Integer.parseInt(m.group(1)) <= 1;
+        } catch (NumberFormatException e) {
+            return true;                     // the kernel reads a malformed count as 1 too
+        }
+    }
+
     static String cmdline(int cores, int workers, int hostCpus) {
         StringBuilder b = new StringBuilder("tests=lhrt_serve");
         String extra = System.getProperty("legionhrt.hrt.cmdline", "").trim();
@@ -176,7 +193,11 @@ public final class HrtBackend implements Backend {
             throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);
         }
         try {
-            HrtBackend b = new HrtBackend(h, waiters, cores, instances, config.hrtDeferredLaunches());
+            boolean defer = config.hrtDeferredLaunches() && oneCallServer(cmdline(cores, config.workers(), host));
+            if (config.hrtDeferredLaunches() && !defer) {
+                LOG.info("backend hrt: launches wait for their answer: posted ones need one call server (hvm_servers)");
+            }
+            HrtBackend b = new HrtBackend(h, waiters, cores, instances, defer);
             upcalls.set(b.calls.upcalls);
             if (!config.hrtTaskLimit().isZero()) {
                 b.calls.watchForHungTasks(config.hrtTaskLimit(), shared);

@@ -55,4 +55,14 @@ class HrtBackendLayoutTest {
             }
         }
     }
+
+    @Test
+    void postedLaunchesNeedOneCallServer() {
+        assertThat(HrtBackend.oneCallServer("tests=lhrt_serve")).isTrue();
+        assertThat(HrtBackend.oneCallServer("tests=lhrt_serve hvm_servers=1")).isTrue();
+        assertThat(HrtBackend.oneCallServer("hvm_servers=2 tests=lhrt_serve")).isFalse();
+        assertThat(HrtBackend.oneCallServer("tests=lhrt_serve hvm_servers=3 hvm_servers=1")).isFalse();   // the first counts
+        assertThat(HrtBackend.oneCallServer("tests=lhrt_serve xhvm_servers=2")).isTrue();
+        assertThat(HrtBackend.oneCallServer("hvm_servers=x")).isTrue();
+    }
 }
