@@ -30,16 +30,16 @@ final class CpuWatchdog {
     private final long limitNanos;
     private final IntPredicate watched;
     private final Hvm.StuckCpu onStuck;
-    private final java.util.function.BiConsumer<Integer, String> stop;
+    private final java.util.function.BiConsumer<Integer, String> halt;
     private final long[] last;
     private final long[] since;
     private final ScheduledFuture<?> task;
     private volatile boolean fired;
 
-    /** Looks at {@code cpus} CPUs' words in {@code comm}; the first stuck one gets {@code stop(cpu, reason)}. */
+    /** Looks at {@code cpus} CPUs' words in {@code comm}; the first stuck one gets {@code halt(cpu, reason)}. */
     CpuWatchdog(MemorySegment comm, int cpus, long limitNanos, IntPredicate watched, Hvm.StuckCpu onStuck,
-                java.util.function.BiConsumer<Integer, String> stop) {
-        this.stop = stop;
+                java.util.function.BiConsumer<Integer, String> halt) {
+        this.halt = halt;
         this.comm = comm;
         this.limitNanos = limitNanos;
         this.watched = watched;
@@ -81,7 +81,7 @@ final class CpuWatchdog {
                 fired = true;
                 stop();
                 try {
-                    stop.accept(c, onStuck.reason(c, java.time.Duration.ofNanos(now - since[c])));
+                    halt.accept(c, onStuck.reason(c, java.time.Duration.ofNanos(now - since[c])));
                 } catch (RuntimeException e) {
                     LOG.warn("watchdog: could not stop the HVM for stuck CPU {}", c, e);
                 }

@@ -820,12 +820,6 @@ public final class Hvm implements AutoCloseable {
         watchdog = new CpuWatchdog(comm, spec.cores, limit.toNanos(), cpus, onStuck, (cpu, reason) -> halt(reason, cpu));
     }
 
-    /** {@return CPU {@code cpu}'s published progress: its switch count << 1 | 1 while it runs a thread} */
-    public long cpuProgress(int cpu) {
-        java.util.Objects.checkIndex(cpu, spec.cores);
-        return CpuWatchdog.progress(comm, cpu);
-    }
-
     /** {@return the time from boot() to the kernel's ready report, in nanoseconds} */
     public long bootNanos() {
         return bootNanos;

@@ -114,14 +114,22 @@ public final class PhysicalRegion implements AutoCloseable {
         if (taskAccessors == null) {
             taskAccessors = new java.util.HashMap<>();
             long size = Layouts.ACCESSOR.byteSize();
-            MemorySegment all = task.arena().allocate(size * Layouts.MAX_FIELDS, 8);
-            MemorySegment n = task.arena().allocate(4, 4);
-            if (runtime.lhrt.c.taskGetAccessors(task.taskHandle(), req, all, Layouts.MAX_FIELDS, n) == 0) {
-                int count = Math.min(n.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), Layouts.MAX_FIELDS);
-                for (int i = 0; i < count; i++) {
-                    MemorySegment a = all.asSlice(i * size, size);
-                    taskAccessors.put(a.get(java.lang.foreign.ValueLayout.JAVA_INT, Layouts.ACCESSOR_FIELD_ID), a);
+            Scratch s = Scratch.get();
+            long m = s.mark();
+            try {
+                MemorySegment all = s.alloc(size * Layouts.MAX_FIELDS);
+                MemorySegment n = s.alloc(4);
+                if (runtime.lhrt.c.taskGetAccessors(task.taskHandle(), req, all, Layouts.MAX_FIELDS, n) == 0) {
+                    int count = Math.min(n.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), Layouts.MAX_FIELDS);
+                    MemorySegment kept = task.arena().allocate(size * Math.max(count, 1), 8)
+                            .copyFrom(all.asSlice(0, size * count));
+                    for (int i = 0; i < count; i++) {
+                        MemorySegment a = kept.asSlice(i * size, size);
+                        taskAccessors.put(a.get(java.lang.foreign.ValueLayout.JAVA_INT, Layouts.ACCESSOR_FIELD_ID), a);
+                    }
                 }
+            } finally {
+                s.reset(m);
             }
         }
         return taskAccessors;

@@ -72,9 +72,13 @@ public final class CallRing implements AutoCloseable {
         try {
             return invoke(fn, args, exitPath);
         } catch (IllegalStateException e) {
-            live.check();
-            throw new HvmException(HvmException.Kind.CLOSED, "HRT call " + fn + " after shutdown: the HVM was closed", e);
+            throw closed(fn, e);
         }
+    }
+
+    private HvmException closed(int fn, IllegalStateException e) {
+        live.check();
+        return new HvmException(HvmException.Kind.CLOSED, "HRT call " + fn + " after shutdown: the HVM was closed", e);
     }
 
     /**
@@ -85,27 +89,10 @@ public final class CallRing implements AutoCloseable {
      * @throws HvmException as {@link #call}, when the slot is not freed in time or the HVM failed
      */
     public void post(int fn, long... args) {
-        if (args.length > CommLayout.MAX_ARGS) {
-            throw new HvmException(HvmException.Kind.BAD_INPUT, "HRT call " + fn + ": " + args.length
-                    + " arguments, at most " + CommLayout.MAX_ARGS);
-        }
         try {
-            live.check();
-            long t = tickets.getAndIncrement();
-            int idx = (int) (t & (CommLayout.CALL_NSLOTS - 1));
-            long lap = t / CommLayout.CALL_NSLOTS;
-            long slot = CommLayout.CALL_SLOTS + idx * CommLayout.SLOT_SIZE;
-            await(slot, 4 * lap, System.nanoTime() + timeoutNanos, false, fn);
-            comm.set(JAVA_INT, slot + CommLayout.SLOT_FN, fn);
-            comm.set(JAVA_INT, slot + CommLayout.SLOT_FLAGS, CommLayout.FLAG_NO_ANSWER);
-            for (int i = 0; i < CommLayout.MAX_ARGS; i++) {
-                comm.set(JAVA_LONG, slot + CommLayout.SLOT_ARGS + i * 8L, i < args.length ? args[i] : 0);
-            }
-            LONG.setVolatile(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.POSTED);
-            wakeServers();
+            publish(fn, args, CommLayout.FLAG_NO_ANSWER, System.nanoTime() + timeoutNanos);
         } catch (IllegalStateException e) {
-            live.check();
-            throw new HvmException(HvmException.Kind.CLOSED, "HRT call " + fn + " after shutdown: the HVM was closed", e);
+            throw closed(fn, e);
         }
     }
 
@@ -116,7 +103,11 @@ public final class CallRing implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> call(fn, copy), async);
     }
 
-    private long invoke(int fn, long[] args, boolean exitPath) {
+    /**
+     * Takes a ticket, waits until its slot is free for that lap, writes the call and publishes
+     * it, and wakes a dozing server; {@return the ticket}
+     */
+    private long publish(int fn, long[] args, int flags, long deadline) {
         if (args.length > CommLayout.MAX_ARGS) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, "HRT call " + fn + ": " + args.length
                     + " arguments, at most " + CommLayout.MAX_ARGS);
@@ -126,18 +117,26 @@ public final class CallRing implements AutoCloseable {
         int idx = (int) (t & (CommLayout.CALL_NSLOTS - 1));
         long lap = t / CommLayout.CALL_NSLOTS;
         long slot = CommLayout.CALL_SLOTS + idx * CommLayout.SLOT_SIZE;
-        long deadline = System.nanoTime() + timeoutNanos;
         await(slot, 4 * lap, deadline, false, fn);
         comm.set(JAVA_INT, slot + CommLayout.SLOT_FN, fn);
-        comm.set(JAVA_INT, slot + CommLayout.SLOT_FLAGS, exitPath ? CommLayout.FLAG_EXIT_PATH : 0);
+        comm.set(JAVA_INT, slot + CommLayout.SLOT_FLAGS, flags);
         for (int i = 0; i < CommLayout.MAX_ARGS; i++) {
             comm.set(JAVA_LONG, slot + CommLayout.SLOT_ARGS + i * 8L, i < args.length ? args[i] : 0);
         }
-        if (exitPath) {
+        if ((flags & CommLayout.FLAG_EXIT_PATH) != 0) {
             exitWaiters.set(idx, Thread.currentThread());
         }
         LONG.setVolatile(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.POSTED);
         wakeServers();
+        return t;
+    }
+
+    private long invoke(int fn, long[] args, boolean exitPath) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        long t = publish(fn, args, exitPath ? CommLayout.FLAG_EXIT_PATH : 0, deadline);
+        int idx = (int) (t & (CommLayout.CALL_NSLOTS - 1));
+        long lap = t / CommLayout.CALL_NSLOTS;
+        long slot = CommLayout.CALL_SLOTS + idx * CommLayout.SLOT_SIZE;
         await(slot, 4 * lap + CommLayout.DONE, deadline, exitPath, fn);
         int status = comm.get(JAVA_INT, slot + CommLayout.SLOT_STATUS);
         long result = comm.get(JAVA_LONG, slot + CommLayout.SLOT_RESULT);

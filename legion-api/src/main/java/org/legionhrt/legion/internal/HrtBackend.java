@@ -181,19 +181,20 @@ public final class HrtBackend implements Backend {
         HrtCalls.AsyncWaiters waiters = new HrtCalls.AsyncWaiters();
         AtomicReference<HrtUpcalls> upcalls = new AtomicReference<>();
         org.legionhrt.hvm.ring.RosHandler relay = args -> upcalls.get().handle(args);   // Java callbacks (HrtUpcalls)
+        String kernelArgs = cmdline(cores, config.workers(), host);
         Hvm h;
         try {
             // The completion notices of blocking calls come through the synchronous exit; the one
             // request-ring thread serves bursts of Java callbacks (parked while there are none).
             h = Hvm.builder().cores(cores).handler(HrtCalls.ASYNC_DONE, waiters).handler(HrtUpcalls.HANDLER, relay)
-                    .requestThreads(HrtUpcalls.REQUEST_THREADS).memory(ram).merged(merged).cmdline(cmdline(cores, config.workers(), host))
+                    .requestThreads(HrtUpcalls.REQUEST_THREADS).memory(ram).merged(merged).cmdline(kernelArgs)
                     .callTimeout(callTimeout(shared, config.hrtTaskLimit()))
                     .bootTimeout(Duration.ofSeconds(120)).boot(image);
         } catch (HvmException e) {
             throw new LegionException(0, "backend hrt: the HVM did not boot " + image + ": " + e.getMessage(), e);
         }
         try {
-            boolean defer = config.hrtDeferredLaunches() && oneCallServer(cmdline(cores, config.workers(), host));
+            boolean defer = config.hrtDeferredLaunches() && oneCallServer(kernelArgs);
             if (config.hrtDeferredLaunches() && !defer) {
                 LOG.info("backend hrt: launches wait for their answer: posted ones need one call server (hvm_servers)");
             }

@@ -47,6 +47,9 @@ final class HrtCalls implements SymbolLookup {
 
     /** FN_INFO key: the name of the task a CPU runs. */
     private static final long INFO_TASK_ON_CPU = 4;
+    /** Calls that hand out a pointer into HRT memory, by the indices of their pointer and length outputs. */
+    private static final Map<String, int[]> PULLED = Map.of("lhrt_task_get_args", new int[] {1, 2},
+            "lhrt_future_get_pointer", new int[] {1, 2}, "lhrt_task_get_info", new int[] {3, 4});
     private static final int F_STATUS = 1;
     static final long FRAME_SIZE = 0x2a8;
     private static final long OFF_NSTACK = 0x08, OFF_FLAGS = 0x0c, OFF_GPR = 0x10, OFF_XMM = 0x40;
@@ -338,11 +341,9 @@ final class HrtCalls implements SymbolLookup {
         if (status && (int) rax != 0) {
             b.err = f.asSlice(OFF_ERR, 256).getString(0);
         }
-        if ((c.name.equals("lhrt_task_get_args") || c.name.equals("lhrt_future_get_pointer")) && (int) rax == 0) {
-            pull(b, (MemorySegment) a[k + 1], (MemorySegment) a[k + 2]);
-        }
-        if (c.name.equals("lhrt_task_get_info") && (int) rax == 0) {          // (ctx, id, point, args, arglen, nregions)
-            pull(b, (MemorySegment) a[3], (MemorySegment) a[4]);
+        int[] pulled = PULLED.get(c.name);
+        if (pulled != null && (int) rax == 0) {
+            pull(b, (MemorySegment) a[pulled[0]], (MemorySegment) a[pulled[1]]);
         }
         if ((c.name.equals("lhrt_task_get_accessor") || c.name.equals("lhrt_mapping_get_accessor")) && (int) rax == 0) {
             privateView(c, (MemorySegment) a[a.length - 1], c.name.equals("lhrt_task_get_accessor") ? (Long) a[0] : 0);
