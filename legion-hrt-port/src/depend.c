@@ -270,6 +270,60 @@ static bool covers(struct launch *V, uint32_t r, const struct entry *e) {
   return U->domain == V->domain || rect_contains_rect(&V->domain->bounds, &U->domain->bounds);
 }
 
+/* The space V's exclusive writes on tree cover for every field in *mask (fields all of them
+ * write; 0 when fewer than two such writes: covers() judges one alone), or NULL. */
+static struct ispace *written_union(struct launch *V, uint32_t tree, uint64_t *mask) {
+  uint64_t m = ~0ull, nrects = 0;
+  uint32_t nw = 0;
+  int32_t dim = 0;
+  for (uint32_t r = 0; r < V->nreqs; r++) {
+    struct req *q = &V->reqs[r];
+    if (q->node->tree_id != tree || !is_writer(q) || !q->mask) continue;
+    m &= q->mask;
+    nw++;
+    for (uint64_t i = 0; i < V->npoints; i++) nrects += launch_sub(V, i, r)->is->nrects;
+    dim = q->node->is->dim;
+  }
+  *mask = nw >= 2 ? m : 0;
+  if (!*mask) return NULL;
+  lhrt_rect_t *rects = plat_alloc((nrects ? nrects : 1) * sizeof *rects), *w = rects;
+  if (!rects) return NULL;
+  for (uint32_t r = 0; r < V->nreqs; r++) {
+    struct req *q = &V->reqs[r];
+    if (q->node->tree_id != tree || !is_writer(q) || !q->mask) continue;
+    for (uint64_t i = 0; i < V->npoints; i++) {
+      struct ispace *is = launch_sub(V, i, r)->is;
+      u_memcpy(w, is->rects, is->nrects * sizeof *w);
+      w += is->nrects;
+    }
+  }
+  struct ispace *u = is_new(NULL, dim, rects, nrects, false);
+  plat_free(rects);
+  return u;
+}
+
+/* Several exclusive writes of V may together cover an earlier user that none covers alone:
+ * circuit's update_voltages writes the private and the shared nodes of every piece, all nodes
+ * between them, so the ghost readers and reducers before it retire. Later users conflict
+ * with V wherever they would with the retired one, and V waits for it: order is kept. Without
+ * this, such users pile up while a program runs ahead of its tasks, and every launch's
+ * analysis walks them all (quadratic in the loop count). */
+static void retire_covered_by_union(struct tstate *t, struct launch *V) {
+  uint64_t mask;
+  bool candidate = false;
+  for (uint32_t i = 0; i < t->n && !candidate; i++) candidate = t->e[i].l != V;
+  if (!candidate) return;
+  struct ispace *u = written_union(V, t->tree_id, &mask);
+  if (!u) return;
+  for (uint32_t i = 0; i < t->n; i++) {
+    struct entry *e = &t->e[i];
+    if (e->l == V || !(e->mask & mask) || !is_contains_space(u, e->node->is)) continue;
+    e->mask &= ~mask;
+    if (!e->mask) ts_remove(t, i--);
+  }
+  is_unref(u);
+}
+
 static struct entry make_entry(struct launch *V, uint32_t r) {
   struct req *q = &V->reqs[r];
   struct entry e = {V, q->node, q->part, r, q->priv, q->coh, q->redop, q->mask};
@@ -302,6 +356,14 @@ void depend_analyze(struct ctx *c, struct launch *V) {
         if (!e->mask) ts_remove(t, i--);
       }
     }
+  }
+  for (uint32_t r = 0; r < V->nreqs; r++) { /* once per tree that V writes */
+    struct req *q = &V->reqs[r];
+    bool first = is_writer(q) && q->mask;
+    for (uint32_t k = 0; k < r && first; k++)
+      first = !is_writer(&V->reqs[k]) || !V->reqs[k].mask || V->reqs[k].node->tree_id != q->node->tree_id;
+    struct tstate *t = first ? ts_get(c, q->node->tree_id) : NULL;
+    if (t) retire_covered_by_union(t, V);
   }
   for (uint32_t r = 0; r < V->nreqs; r++) {
     struct req *q = &V->reqs[r];

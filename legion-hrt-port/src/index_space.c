@@ -250,13 +250,42 @@ void is_unref(struct ispace *is) {
   plat_free(is);
 }
 
+/* First rectangle of b (1-D) that ends at or after x: b's rectangles are disjoint and sorted,
+ * so their ends are sorted too. */
+static uint64_t first_ending_from(const struct ispace *b, int64_t x) {
+  uint64_t lo = 0, hi = b->nrects;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (b->rects[mid].hi[0] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Do two spaces share a point? Their rectangles are disjoint and sorted by the slowest
+ * dimension's lower bound: in 1-D one merge pass answers (after a binary search to b's first
+ * candidate), so overlap tests of image and difference partitions with many rectangles stay
+ * linear; in more dimensions a's rectangle stops scanning b where b's start past its end. */
 bool is_overlaps(const struct ispace *a, const struct ispace *b) {
   if (!a->volume || !b->volume || !rect_intersect(&a->bounds, &b->bounds, NULL)) return false;
   if (a->nrects == 1 && b->nrects == 1) return true;
+  if (a->dim == 1) {
+    if (a->nrects > b->nrects) { const struct ispace *t = a; a = b; b = t; }
+    uint64_t i = 0, j = first_ending_from(b, a->rects[0].lo[0]);
+    while (i < a->nrects && j < b->nrects) {
+      const lhrt_rect_t *x = &a->rects[i], *y = &b->rects[j];
+      if (x->hi[0] < y->lo[0]) i++;
+      else if (y->hi[0] < x->lo[0]) j++;
+      else return true;
+    }
+    return false;
+  }
+  int slow = a->dim - 1;
   for (uint64_t i = 0; i < a->nrects; i++) {
-    if (!rect_intersect(&a->rects[i], &b->bounds, NULL)) continue;
-    for (uint64_t j = 0; j < b->nrects; j++) {
-      if (rect_intersect(&a->rects[i], &b->rects[j], NULL)) return true;
+    const lhrt_rect_t *x = &a->rects[i];
+    if (!rect_intersect(x, &b->bounds, NULL)) continue;
+    for (uint64_t j = 0; j < b->nrects && b->rects[j].lo[slow] <= x->hi[slow]; j++) {
+      if (rect_intersect(x, &b->rects[j], NULL)) return true;
     }
   }
   return false;
@@ -278,8 +307,21 @@ bool is_contains(const struct ispace *is, const lhrt_point_t *p) {
   return false;
 }
 
+/* 1-D: each interval of inner lies inside one of outer's (they are coalesced: two touching
+ * intervals would have been one), found by binary search. */
+static bool contains_1d(const struct ispace *outer, const struct ispace *inner) {
+  for (uint64_t i = 0; i < inner->nrects; i++) {
+    const lhrt_rect_t *x = &inner->rects[i];
+    uint64_t j = first_ending_from(outer, x->lo[0]);
+    if (j == outer->nrects || outer->rects[j].lo[0] > x->lo[0] || outer->rects[j].hi[0] < x->hi[0]) return false;
+  }
+  return true;
+}
+
 bool is_contains_space(const struct ispace *outer, const struct ispace *inner) {
   if (!inner->volume) return true;
+  if (!outer->volume || !rect_contains_rect(&outer->bounds, &inner->bounds)) return false;
+  if (inner->dim == 1) return contains_1d(outer, inner);
   struct ispace *x = is_op(NULL, inner, outer, IS_INTERSECT);
   bool r = x && x->volume == inner->volume;
   is_unref(x);
