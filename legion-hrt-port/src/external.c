@@ -85,7 +85,7 @@ lhrt_status_t lhrt_runtime_poll_external(lhrt_runtime_t h, int64_t timeout_ns, l
     uint64_t now = A_LOAD(&rt->tracing) ? plat_time_ns() : 0;   /* a traced JVM body starts here */
     /* A fair share, not all: pollers asleep now will be woken for the rest, and a batch runs
      * one body after another, so taking everything would leave them idle (ceil(queued / pollers)). */
-    uint32_t queued = x->tail - x->head, share = (queued + x->waiters) / (x->waiters + 1);
+    uint32_t queued = x->tail - x->head, waiters = A_LOAD(&x->waiters), share = (queued + waiters) / (waiters + 1);
     uint32_t limit = share < max ? share : max;
     while (*n < limit && x->head != x->tail) {
       struct task *t = x->q[x->head % x->cap];

@@ -12,6 +12,12 @@ struct memory *mem_system(struct lhrt_runtime *rt) { return rt->sysmem; }
 
 static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
+/* The largest power of two that divides a field's size, at most 16 (its natural alignment). */
+static uint32_t field_align(uint32_t size) {
+  uint32_t a = size & -size;
+  return !a || a > 16 ? 16 : a;
+}
+
 static bool fr_insert(struct memory *m, uint64_t at, uint64_t off, uint64_t len) {
   if (m->nfree == m->capfree) {
     uint64_t nc = m->capfree ? m->capfree * 2 : 16;
@@ -174,9 +180,17 @@ static lhrt_status_t make_instances(struct region *root, uint64_t mask, lhrt_lay
   else for (int f = 0; f < LHRT_MAX_FIELDS; f++) if ((mask >> f) & 1) groups[ng++] = 1ull << f;
   const lhrt_rect_t *b = &root->is->bounds;
   for (int g = 0; g < ng; g++) {
-    uint32_t esize = 0, off[LHRT_MAX_FIELDS];
-    for (int f = 0; f < LHRT_MAX_FIELDS; f++)
-      if ((groups[g] >> f) & 1) { off[f] = esize; esize += fs_size_at(root->fs, f); }
+    /* Each field at its natural alignment (of its size, up to 16 bytes) and elements padded to
+     * the largest, so that an array-of-structs int64 after an int32 is no misaligned access. */
+    uint32_t esize = 0, off[LHRT_MAX_FIELDS], align = 1;
+    for (int f = 0; f < LHRT_MAX_FIELDS; f++) {
+      if (!((groups[g] >> f) & 1)) continue;
+      uint32_t size = fs_size_at(root->fs, f), a = field_align(size);
+      off[f] = (uint32_t)align_up(esize, a);
+      esize = off[f] + size;
+      if (a > align) align = a;
+    }
+    esize = (uint32_t)align_up(esize, align);
     struct instance *in = plat_zalloc(sizeof *in);
     if (!in) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
     in->bounds = *b;

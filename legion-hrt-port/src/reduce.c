@@ -5,12 +5,14 @@
  */
 #include "internal.h"
 
-#define DEF_OPS(T, NAME)                                                                             \
+/* Integer sums and products wrap (two's complement, as in Java): they are computed in the
+ * unsigned type U, since a signed overflow is undefined in C. */
+#define DEF_OPS(T, U, NAME)                                                                          \
   static void sum_##NAME(void *l, const void *r, uint64_t n, void *u) {                              \
-    T *a = l; const T *b = r; (void)u; for (uint64_t i = 0; i < n; i++) a[i] += b[i];                \
+    T *a = l; const T *b = r; (void)u; for (uint64_t i = 0; i < n; i++) a[i] = (T)((U)a[i] + (U)b[i]); \
   }                                                                                                  \
   static void prod_##NAME(void *l, const void *r, uint64_t n, void *u) {                             \
-    T *a = l; const T *b = r; (void)u; for (uint64_t i = 0; i < n; i++) a[i] *= b[i];                \
+    T *a = l; const T *b = r; (void)u; for (uint64_t i = 0; i < n; i++) a[i] = (T)((U)a[i] * (U)b[i]); \
   }                                                                                                  \
   static void min_##NAME(void *l, const void *r, uint64_t n, void *u) {                              \
     T *a = l; const T *b = r; (void)u; for (uint64_t i = 0; i < n; i++) if (b[i] < a[i]) a[i] = b[i]; \
@@ -19,10 +21,10 @@
     T *a = l; const T *b = r; (void)u; for (uint64_t i = 0; i < n; i++) if (b[i] > a[i]) a[i] = b[i]; \
   }
 
-DEF_OPS(int32_t, i32)
-DEF_OPS(int64_t, i64)
-DEF_OPS(float, f32)
-DEF_OPS(double, f64)
+DEF_OPS(int32_t, uint32_t, i32)
+DEF_OPS(int64_t, uint64_t, i64)
+DEF_OPS(float, float, f32)
+DEF_OPS(double, double, f64)
 
 static struct redop builtins[16];
 static uint32_t builtins_ready;

@@ -224,7 +224,11 @@ TEST(region_accessors_soa_aos) {
     OK(lhrt_mapping_get_accessor(m, 0, &a0));
     OK(lhrt_mapping_get_accessor(m, 1, &a1));
     EXPECT(*(int64_t *)lhrt_accessor_at(&a0, 3, 4, 0) == 34);
-    EXPECT(a0.stride[0] == (layout ? 12 : 8));
+    EXPECT(a0.stride[0] == (layout ? 16 : 8)); /* AoS: 8 + 4 bytes, padded so every int64 is aligned */
+    for (int64_t y = 0; y < 6; y++)
+      for (int64_t x = 0; x < 8; x++)
+        EXPECTF((uintptr_t)lhrt_accessor_at(&a0, x, y, 0) % 8 == 0 && (uintptr_t)lhrt_accessor_at(&a1, x, y, 0) % 4 == 0,
+                "layout %d: (%ld, %ld) misaligned", layout, (long)x, (long)y);
     EXPECT(a1.field_size == 4 && *(int32_t *)lhrt_accessor_at(&a1, 7, 5, 0) == 0);
     OK(lhrt_mapping_unmap(m));
     int64_t seven = 7;
