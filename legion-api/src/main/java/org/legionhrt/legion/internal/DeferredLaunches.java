@@ -37,8 +37,14 @@ final class DeferredLaunches {
     private final AtomicLong stands = new AtomicLong();
     private final java.util.ArrayDeque<Posted> inFlight = new java.util.ArrayDeque<>();      // guarded by itself
     private final java.util.ArrayDeque<CallBlock> postBlocks = new java.util.ArrayDeque<>();  // guarded by inFlight
-    /** Posted launches that failed, by the thread that posted them, not yet told to it. */
-    private final Map<Thread, LegionException> unreported = new ConcurrentHashMap<>();
+    /**
+     * Posted launches that failed, by the thread that posted them, not yet told to it; weakly
+     * keyed, so a thread that ended without another call is not kept alive by its failure.
+     */
+    private final Map<Thread, LegionException> unreported =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    /** Whether any posted launch ever failed: until then no call needs the map's lock. */
+    private volatile boolean anyFailed;
 
     DeferredLaunches(HrtCalls calls, Hvm hvm, HrtMemory mem) {
         this.calls = calls;
@@ -76,7 +82,7 @@ final class DeferredLaunches {
         if (!launch && !RELEASES.contains(c.name())) {       // a release may run behind them: ring order
             settleOwn();
         }
-        LegionException u = unreported.remove(Thread.currentThread());
+        LegionException u = anyFailed ? unreported.remove(Thread.currentThread()) : null;
         if (u != null) {
             throw u;
         }
@@ -240,6 +246,7 @@ final class DeferredLaunches {
             if (st != 0) {
                 p.failure = new LegionException(st, "backend hrt: a deferred " + p.name + " failed: "
                         + f.asSlice(HrtCalls.OFF_ERR, 256).getString(0), null);
+                anyFailed = true;
                 unreported.putIfAbsent(p.owner, p.failure);
             } else {
                 p.handle = MemorySegment.ofAddress(p.cell).reinterpret(8).get(JAVA_LONG, 0);
