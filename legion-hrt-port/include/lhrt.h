@@ -330,6 +330,30 @@ lhrt_status_t lhrt_task_get_accessor(lhrt_ctx_t ctx, uint32_t req, uint32_t fid,
  * requirement's field count, of which min(*n, max) were written. */
 lhrt_status_t lhrt_task_get_accessors(lhrt_ctx_t ctx, uint32_t req, lhrt_accessor_t *out, uint32_t max, uint32_t *n);
 lhrt_status_t lhrt_mapping_get_accessor(lhrt_mapping_t m, uint32_t fid, lhrt_accessor_t *out);
+/* A host-language body's first questions in one call (for callers that pay per call, as over
+ * the HVM's ring): what lhrt_task_get_info says, then per region requirement this point's
+ * region, its tree, index space and field space and the accessors of the requirement's fields
+ * (none for NO_ACCESS), then a copy of the argument bytes. Written to buf (cap bytes, 8-aligned)
+ * as a header followed by the parts at the offsets it names; *size gets the bytes needed, and
+ * if that is more than cap nothing was written (call again with a larger buffer). */
+typedef struct lhrt_task_snapshot {    /* 72 bytes */
+  uint32_t task_id;
+  uint32_t nregions;
+  lhrt_point_t point;
+  uint64_t index;                      /* the point's position in its launch (0: single task) */
+  uint64_t arglen;
+  uint64_t args_offset;                /* arglen bytes */
+  uint64_t regions_offset;             /* nregions lhrt_task_snapshot_region_t */
+} lhrt_task_snapshot_t;
+typedef struct lhrt_task_snapshot_region {   /* 40 bytes */
+  lhrt_region_t region;
+  lhrt_index_space_t index_space;      /* borrowed, as from lhrt_region_get_info */
+  lhrt_field_space_t field_space;
+  uint32_t tree_id;
+  uint32_t naccessors;                 /* one per field of the requirement, in slot order */
+  uint64_t accessors_offset;           /* naccessors lhrt_accessor_t */
+} lhrt_task_snapshot_region_t;
+lhrt_status_t lhrt_task_get_snapshot(lhrt_ctx_t ctx, void *buf, uint64_t cap, uint64_t *size);
 /* Checked access (bounds and privilege): pointer, read, write, reduce (fold with acc->redop). */
 lhrt_status_t lhrt_accessor_ptr(const lhrt_accessor_t *a, lhrt_point_t p, void **out);
 lhrt_status_t lhrt_accessor_read(const lhrt_accessor_t *a, lhrt_point_t p, void *buf);

@@ -413,6 +413,8 @@ _Static_assert(sizeof(lhrt_layout_t) == 16, "layout");
 _Static_assert(sizeof(lhrt_slicing_t) == 16, "slicing");
 _Static_assert(sizeof(lhrt_mapper_t) == 40, "mapper");
 _Static_assert(sizeof(lhrt_runtime_t) == 8, "handle");
+_Static_assert(sizeof(lhrt_task_snapshot_t) == 72, "task snapshot");
+_Static_assert(sizeof(lhrt_task_snapshot_region_t) == 40, "task snapshot region");
 
 static void query_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
   uint32_t id = 0, nreq = 0, nf = 0;
@@ -592,6 +594,88 @@ TEST(batched_queries_match_single_ones) {
   EXPECTF(strstr(lhrt_last_error(), "future map 1 of 2") != NULL, "%s", lhrt_last_error());
   if (!test_small) ERR(LHRT_ERR_INVALID_HANDLE, lhrt_future_map_wait_all(maps[2]));   /* released all the same */
   ERR(LHRT_ERR_INVALID_ARG, lhrt_future_map_destroy_all(NULL, 1));
+  OK(lhrt_context_wait_all(top));
+  OK(lhrt_runtime_destroy(rt));
+}
+
+/* Compares a task's snapshot with the single queries; returns 1 if all matched, else a
+ * negative code naming the first part that did not. */
+static void snapshot_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  uint64_t buf[128];   /* 1 KiB: the header, 3 regions, 3 accessors and 37 argument bytes fit */
+  uint64_t size = 0, tiny[2] = {7, 7};
+  int64_t ok = 1;
+  uint32_t id, nreg;
+  lhrt_point_t p;
+  uint64_t index;
+  if (lhrt_task_get_snapshot(ctx, tiny, sizeof tiny, &size) || size <= sizeof tiny || tiny[0] != 7 || tiny[1] != 7)
+    ok = -1;                                                                /* too small: only the size */
+  else if (lhrt_task_get_snapshot(ctx, buf, sizeof buf, &size) || size > sizeof buf) ok = -2;
+  const lhrt_task_snapshot_t *h = (const lhrt_task_snapshot_t *)buf;
+  if (ok == 1 && (lhrt_task_get_id(ctx, &id) || lhrt_task_get_point(ctx, &p) || lhrt_task_get_index(ctx, &index) ||
+                  lhrt_task_get_region_count(ctx, &nreg) || id != h->task_id || memcmp(&p, &h->point, sizeof p) ||
+                  index != h->index || nreg != h->nregions || h->arglen != len ||
+                  memcmp((const char *)buf + h->args_offset, args, len)))
+    ok = -3;
+  const lhrt_task_snapshot_region_t *rs = (const lhrt_task_snapshot_region_t *)((const char *)buf + h->regions_offset);
+  for (uint32_t r = 0; ok == 1 && r < h->nregions; r++) {
+    lhrt_region_t g;
+    uint32_t tree;
+    lhrt_index_space_t is;
+    lhrt_field_space_t fs;
+    lhrt_accessor_t all[8];
+    uint32_t n = 0;
+    if (lhrt_task_get_region(ctx, r, &g) || lhrt_region_get_info(g, &tree, &is, &fs) || g.impl != rs[r].region.impl ||
+        tree != rs[r].tree_id || is.impl != rs[r].index_space.impl || fs.impl != rs[r].field_space.impl) {
+      ok = -4;
+      break;
+    }
+    lhrt_status_t st = lhrt_task_get_accessors(ctx, r, all, 8, &n);
+    if ((st ? 0 : n) != rs[r].naccessors ||
+        (n && memcmp(all, (const char *)buf + rs[r].accessors_offset, n * sizeof *all)))
+      ok = -5 - (int64_t)r;
+  }
+  lhrt_task_return(ctx, &ok, sizeof ok);
+}
+
+TEST(task_snapshot_matches_single_queries) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  lhrt_index_space_t is, colors;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 63), &is));
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 3), &colors));
+  lhrt_field_space_t fs;
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, 3, NULL));
+  OK(lhrt_field_space_allocate_field(fs, 4, 9, NULL));
+  OK(lhrt_field_space_allocate_field(fs, 8, 1, NULL));
+  lhrt_region_t r;
+  OK(lhrt_region_create(rt, is, fs, &r));
+  lhrt_partition_t part;
+  OK(lhrt_partition_create_equal(top, r, colors, &part));
+  OK(lhrt_task_register(rt, 7, "snapshot", LHRT_PROC_CPU, snapshot_task, NULL));
+  char argv[37];
+  for (int i = 0; i < (int)sizeof argv; i++) argv[i] = (char)(i * 7 + 1);
+  lhrt_index_launcher_t il;   /* three requirements: RW on two fields, RO on one, NO_ACCESS */
+  OK(lhrt_index_launcher_create(rt, 7, colors, argv, sizeof argv, &il));
+  OK(lhrt_index_launcher_add_partition(il, part, 0, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_index_launcher_add_field(il, 0, 3));
+  OK(lhrt_index_launcher_add_field(il, 0, 9));
+  OK(lhrt_index_launcher_add_region(il, r, r, LHRT_READ_ONLY, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_index_launcher_add_field(il, 1, 1));
+  OK(lhrt_index_launcher_add_region(il, r, r, LHRT_NO_ACCESS, LHRT_EXCLUSIVE, 0, NULL));
+  lhrt_future_map_t fm;
+  OK(lhrt_index_launcher_execute(top, il, &fm));
+  for (int64_t c = 0; c < 4; c++) {
+    lhrt_future_t f;
+    int64_t ok = 0;
+    OK(lhrt_future_map_get_future(fm, lhrt_point1(c), &f));
+    OK(lhrt_future_get_value(f, &ok, sizeof ok, NULL));
+    EXPECTF(ok == 1, "point %ld: snapshot check %ld", (long)c, (long)ok);
+    OK(lhrt_future_destroy(f));
+  }
+  uint64_t size, buf[16];
+  ERR(LHRT_ERR_STATE, lhrt_task_get_snapshot(top, buf, sizeof buf, &size));
+  OK(lhrt_future_map_destroy(fm));
   OK(lhrt_context_wait_all(top));
   OK(lhrt_runtime_destroy(rt));
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.legionhrt.legion.internal.Layouts;
 import org.legionhrt.legion.internal.Lhrt;
 import org.legionhrt.legion.internal.Scratch;
 import org.legionhrt.legion.internal.Upcalls;
@@ -104,15 +105,24 @@ final class JavaTasks {
             int max = workers > 1 ? 1 : BATCH;
             MemorySegment batch = a.allocate(8L * BATCH, 8);
             MemorySegment n = a.allocate(4);
-            MemorySegment id = a.allocate(4);
             while (lhrt.c.runtimePollExternal(rt, -1, batch, max, n) == 0) {
                 for (int i = 0, k = n.get(JAVA_INT, 0); i < k; i++) {
                     long ctx = batch.getAtIndex(JAVA_LONG, i);
-                    JavaVariant v = lhrt.c.taskGetId(ctx, id) == 0 ? byTaskId.get(id.get(JAVA_INT, 0)) : null;
+                    MemorySegment snapshot;
+                    try {
+                        snapshot = TaskContext.fetchSnapshot(runtime, ctx);   // the id, and all the body asks first
+                    } catch (RuntimeException e) {                               // the task fails; the poller goes on
+                        if (!(e instanceof LegionException)) {
+                            LOG.error("cannot read queued Java task", e);
+                        }
+                        failQuietly(ctx, "cannot read the queued task: " + e.getMessage());
+                        continue;
+                    }
+                    JavaVariant v = byTaskId.get(snapshot.get(JAVA_INT, Layouts.S_TASK_ID));
                     if (v == null) {
                         failQuietly(ctx, "no Java variant for queued task");
                     } else {
-                        run(v, ctx);
+                        run(v, ctx, snapshot);
                     }
                 }
             }
@@ -168,9 +178,9 @@ final class JavaTasks {
         try {
             JavaVariant v = variants[(int) user];
             if (pool != null) {
-                pool.execute(() -> run(v, ctx));
+                pool.execute(() -> run(v, ctx, null));
             } else {
-                run(v, ctx);
+                run(v, ctx, null);
             }
         } catch (Throwable t) {
             LOG.error("cannot run Java task {}", taskId, t);
@@ -178,8 +188,9 @@ final class JavaTasks {
         }
     }
 
-    private void run(JavaVariant v, long ctx) {
-        TaskContext tc = new TaskContext(runtime, ctx, v.taskId(), v.name());
+    /** Runs Java variant {@code v} as task {@code ctx}; {@code snapshot}: the task's, or null to fetch it on need. */
+    private void run(JavaVariant v, long ctx, MemorySegment snapshot) {
+        TaskContext tc = new TaskContext(runtime, ctx, v.taskId(), v.name(), snapshot);
         Object r;
         try {
             r = v.body().run(tc);

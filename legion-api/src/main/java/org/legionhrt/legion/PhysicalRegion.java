@@ -22,21 +22,27 @@ public final class PhysicalRegion implements AutoCloseable {
     /** A task region's accessors by field id, all fetched by the first request (one call, not one per field). */
     private java.util.Map<Integer, MemorySegment> taskAccessors;
 
-    private PhysicalRegion(Runtime runtime, TaskContext task, int req, long mapping, LogicalRegion region) {
+    /** A task region's accessors from the task's snapshot (lhrt_accessor_t each); null: a mapping's. */
+    private final MemorySegment snapshotAccessors;
+
+    private PhysicalRegion(Runtime runtime, TaskContext task, int req, long mapping, LogicalRegion region,
+                           MemorySegment snapshotAccessors) {
         this.runtime = runtime;
         this.task = task;
         this.req = req;
         this.mapping = mapping;
         this.region = region;
+        this.snapshotAccessors = snapshotAccessors;
         this.mappingArena = task == null ? Arena.ofShared() : null;
     }
 
-    static PhysicalRegion ofTask(TaskContext t, int req, LogicalRegion r) {
-        return new PhysicalRegion(t.runtime, t, req, 0, r);
+    /** Requirement {@code req} of task {@code t}: region {@code r}, its fields' {@code accessors} from the snapshot. */
+    static PhysicalRegion ofTask(TaskContext t, int req, LogicalRegion r, MemorySegment accessors) {
+        return new PhysicalRegion(t.runtime, t, req, 0, r, accessors);
     }
 
     static PhysicalRegion ofMapping(Runtime rt, LogicalRegion r, long h, Privilege p) {
-        return new PhysicalRegion(rt, null, -1, h, r);
+        return new PhysicalRegion(rt, null, -1, h, r, null);
     }
 
     /** {@return the logical region this is a view of} */
@@ -109,27 +115,14 @@ public final class PhysicalRegion implements AutoCloseable {
         }
     }
 
-    /** The accessors of every field of this task requirement, fetched in one call on first use; empty on failure. */
+    /** The accessors of every field of this task requirement (the task's snapshot has them), by field id. */
     private java.util.Map<Integer, MemorySegment> taskAccessors() {
         if (taskAccessors == null) {
             taskAccessors = new java.util.HashMap<>();
             long size = Layouts.ACCESSOR.byteSize();
-            Scratch s = Scratch.get();
-            long m = s.mark();
-            try {
-                MemorySegment all = s.alloc(size * Layouts.MAX_FIELDS);
-                MemorySegment n = s.alloc(4);
-                if (runtime.lhrt.c.taskGetAccessors(task.taskHandle(), req, all, Layouts.MAX_FIELDS, n) == 0) {
-                    int count = Math.min(n.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), Layouts.MAX_FIELDS);
-                    MemorySegment kept = task.arena().allocate(size * Math.max(count, 1), 8)
-                            .copyFrom(all.asSlice(0, size * count));
-                    for (int i = 0; i < count; i++) {
-                        MemorySegment a = kept.asSlice(i * size, size);
-                        taskAccessors.put(a.get(java.lang.foreign.ValueLayout.JAVA_INT, Layouts.ACCESSOR_FIELD_ID), a);
-                    }
-                }
-            } finally {
-                s.reset(m);
+            for (long at = 0; at + size <= snapshotAccessors.byteSize(); at += size) {
+                MemorySegment a = snapshotAccessors.asSlice(at, size);
+                taskAccessors.put(a.get(java.lang.foreign.ValueLayout.JAVA_INT, Layouts.ACCESSOR_FIELD_ID), a);
             }
         }
         return taskAccessors;

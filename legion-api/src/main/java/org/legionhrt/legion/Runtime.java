@@ -566,6 +566,11 @@ public final class Runtime implements AutoCloseable {
         } finally {
             s.reset(m);
         }
+        return regionOf(h, tree, ish, fsh);
+    }
+
+    /** The region {@code h} of tree {@code tree} over index space {@code ish} and field space {@code fsh}. */
+    LogicalRegion regionOf(long h, int tree, long ish, long fsh) {
         LogicalRegion root = roots.get(tree);
         if (root != null && root.rawHandle() == h) {
             return root;

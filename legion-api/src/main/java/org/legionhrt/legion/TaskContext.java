@@ -1,6 +1,5 @@
 package org.legionhrt.legion;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -19,17 +18,56 @@ import org.legionhrt.legion.internal.Values;
 public final class TaskContext extends Context {
     private final int taskId;
     private final String taskName;
+    /** The task's snapshot (lhrt_task_get_snapshot), this context's own heap copy; fetched on first need. */
+    private MemorySegment snapshot;
     private Point point;
     private MemorySegment args;
-    private int regionCount = -1;
     private Arena arena;
     private PhysicalRegion[] regions;
     private boolean done;
 
-    TaskContext(Runtime runtime, long ctx, int taskId, String taskName) {
+    /** A context for task {@code ctx}; {@code snapshot}: its snapshot if the caller has one (else null). */
+    TaskContext(Runtime runtime, long ctx, int taskId, String taskName, MemorySegment snapshot) {
         super(runtime, ctx);
         this.taskId = taskId;
         this.taskName = taskName;
+        this.snapshot = snapshot;
+    }
+
+    /**
+     * {@return a heap copy of task {@code ctx}'s snapshot}: its id, point, arguments and per
+     * region requirement the region, its spaces and accessors, from one call (one round trip
+     * on backend hrt, where a body with one region asked seven times before).
+     */
+    static MemorySegment fetchSnapshot(Runtime runtime, long ctx) {
+        Scratch s = Scratch.get();
+        long m = s.mark();
+        try {
+            long cap = SNAPSHOT_GUESS;
+            for (;;) {
+                MemorySegment buf = s.alloc(cap);
+                MemorySegment size = s.alloc(8);
+                runtime.lhrt.check(runtime.lhrt.c.taskGetSnapshot(ctx, buf, cap, size), "lhrt_task_get_snapshot");
+                long n = size.get(JAVA_LONG, 0);
+                if (n <= cap) {
+                    // long[]-backed: 8-aligned like the C struct, so aligned reads work on the copy
+                    return MemorySegment.ofArray(new long[(int) ((n + 7) / 8)]).copyFrom(buf.asSlice(0, n));
+                }
+                cap = n;
+            }
+        } finally {
+            s.reset(m);
+        }
+    }
+
+    /** What a snapshot of a task with a few regions and small arguments takes (larger ones: two calls). */
+    private static final long SNAPSHOT_GUESS = 2048;
+
+    private MemorySegment snapshot() {
+        if (snapshot == null) {
+            snapshot = fetchSnapshot(runtime, live());
+        }
+        return snapshot;
     }
 
     private long live() {
@@ -57,33 +95,11 @@ public final class TaskContext extends Context {
 
     /** {@return the task's point in its index launch ((0) for single tasks)} */
     public Point point() {
+        live();
         if (point == null) {
-            info();
+            point = Values.getPoint(snapshot(), Layouts.S_POINT);
         }
         return point;
-    }
-
-    /** Point, arguments and region count in one call (a round trip each on backend hrt). */
-    private void info() {
-        Scratch s = Scratch.get();
-        long m = s.mark();
-        try {
-            MemorySegment id = s.alloc(8);
-            MemorySegment p = s.alloc(Layouts.POINT.byteSize());
-            MemorySegment ptr = s.alloc(8);
-            MemorySegment len = s.alloc(8);
-            MemorySegment nreq = s.alloc(8);
-            runtime.lhrt.check(runtime.lhrt.c.taskGetInfo(live(), id, p, ptr, len, nreq), "lhrt_task_get_info");
-            point = Values.getPoint(p, 0);
-            regionCount = nreq.get(JAVA_INT, 0);
-            long n = len.get(JAVA_LONG, 0);
-            // A copy of the task's own: on hrt the bytes were pulled into a ring that later calls reuse.
-            // SAFETY: lhrt_task_get_info gives len bytes, readable until the next call.
-            args = n == 0 ? MemorySegment.ofArray(new byte[0]).asReadOnly()
-                    : arena().allocate(n, 16).copyFrom(ptr.get(ADDRESS, 0).reinterpret(n)).asReadOnly();
-        } finally {
-            s.reset(m);
-        }
     }
 
     /** {@return coordinate 0 of the task's point (the index of a 1-D launch)} */
@@ -100,7 +116,11 @@ public final class TaskContext extends Context {
     public MemorySegment args() {
         live();
         if (args == null) {
-            info();
+            MemorySegment snap = snapshot();
+            long n = snap.get(JAVA_LONG, Layouts.S_ARGLEN);
+            // native memory of the task's own, as before: callers may hand it to native code
+            args = n == 0 ? MemorySegment.ofArray(new byte[0]).asReadOnly()
+                    : arena().allocate(n, 16).copyFrom(snap.asSlice(snap.get(JAVA_LONG, Layouts.S_ARGS), n)).asReadOnly();
         }
         return args;
     }
@@ -113,10 +133,7 @@ public final class TaskContext extends Context {
     /** {@return the number of region requirements} */
     public int regionCount() {
         live();
-        if (regionCount < 0) {
-            info();
-        }
-        return regionCount;
+        return snapshot().get(JAVA_INT, Layouts.S_NREGIONS);
     }
 
     /** {@return the physical region of requirement {@code i} (this point's subregion)} */
@@ -128,8 +145,14 @@ public final class TaskContext extends Context {
             throw new LegionException("task " + taskName + " has " + regions.length + " region requirements, not " + (i + 1));
         }
         if (regions[i] == null) {
-            long h = runtime.lhrt.outLong("lhrt_task_get_region", out -> runtime.lhrt.c.taskGetRegion(live(), i, out));
-            regions[i] = PhysicalRegion.ofTask(this, i, runtime.regionOf(h));
+            MemorySegment snap = snapshot();
+            MemorySegment r = snap.asSlice(snap.get(JAVA_LONG, Layouts.S_REGIONS) + i * Layouts.SNAPSHOT_REGION.byteSize(),
+                    Layouts.SNAPSHOT_REGION.byteSize());
+            LogicalRegion lr = runtime.regionOf(r.get(JAVA_LONG, Layouts.SR_REGION), r.get(JAVA_INT, Layouts.SR_TREE),
+                    r.get(JAVA_LONG, Layouts.SR_INDEX_SPACE), r.get(JAVA_LONG, Layouts.SR_FIELD_SPACE));
+            long n = r.get(JAVA_INT, Layouts.SR_NACCESSORS);
+            regions[i] = PhysicalRegion.ofTask(this, i, lr,
+                    snap.asSlice(r.get(JAVA_LONG, Layouts.SR_ACCESSORS), n * Layouts.ACCESSOR.byteSize()));
         }
         return regions[i];
     }

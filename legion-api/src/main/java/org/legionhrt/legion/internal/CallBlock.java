@@ -53,9 +53,9 @@ final class CallBlock {
     MemorySegment stage(long size) {
         long at = (top + 15) & ~15L;
         if (at + size > stagingSize) {
-            MemorySegment t = mem.allocate(size, 16);
+            MemorySegment t = mem.allocate(size, 16);     // rounded up: freed whole, used to size
             temps.add(t);
-            return t;
+            return t.asSlice(0, size);
         }
         top = at + size;
         return staging.asSlice(at, size);

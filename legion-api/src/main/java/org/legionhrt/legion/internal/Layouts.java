@@ -80,6 +80,23 @@ public final class Layouts {
             R_REDOP = offset(LAUNCH_REQ, "redop"), R_NFIELDS = offset(LAUNCH_REQ, "nfields"),
             R_FIELDS = offset(LAUNCH_REQ, "fields");
 
+    /** {@code lhrt_task_snapshot_t}: a task's first answers, then its parts at offsets; 72 bytes. */
+    public static final StructLayout SNAPSHOT = MemoryLayout.structLayout(
+            JAVA_INT.withName("task_id"), JAVA_INT.withName("nregions"), POINT.withName("point"),
+            JAVA_LONG.withName("index"), JAVA_LONG.withName("arglen"), JAVA_LONG.withName("args_offset"),
+            JAVA_LONG.withName("regions_offset"));
+    /** {@code lhrt_task_snapshot_region_t}: region, index space, field space, tree, accessors; 40 bytes. */
+    public static final StructLayout SNAPSHOT_REGION = MemoryLayout.structLayout(
+            JAVA_LONG.withName("region"), JAVA_LONG.withName("index_space"), JAVA_LONG.withName("field_space"),
+            JAVA_INT.withName("tree_id"), JAVA_INT.withName("naccessors"), JAVA_LONG.withName("accessors_offset"));
+    public static final long S_TASK_ID = offset(SNAPSHOT, "task_id"), S_NREGIONS = offset(SNAPSHOT, "nregions"),
+            S_POINT = offset(SNAPSHOT, "point"), S_ARGLEN = offset(SNAPSHOT, "arglen"),
+            S_ARGS = offset(SNAPSHOT, "args_offset"), S_REGIONS = offset(SNAPSHOT, "regions_offset");
+    public static final long SR_REGION = offset(SNAPSHOT_REGION, "region"),
+            SR_INDEX_SPACE = offset(SNAPSHOT_REGION, "index_space"), SR_FIELD_SPACE = offset(SNAPSHOT_REGION, "field_space"),
+            SR_TREE = offset(SNAPSHOT_REGION, "tree_id"), SR_NACCESSORS = offset(SNAPSHOT_REGION, "naccessors"),
+            SR_ACCESSORS = offset(SNAPSHOT_REGION, "accessors_offset");
+
     private static long offset(StructLayout l, String field) {
         return l.byteOffset(MemoryLayout.PathElement.groupElement(field));
     }
@@ -97,6 +114,8 @@ public final class Layouts {
         check(LAYOUT, 16);
         check(SLICING, 16);
         check(MAPPER, 40);
+        check(SNAPSHOT, 72);
+        check(SNAPSHOT_REGION, 40);
     }
 
     private static void check(StructLayout l, long size) {

@@ -114,6 +114,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle TASK_GET_ACCESSOR;
     private final MethodHandle TASK_GET_ACCESSORS;
     private final MethodHandle MAPPING_GET_ACCESSOR;
+    private final MethodHandle TASK_GET_SNAPSHOT;
     private final MethodHandle ACCESSOR_PTR;
     private final MethodHandle ACCESSOR_READ;
     private final MethodHandle ACCESSOR_WRITE;
@@ -258,6 +259,7 @@ public final class LhrtBindings extends Bindings {
         TASK_GET_ACCESSOR = find(lookup, "lhrt_task_get_accessor", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS));
         TASK_GET_ACCESSORS = find(lookup, "lhrt_task_get_accessors", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         MAPPING_GET_ACCESSOR = find(lookup, "lhrt_mapping_get_accessor", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+        TASK_GET_SNAPSHOT = find(lookup, "lhrt_task_get_snapshot", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         ACCESSOR_PTR = find(lookup, "lhrt_accessor_ptr", FunctionDescriptor.of(JAVA_INT, ADDRESS, Layouts.POINT, ADDRESS));
         ACCESSOR_READ = find(lookup, "lhrt_accessor_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, Layouts.POINT, ADDRESS));
         ACCESSOR_WRITE = find(lookup, "lhrt_accessor_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, Layouts.POINT, ADDRESS));
@@ -1180,6 +1182,15 @@ public final class LhrtBindings extends Bindings {
     public int mappingGetAccessor(long m, int fid, MemorySegment out) {
         try {
             return (int) need(MAPPING_GET_ACCESSOR, "lhrt_mapping_get_accessor").invokeExact(m, fid, out);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_task_get_snapshot}. */
+    public int taskGetSnapshot(long ctx, MemorySegment buf, long cap, MemorySegment size) {
+        try {
+            return (int) need(TASK_GET_SNAPSHOT, "lhrt_task_get_snapshot").invokeExact(ctx, buf, cap, size);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
