@@ -270,8 +270,13 @@ static bool covers(struct launch *V, uint32_t r, const struct entry *e) {
   return U->domain == V->domain || rect_contains_rect(&V->domain->bounds, &U->domain->bounds);
 }
 
+/* Above this many rectangles the union is not built (its sort would cost more than the launch):
+ * the users stay, which is slower for later launches but never wrong. */
+#define UNION_MAX_RECTS 4096
+
 /* The space V's exclusive writes on tree cover for every field in *mask (fields all of them
- * write; 0 when fewer than two such writes: covers() judges one alone), or NULL. */
+ * write; 0 when fewer than two such writes, as covers() judges one alone, or too many
+ * rectangles), or NULL. */
 static struct ispace *written_union(struct launch *V, uint32_t tree, uint64_t *mask) {
   uint64_t m = ~0ull, nrects = 0;
   uint32_t nw = 0;
@@ -284,7 +289,7 @@ static struct ispace *written_union(struct launch *V, uint32_t tree, uint64_t *m
     for (uint64_t i = 0; i < V->npoints; i++) nrects += launch_sub(V, i, r)->is->nrects;
     dim = q->node->is->dim;
   }
-  *mask = nw >= 2 ? m : 0;
+  *mask = nw >= 2 && nrects <= UNION_MAX_RECTS ? m : 0;
   if (!*mask) return NULL;
   lhrt_rect_t *rects = plat_alloc((nrects ? nrects : 1) * sizeof *rects), *w = rects;
   if (!rects) return NULL;
@@ -343,10 +348,11 @@ void depend_analyze(struct ctx *c, struct launch *V) {
     struct partition *qp = q->node->parent && q->node->parent->disjoint ? q->node->parent : NULL;
     for (uint32_t i = 0; i < t->n; i++) {
       struct entry *e = &t->e[i];
-      /* entry-local tests first (the launch's state lives on another core's cache line); the
-       * first one is the common case of a scan: a sibling under the same disjoint partition */
-      if ((qp && e->node->parent == qp && e->node != q->node) || e->l == V || !(e->mask & q->mask) ||
-          !conflicts(e, q) || !region_interfere(e->node, q->node))
+      /* entry-local tests first (the launch's state lives on another core's cache line, the
+       * region node elsewhere): fields and privileges skip the readers that pile up while a
+       * program runs ahead; then a sibling under the same disjoint partition */
+      if (!(e->mask & q->mask) || !conflicts(e, q) || e->l == V || (qp && e->node->parent == qp && e->node != q->node) ||
+          !region_interfere(e->node, q->node))
         continue;
       uint32_t ds = A_LOAD(&e->l->done.state);
       if ((ds & D_DONE) && !(ds & D_FAILED)) { ts_remove(t, i--); continue; } /* failures stay: they poison */
