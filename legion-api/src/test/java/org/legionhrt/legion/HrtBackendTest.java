@@ -48,6 +48,35 @@ class HrtBackendTest {
         }
     }
 
+    /**
+     * A Java REDUCE body whose reduction buffer did not fit the merged region (it lives in
+     * HRT-private memory, which the JVM cannot reach) works on a copy that goes back at the end.
+     */
+    @Test
+    void aJavaReductionWithItsBufferOutsideTheMergedRegionStillLands() {
+        try (Runtime rt = Runtime.start(hrt())) {
+            FieldSpace fs = rt.fieldSpace();
+            Field x = fs.allocate(FieldType.FLOAT);
+            int n = 3 << 20;          // 12 MiB of floats: the instance fits the 16 MiB arena, a buffer as big does not
+            LogicalRegion r = rt.createRegion(rt.indexSpace(n), fs);
+            rt.context().fill(r, x, 1f);
+            TaskId<Void> add = rt.registerTask("add", ctx -> {
+                FloatAccessor a = ctx.region(0).floatField(x);
+                a.reduce(7, 2f);
+                a.reduce(n - 1, 3f);
+            });
+            for (int k = 0; k < 2; k++) {
+                rt.context().execute(TaskLauncher.of(add).add(RegionRequirement.reduce(r, ReductionOp.SUM_FLOAT, x))).close();
+            }
+            try (PhysicalRegion pr = rt.context().map(r, Privilege.READ_ONLY, x)) {
+                FloatAccessor a = pr.floatField(x);
+                assertThat(a.get(7)).isEqualTo(5f);
+                assertThat(a.get(n - 1)).isEqualTo(7f);
+                assertThat(a.get(8)).isEqualTo(1f);
+            }
+        }
+    }
+
     /** A launch is one ring call, and closed futures go back 64 to a call; close frees what is held. */
     @Test
     void launchesAndFutureReleasesAreBatchedOverTheRing() {

@@ -348,6 +348,10 @@ final class HrtCalls implements SymbolLookup {
         if ((c.name.equals("lhrt_task_get_accessor") || c.name.equals("lhrt_mapping_get_accessor")) && (int) rax == 0) {
             privateView(c, (MemorySegment) a[a.length - 1], c.name.equals("lhrt_task_get_accessor") ? (Long) a[0] : 0);
         }
+        if (c.name.equals("lhrt_task_get_snapshot") && (int) rax == 0            // (ctx, buf, cap, size)
+                && ((MemorySegment) a[3]).get(JAVA_LONG, 0) <= (Long) a[2]) {
+            Layouts.snapshotAccessors((MemorySegment) a[1]).forEach(acc -> privateView(c, acc, (Long) a[0]));
+        }
         if (c.name.equals("lhrt_task_get_accessors") && (int) rax == 0) {     // (ctx, req, out, max, n)
             long size = Layouts.ACCESSOR.byteSize();
             int written = Math.min(((MemorySegment) a[4]).get(JAVA_INT, 0), (Integer) a[3]);

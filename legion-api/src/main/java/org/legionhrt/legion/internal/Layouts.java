@@ -97,6 +97,20 @@ public final class Layouts {
             SR_TREE = offset(SNAPSHOT_REGION, "tree_id"), SR_NACCESSORS = offset(SNAPSHOT_REGION, "naccessors"),
             SR_ACCESSORS = offset(SNAPSHOT_REGION, "accessors_offset");
 
+    /** {@return the accessors in a task snapshot, each a slice of it (all regions, in order)} */
+    public static java.util.List<MemorySegment> snapshotAccessors(MemorySegment snap) {
+        java.util.List<MemorySegment> out = new java.util.ArrayList<>();
+        long regions = snap.get(JAVA_LONG, S_REGIONS), size = ACCESSOR.byteSize();
+        for (int r = 0, n = snap.get(JAVA_INT, S_NREGIONS); r < n; r++) {
+            long at = regions + r * SNAPSHOT_REGION.byteSize();
+            long first = snap.get(JAVA_LONG, at + SR_ACCESSORS);
+            for (int i = 0, k = snap.get(JAVA_INT, at + SR_NACCESSORS); i < k; i++) {
+                out.add(snap.asSlice(first + i * size, size));
+            }
+        }
+        return out;
+    }
+
     private static long offset(StructLayout l, String field) {
         return l.byteOffset(MemoryLayout.PathElement.groupElement(field));
     }
