@@ -354,6 +354,11 @@ typedef struct lhrt_task_snapshot_region {   /* 40 bytes */
   uint64_t accessors_offset;           /* naccessors lhrt_accessor_t */
 } lhrt_task_snapshot_region_t;
 lhrt_status_t lhrt_task_get_snapshot(lhrt_ctx_t ctx, void *buf, uint64_t cap, uint64_t *size);
+/* lhrt_runtime_poll_external for one task, with its snapshot (lhrt_task_get_snapshot) in buf
+ * when it fits (*size: the bytes it needs; more than cap: ask lhrt_task_get_snapshot with a
+ * larger buffer): a poller that pays per call gets a task and its first answers at once. */
+lhrt_status_t lhrt_runtime_poll_external_snapshot(lhrt_runtime_t rt, int64_t timeout_ns, lhrt_ctx_t *task,
+                                                  void *buf, uint64_t cap, uint64_t *size, uint32_t *n);
 /* Checked access (bounds and privilege): pointer, read, write, reduce (fold with acc->redop). */
 lhrt_status_t lhrt_accessor_ptr(const lhrt_accessor_t *a, lhrt_point_t p, void **out);
 lhrt_status_t lhrt_accessor_read(const lhrt_accessor_t *a, lhrt_point_t p, void *buf);

@@ -54,3 +54,19 @@ lhrt_status_t lhrt_task_get_snapshot(lhrt_ctx_t ctx, void *buf, uint64_t cap, ui
   if (l->arglen) u_memcpy((char *)buf + args, l->args, l->arglen);
   return LHRT_OK;
 }
+
+lhrt_status_t lhrt_runtime_poll_external_snapshot(lhrt_runtime_t rt, int64_t timeout_ns, lhrt_ctx_t *task,
+                                                  void *buf, uint64_t cap, uint64_t *size, uint32_t *n) {
+  NEED(size);
+  if (cap && !buf) return lhrt_err(LHRT_ERR_INVALID_ARG, "buf is NULL");     /* before a task is taken */
+  if ((uintptr_t)buf & 7) return lhrt_err(LHRT_ERR_INVALID_ARG, "buf is not 8-byte aligned");
+  *size = 0;
+  lhrt_status_t st = lhrt_runtime_poll_external(rt, timeout_ns, task, 1, n);
+  if (st || !*n) return st;
+  st = lhrt_task_get_snapshot(*task, buf, cap, size);
+  if (st) { /* not expected (the arguments were checked): fail the task rather than lose it */
+    lhrt_task_complete_failed(*task, "its snapshot could not be taken");
+    *n = 0;
+  }
+  return st;
+}

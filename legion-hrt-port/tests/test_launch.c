@@ -661,3 +661,45 @@ TEST(external_stop_fails_queued_tasks) {
   ERR(LHRT_ERR_TASK_FAILED, lhrt_future_wait(g));
   OK(lhrt_runtime_destroy(rt)); /* does not hang */
 }
+
+/* A poller that pays per call takes a queued JVM task with its snapshot: bad buffers are
+ * refused before a task is taken, a small one gets only the size, and the task still ends. */
+TEST(external_poll_with_snapshot) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  OK(lhrt_task_register(rt, T_JVM, "java", LHRT_PROC_JVM, NULL, NULL));
+  OK(lhrt_runtime_use_external_queue(rt));
+  char args[300];
+  for (int i = 0; i < (int)sizeof args; i++) args[i] = (char)(i * 13 + 5);
+  lhrt_task_launcher_t l;
+  lhrt_future_t f[2];
+  OK(lhrt_task_launcher_create(rt, T_JVM, args, sizeof args, &l));
+  OK(lhrt_task_launcher_execute(top, l, &f[0]));
+  OK(lhrt_task_launcher_execute(top, l, &f[1]));
+  uint64_t buf[64], size = 0;
+  lhrt_ctx_t t;
+  uint32_t n = 7;
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_runtime_poll_external_snapshot(rt, -1, &t, NULL, 64, &size, &n));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_runtime_poll_external_snapshot(rt, -1, &t, (char *)buf + 4, 64, &size, &n));
+  for (int k = 0; k < 2; k++) {   /* both tasks are still queued: the refused polls took none */
+    OK(lhrt_runtime_poll_external_snapshot(rt, -1, &t, buf, k ? sizeof buf : 64, &size, &n));
+    EXPECT(n == 1 && size > 64 && size <= sizeof buf);
+    if (!k) OK(lhrt_task_get_snapshot(t, buf, sizeof buf, &size));   /* too small: ask again */
+    const lhrt_task_snapshot_t *h = (const lhrt_task_snapshot_t *)buf;
+    EXPECT(h->task_id == T_JVM && h->nregions == 0 && h->arglen == sizeof args);
+    EXPECT(!memcmp((const char *)buf + h->args_offset, args, sizeof args));
+    int64_t v = 40 + k;
+    OK(lhrt_task_complete(t, &v, sizeof v));
+  }
+  OK(lhrt_runtime_poll_external_snapshot(rt, 0, &t, buf, sizeof buf, &size, &n));
+  EXPECT(n == 0 && size == 0);
+  for (int k = 0; k < 2; k++) {
+    int64_t v = 0;
+    OK(lhrt_future_get_value(f[k], &v, sizeof v, NULL));
+    EXPECT(v == 40 || v == 41);
+    OK(lhrt_future_destroy(f[k]));
+  }
+  OK(lhrt_task_launcher_destroy(l));
+  OK(lhrt_runtime_stop_external(rt));
+  OK(lhrt_runtime_destroy(rt));
+}

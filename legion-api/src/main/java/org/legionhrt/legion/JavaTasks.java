@@ -44,13 +44,6 @@ final class JavaTasks {
     private final java.util.List<Thread> pollers = new java.util.ArrayList<>();
     /** Variants by task id, for QUEUE mode (the queue hands out contexts only). */
     private final Map<Integer, JavaVariant> byTaskId = new java.util.concurrent.ConcurrentHashMap<>();
-    /**
-     * Tasks one poll may take. A poller runs its batch one body after another, so with several
-     * pollers a batch would keep the others idle while the tasks of a parallel launch wait in it
-     * (measured on hrt: 4 bodies of 65 ms took 258 ms on 2 pollers, not 130): then each takes
-     * one. A single poller batches, to save calls.
-     */
-    private static final int BATCH = 64;
     private volatile JavaVariant[] variants = new JavaVariant[0];
     private MemorySegment stub = MemorySegment.NULL;
     /** Recent failures by tag; bounded, the oldest are dropped (their causes then read as null). */
@@ -99,31 +92,39 @@ final class JavaTasks {
         }
     }
 
-    /** A QUEUE-mode poller: pulls batches of ready Java tasks until the queue is stopped. */
+    /**
+     * A QUEUE-mode poller: takes ready Java tasks one at a time, each with its snapshot (its id
+     * and all a body asks first: one call), until the queue is stopped. One at a time, as a
+     * batch would run one body after another while the other pollers idle (measured on hrt: 4
+     * bodies of 65 ms took 258 ms on 2 pollers, not 130).
+     */
     private void poll(long rt) {
         try (Arena a = Arena.ofConfined()) {
-            int max = workers > 1 ? 1 : BATCH;
-            MemorySegment batch = a.allocate(8L * BATCH, 8);
+            long cap = TaskContext.SNAPSHOT_GUESS;
+            MemorySegment task = a.allocate(8, 8);
+            MemorySegment buf = a.allocate(cap, 8);
+            MemorySegment size = a.allocate(8, 8);
             MemorySegment n = a.allocate(4);
-            while (lhrt.c.runtimePollExternal(rt, -1, batch, max, n) == 0) {
-                for (int i = 0, k = n.get(JAVA_INT, 0); i < k; i++) {
-                    long ctx = batch.getAtIndex(JAVA_LONG, i);
-                    MemorySegment snapshot;
-                    try {
-                        snapshot = TaskContext.fetchSnapshot(runtime, ctx);   // the id, and all the body asks first
-                    } catch (RuntimeException e) {                               // the task fails; the poller goes on
-                        if (!(e instanceof LegionException)) {
-                            LOG.error("cannot read queued Java task", e);
-                        }
-                        failQuietly(ctx, "cannot read the queued task: " + e.getMessage());
-                        continue;
+            while (lhrt.c.runtimePollExternalSnapshot(rt, -1, task, buf, cap, size, n) == 0) {
+                if (n.get(JAVA_INT, 0) == 0) {
+                    continue;
+                }
+                long ctx = task.get(JAVA_LONG, 0), need = size.get(JAVA_LONG, 0);
+                MemorySegment snapshot;
+                try {
+                    snapshot = need <= cap ? TaskContext.ownCopy(buf, need) : TaskContext.fetchSnapshot(runtime, ctx);
+                } catch (RuntimeException e) {                               // the task fails; the poller goes on
+                    if (!(e instanceof LegionException)) {
+                        LOG.error("cannot read queued Java task", e);
                     }
-                    JavaVariant v = byTaskId.get(snapshot.get(JAVA_INT, Layouts.S_TASK_ID));
-                    if (v == null) {
-                        failQuietly(ctx, "no Java variant for queued task");
-                    } else {
-                        run(v, ctx, snapshot);
-                    }
+                    failQuietly(ctx, "cannot read the queued task: " + e.getMessage());
+                    continue;
+                }
+                JavaVariant v = byTaskId.get(snapshot.get(JAVA_INT, Layouts.S_TASK_ID));
+                if (v == null) {
+                    failQuietly(ctx, "no Java variant for queued task");
+                } else {
+                    run(v, ctx, snapshot);
                 }
             }
         } catch (LegionException e) {

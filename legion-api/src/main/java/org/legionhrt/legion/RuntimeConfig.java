@@ -48,8 +48,9 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         /** Handed to a pool of JVM threads (as many as workers); the runtime worker returns at once. */
         POOL,
         /**
-         * Queued by the runtime and pulled in batches by JVM threads (as many as workers): no
-         * upcall at all, the mode a runtime that cannot call into the JVM (the HRT) needs.
+         * Queued by the runtime and pulled by JVM threads (as many as workers), one task and its
+         * snapshot per call: no upcall at all, the mode a runtime that cannot call into the JVM
+         * (the HRT) needs.
          */
         QUEUE
     }

@@ -50,8 +50,7 @@ public final class TaskContext extends Context {
                 runtime.lhrt.check(runtime.lhrt.c.taskGetSnapshot(ctx, buf, cap, size), "lhrt_task_get_snapshot");
                 long n = size.get(JAVA_LONG, 0);
                 if (n <= cap) {
-                    // long[]-backed: 8-aligned like the C struct, so aligned reads work on the copy
-                    return MemorySegment.ofArray(new long[(int) ((n + 7) / 8)]).copyFrom(buf.asSlice(0, n));
+                    return ownCopy(buf, n);
                 }
                 cap = n;
             }
@@ -61,7 +60,13 @@ public final class TaskContext extends Context {
     }
 
     /** What a snapshot of a task with a few regions and small arguments takes (larger ones: two calls). */
-    private static final long SNAPSHOT_GUESS = 2048;
+    static final long SNAPSHOT_GUESS = 2048;
+
+    /** {@return a heap copy of the first {@code n} bytes of snapshot {@code buf}} */
+    static MemorySegment ownCopy(MemorySegment buf, long n) {
+        // long[]-backed: 8-aligned like the C struct, so aligned reads work on the copy
+        return MemorySegment.ofArray(new long[(int) ((n + 7) / 8)]).copyFrom(buf.asSlice(0, n));
+    }
 
     private MemorySegment snapshot() {
         if (snapshot == null) {

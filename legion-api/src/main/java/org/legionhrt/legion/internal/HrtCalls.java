@@ -69,7 +69,7 @@ final class HrtCalls implements SymbolLookup {
     /** Calls that may block in the runtime: each runs on an HRT thread of its own (CALL_ASYNC). */
     private static final Set<String> BLOCKING = Set.of("lhrt_runtime_destroy", "lhrt_context_wait_all",
             "lhrt_future_wait", "lhrt_future_get_value", "lhrt_future_get_pointer", "lhrt_future_map_wait_all",
-            "lhrt_future_map_reduce", "lhrt_region_map", "lhrt_runtime_poll_external",
+            "lhrt_future_map_reduce", "lhrt_region_map", "lhrt_runtime_poll_external", "lhrt_runtime_poll_external_snapshot",
             "lhrt_partition_create_by_field", "lhrt_partition_create_by_image", "lhrt_partition_create_by_preimage");
     /** The one-call launches: argument 1 is an lhrt_launch_t whose pointers are staged too. */
     private static final Set<String> LAUNCHES = Set.of("lhrt_task_launch", "lhrt_index_launch", "lhrt_index_launch_reduce");
@@ -231,14 +231,14 @@ final class HrtCalls implements SymbolLookup {
         if (async && c.name.startsWith("lhrt_future_") && !c.name.startsWith("lhrt_future_map_") && a[0] instanceof Long fut) {
             readyFuture = fut;                 // a ready future does not block: run it at once (CALL_IF_READY)
         }
-        if (async && c.name.equals("lhrt_runtime_poll_external") && (Long) a[1] != 0) {
+        if (async && c.name.startsWith("lhrt_runtime_poll_external") && (Long) a[1] != 0) {
             // Busy phases: poll without waiting for a while (short calls) before parking an HRT thread.
             Object[] now = a.clone();
             now[1] = 0L;
             long end = System.nanoTime() + 100_000;
             do {
                 int st = (Integer) invokeBlock(c, now, false);
-                if (st != 0 || ((MemorySegment) a[4]).get(JAVA_INT, 0) > 0) {
+                if (st != 0 || ((MemorySegment) a[a.length - 1]).get(JAVA_INT, 0) > 0) {     // n: the last argument
                     return st;
                 }
             } while (System.nanoTime() < end);
@@ -351,6 +351,11 @@ final class HrtCalls implements SymbolLookup {
         if (c.name.equals("lhrt_task_get_snapshot") && (int) rax == 0            // (ctx, buf, cap, size)
                 && ((MemorySegment) a[3]).get(JAVA_LONG, 0) <= (Long) a[2]) {
             Layouts.snapshotAccessors((MemorySegment) a[1]).forEach(acc -> privateView(c, acc, (Long) a[0]));
+        }
+        if (c.name.equals("lhrt_runtime_poll_external_snapshot") && (int) rax == 0   // (rt, timeout, task, buf, cap, size, n)
+                && ((MemorySegment) a[6]).get(JAVA_INT, 0) == 1 && ((MemorySegment) a[5]).get(JAVA_LONG, 0) <= (Long) a[4]) {
+            long task = ((MemorySegment) a[2]).get(JAVA_LONG, 0);
+            Layouts.snapshotAccessors((MemorySegment) a[3]).forEach(acc -> privateView(c, acc, task));
         }
         if (c.name.equals("lhrt_task_get_accessors") && (int) rax == 0) {     // (ctx, req, out, max, n)
             long size = Layouts.ACCESSOR.byteSize();

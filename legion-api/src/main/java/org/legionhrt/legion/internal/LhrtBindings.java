@@ -115,6 +115,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle TASK_GET_ACCESSORS;
     private final MethodHandle MAPPING_GET_ACCESSOR;
     private final MethodHandle TASK_GET_SNAPSHOT;
+    private final MethodHandle RUNTIME_POLL_EXTERNAL_SNAPSHOT;
     private final MethodHandle ACCESSOR_PTR;
     private final MethodHandle ACCESSOR_READ;
     private final MethodHandle ACCESSOR_WRITE;
@@ -260,6 +261,7 @@ public final class LhrtBindings extends Bindings {
         TASK_GET_ACCESSORS = find(lookup, "lhrt_task_get_accessors", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         MAPPING_GET_ACCESSOR = find(lookup, "lhrt_mapping_get_accessor", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
         TASK_GET_SNAPSHOT = find(lookup, "lhrt_task_get_snapshot", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
+        RUNTIME_POLL_EXTERNAL_SNAPSHOT = find(lookup, "lhrt_runtime_poll_external_snapshot", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
         ACCESSOR_PTR = find(lookup, "lhrt_accessor_ptr", FunctionDescriptor.of(JAVA_INT, ADDRESS, Layouts.POINT, ADDRESS));
         ACCESSOR_READ = find(lookup, "lhrt_accessor_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, Layouts.POINT, ADDRESS));
         ACCESSOR_WRITE = find(lookup, "lhrt_accessor_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, Layouts.POINT, ADDRESS));
@@ -1191,6 +1193,15 @@ public final class LhrtBindings extends Bindings {
     public int taskGetSnapshot(long ctx, MemorySegment buf, long cap, MemorySegment size) {
         try {
             return (int) need(TASK_GET_SNAPSHOT, "lhrt_task_get_snapshot").invokeExact(ctx, buf, cap, size);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_runtime_poll_external_snapshot}. */
+    public int runtimePollExternalSnapshot(long rt, long timeout_ns, MemorySegment task, MemorySegment buf, long cap, MemorySegment size, MemorySegment n) {
+        try {
+            return (int) need(RUNTIME_POLL_EXTERNAL_SNAPSHOT, "lhrt_runtime_poll_external_snapshot").invokeExact(rt, timeout_ns, task, buf, cap, size, n);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
