@@ -27,9 +27,9 @@ import java.util.Objects;
  *                      caller gets a {@link LegionException} naming the task, with the vCPUs'
  *                      state (the HVM's watchdog looks four times a second);
  *                      {@link Duration#ZERO} = no limit. Default {@link #DEFAULT_HRT_TASK_LIMIT}
- * @param hrtDeferredLaunches backend hrt: index launches are posted to the HRT without waiting
- *                      for its answer (each would otherwise wait a ring round trip). Their
- *                      future maps resolve when first used, and an error the runtime finds in
+ * @param hrtDeferredLaunches backend hrt: task and index launches are posted to the HRT without
+ *                      waiting for its answer (each would otherwise wait a ring round trip). Their
+ *                      futures and future maps resolve when first used, and an error the runtime finds in
  *                      the launch itself (the Java API checks most before) is thrown by the
  *                      same thread's next runtime call instead of by {@code execute}. On by
  *                      default; off, every launch waits for its answer

@@ -150,6 +150,40 @@ class HrtBackendTest {
         }
     }
 
+    /**
+     * Single launches are posted too: a chain of tasks, each taking the last one's future (a
+     * stand-in, traded inside the launch's description), gives the sequential sum; futures go
+     * back in batches; a launch only the runtime can refuse fails at the next call.
+     */
+    @Test
+    void postedSingleLaunchesChainTheirFuturesAndReportTheirErrorsNext() {
+        try (Runtime rt = Runtime.start(hrt().withWorkers(2))) {
+            TaskId<Long> step = rt.registerTask("step", ValueType.LONG,
+                    c -> c.args(ValueType.LONG) + (c.futureCount() > 0 ? c.futureValue(0, ValueType.LONG) : 0L));
+            Future<Long> last = rt.context().execute(TaskLauncher.of(step).args(ValueType.LONG, 1L));
+            java.util.List<Future<Long>> all = new java.util.ArrayList<>(java.util.List.of(last));
+            for (long i = 2; i <= 100; i++) {                         // more than the launches kept in flight
+                last = rt.context().execute(TaskLauncher.of(step).args(ValueType.LONG, i).addFuture(last));
+                all.add(last);
+            }
+            assertThat(last.get()).isEqualTo(100L * 101 / 2);
+            assertThat(all.get(9).get()).isEqualTo(55L);
+            all.forEach(Future::close);
+            FieldSpace fs = rt.fieldSpace();
+            Field f = fs.allocate(FieldType.INT);
+            LogicalRegion big = rt.createRegion(rt.indexSpace(2L << 30), fs);   // 8 GiB: no room for it
+            TaskId<Void> w = rt.registerTask("w", ctx -> { });
+            Future<Void> bad = rt.context().execute(TaskLauncher.of(w).add(RegionRequirement.readOnly(big, f)));
+            assertThatThrownBy(bad::get).isInstanceOf(LegionException.class)
+                    .hasMessageContaining("deferred lhrt_task_launch failed").hasMessageContaining("memory");
+            bad.close();                                                // a failed launch's stand-in: nothing to free
+            rt.context().waitAll();
+            try (Future<Long> ok = rt.context().execute(TaskLauncher.of(step).args(ValueType.LONG, 7L))) {
+                assertThat(ok.get()).isEqualTo(7L);
+            }
+        }
+    }
+
     /** Several threads posting launches and using their maps at once: each gets its own values back. */
     @Test
     void postedLaunchesFromManyThreads() throws Exception {

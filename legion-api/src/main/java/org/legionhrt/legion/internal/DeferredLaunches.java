@@ -13,7 +13,7 @@ import org.legionhrt.hvm.HvmException;
 import org.legionhrt.legion.LegionException;
 
 /**
- * Backend hrt's deferred index launches (RuntimeConfig.hrtDeferredLaunches): a launch is
+ * Backend hrt's deferred launches (RuntimeConfig.hrtDeferredLaunches): a task or index launch is
  * posted on the call ring on a block of its own and its caller gets a stand-in handle that
  * later calls trade for the real one: odd (real handles are aligned pointers), unique, and far
  * above any count or index passed as a long. Posted calls run in ring order before any later
@@ -29,6 +29,8 @@ final class DeferredLaunches {
     /** Calls that only release handles: they need not wait for the thread's posted launches. */
     private static final Set<String> RELEASES = Set.of("lhrt_future_destroy", "lhrt_future_destroy_all",
             "lhrt_future_map_destroy", "lhrt_future_map_destroy_all");
+    /** The launches that are posted: (ctx, lhrt_launch_t, out) each, out a future or a future map. */
+    private static final Set<String> POSTED = Set.of("lhrt_task_launch", "lhrt_index_launch", "lhrt_index_launch_reduce");
 
     private final HrtCalls calls;
     private final Hvm hvm;
@@ -52,7 +54,7 @@ final class DeferredLaunches {
         this.mem = mem;
     }
 
-    /** A posted index launch: its block (frame, staged descriptor and out cell) until it ran. */
+    /** A posted launch: its block (frame, staged descriptor and out cell) until it ran. */
     private static final class Posted {
         final long stand;            // what the caller holds
         final CallBlock block;
@@ -75,10 +77,10 @@ final class DeferredLaunches {
      * Deferred mode's part of a call: before any other call of a thread, that thread's posted
      * launches must have run and a failure among them is thrown (so a launch's error comes from
      * its thread's next call); then stand-in handles among the arguments become real ones, and
-     * an index launch is posted. {@return the call's result when it was handled here, else null}
+     * a launch is posted. {@return the call's result when it was handled here, else null}
      */
     Object before(HrtCalls.Call c, Object[] a) {
-        boolean launch = c.name().equals("lhrt_index_launch");
+        boolean launch = POSTED.contains(c.name());
         if (!launch && !RELEASES.contains(c.name())) {       // a release may run behind them: ring order
             settleOwn();
         }
@@ -86,14 +88,17 @@ final class DeferredLaunches {
         if (u != null) {
             throw u;
         }
-        if (c.name().equals("lhrt_future_map_destroy_all")) {
+        if (c.name().equals("lhrt_future_map_destroy_all") || c.name().equals("lhrt_future_destroy_all")) {
             return destroyAll(c, a);
+        }
+        if (launch) {
+            tradeFutureArguments((MemorySegment) a[1]);
         }
         for (int i = 0; i < a.length; i++) {
             if (a[i] instanceof Long v && v >= STAND_BASE) {
                 Posted p = posted.get(v);
                 if (p != null) {
-                    if (c.name().equals("lhrt_future_map_destroy")) {
+                    if (c.name().equals("lhrt_future_map_destroy") || c.name().equals("lhrt_future_destroy")) {
                         posted.remove(v);
                         if (settle(p).failure != null) {
                             return 0;                      // the launch failed: no map to destroy
@@ -104,6 +109,26 @@ final class DeferredLaunches {
             }
         }
         return launch ? invokePosted(c, a) : null;
+    }
+
+    /**
+     * Futures a launch takes as arguments may be stand-ins of posted launches: they become the
+     * real handles in the launch's description (the caller's, made for this one call).
+     */
+    private void tradeFutureArguments(MemorySegment launch) {
+        int n = launch.get(JAVA_INT, Layouts.L_NFUTURES);
+        long at = launch.get(JAVA_LONG, Layouts.L_FUTURES);
+        if (n <= 0 || at == 0) {
+            return;
+        }
+        MemorySegment fs = MemorySegment.ofAddress(at).reinterpret(8L * n);
+        for (int k = 0; k < n; k++) {
+            long f = fs.getAtIndex(JAVA_LONG, k);
+            Posted p = f >= STAND_BASE ? posted.get(f) : null;
+            if (p != null) {
+                fs.setAtIndex(JAVA_LONG, k, handleOf(p));
+            }
+        }
     }
 
     /** Waits until this thread's posted launches ran. */
@@ -151,7 +176,7 @@ final class DeferredLaunches {
         return p.handle;
     }
 
-    /** Posts an index launch on a block of its own; the caller's out gets a stand-in handle. */
+    /** Posts a launch on a block of its own; the caller's out gets a stand-in handle (a future or future map). */
     private Object invokePosted(HrtCalls.Call c, Object[] a) {
         CallBlock b = postBlock();
         try {
