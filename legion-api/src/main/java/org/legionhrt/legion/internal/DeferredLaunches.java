@@ -29,8 +29,6 @@ final class DeferredLaunches {
     /** Calls that only release handles: they need not wait for the thread's posted launches. */
     private static final Set<String> RELEASES = Set.of("lhrt_future_destroy", "lhrt_future_destroy_all",
             "lhrt_future_map_destroy", "lhrt_future_map_destroy_all");
-    /** The launches that are posted: (ctx, lhrt_launch_t, out) each, out a future or a future map. */
-    private static final Set<String> POSTED = Set.of("lhrt_task_launch", "lhrt_index_launch", "lhrt_index_launch_reduce");
 
     private final HrtCalls calls;
     private final Hvm hvm;
@@ -80,7 +78,7 @@ final class DeferredLaunches {
      * a launch is posted. {@return the call's result when it was handled here, else null}
      */
     Object before(HrtCalls.Call c, Object[] a) {
-        boolean launch = POSTED.contains(c.name());
+        boolean launch = HrtCalls.LAUNCHES.contains(c.name());    // (ctx, lhrt_launch_t, [redop,] out)
         if (!launch && !RELEASES.contains(c.name())) {       // a release may run behind them: ring order
             settleOwn();
         }

@@ -71,8 +71,8 @@ final class HrtCalls implements SymbolLookup {
             "lhrt_future_wait", "lhrt_future_get_value", "lhrt_future_get_pointer", "lhrt_future_map_wait_all",
             "lhrt_future_map_reduce", "lhrt_region_map", "lhrt_runtime_poll_external", "lhrt_runtime_poll_external_snapshot",
             "lhrt_partition_create_by_field", "lhrt_partition_create_by_image", "lhrt_partition_create_by_preimage");
-    /** The one-call launches: argument 1 is an lhrt_launch_t whose pointers are staged too. */
-    private static final Set<String> LAUNCHES = Set.of("lhrt_task_launch", "lhrt_index_launch", "lhrt_index_launch_reduce");
+    /** The one-call launches: argument 1 is an lhrt_launch_t whose pointers are staged too; posted when deferred. */
+    static final Set<String> LAUNCHES = Set.of("lhrt_task_launch", "lhrt_index_launch", "lhrt_index_launch_reduce");
     private static final MethodHandle INVOKE;
     private static final MethodHandle LAST_ERROR;
 
