@@ -135,7 +135,7 @@ class HrtBackendTest {
                 if (deferred) {
                     rt.context().execute(bad).close();                   // posted: the HRT finds the problem later
                     assertThatThrownBy(() -> rt.context().waitAll())
-                            .isInstanceOf(LegionException.class).hasMessageContaining("deferred lhrt_index_launch failed")
+                            .isInstanceOf(LegionException.class).hasMessageContaining("deferred lhrt_index_launch (task w) failed")
                             .hasMessageContaining("memory");
                     rt.context().waitAll();                              // told once
                 } else {
@@ -175,7 +175,7 @@ class HrtBackendTest {
             TaskId<Void> w = rt.registerTask("w", ctx -> { });
             Future<Void> bad = rt.context().execute(TaskLauncher.of(w).add(RegionRequirement.readOnly(big, f)));
             assertThatThrownBy(bad::get).isInstanceOf(LegionException.class)
-                    .hasMessageContaining("deferred lhrt_task_launch failed").hasMessageContaining("memory");
+                    .hasMessageContaining("deferred lhrt_task_launch (task w) failed").hasMessageContaining("memory");
             bad.close();                                                // a failed launch's stand-in: nothing to free
             rt.context().waitAll();
             try (Future<Long> ok = rt.context().execute(TaskLauncher.of(step).args(ValueType.LONG, 7L))) {

@@ -199,7 +199,8 @@ final class DeferredLaunches {
         }
         f.set(JAVA_INT, HrtCalls.OFF_DONE, 0);
         long stand = STAND_BASE + 2 * stands.getAndIncrement();
-        Posted p = new Posted(stand, b, cell, c.name());
+        String what = c.name() + " (task " + calls.taskName(((MemorySegment) a[1]).get(JAVA_INT, Layouts.L_TASK_ID)) + ")";
+        Posted p = new Posted(stand, b, cell, what);
         posted.put(stand, p);
         synchronized (inFlight) {
             inFlight.add(p);

@@ -109,6 +109,8 @@ final class HrtCalls implements SymbolLookup {
     /** Native task names by id, and the last one a launcher was made for: what a failure names. */
     private final Map<Integer, String> nativeTasks = new ConcurrentHashMap<>();
     private volatile String lastNative;
+    /** Every registered task's name by id (Java and native): what a deferred launch's failure names. */
+    private final Map<Integer, String> taskNames = new ConcurrentHashMap<>();
     /** Posted index launches (RuntimeConfig.hrtDeferredLaunches); null when launches wait. */
     private final DeferredLaunches deferred;
 
@@ -182,6 +184,11 @@ final class HrtCalls implements SymbolLookup {
         MethodHandle target = MethodHandles.insertArguments(INVOKE, 0, this,
                 new Call(name, fn, desc, BLOCKING.contains(name), structReturn));
         return target.asCollector(Object[].class, type.parameterCount()).asType(type);
+    }
+
+    /** {@return the name task {@code id} was registered with, or its number} */
+    String taskName(int id) {
+        return taskNames.getOrDefault(id, "#" + id);
     }
 
     /** {@return this thread's last error of a call that failed, as a C string} */
@@ -315,6 +322,9 @@ final class HrtCalls implements SymbolLookup {
             throw new LegionException("backend hrt: " + c.name + " needs more than " + MAX_STACK + " stack words");
         }
         f.set(JAVA_INT, OFF_NSTACK, m.ns);
+        if (c.name.equals("lhrt_task_register") || c.name.equals("lhrt_task_register_native_symbol")) {
+            taskNames.put((Integer) a[1], cString((MemorySegment) a[2]));
+        }
         if (c.name.equals("lhrt_task_register_native_symbol")) {
             nativeTasks.put((Integer) a[1], cString((MemorySegment) a[2]) + " (" + cString((MemorySegment) a[4]) + ")");
         } else if (c.name.equals("lhrt_task_launcher_create") || c.name.equals("lhrt_index_launcher_create")
