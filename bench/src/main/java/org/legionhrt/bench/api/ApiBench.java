@@ -92,11 +92,14 @@ public final class ApiBench {
         if (method.contains("IndexLaunch")) {
             extra.put("points", ApiBenchmarks.POINTS);
         }
-        if (method.startsWith("java")) {
-            extra.put("java_exec", method.endsWith("Pool") ? "pool" : method.endsWith("Queue") ? "queue" : "inline");
+        if (method.startsWith("java")) {   // backend hrt always pulls Java bodies from the runtime's queue
+            extra.put("java_exec", method.endsWith("Pool") ? "pool" : method.endsWith("Queue") || hrt ? "queue" : "inline");
         }
-        if (method.endsWith("Region")) {
+        if (method.contains("Region")) {
             extra.put("accessors_per_task", 1);
+        }
+        if (method.contains("SingleLaunches")) {
+            extra.put("launches", ApiBenchmarks.LAUNCHES);
         }
         return new BenchLine(jsonName(method), hrt ? "hrt" : "linux", "ns", s, extra);
     }
@@ -104,10 +107,11 @@ public final class ApiBench {
     /** {@return the project's name of a JMH benchmark method, or null if not reported} */
     static String jsonName(String method) {
         return switch (method) {
-            case "javaIndexLaunchEmpty" -> "java_index_launch_empty";
+            case "javaIndexLaunchEmpty", "javaIndexLaunchEmptyHrt" -> "java_index_launch_empty";
             case "javaIndexLaunchEmptyPool" -> "java_index_launch_empty_pool";
             case "javaIndexLaunchEmptyQueue" -> "java_index_launch_empty_queue";
-            case "javaIndexLaunchRegion" -> "java_index_launch_region";
+            case "javaIndexLaunchRegion", "javaIndexLaunchRegionHrt" -> "java_index_launch_region";
+            case "javaSingleLaunches", "javaSingleLaunchesHrt" -> "java_single_launch";
             case "nativeIndexLaunchEmpty" -> "native_index_launch_empty";
             case "nativeLaunch", "nativeLaunchHrt" -> "native_launch";
             case "nativeLaunchHrtShared" -> "native_launch_shared_cpu0";

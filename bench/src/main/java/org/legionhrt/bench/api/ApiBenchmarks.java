@@ -1,6 +1,7 @@
 // JMH benchmarks of the Java API: empty index launches of Java and native tasks (per task,
-// amortised over the points of a launch), a single native launch (also on backend hrt, with the
-// call server on a CPU of its own or sharing CPU 0), and the cost of a trivial runtime call
+// amortised over the points of a launch), single launches of an empty Java task, a single native
+// launch (also on backend hrt, with the call server on a CPU of its own or sharing CPU 0), Java
+// tasks on backend hrt (bodies pulled over the call ring), and the cost of a trivial runtime call
 // through FFM, raw and through the public API.
 package org.legionhrt.bench.api;
 
@@ -53,6 +54,8 @@ public class ApiBenchmarks {
     public static final int POINTS = 4096;
     /** Workers of the benchmarked runtimes (the target is stated for 2 cores). */
     public static final int WORKERS = 2;
+    /** Single launches per invocation of the single-launch benchmarks (then one wait for all). */
+    public static final int LAUNCHES = 256;
 
     /** A runtime (Java bodies run inline on the workers) with an empty Java task and its native twin. */
     @State(Scope.Benchmark)
@@ -68,7 +71,7 @@ public class ApiBenchmarks {
         /** Starts the runtime and registers the tasks. */
         @Setup(Level.Trial)
         public void start() {
-            rt = Runtime.start(RuntimeConfig.defaults().withWorkers(WORKERS)
+            rt = Runtime.start(RuntimeConfig.defaults().withBackend(backend()).withWorkers(WORKERS)
                     .withJavaExecution(execution()));
             javaEmpty = rt.registerTask("empty", ctx -> { });
             nativeEmpty = rt.registerNativeTask("empty_native", ValueType.VOID, NativeEmptyTask.library(),
@@ -93,6 +96,19 @@ public class ApiBenchmarks {
 
         RuntimeConfig.JavaExecution execution() {
             return RuntimeConfig.JavaExecution.INLINE;
+        }
+
+        String backend() {
+            return "linux";
+        }
+    }
+
+    /** The same on backend hrt: the runtime in an HVM, Java bodies pulled over its call ring. */
+    @State(Scope.Benchmark)
+    public static class HrtJavaRt extends Rt {
+        @Override
+        String backend() {
+            return "hrt";
         }
     }
 
@@ -213,6 +229,42 @@ public class ApiBenchmarks {
     public void javaIndexLaunchRegion(Rt s) {
         s.rt.context().executeAndWait(IndexLauncher.of(s.javaTouch, s.domain)
                 .add(RegionRequirement.of(s.cells, Privilege.READ_WRITE, s.value)));
+    }
+
+    /** As {@link #javaIndexLaunchEmpty} on backend hrt (each body: a poll with its snapshot, a completion). */
+    @Benchmark
+    @OperationsPerInvocation(POINTS)
+    public void javaIndexLaunchEmptyHrt(HrtJavaRt s) {
+        s.rt.context().executeAndWait(IndexLauncher.of(s.javaEmpty, s.domain));
+    }
+
+    /** As {@link #javaIndexLaunchRegion} on backend hrt. */
+    @Benchmark
+    @OperationsPerInvocation(POINTS)
+    public void javaIndexLaunchRegionHrt(HrtJavaRt s) {
+        s.rt.context().executeAndWait(IndexLauncher.of(s.javaTouch, s.domain)
+                .add(RegionRequirement.of(s.cells, Privilege.READ_WRITE, s.value)));
+    }
+
+    /** LAUNCHES single launches of the empty Java task, each future closed at once, then one wait; time per launch. */
+    @Benchmark
+    @OperationsPerInvocation(LAUNCHES)
+    public void javaSingleLaunches(Rt s) {
+        singleLaunches(s);
+    }
+
+    /** As {@link #javaSingleLaunches} on backend hrt (the launches are posted). */
+    @Benchmark
+    @OperationsPerInvocation(LAUNCHES)
+    public void javaSingleLaunchesHrt(HrtJavaRt s) {
+        singleLaunches(s);
+    }
+
+    private static void singleLaunches(Rt s) {
+        for (int i = 0; i < LAUNCHES; i++) {
+            s.rt.context().execute(TaskLauncher.of(s.javaEmpty)).close();
+        }
+        s.rt.context().waitAll();
     }
 
     /** Empty native tasks launched from Java; time per task. */

@@ -43,6 +43,12 @@ final class FallbackHarness {
                 }
                 return n;
             }));
+            out.put("javaSingleLaunches", time(ApiBenchmarks.LAUNCHES, n -> {
+                for (long i = 0; i < n; i++) {
+                    b.javaSingleLaunches(rt);
+                }
+                return n;
+            }));
             out.put("nativeIndexLaunchEmpty", time(ApiBenchmarks.POINTS, n -> {
                 for (long i = 0; i < n; i++) {
                     b.nativeIndexLaunchEmpty(rt);
@@ -90,6 +96,30 @@ final class FallbackHarness {
             queue.stop();
         }
         if (ApiBench.hrtProblem() == null) {
+            ApiBenchmarks.HrtJavaRt java = new ApiBenchmarks.HrtJavaRt();
+            java.start();
+            try {
+                out.put("javaIndexLaunchEmptyHrt", time(ApiBenchmarks.POINTS, n -> {
+                    for (long i = 0; i < n; i++) {
+                        b.javaIndexLaunchEmptyHrt(java);
+                    }
+                    return n;
+                }));
+                out.put("javaIndexLaunchRegionHrt", time(ApiBenchmarks.POINTS, n -> {
+                    for (long i = 0; i < n; i++) {
+                        b.javaIndexLaunchRegionHrt(java);
+                    }
+                    return n;
+                }));
+                out.put("javaSingleLaunchesHrt", time(ApiBenchmarks.LAUNCHES, n -> {
+                    for (long i = 0; i < n; i++) {
+                        b.javaSingleLaunchesHrt(java);
+                    }
+                    return n;
+                }));
+            } finally {
+                java.stop();
+            }
             ApiBenchmarks.HrtRt own = new ApiBenchmarks.HrtRt();
             timeHrt(own, "nativeLaunchHrt", () -> b.nativeLaunchHrt(own), out);
             ApiBenchmarks.HrtSharedRt shared = new ApiBenchmarks.HrtSharedRt();
