@@ -20,7 +20,8 @@
  *   call(LHRT_HRT_FN_INFO, what[, cpu]) -> 0: CPUs the runtime uses, 1: HRT CPUs, 2: free RAM,
  *                                         (3: retired: the VMM's watchdog finds hung CPUs) 4: the
  *                                         address of "name (point i)" of the task CPU `cpu` runs
- *                                         (0: none)
+ *                                         (0: none), 5: calls the servers ran (CALL and
+ *                                         CALL_POSTED), 6: the nanoseconds those took
  *   call(LHRT_HRT_FN_CALL_IF_READY, frame, future) -> 1 after running frame like CALL when
  *                                          future is ready already; 0 (nothing ran) when not:
  *                                          then send it through CALL_ASYNC

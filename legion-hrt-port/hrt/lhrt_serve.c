@@ -36,10 +36,22 @@ static int fn_lookup(const uint64_t *a, uint64_t *r) {
   return 0;
 }
 
+/* The server's own load (FN_INFO 5 and 6): the calls it ran on its thread, answered or posted,
+ * and the cycles they took, so the ROS can tell a busy server from a slow host. Atomic: with
+ * hvm_servers > 1 several servers count. */
+static uint64_t served_calls, served_cycles;
+
+static void served(uint64_t t0) {
+  __atomic_add_fetch(&served_calls, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&served_cycles, arch_cycles() - t0, __ATOMIC_RELAXED);
+}
+
 static int fn_call(const uint64_t *a, uint64_t *r) {
   struct lhrt_hrt_frame *f = (struct lhrt_hrt_frame *)(uintptr_t)a[0];
   if (!f || !f->fn) return 1;
+  uint64_t t0 = arch_cycles();
   call_frame(f);
+  served(t0);
   *r = f->rax;
   return 0;
 }
@@ -48,7 +60,9 @@ static int fn_call(const uint64_t *a, uint64_t *r) {
 static int fn_call_posted(const uint64_t *a, uint64_t *r) {
   struct lhrt_hrt_frame *f = (struct lhrt_hrt_frame *)(uintptr_t)a[0];
   if (!f || !f->fn) return 1;
+  uint64_t t0 = arch_cycles();
   call_frame(f);
+  served(t0);
   __atomic_store_n(&f->done, 1, __ATOMIC_RELEASE);
   *r = 0;
   return 0;
@@ -130,6 +144,8 @@ static int fn_info(const uint64_t *a, uint64_t *r) {
   case 1: *r = (uint64_t)nk_cpu_count(); return 0;
   case 2: *r = mem_free_bytes(); return 0;
   case 4: *r = (uint64_t)(uintptr_t)task_on_cpu(a[1]); return 0;
+  case 5: *r = __atomic_load_n(&served_calls, __ATOMIC_RELAXED); return 0;
+  case 6: *r = __atomic_load_n(&served_cycles, __ATOMIC_RELAXED) / (arch_tsc_hz() / 1000000) * 1000; return 0;  /* ns */
   default: return 1;
   }
 }

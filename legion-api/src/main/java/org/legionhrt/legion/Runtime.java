@@ -440,6 +440,9 @@ public final class Runtime implements AutoCloseable {
     public void setTracing(boolean on) {
         checkOpen();
         lhrt.check(lhrt.c.runtimeSetTracing(rt, on ? 1 : 0), "lhrt_runtime_set_tracing");
+        if (on && traceLoadMark == null) {
+            traceLoadMark = backend.callServerLoad();
+        }
     }
 
     /**
@@ -450,8 +453,15 @@ public final class Runtime implements AutoCloseable {
         checkOpen();
         java.util.List<TaskRecord> records = Tracing.drain(lhrt, rt, tasks);
         long lost = lhrt.outLong("lhrt_runtime_trace_lost", out -> lhrt.c.runtimeTraceLost(rt, out));
-        return new TaskTrace(backend.name(), workers, records, lost);
+        long[] load = backend.callServerLoad(), mark = traceLoadMark;
+        traceLoadMark = load;                               // the next drain covers what comes after
+        TaskTrace.CallServerLoad server = load == null || mark == null ? null
+                : new TaskTrace.CallServerLoad(load[0] - mark[0], load[1] - mark[1]);
+        return new TaskTrace(backend.name(), workers, records, lost, server);
     }
+
+    /** The call server's load when tracing began or the trace was last drained (backend hrt). */
+    private volatile long[] traceLoadMark;
 
     // ---------------------------------------------------------------- lifecycle and plumbing
 

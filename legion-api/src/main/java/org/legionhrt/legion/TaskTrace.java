@@ -23,11 +23,30 @@ import java.util.TreeSet;
  * @param workers the runtime's worker count
  * @param records the bodies, in no particular order across workers
  * @param lost    records the runtime could not keep (it ran out of memory for them)
+ * @param callServer backend hrt: what its call server ran over the same interval (null on linux,
+ *                where each calling thread runs its own calls)
  */
-public record TaskTrace(String backend, int workers, List<TaskRecord> records, long lost) {
+public record TaskTrace(String backend, int workers, List<TaskRecord> records, long lost, CallServerLoad callServer) {
     /** Copies the list: a trace is a value. */
     public TaskTrace {
         records = List.copyOf(records);
+    }
+
+    /**
+     * The HRT call server's load while the trace was recorded: the runtime calls it ran (answered
+     * and posted) and the time they took. Against the span of the bodies it tells a busy server
+     * from a host that keeps it waiting.
+     *
+     * @param calls     calls run
+     * @param busyNanos their summed run time
+     */
+    public record CallServerLoad(long calls, long busyNanos) {}
+
+    /** {@return the trace's span: first body start to last body end, in nanoseconds (0: no bodies)} */
+    public long spanNanos() {
+        long t0 = records.stream().mapToLong(TaskRecord::startNanos).min().orElse(0);
+        long t1 = records.stream().mapToLong(TaskRecord::endNanos).max().orElse(0);
+        return Math.max(0, t1 - t0);
     }
 
     /**
@@ -74,13 +93,12 @@ public record TaskTrace(String backend, int workers, List<TaskRecord> records, l
      * its threads, so it can pass 1. Rows in ascending order.
      */
     public Map<Integer, Double> busy() {
-        long t0 = records.stream().mapToLong(TaskRecord::startNanos).min().orElse(0);
-        long t1 = records.stream().mapToLong(TaskRecord::endNanos).max().orElse(0);
+        long span = spanNanos();
         Map<Integer, Double> out = new java.util.TreeMap<>();
         for (TaskRecord r : records) {
             out.merge(r.worker(), (double) r.durationNanos(), Double::sum);
         }
-        out.replaceAll((row, ns) -> t1 > t0 ? ns / (t1 - t0) : 0.0);
+        out.replaceAll((row, ns) -> span > 0 ? ns / span : 0.0);
         return out;
     }
 

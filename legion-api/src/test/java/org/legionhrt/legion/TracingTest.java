@@ -43,6 +43,13 @@ class TracingTest {
 
             assertThat(trace.backend()).isEqualTo(backend);
             assertThat(trace.lost()).isZero();
+            if (backend.equals("hrt")) {                 // the launches and the Java bodies' calls ran there
+                assertThat(trace.callServer()).isNotNull();
+                assertThat(trace.callServer().calls()).isGreaterThan(5);
+                assertThat(trace.callServer().busyNanos()).isPositive();
+            } else {
+                assertThat(trace.callServer()).isNull();
+            }
             Map<String, List<TaskRecord>> by = trace.records().stream().collect(Collectors.groupingBy(TaskRecord::task));
             assertThat(by.keySet()).containsExactlyInAnyOrder("triple \"point\"", "java body", "fails");
             assertThat(by.get("triple \"point\"")).extracting(TaskRecord::point)

@@ -139,6 +139,11 @@ public final class AppOptions {
         StringBuilder busy = new StringBuilder("  busy:");
         t.busy().forEach((row, f) -> busy.append(String.format(Locale.ROOT, " %s %.0f%%", row < 0 ? "JVM (all threads)" : "worker " + row, 100 * f)));
         System.out.println(busy);
+        if (t.callServer() != null) {      // backend hrt: the runtime's calls ran on the HRT's call server
+            System.out.printf(Locale.ROOT, "  call server: %d calls, %.1f ms busy (%.0f%% of the span)%n",
+                    t.callServer().calls(), t.callServer().busyNanos() / 1e6,
+                    t.spanNanos() > 0 ? 100.0 * t.callServer().busyNanos() / t.spanNanos() : 0.0);
+        }
         System.out.printf(Locale.ROOT, "  %-28s %8s %12s %12s %12s %12s%n", "task", "bodies", "total ms", "mean us", "max us",
                 "mean wait us");
         for (TaskTrace.TaskSummary s : t.summary()) {

@@ -43,6 +43,14 @@ public interface Backend extends AutoCloseable {
         return 1;
     }
 
+    /**
+     * {@return where runtime calls are served by a server of their own (backend hrt): the calls it
+     * ran so far and the nanoseconds they took; null where callers run them themselves}
+     */
+    default long[] callServerLoad() {
+        return null;
+    }
+
     /** Releases what the backend holds (not the runtime: that is {@code lhrt_runtime_destroy}). */
     @Override
     void close();

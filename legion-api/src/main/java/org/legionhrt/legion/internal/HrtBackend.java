@@ -274,6 +274,11 @@ public final class HrtBackend implements Backend {
         return mem.allocateZeroed(size, 2L << 20);
     }
 
+    @Override
+    public long[] callServerLoad() {
+        return calls.serverLoad();
+    }
+
     /** {@return the number of HRT cores} */
     public int cores() {
         return cores;

@@ -45,6 +45,8 @@ final class HrtCalls implements SymbolLookup {
     static final int FN_CALL_IF_READY = 20;
     static final int FN_CALL_POSTED = 21;
 
+    /** FN_INFO keys: the calls the call servers ran, and the nanoseconds they took. */
+    static final long INFO_SERVED_CALLS = 5, INFO_SERVED_NANOS = 6;
     /** FN_INFO key: the name of the task a CPU runs. */
     private static final long INFO_TASK_ON_CPU = 4;
     /** Calls that hand out a pointer into HRT memory, by the indices of their pointer and length outputs. */
@@ -600,6 +602,11 @@ final class HrtCalls implements SymbolLookup {
         if (bias != 0) {
             hvm.addSymbols(name, elf, bias);
         }
+    }
+
+    /** {@return the calls the HRT's call servers ran (answered and posted) and the nanoseconds they took} */
+    long[] serverLoad() {
+        return new long[] {ring(FN_INFO, "info", INFO_SERVED_CALLS), ring(FN_INFO, "info", INFO_SERVED_NANOS)};
     }
 
     /** {@return the CPUs the runtime's workers are spread over (all, or all but the call server's)} */
