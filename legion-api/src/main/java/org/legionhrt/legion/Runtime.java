@@ -440,7 +440,7 @@ public final class Runtime implements AutoCloseable {
     public void setTracing(boolean on) {
         checkOpen();
         lhrt.check(lhrt.c.runtimeSetTracing(rt, on ? 1 : 0), "lhrt_runtime_set_tracing");
-        if (on && traceLoadMark == null) {
+        if (on) {
             traceLoadMark = backend.callServerLoad();
         }
     }
@@ -460,7 +460,7 @@ public final class Runtime implements AutoCloseable {
         return new TaskTrace(backend.name(), workers, records, lost, server);
     }
 
-    /** The call server's load when tracing began or the trace was last drained (backend hrt). */
+    /** The call server's load when tracing was last switched on or drained (backend hrt). */
     private volatile long[] traceLoadMark;
 
     // ---------------------------------------------------------------- lifecycle and plumbing

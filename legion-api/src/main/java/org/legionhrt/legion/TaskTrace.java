@@ -23,8 +23,8 @@ import java.util.TreeSet;
  * @param workers the runtime's worker count
  * @param records the bodies, in no particular order across workers
  * @param lost    records the runtime could not keep (it ran out of memory for them)
- * @param callServer backend hrt: what its call server ran over the same interval (null on linux,
- *                where each calling thread runs its own calls)
+ * @param callServer backend hrt: what its call server ran since tracing was last switched on or
+ *                drained (null on linux, where each calling thread runs its own calls)
  */
 public record TaskTrace(String backend, int workers, List<TaskRecord> records, long lost, CallServerLoad callServer) {
     /** Copies the list: a trace is a value. */
