@@ -227,8 +227,7 @@ public class ApiBenchmarks {
     @Benchmark
     @OperationsPerInvocation(POINTS)
     public void javaIndexLaunchRegion(Rt s) {
-        s.rt.context().executeAndWait(IndexLauncher.of(s.javaTouch, s.domain)
-                .add(RegionRequirement.of(s.cells, Privilege.READ_WRITE, s.value)));
+        touchLaunch(s);
     }
 
     /** As {@link #javaIndexLaunchEmpty} on backend hrt (each body: a poll with its snapshot, a completion). */
@@ -242,8 +241,7 @@ public class ApiBenchmarks {
     @Benchmark
     @OperationsPerInvocation(POINTS)
     public void javaIndexLaunchRegionHrt(HrtJavaRt s) {
-        s.rt.context().executeAndWait(IndexLauncher.of(s.javaTouch, s.domain)
-                .add(RegionRequirement.of(s.cells, Privilege.READ_WRITE, s.value)));
+        touchLaunch(s);
     }
 
     /** LAUNCHES single launches of the empty Java task, each future closed at once, then one wait; time per launch. */
@@ -258,6 +256,11 @@ public class ApiBenchmarks {
     @OperationsPerInvocation(LAUNCHES)
     public void javaSingleLaunchesHrt(HrtJavaRt s) {
         singleLaunches(s);
+    }
+
+    private static void touchLaunch(Rt s) {
+        s.rt.context().executeAndWait(IndexLauncher.of(s.javaTouch, s.domain)
+                .add(RegionRequirement.of(s.cells, Privilege.READ_WRITE, s.value)));
     }
 
     private static void singleLaunches(Rt s) {

@@ -31,36 +31,11 @@ final class FallbackHarness {
         ApiBenchmarks.Rt rt = new ApiBenchmarks.Rt();
         rt.start();
         try {
-            out.put("javaIndexLaunchEmpty", time(ApiBenchmarks.POINTS, n -> {
-                for (long i = 0; i < n; i++) {
-                    b.javaIndexLaunchEmpty(rt);
-                }
-                return n;
-            }));
-            out.put("javaIndexLaunchRegion", time(ApiBenchmarks.POINTS, n -> {
-                for (long i = 0; i < n; i++) {
-                    b.javaIndexLaunchRegion(rt);
-                }
-                return n;
-            }));
-            out.put("javaSingleLaunches", time(ApiBenchmarks.LAUNCHES, n -> {
-                for (long i = 0; i < n; i++) {
-                    b.javaSingleLaunches(rt);
-                }
-                return n;
-            }));
-            out.put("nativeIndexLaunchEmpty", time(ApiBenchmarks.POINTS, n -> {
-                for (long i = 0; i < n; i++) {
-                    b.nativeIndexLaunchEmpty(rt);
-                }
-                return n;
-            }));
-            out.put("nativeLaunch", time(1, n -> {
-                for (long i = 0; i < n; i++) {
-                    b.nativeLaunch(rt);
-                }
-                return n;
-            }));
+            loop(out, "javaIndexLaunchEmpty", ApiBenchmarks.POINTS, () -> b.javaIndexLaunchEmpty(rt));
+            loop(out, "javaIndexLaunchRegion", ApiBenchmarks.POINTS, () -> b.javaIndexLaunchRegion(rt));
+            loop(out, "javaSingleLaunches", ApiBenchmarks.LAUNCHES, () -> b.javaSingleLaunches(rt));
+            loop(out, "nativeIndexLaunchEmpty", ApiBenchmarks.POINTS, () -> b.nativeIndexLaunchEmpty(rt));
+            loop(out, "nativeLaunch", 1, () -> b.nativeLaunch(rt));
             out.put("apiNullCall", time(1, n -> {
                 long s = 0;
                 for (long i = 0; i < n; i++) {
@@ -74,24 +49,14 @@ final class FallbackHarness {
         ApiBenchmarks.PoolRt pool = new ApiBenchmarks.PoolRt();
         pool.start();
         try {
-            out.put("javaIndexLaunchEmptyPool", time(ApiBenchmarks.POINTS, n -> {
-                for (long i = 0; i < n; i++) {
-                    b.javaIndexLaunchEmptyPool(pool);
-                }
-                return n;
-            }));
+            loop(out, "javaIndexLaunchEmptyPool", ApiBenchmarks.POINTS, () -> b.javaIndexLaunchEmptyPool(pool));
         } finally {
             pool.stop();
         }
         ApiBenchmarks.QueueRt queue = new ApiBenchmarks.QueueRt();
         queue.start();
         try {
-            out.put("javaIndexLaunchEmptyQueue", time(ApiBenchmarks.POINTS, n -> {
-                for (long i = 0; i < n; i++) {
-                    b.javaIndexLaunchEmptyQueue(queue);
-                }
-                return n;
-            }));
+            loop(out, "javaIndexLaunchEmptyQueue", ApiBenchmarks.POINTS, () -> b.javaIndexLaunchEmptyQueue(queue));
         } finally {
             queue.stop();
         }
@@ -99,24 +64,9 @@ final class FallbackHarness {
             ApiBenchmarks.HrtJavaRt java = new ApiBenchmarks.HrtJavaRt();
             java.start();
             try {
-                out.put("javaIndexLaunchEmptyHrt", time(ApiBenchmarks.POINTS, n -> {
-                    for (long i = 0; i < n; i++) {
-                        b.javaIndexLaunchEmptyHrt(java);
-                    }
-                    return n;
-                }));
-                out.put("javaIndexLaunchRegionHrt", time(ApiBenchmarks.POINTS, n -> {
-                    for (long i = 0; i < n; i++) {
-                        b.javaIndexLaunchRegionHrt(java);
-                    }
-                    return n;
-                }));
-                out.put("javaSingleLaunchesHrt", time(ApiBenchmarks.LAUNCHES, n -> {
-                    for (long i = 0; i < n; i++) {
-                        b.javaSingleLaunchesHrt(java);
-                    }
-                    return n;
-                }));
+                loop(out, "javaIndexLaunchEmptyHrt", ApiBenchmarks.POINTS, () -> b.javaIndexLaunchEmptyHrt(java));
+                loop(out, "javaIndexLaunchRegionHrt", ApiBenchmarks.POINTS, () -> b.javaIndexLaunchRegionHrt(java));
+                loop(out, "javaSingleLaunchesHrt", ApiBenchmarks.LAUNCHES, () -> b.javaSingleLaunchesHrt(java));
             } finally {
                 java.stop();
             }
@@ -145,15 +95,20 @@ final class FallbackHarness {
     private static void timeHrt(ApiBenchmarks.HrtRt state, String method, Runnable launch, Map<String, Stats> out) {
         state.start();
         try {
-            out.put(method, time(1, n -> {
-                for (long i = 0; i < n; i++) {
-                    launch.run();
-                }
-                return n;
-            }));
+            loop(out, method, 1, launch);
         } finally {
             state.stop();
         }
+    }
+
+    /** Times {@code call} (ops operations each) as benchmark {@code name}. */
+    private static void loop(Map<String, Stats> out, String name, int ops, Runnable call) {
+        out.put(name, time(ops, n -> {
+            for (long i = 0; i < n; i++) {
+                call.run();
+            }
+            return n;
+        }));
     }
 
     /** Warms up, sizes a repetition count to ~SAMPLE_NS, then takes SAMPLES samples of ns/op. */
