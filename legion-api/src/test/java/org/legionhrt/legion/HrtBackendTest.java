@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.legionhrt.legion.internal.HrtBackend;
 
 /**
@@ -73,6 +74,32 @@ class HrtBackendTest {
                 assertThat(a.get(7)).isEqualTo(5f);
                 assertThat(a.get(n - 1)).isEqualTo(7f);
                 assertThat(a.get(8)).isEqualTo(1f);
+            }
+        }
+    }
+
+    /**
+     * A region placed (through the C API) in the runtime's system memory, HRT-private and out of
+     * the JVM's reach: a Java body using it fails with the reason, and the pollers serve on.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a lost poller would hang it
+    void aJavaBodyOnAnInstanceJavaCannotReachFailsWithTheReasonAndThePollersGoOn() {
+        try (Runtime rt = Runtime.start(hrt())) {
+            FieldSpace fs = rt.fieldSpace();
+            Field x = fs.allocate(FieldType.LONG);
+            LogicalRegion r = rt.createRegion(rt.indexSpace(16), fs);
+            long sys = rt.lhrt.outLong("lhrt_memory_get_system", out -> rt.lhrt.c.memoryGetSystem(rt.handle(), out));
+            rt.lhrt.check(rt.lhrt.c.regionSetLayout(r.rawHandle(), 0, sys), "lhrt_region_set_layout");
+            TaskId<Long> read = rt.registerTask("read", ValueType.LONG, ctx -> ctx.region(0).longField(x).get(3));
+            for (int i = 0; i < 3; i++) {                  // more than once: the pollers are still there
+                try (Future<Long> f = rt.context().execute(TaskLauncher.of(read).add(RegionRequirement.readOnly(r, x)))) {
+                    assertThatThrownBy(f::get).hasMessageContaining("HRT-private memory").hasMessageContaining("linux");
+                }
+            }
+            TaskId<Long> fine = rt.registerTask("fine", ValueType.LONG, ctx -> 7L);
+            try (Future<Long> f = rt.context().execute(TaskLauncher.of(fine))) {
+                assertThat(f.get()).isEqualTo(7L);
             }
         }
     }

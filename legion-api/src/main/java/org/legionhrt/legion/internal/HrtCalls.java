@@ -362,12 +362,12 @@ final class HrtCalls implements SymbolLookup {
         }
         if (c.name.equals("lhrt_task_get_snapshot") && (int) rax == 0            // (ctx, buf, cap, size)
                 && ((MemorySegment) a[3]).get(JAVA_LONG, 0) <= (Long) a[2]) {
-            Layouts.snapshotAccessors((MemorySegment) a[1]).forEach(acc -> privateView(c, acc, (Long) a[0]));
+            Layouts.snapshotAccessors((MemorySegment) a[1]).forEach(acc -> snapshotView(c, acc, (Long) a[0]));
         }
         if (c.name.equals("lhrt_runtime_poll_external_snapshot") && (int) rax == 0   // (rt, timeout, task, buf, cap, size, n)
                 && ((MemorySegment) a[6]).get(JAVA_INT, 0) == 1 && ((MemorySegment) a[5]).get(JAVA_LONG, 0) <= (Long) a[4]) {
             long task = ((MemorySegment) a[2]).get(JAVA_LONG, 0);
-            Layouts.snapshotAccessors((MemorySegment) a[3]).forEach(acc -> privateView(c, acc, task));
+            Layouts.snapshotAccessors((MemorySegment) a[3]).forEach(acc -> snapshotView(c, acc, task));
         }
         if (c.name.equals("lhrt_task_get_accessors") && (int) rax == 0) {     // (ctx, req, out, max, n)
             long size = Layouts.ACCESSOR.byteSize();
@@ -434,6 +434,19 @@ final class HrtCalls implements SymbolLookup {
             return new View(b, copy);
         });
         acc.set(JAVA_LONG, 0, v.copy().address());
+    }
+
+    /**
+     * {@link #privateView} for an accessor of a task snapshot: one Java cannot use is taken out of
+     * the snapshot (its field id made -1), so the body asks for it alone and fails with the reason,
+     * instead of the poll failing and leaving the task unserved.
+     */
+    private void snapshotView(Call c, MemorySegment acc, long ctx) {
+        try {
+            privateView(c, acc, ctx);
+        } catch (LegionException e) {
+            acc.set(JAVA_INT, Layouts.ACCESSOR_FIELD_ID, -1);
+        }
     }
 
     /** Before a Java task completes: its reduction buffers go back to the HRT (or are dropped on failure). */
