@@ -41,28 +41,28 @@ static int fn_lookup(const uint64_t *a, uint64_t *r) {
  * hvm_servers > 1 several servers count. */
 static uint64_t served_calls, served_cycles;
 
-static void served(uint64_t t0) {
+/* Runs the frame of a[0] on the server's thread, counted in its load; NULL: no frame. */
+static struct lhrt_hrt_frame *serve_frame(const uint64_t *a) {
+  struct lhrt_hrt_frame *f = (struct lhrt_hrt_frame *)(uintptr_t)a[0];
+  if (!f || !f->fn) return NULL;
+  uint64_t t0 = arch_cycles();
+  call_frame(f);
   __atomic_add_fetch(&served_calls, 1, __ATOMIC_RELAXED);
   __atomic_add_fetch(&served_cycles, arch_cycles() - t0, __ATOMIC_RELAXED);
+  return f;
 }
 
 static int fn_call(const uint64_t *a, uint64_t *r) {
-  struct lhrt_hrt_frame *f = (struct lhrt_hrt_frame *)(uintptr_t)a[0];
-  if (!f || !f->fn) return 1;
-  uint64_t t0 = arch_cycles();
-  call_frame(f);
-  served(t0);
+  struct lhrt_hrt_frame *f = serve_frame(a);
+  if (!f) return 1;
   *r = f->rax;
   return 0;
 }
 
 /* A posted call: nobody waits on the ring, so the frame says when it ran (results first). */
 static int fn_call_posted(const uint64_t *a, uint64_t *r) {
-  struct lhrt_hrt_frame *f = (struct lhrt_hrt_frame *)(uintptr_t)a[0];
-  if (!f || !f->fn) return 1;
-  uint64_t t0 = arch_cycles();
-  call_frame(f);
-  served(t0);
+  struct lhrt_hrt_frame *f = serve_frame(a);
+  if (!f) return 1;
   __atomic_store_n(&f->done, 1, __ATOMIC_RELEASE);
   *r = 0;
   return 0;

@@ -328,7 +328,7 @@ final class HrtCalls implements SymbolLookup {
             taskNames.put((Integer) a[1], cString((MemorySegment) a[2]));
         }
         if (c.name.equals("lhrt_task_register_native_symbol")) {
-            nativeTasks.put((Integer) a[1], cString((MemorySegment) a[2]) + " (" + cString((MemorySegment) a[4]) + ")");
+            nativeTasks.put((Integer) a[1], taskName((Integer) a[1]) + " (" + cString((MemorySegment) a[4]) + ")");
         } else if (c.name.equals("lhrt_task_launcher_create") || c.name.equals("lhrt_index_launcher_create")
                 || LAUNCHES.contains(c.name)) {
             String t = nativeTasks.get(LAUNCHES.contains(c.name) ? ((MemorySegment) a[1]).get(JAVA_INT, Layouts.L_TASK_ID) : (Integer) a[1]);
