@@ -189,6 +189,19 @@ lhrt_status_t lhrt_region_get_info(lhrt_region_t r, uint32_t *tree_id, lhrt_inde
 /* Fills field fid of region with a value (a deferred operation ordered like a WRITE_DISCARD task). */
 lhrt_status_t lhrt_region_fill(lhrt_ctx_t ctx, lhrt_region_t r, lhrt_region_t parent, uint32_t fid,
                                const void *value, uint32_t size);
+/* Copies field values from src to dst for the points both regions hold (Legion's copy
+ * operation, a deferred operation ordered like a task reading src and writing dst): field
+ * src_fields[k] goes to dst_fields[k] (same sizes; the regions may be of different trees and
+ * field spaces). With redop != 0 the values are folded into dst with that operator instead (dst
+ * taken with REDUCE). src and dst may not share points of a field. */
+lhrt_status_t lhrt_region_copy(lhrt_ctx_t ctx, lhrt_region_t src, lhrt_region_t src_parent, lhrt_region_t dst,
+                               lhrt_region_t dst_parent, const uint32_t *src_fields, const uint32_t *dst_fields,
+                               uint32_t nfields, uint32_t redop);
+/* The index form: for every color c of dst's color space, src's subregion c to dst's subregion c,
+ * in parallel (src must have every such color; dst must be disjoint unless redop folds). */
+lhrt_status_t lhrt_partition_copy(lhrt_ctx_t ctx, lhrt_partition_t src, lhrt_region_t src_parent,
+                                  lhrt_partition_t dst, lhrt_region_t dst_parent, const uint32_t *src_fields,
+                                  const uint32_t *dst_fields, uint32_t nfields, uint32_t redop);
 /* Inline mapping: waits until earlier conflicting work is done and returns a physical view.
  * Caller owns *out (lhrt_mapping_unmap). privilege READ_ONLY, READ_WRITE or WRITE_DISCARD. */
 lhrt_status_t lhrt_region_map(lhrt_ctx_t ctx, lhrt_region_t r, lhrt_region_t parent, uint32_t privilege,

@@ -284,7 +284,7 @@ struct task {
   uint64_t trace_ready;        /* a traced JVM body: when it was queued for the JVM */
   uint64_t trace_start;        /* ... and when a host thread took it */
 };
-enum { L_TASK = 0, L_MAP = 1, L_FILL = 2 };
+enum { L_TASK = 0, L_MAP = 1, L_FILL = 2, L_COPY = 3 };
 struct future;
 struct launch {
   struct dnode done;           /* all points complete */
@@ -353,6 +353,11 @@ void launch_ref(struct launch *l);
 void launch_unref(struct launch *l);
 struct launch *launch_alloc(struct lhrt_runtime *rt, uint64_t npoints, uint32_t nreqs);
 lhrt_status_t launch_submit(struct task *parent, struct launch *l);
+lhrt_status_t launch_build(struct task *parent, struct launcher *L, uint32_t kind, struct launch **out);
+lhrt_status_t launcher_add_req(struct launcher *L, struct region *region, struct partition *part, uint32_t proj,
+                               lhrt_region_t parent, uint32_t priv, uint32_t coh, uint32_t redop, uint32_t *out);
+lhrt_status_t launcher_add_field(struct launcher *L, uint32_t req, uint32_t fid);
+void copy_body(struct task *t);
 struct task *ctx_task(lhrt_ctx_t ctx, lhrt_status_t *st);
 void task_run(struct launch *l, uint64_t i);
 void task_finish_body(struct task *t);

@@ -149,8 +149,8 @@ static lhrt_status_t set_args(struct launcher *L, const void *args, uint64_t arg
   return LHRT_OK;
 }
 
-static lhrt_status_t add_req(struct launcher *L, struct region *region, struct partition *part, uint32_t proj,
-                             lhrt_region_t parent_h, uint32_t priv, uint32_t coh, uint32_t redop, uint32_t *out) {
+lhrt_status_t launcher_add_req(struct launcher *L, struct region *region, struct partition *part, uint32_t proj,
+                               lhrt_region_t parent_h, uint32_t priv, uint32_t coh, uint32_t redop, uint32_t *out) {
   struct region *parent = NULL;
   lhrt_status_t st;
   if (parent_h.impl && !(parent = obj_check(parent_h.impl, K_REGION, &st))) return st;
@@ -179,7 +179,7 @@ static lhrt_status_t add_req(struct launcher *L, struct region *region, struct p
   return LHRT_OK;
 }
 
-static lhrt_status_t add_field(struct launcher *L, uint32_t r, uint32_t fid) {
+lhrt_status_t launcher_add_field(struct launcher *L, uint32_t r, uint32_t fid) {
   if (r >= L->nreqs) return lhrt_err(LHRT_ERR_BOUNDS, "requirement %u of %u", r, L->nreqs);
   struct req *q = &L->reqs[r];
   int slot = fs_index(q->node->fs, fid);
@@ -229,11 +229,11 @@ lhrt_status_t lhrt_task_launcher_add_region(lhrt_task_launcher_t h, lhrt_region_
                                             uint32_t priv, uint32_t coh, uint32_t redop, uint32_t *out) {
   CHECK(L, struct launcher, K_TLAUNCHER, h);
   CHECK(r, struct region, K_REGION, rh);
-  return add_req(L, r, NULL, 0, parent, priv, coh, redop, out);
+  return launcher_add_req(L, r, NULL, 0, parent, priv, coh, redop, out);
 }
 lhrt_status_t lhrt_task_launcher_add_field(lhrt_task_launcher_t h, uint32_t r, uint32_t fid) {
   CHECK(L, struct launcher, K_TLAUNCHER, h);
-  return add_field(L, r, fid);
+  return launcher_add_field(L, r, fid);
 }
 lhrt_status_t lhrt_task_launcher_add_future(lhrt_task_launcher_t h, lhrt_future_t f) {
   CHECK(L, struct launcher, K_TLAUNCHER, h);
@@ -272,18 +272,18 @@ lhrt_status_t lhrt_index_launcher_add_region(lhrt_index_launcher_t h, lhrt_regio
                                              uint32_t priv, uint32_t coh, uint32_t redop, uint32_t *out) {
   CHECK(L, struct launcher, K_ILAUNCHER, h);
   CHECK(r, struct region, K_REGION, rh);
-  return add_req(L, r, NULL, 0, parent, priv, coh, redop, out);
+  return launcher_add_req(L, r, NULL, 0, parent, priv, coh, redop, out);
 }
 lhrt_status_t lhrt_index_launcher_add_partition(lhrt_index_launcher_t h, lhrt_partition_t ph, uint32_t proj,
                                                 lhrt_region_t parent, uint32_t priv, uint32_t coh, uint32_t redop,
                                                 uint32_t *out) {
   CHECK(L, struct launcher, K_ILAUNCHER, h);
   CHECK(p, struct partition, K_PART, ph);
-  return add_req(L, NULL, p, proj, parent, priv, coh, redop, out);
+  return launcher_add_req(L, NULL, p, proj, parent, priv, coh, redop, out);
 }
 lhrt_status_t lhrt_index_launcher_add_field(lhrt_index_launcher_t h, uint32_t r, uint32_t fid) {
   CHECK(L, struct launcher, K_ILAUNCHER, h);
-  return add_field(L, r, fid);
+  return launcher_add_field(L, r, fid);
 }
 lhrt_status_t lhrt_index_launcher_add_future(lhrt_index_launcher_t h, lhrt_future_t f) {
   CHECK(L, struct launcher, K_ILAUNCHER, h);
@@ -438,14 +438,18 @@ static lhrt_status_t choose_variant(struct lhrt_runtime *rt, struct launch *l, s
   return LHRT_OK;
 }
 
-static lhrt_status_t build(struct task *T, struct launcher *L, struct launch **out) {
+/* A launch of `kind` from L: a task's (L_TASK: its variant chosen now) or a runtime operation's
+ * (L_COPY: points run the operation's body, no variant). */
+lhrt_status_t launch_build(struct task *T, struct launcher *L, uint32_t kind, struct launch **out) {
   struct lhrt_runtime *rt = L->o.rt;
   uint64_t n = L->is_index ? L->domain->volume : 1;
   struct launch *l = launch_alloc(rt, n, L->nreqs);
   if (!l) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   l->is_index = L->is_index;
-  l->kind = L_TASK;
-  lhrt_status_t st = choose_variant(rt, l, L);
+  l->kind = kind;
+  lhrt_status_t st = LHRT_OK;
+  if (kind == L_TASK) st = choose_variant(rt, l, L);
+  else l->vkind = LHRT_PROC_CPU;
   if (!st && L->arglen > sizeof l->args_inline && !(l->args = plat_alloc(L->arglen))) st = LHRT_ERR_NO_MEMORY;
   if (!st) {
     if (!l->args) l->args = l->args_inline;
@@ -575,7 +579,7 @@ static lhrt_status_t execute(lhrt_ctx_t ctx, struct launcher *L, struct launch *
   if (!T) return st;
   if (T->o.rt != L->o.rt) return lhrt_err(LHRT_ERR_INVALID_ARG, "launcher and context belong to different runtimes");
   struct launch *l;
-  if ((st = build(T, L, &l))) return st;
+  if ((st = launch_build(T, L, L_TASK, &l))) return st;
   launch_ref(l); /* for the caller while it makes futures */
   if ((st = launch_submit(T, l))) { launch_unref(l); return st; }
   *out = l;
@@ -611,7 +615,7 @@ lhrt_status_t lhrt_index_launcher_execute_reduce(lhrt_ctx_t ctx, lhrt_index_laun
   struct task *T = ctx_task(ctx, &st);
   if (!T) return st;
   struct launch *l;
-  if ((st = build(T, L, &l))) return st;
+  if ((st = launch_build(T, L, L_TASK, &l))) return st;
   l->result_redop = redop;
   launch_ref(l);
   st = launch_submit(T, l);

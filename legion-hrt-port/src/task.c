@@ -198,6 +198,9 @@ void task_run(struct launch *l, uint64_t i) {
   } else if (l->kind == L_FILL) {
     fill_body(t);
     task_finish_body(t);
+  } else if (l->kind == L_COPY) {
+    copy_body(t);
+    task_finish_body(t);
   } else if (l->vkind == LHRT_PROC_JVM) {
     A_OR(&t->flags, T_EXTERNAL);
     if (A_LOAD(&l->rt->extq)) {

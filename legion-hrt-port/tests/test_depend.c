@@ -287,6 +287,28 @@ static void op_fill(struct prog *P, uint64_t *rng) {
   if (P->sequential) lhrt_context_wait_all(P->top);
 }
 
+/* A region copy between two random nodes, or a partition copy between two random partitions
+ * (often refused: other dimensions, missing colors, aliasing - the statuses are compared too);
+ * one or two field pairs, folded with a sum one time in three. */
+static void op_copy(struct prog *P, uint64_t *rng) {
+  uint32_t src[2], dst[2], n = 1 + (uint32_t)(trand(rng) % 2);
+  for (uint32_t k = 0; k < n; k++) src[k] = (uint32_t)(trand(rng) % 3);
+  dst[0] = (uint32_t)(trand(rng) % 3);
+  dst[1] = (dst[0] + 1) % 3;
+  uint32_t redop = trand(rng) % 3 == 0 ? LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT64) : 0;
+  lhrt_status_t st;
+  if (trand(rng) % 2) {
+    lhrt_region_t a = P->nodes[trand(rng) % (uint64_t)P->nnodes], b = P->nodes[trand(rng) % (uint64_t)P->nnodes];
+    st = lhrt_region_copy(P->top, a, (lhrt_region_t){NULL}, b, (lhrt_region_t){NULL}, src, dst, n, redop);
+  } else {
+    lhrt_partition_t a = P->parts[trand(rng) % (uint64_t)P->nparts], b = P->parts[trand(rng) % (uint64_t)P->nparts];
+    st = lhrt_partition_copy(P->top, a, (lhrt_region_t){NULL}, b, (lhrt_region_t){NULL}, src, dst, n, redop);
+  }
+  if (dbg) printf("  copy n %u redop %u\n", n, redop);
+  note(P, st);
+  if (P->sequential) lhrt_context_wait_all(P->top);
+}
+
 static void op_nest(struct prog *P, uint64_t *rng, uint64_t opid) {
   /* the first root's equal partition; RW, or REDUCE all the way down (nested reduction buffers) */
   struct nargs na = {opid, P->parts[0], (uint32_t)(trand(rng) % 3), trand(rng) % 2 ? LHRT_READ_WRITE : LHRT_REDUCE};
@@ -316,13 +338,14 @@ static uint64_t run_program(uint64_t seed, int sequential, int workers) {
   int nops = 10 + (int)(trand(&rng) % 30);
   if (getenv("LHRT_DEBUG_NOPS")) nops = atoi(getenv("LHRT_DEBUG_NOPS"));
   for (int i = 0; i < nops; i++) {
-    uint64_t k = trand(&rng) % 20;
+    uint64_t k = trand(&rng) % 23;
     if (dbg) printf("op %d kind %lu futs %d fms %d\n", i, (unsigned long)k, P.nfuts, P.nfms);
     if (k < 8) op_single(&P, &rng, (uint64_t)i);
     else if (k < 14) op_index(&P, &rng, (uint64_t)i, 0);
     else if (k < 16) op_index(&P, &rng, (uint64_t)i, 1);
     else if (k < 19) op_fill(&P, &rng);
-    else op_nest(&P, &rng, (uint64_t)i);
+    else if (k < 20) op_nest(&P, &rng, (uint64_t)i);
+    else op_copy(&P, &rng);
   }
   uint64_t h = P.status_hash;
   for (int i = 0; i < P.nfuts; i++) {

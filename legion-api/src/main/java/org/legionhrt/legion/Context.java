@@ -19,6 +19,12 @@ import org.legionhrt.legion.internal.Values;
  * operations of a context because the runtime orders them in that context's program order.
  */
 public sealed class Context permits TaskContext {
+    /**
+     * The parent-region argument of fills, copies and inline mappings: none, so that the runtime
+     * checks privileges from the region itself - right at top level and inside a task that holds
+     * only a subregion (the region tree's root is not under that task's requirements).
+     */
+    private static final long NO_PARENT = 0L;
     final Runtime runtime;
     private final long ctx;
 
@@ -213,8 +219,40 @@ public sealed class Context permits TaskContext {
         try {
             MemorySegment v = s.alloc(size);
             put.accept(v);
-            runtime.lhrt.check(runtime.lhrt.c.regionFill(handle(), region.handleFor(runtime),
-                    region.root().handleFor(runtime), field.id(), v, size), "lhrt_region_fill");
+            runtime.lhrt.check(runtime.lhrt.c.regionFill(handle(), region.handleFor(runtime), NO_PARENT, field.id(), v,
+                    size), "lhrt_region_fill");
+        } finally {
+            s.reset(m);
+        }
+    }
+
+    /**
+     * Issues a copy (deferred, ordered like a task that reads the source and writes or reduces
+     * into the destination). Inside a task, the task's own requirements must grant both.
+     */
+    public void copy(Copy copy) {
+        int n = copy.sourceFields().size();
+        int redop = 0;
+        if (copy.reduction() != null) {
+            copy.reduction().checkRuntime(runtime);
+            redop = copy.reduction().id();
+        }
+        Scratch s = Scratch.get();
+        long m = s.mark();
+        try {
+            MemorySegment from = s.alloc(4L * n), to = s.alloc(4L * n);
+            for (int i = 0; i < n; i++) {
+                from.setAtIndex(JAVA_INT, i, copy.sourceFields().get(i).id());
+                to.setAtIndex(JAVA_INT, i, copy.destinationFields().get(i).id());
+            }
+            if (copy.isIndexCopy()) {
+                runtime.lhrt.check(runtime.lhrt.c.partitionCopy(handle(), copy.sourcePartition().handleFor(runtime),
+                        NO_PARENT, copy.destinationPartition().handleFor(runtime), NO_PARENT, from, to, n, redop),
+                        "lhrt_partition_copy");
+            } else {
+                runtime.lhrt.check(runtime.lhrt.c.regionCopy(handle(), copy.source().handleFor(runtime), NO_PARENT,
+                        copy.destination().handleFor(runtime), NO_PARENT, from, to, n, redop), "lhrt_region_copy");
+            }
         } finally {
             s.reset(m);
         }
@@ -246,7 +284,7 @@ public sealed class Context permits TaskContext {
                 fids.setAtIndex(JAVA_INT, i, fields[i].id());
             }
             long h = runtime.lhrt.outLong("lhrt_region_map", out -> runtime.lhrt.c.regionMap(handle(),
-                    region.handleFor(runtime), region.root().handleFor(runtime), privilege.mode().code(), fids,
+                    region.handleFor(runtime), NO_PARENT, privilege.mode().code(), fids,
                     fields.length, out));
             return PhysicalRegion.ofMapping(runtime, region, h, privilege);
         } finally {

@@ -68,6 +68,8 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle REGION_GET_TREE_ID;
     private final MethodHandle REGION_GET_INFO;
     private final MethodHandle REGION_FILL;
+    private final MethodHandle REGION_COPY;
+    private final MethodHandle PARTITION_COPY;
     private final MethodHandle REGION_MAP;
     private final MethodHandle MAPPING_UNMAP;
     private final MethodHandle PARTITION_CREATE_EQUAL;
@@ -214,6 +216,8 @@ public final class LhrtBindings extends Bindings {
         REGION_GET_TREE_ID = find(lookup, "lhrt_region_get_tree_id", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         REGION_GET_INFO = find(lookup, "lhrt_region_get_info", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
         REGION_FILL = find(lookup, "lhrt_region_fill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        REGION_COPY = find(lookup, "lhrt_region_copy", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
+        PARTITION_COPY = find(lookup, "lhrt_partition_copy", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
         REGION_MAP = find(lookup, "lhrt_region_map", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         MAPPING_UNMAP = find(lookup, "lhrt_mapping_unmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         PARTITION_CREATE_EQUAL = find(lookup, "lhrt_partition_create_equal", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
@@ -770,6 +774,24 @@ public final class LhrtBindings extends Bindings {
     public int regionFill(long ctx, long r, long parent, int fid, MemorySegment value, int size) {
         try {
             return (int) need(REGION_FILL, "lhrt_region_fill").invokeExact(ctx, r, parent, fid, value, size);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_region_copy}. */
+    public int regionCopy(long ctx, long src, long src_parent, long dst, long dst_parent, MemorySegment src_fields, MemorySegment dst_fields, int nfields, int redop) {
+        try {
+            return (int) need(REGION_COPY, "lhrt_region_copy").invokeExact(ctx, src, src_parent, dst, dst_parent, src_fields, dst_fields, nfields, redop);
+        } catch (Throwable t) {
+            throw Bindings.rethrow(t);
+        }
+    }
+
+    /** {@code lhrt_partition_copy}. */
+    public int partitionCopy(long ctx, long src, long src_parent, long dst, long dst_parent, MemorySegment src_fields, MemorySegment dst_fields, int nfields, int redop) {
+        try {
+            return (int) need(PARTITION_COPY, "lhrt_partition_copy").invokeExact(ctx, src, src_parent, dst, dst_parent, src_fields, dst_fields, nfields, redop);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }

@@ -1,0 +1,237 @@
+/*
+ * Copies: region and partition copies against values computed here, reducing copies, their
+ * order among tasks (the dependence analysis), both layouts, and every error they report.
+ */
+#include "test.h"
+
+enum { T_SET_I64 = 300, T_TRY_COPY = 301 };
+
+/* A 1-D region [lo, hi] with an int64 field 0 and a double field 1. */
+static lhrt_region_t region1(lhrt_runtime_t rt, int64_t lo, int64_t hi, uint32_t layout) {
+  lhrt_index_space_t is;
+  lhrt_field_space_t fs;
+  lhrt_region_t r = {0};
+  if (lhrt_index_space_create_rect(rt, lhrt_rect1(lo, hi), &is) || lhrt_field_space_create(rt, &fs) ||
+      lhrt_field_space_allocate_field(fs, 8, 0, NULL) || lhrt_field_space_allocate_field(fs, 8, 1, NULL) ||
+      lhrt_region_create(rt, is, fs, &r) || lhrt_region_set_layout(r, layout, (lhrt_memory_t){0}))
+    test_fail(__FILE__, __LINE__, "region1: %s", lhrt_last_error());
+  return r;
+}
+
+/* Writes field fid of r through an inline mapping: value(p) = scale * p + offset. */
+static int set_field(lhrt_ctx_t top, lhrt_region_t r, uint32_t fid, int64_t scale, int64_t offset) {
+  lhrt_mapping_t m;
+  lhrt_accessor_t a;
+  if (lhrt_region_map(top, r, r, LHRT_READ_WRITE, &fid, 1, &m) || lhrt_mapping_get_accessor(m, fid, &a)) return -1;
+  for (int64_t x = a.bounds.lo[0]; x <= a.bounds.hi[0]; x++) {
+    if (fid == 0) *(int64_t *)lhrt_accessor_at(&a, x, 0, 0) = scale * x + offset;
+    else *(double *)lhrt_accessor_at(&a, x, 0, 0) = (double)(scale * x + offset);
+  }
+  return lhrt_mapping_unmap(m);
+}
+
+/* Reads field 0 (int64) of r at x through an inline mapping (one value per map: small tests). */
+static int64_t get_i64(lhrt_ctx_t top, lhrt_region_t r, int64_t x) {
+  uint32_t fid = 0;
+  lhrt_mapping_t m;
+  lhrt_accessor_t a;
+  if (lhrt_region_map(top, r, r, LHRT_READ_ONLY, &fid, 1, &m) || lhrt_mapping_get_accessor(m, 0, &a)) return INT64_MIN;
+  int64_t v = *(int64_t *)lhrt_accessor_at(&a, x, 0, 0);
+  lhrt_mapping_unmap(m);
+  return v;
+}
+
+TEST(copy_region_moves_the_common_points_in_both_layouts) {
+  for (uint32_t layout = 0; layout < 2; layout++) {
+    lhrt_runtime_t rt = trt_new(2);
+    lhrt_ctx_t top = trt_top(rt);
+    lhrt_region_t a = region1(rt, 0, 99, layout), b = region1(rt, 50, 149, 1 - layout);
+    EXPECT(set_field(top, a, 0, 3, 1) == 0 && set_field(top, a, 1, 5, 0) == 0);
+    EXPECT(set_field(top, b, 0, 0, -1) == 0 && set_field(top, b, 1, 0, -1) == 0);
+    uint32_t from[2] = {0, 1}, to[2] = {0, 1};
+    OK(lhrt_region_copy(top, a, a, b, b, from, to, 2, 0));
+    uint32_t fids[2] = {0, 1};
+    lhrt_mapping_t m;
+    lhrt_accessor_t v0, v1;
+    OK(lhrt_region_map(top, b, b, LHRT_READ_ONLY, fids, 2, &m));
+    OK(lhrt_mapping_get_accessor(m, 0, &v0));
+    OK(lhrt_mapping_get_accessor(m, 1, &v1));
+    for (int64_t x = 50; x <= 149; x++) {
+      int64_t want = x <= 99 ? 3 * x + 1 : -1;
+      double wantd = x <= 99 ? 5.0 * x : -1.0;
+      EXPECTF(*(int64_t *)lhrt_accessor_at(&v0, x, 0, 0) == want, "layout %u: b[%ld] = %ld, want %ld", layout, (long)x,
+              (long)*(int64_t *)lhrt_accessor_at(&v0, x, 0, 0), (long)want);
+      EXPECTF(*(double *)lhrt_accessor_at(&v1, x, 0, 0) == wantd, "layout %u: b.f1[%ld]", layout, (long)x);
+    }
+    OK(lhrt_mapping_unmap(m));
+    OK(lhrt_runtime_destroy(rt));
+  }
+}
+
+TEST(copy_between_fields_of_one_region_and_2d_rectangles) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  lhrt_index_space_t is, inner;
+  lhrt_field_space_t fs;
+  lhrt_region_t r;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 9, 7), &is));
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 4, 0, NULL));
+  OK(lhrt_field_space_allocate_field(fs, 4, 1, NULL));
+  OK(lhrt_region_create(rt, is, fs, &r));
+  int32_t one = 1, zero = 0;
+  OK(lhrt_region_fill(top, r, r, 0, &one, 4));
+  OK(lhrt_region_fill(top, r, r, 1, &zero, 4));
+  /* field 0 -> field 1 of the same region: no point reads what it writes */
+  uint32_t f0 = 0, f1 = 1;
+  OK(lhrt_region_copy(top, r, r, r, r, &f0, &f1, 1, 0));
+  /* a 2-D piece, folded back into field 0 twice: 1 + 1 + 1 inside it */
+  lhrt_colored_rect_t piece = {lhrt_point1(0), lhrt_rect2(2, 3, 5, 6)};
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 0), &inner));
+  lhrt_partition_t p;
+  lhrt_region_t sub;
+  OK(lhrt_partition_create_by_rects(top, r, inner, &piece, 1, LHRT_PART_DISJOINT, &p));
+  OK(lhrt_partition_get_subregion(p, lhrt_point1(0), &sub));
+  uint32_t sum = LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT32);
+  OK(lhrt_region_copy(top, sub, r, r, r, &f1, &f0, 1, sum));
+  OK(lhrt_region_copy(top, sub, r, r, r, &f1, &f0, 1, sum));
+  lhrt_mapping_t m;
+  lhrt_accessor_t a0, a1;
+  uint32_t both[2] = {0, 1};
+  OK(lhrt_region_map(top, r, r, LHRT_READ_ONLY, both, 2, &m));
+  OK(lhrt_mapping_get_accessor(m, 0, &a0));
+  OK(lhrt_mapping_get_accessor(m, 1, &a1));
+  for (int64_t y = 0; y <= 7; y++)
+    for (int64_t x = 0; x <= 9; x++) {
+      int32_t want = x >= 2 && x <= 5 && y >= 3 && y <= 6 ? 3 : 1;
+      EXPECTF(*(int32_t *)lhrt_accessor_at(&a0, x, y, 0) == want, "(%ld,%ld) = %d, want %d", (long)x, (long)y,
+              *(int32_t *)lhrt_accessor_at(&a0, x, y, 0), want);
+      EXPECT(*(int32_t *)lhrt_accessor_at(&a1, x, y, 0) == 1);
+    }
+  OK(lhrt_mapping_unmap(m));
+  OK(lhrt_runtime_destroy(rt));
+}
+
+/* Sets field 0 of its region to the int64 argument at every point. */
+static void set_i64(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  lhrt_accessor_t a;
+  int64_t v;
+  memcpy(&v, args, sizeof v);
+  if (lhrt_task_get_accessor(ctx, 0, 0, &a)) { lhrt_task_fail(ctx, lhrt_last_error()); return; }
+  for (int64_t x = a.bounds.lo[0]; x <= a.bounds.hi[0]; x++) *(int64_t *)lhrt_accessor_at(&a, x, 0, 0) = v;
+}
+
+static lhrt_status_t launch_set(lhrt_runtime_t rt, lhrt_ctx_t top, lhrt_partition_t p, lhrt_region_t parent, int64_t v) {
+  lhrt_index_space_t colors;
+  lhrt_index_launcher_t l;
+  lhrt_status_t st = lhrt_partition_get_color_space(p, &colors);
+  if (!st) st = lhrt_index_launcher_create(rt, T_SET_I64, colors, &v, sizeof v, &l);
+  if (st) return st;
+  st = lhrt_index_launcher_add_partition(l, p, 0, parent, LHRT_WRITE_DISCARD, LHRT_EXCLUSIVE, 0, NULL);
+  if (!st) st = lhrt_index_launcher_add_field(l, 0, 0);
+  if (!st) st = lhrt_index_launcher_execute(top, l, NULL);
+  lhrt_index_launcher_destroy(l);
+  return st;
+}
+
+/* The halo exchange of a stencil: owned blocks of one region to ghost blocks of another,
+ * between tasks that overwrite the source. Run many rounds: a copy ordered wrongly against the
+ * writers (before the first or after the second) shows a wrong value in some round. */
+TEST(partition_copy_is_ordered_between_the_tasks_around_it) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  OK(lhrt_task_register(rt, T_SET_I64, "set_i64", LHRT_PROC_CPU, set_i64, NULL));
+  lhrt_region_t a = region1(rt, 0, 399, 0), b = region1(rt, 0, 399, 0);
+  lhrt_index_space_t colors;
+  lhrt_partition_t pa, pb;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 7), &colors));
+  OK(lhrt_partition_create_equal(top, a, colors, &pa));
+  /* b's pieces: a ghost band of 10 around each block's start, all disjoint */
+  lhrt_colored_rect_t band[8];
+  for (int c = 0; c < 8; c++) band[c] = (lhrt_colored_rect_t){lhrt_point1(c), lhrt_rect1(c * 50, c * 50 + 9)};
+  OK(lhrt_partition_create_by_rects(top, b, colors, band, 8, LHRT_PART_DISJOINT, &pb));
+  uint32_t f0 = 0;
+  for (int64_t round = 1; round <= 50; round++) {
+    OK(launch_set(rt, top, pa, a, round));
+    OK(lhrt_partition_copy(top, pa, a, pb, b, &f0, &f0, 1, 0));
+    OK(launch_set(rt, top, pa, a, -round));
+    for (int c = 0; c < 8; c += 3) {
+      int64_t v = get_i64(top, b, c * 50 + 4);
+      EXPECTF(v == round, "round %ld: ghost of block %d holds %ld", (long)round, c, (long)v);
+    }
+  }
+  OK(lhrt_runtime_destroy(rt));
+}
+
+static lhrt_status_t try_status;
+static lhrt_region_t try_src, try_dst;
+
+/* Copies into its region, which it holds READ_ONLY: the copy must be refused. */
+static void try_copy(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  uint32_t f0 = 0, f1 = 1;
+  try_status = lhrt_region_copy(ctx, try_src, try_src, try_dst, try_dst, &f0, &f1, 1, 0);
+}
+
+TEST(copy_errors_name_the_problem) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  lhrt_region_t a = region1(rt, 0, 99, 0), b = region1(rt, 0, 49, 0);
+  lhrt_index_space_t is2, c4, c8;
+  lhrt_field_space_t fs2;
+  lhrt_region_t flat2d;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 9, 9), &is2));
+  OK(lhrt_field_space_create(rt, &fs2));
+  OK(lhrt_field_space_allocate_field(fs2, 4, 0, NULL));
+  OK(lhrt_field_space_allocate_field(fs2, 8, 1, NULL));
+  OK(lhrt_region_create(rt, is2, fs2, &flat2d));
+  uint32_t f0 = 0, f1 = 1, f9 = 9, two0[2] = {0, 1}, twice[2] = {0, 0};
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_region_copy(top, a, a, b, b, &f0, &f0, 0, 0));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_region_copy(top, a, a, b, b, NULL, &f0, 1, 0));
+  ERR(LHRT_ERR_UNKNOWN_FIELD, lhrt_region_copy(top, a, a, b, b, &f9, &f0, 1, 0));
+  ERR(LHRT_ERR_UNKNOWN_FIELD, lhrt_region_copy(top, a, a, b, b, &f0, &f9, 1, 0));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_region_copy(top, a, a, flat2d, flat2d, &f0, &f1, 1, 0));
+  EXPECT(strstr(lhrt_last_error(), "1-D") != NULL);
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_region_copy(top, a, a, b, b, two0, twice, 2, 0));
+  EXPECT(strstr(lhrt_last_error(), "twice") != NULL);
+  ERR(LHRT_ERR_INTERFERENCE, lhrt_region_copy(top, a, a, a, a, &f0, &f0, 1, 0));
+  ERR(LHRT_ERR_REDOP, lhrt_region_copy(top, a, a, b, b, &f0, &f0, 1, 999));
+  /* a REDUCE copy checks the operator's size against the field */
+  ERR(LHRT_ERR_REDOP, lhrt_region_copy(top, a, a, b, b, &f0, &f0, 1, LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT32)));
+  /* sizes: a 4-byte field to an 8-byte one */
+  lhrt_index_space_t is2b;
+  lhrt_region_t other2d;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 3, 3), &is2b));
+  OK(lhrt_region_create(rt, is2b, fs2, &other2d));
+  ERR(LHRT_ERR_INVALID_ARG, lhrt_region_copy(top, flat2d, flat2d, other2d, other2d, &f0, &f1, 1, 0));
+  EXPECT(strstr(lhrt_last_error(), "sizes must match") != NULL);
+  /* partitions: the source lacks colors; an aliased destination written from every point */
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 3), &c4));
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 7), &c8));
+  lhrt_partition_t pa4, pb8, alias;
+  OK(lhrt_partition_create_equal(top, a, c4, &pa4));
+  OK(lhrt_partition_create_equal(top, b, c8, &pb8));
+  ERR(LHRT_ERR_BOUNDS, lhrt_partition_copy(top, pa4, a, pb8, b, &f0, &f0, 1, 0));
+  lhrt_colored_rect_t over[4];
+  for (int c = 0; c < 4; c++) over[c] = (lhrt_colored_rect_t){lhrt_point1(c), lhrt_rect1(0, 10 + c)};
+  OK(lhrt_partition_create_by_rects(top, b, c4, over, 4, LHRT_PART_ALIASED, &alias));
+  ERR(LHRT_ERR_INTERFERENCE, lhrt_partition_copy(top, pa4, a, alias, b, &f0, &f0, 1, 0));
+  /* ... which a reducing copy may fold into */
+  OK(lhrt_partition_copy(top, pa4, a, alias, b, &f0, &f0, 1, LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT64)));
+  /* inside a task: only what its own requirements grant */
+  OK(lhrt_task_register(rt, T_TRY_COPY, "try_copy", LHRT_PROC_CPU, try_copy, NULL));
+  try_src = a;
+  try_dst = a;
+  lhrt_task_launcher_t l;
+  lhrt_future_t f;
+  OK(lhrt_task_launcher_create(rt, T_TRY_COPY, NULL, 0, &l));
+  OK(lhrt_task_launcher_add_region(l, a, a, LHRT_READ_ONLY, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(l, 0, 0));
+  OK(lhrt_task_launcher_add_field(l, 0, 1));
+  OK(lhrt_task_launcher_execute(top, l, &f));
+  OK(lhrt_future_wait(f));
+  EXPECTF(try_status == LHRT_ERR_PRIVILEGE, "copy into a READ_ONLY region from a task: %s", lhrt_status_name(try_status));
+  OK(lhrt_future_destroy(f));
+  OK(lhrt_task_launcher_destroy(l));
+  ERR(LHRT_ERR_INVALID_HANDLE, lhrt_region_copy(top, (lhrt_region_t){0}, a, b, b, &f0, &f0, 1, 0));
+  OK(lhrt_runtime_destroy(rt));
+}
