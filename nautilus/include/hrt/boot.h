@@ -73,7 +73,7 @@ struct hrt_cpu {
 #define HRT_PORT_EXIT        0xf4    /* 32-bit code: QEMU isa-debug-exit compatible */
 #define HRT_PORT_DOZE        0x500   /* 32-bit cpu index: park until the doorbell rings */
 #define HRT_PORT_PANIC       0x501   /* 32-bit address of a NUL-terminated message */
-#define HRT_PORT_HYPERCALL   0x502   /* 32-bit request-slot index: synchronous HRT->ROS call */
+#define HRT_PORT_HYPERCALL   0x502   /* 32-bit cpu index: run that CPU's synchronous HRT->ROS call */
 #define HRT_PORT_READY       0x503   /* 32-bit cpu count: all CPUs up (rings also carry it) */
 
 /* Log ring: single producer per byte (lock in the kernel), consumer is the VMM. */

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param backend       where the runtime runs: {@code "linux"} (liblhrt.so in this process);
  *                      {@code "hrt"} (the runtime inside an HVM of its own: instances in the merged
- *                      region, Java tasks always in QUEUE mode, no Java upcalls)
+ *                      region, Java tasks always in QUEUE mode, Java callbacks through HRT
+ *                      proxies that call the JVM)
  * @param workers       worker threads of the runtime; 0 = one per core
  * @param memorySize    bytes of the arena that region instances are placed in; 0 = the system
  *                      memory (pages allocated on demand)
