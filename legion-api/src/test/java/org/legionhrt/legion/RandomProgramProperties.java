@@ -126,6 +126,10 @@ class RandomProgramProperties {
             List<Future<Long>> got = new ArrayList<>();
             List<Long> want = new ArrayList<>();
             for (int op = 0, ops = 5 + rnd.nextInt(15); op < ops; op++) {
+                if (rnd.nextInt(5) == 0) {
+                    randomCopy(rnd, ctx, r, parts, fields, model);
+                    continue;
+                }
                 int kind = rnd.nextInt(4);
                 int fk = rnd.nextInt(2);
                 long c = rnd.nextInt(100) - 50;
@@ -160,6 +164,39 @@ class RandomProgramProperties {
                 for (int k = 0; k < 2; k++) {
                     assertThat(pr.longField(fields[k]).toArray()).as("field %d", k).containsExactly(model[k]);
                 }
+            }
+        }
+    }
+
+    /**
+     * A copy from one field to the other: region to region (random subregions or the root, only
+     * the points both hold) or partition to itself (every subregion; an aliased one only
+     * reducing), overwriting or summing; the model does the same in order.
+     */
+    private static void randomCopy(Random rnd, Context ctx, LogicalRegion r, List<Partition> parts, Field[] fields,
+                                   long[][] model) {
+        int from = rnd.nextInt(2), to = 1 - from;
+        Partition p = parts.get(rnd.nextInt(2));
+        boolean reduce = rnd.nextBoolean() || !p.isDisjoint();
+        List<List<Long>> pairs = new ArrayList<>();   // per copy point: the points it copies
+        Copy copy;
+        if (rnd.nextBoolean()) {
+            LogicalRegion a = rnd.nextInt(4) == 0 ? r : p.subregion(rnd.nextInt((int) p.colorSpace().volume()));
+            Partition q = parts.get(rnd.nextInt(2));
+            LogicalRegion b = rnd.nextInt(4) == 0 ? r : q.subregion(rnd.nextInt((int) q.colorSpace().volume()));
+            java.util.Set<Long> inB = new java.util.HashSet<>(coords(b));
+            pairs.add(coords(a).stream().filter(inB::contains).toList());
+            copy = Copy.of(a, List.of(fields[from]), b, List.of(fields[to]));
+        } else {
+            for (Point c : p.colorSpace().points()) {
+                pairs.add(coords(p.subregion(c)));
+            }
+            copy = Copy.of(p, List.of(fields[from]), p, List.of(fields[to]));
+        }
+        ctx.copy(reduce ? copy.withReduction(ReductionOp.SUM_LONG) : copy);
+        for (List<Long> pts : pairs) {
+            for (long x : pts) {
+                model[to][(int) x] = reduce ? model[to][(int) x] + model[from][(int) x] : model[from][(int) x];
             }
         }
     }
