@@ -107,6 +107,7 @@ void is_unref(struct ispace *is);
 bool is_overlaps(const struct ispace *a, const struct ispace *b);
 bool is_contains(const struct ispace *is, const lhrt_point_t *p);
 bool is_contains_space(const struct ispace *outer, const struct ispace *inner);
+void is_points_into(const struct ispace *is, lhrt_point_t *first, uint64_t stride);
 void is_point_at(const struct ispace *is, uint64_t i, lhrt_point_t *out);
 int64_t is_linear(const lhrt_rect_t *bounds, const lhrt_point_t *p);  /* -1 outside */
 enum { IS_UNION, IS_INTERSECT, IS_DIFF };

@@ -458,7 +458,7 @@ lhrt_status_t launch_build(struct task *T, struct launcher *L, uint32_t kind, st
     if (L->is_index) {
       l->domain = L->domain;
       is_ref(l->domain);
-      for (uint64_t i = 0; i < n; i++) is_point_at(l->domain, i, &l->points[i].point);
+      is_points_into(l->domain, &l->points[0].point, sizeof(struct task));
     } else {
       l->one.point = lhrt_point1(0);
     }

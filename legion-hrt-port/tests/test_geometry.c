@@ -1,7 +1,8 @@
 /*
  * The overlap test the dependence analysis asks most (is_overlaps, white-box) against the
  * intersection's volume on random 1-D and 2-D spaces: many rectangles each, sparse and dense,
- * nested and apart, so the 1-D merge pass and the 2-D early stop meet every case.
+ * nested and apart, so the 1-D merge pass and the 2-D early stop meet every case; and the
+ * odometer that lists an index launch's points against indexing them one by one.
  */
 #include "test.h"
 #include "../src/internal.h"
@@ -43,3 +44,37 @@ static void overlaps_match_intersection(int dim, int w, int h, int maxn) {
 
 TEST(geometry_overlaps_1d) { overlaps_match_intersection(1, 400, 1, 120); }
 TEST(geometry_overlaps_2d) { overlaps_match_intersection(2, 40, 12, 60); }
+
+/* is_points_into (an odometer over each rectangle) lists the same points as is_point_at. */
+TEST(geometry_points_in_order) {
+  lhrt_runtime_t rt = trt_new(1);
+  uint64_t seed = 12345;
+  for (int k = 0; k < 200 && !test_failed; k++) {
+    int dim = 1 + (int)(k % 3);
+    lhrt_rect_t rects[4];
+    int n = 1 + (int)(trand(&seed) % 4);
+    for (int i = 0; i < n; i++) {   /* disjoint slabs along x, random extents in y and z */
+      int64_t lo[3] = {i * 10, -(int64_t)(trand(&seed) % 3), (int64_t)(trand(&seed) % 2)}, hi[3];
+      for (int d = 0; d < 3; d++) hi[d] = lo[d] + (int64_t)(trand(&seed) % 4) - (d == 0 && trand(&seed) % 5 == 0);
+      rects[i] = dim == 1 ? lhrt_rect1(lo[0], hi[0]) : dim == 2 ? lhrt_rect2(lo[0], lo[1], hi[0], hi[1])
+                                                          : lhrt_rect3(lo[0], lo[1], lo[2], hi[0], hi[1], hi[2]);
+    }
+    lhrt_index_space_t is;
+    OK(lhrt_index_space_create_rects(rt, dim, rects, (uint64_t)n, &is));
+    struct ispace *s = is.impl;
+    struct { lhrt_point_t p; uint64_t guard; } got[256];
+    memset(got, 0xab, sizeof got);
+    EXPECT(s->volume < 255);
+    is_points_into(s, &got[0].p, sizeof got[0]);
+    for (uint64_t i = 0; i < s->volume; i++) {
+      lhrt_point_t want;
+      is_point_at(s, i, &want);
+      EXPECTF(!memcmp(&got[i].p, &want, sizeof want), "space %d (%d-D, %d rects): point %lu differs", k, dim, n,
+              (unsigned long)i);
+      EXPECT(got[i].guard == 0xababababababababull);
+    }
+    EXPECT(got[s->volume].p.dim == (int32_t)0xabababab);   /* nothing written past the last point */
+    lhrt_index_space_destroy(is);
+  }
+  OK(lhrt_runtime_destroy(rt));
+}
