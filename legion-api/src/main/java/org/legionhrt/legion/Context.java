@@ -71,7 +71,8 @@ public sealed class Context permits TaskContext {
 
     /** Waits until every launch made from this context (and their descendants) completed. */
     public void waitAll() {
-        runtime.lhrt.check(runtime.lhrt.c.contextWaitAll(handle()), "lhrt_context_wait_all");
+        runtime.javaTasks().blocking(() -> runtime.lhrt.check(runtime.lhrt.c.contextWaitAll(handle()),
+                "lhrt_context_wait_all"));
     }
 
     // ---------------------------------------------------------------- partitions
@@ -124,8 +125,9 @@ public sealed class Context permits TaskContext {
      */
     public Partition partitionByField(LogicalRegion parent, Field colorField, IndexSpace colors) {
         parent.checkField(colorField);
-        long p = runtime.lhrt.outLong("lhrt_partition_create_by_field", out -> runtime.lhrt.c.partitionCreateByField(
-                handle(), parent.handleFor(runtime), colorField.id(), colors.handleFor(runtime), out));
+        long p = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_partition_create_by_field",
+                out -> runtime.lhrt.c.partitionCreateByField(handle(), parent.handleFor(runtime), colorField.id(),
+                        colors.handleFor(runtime), out)));
         return new Partition(runtime, p, parent);
     }
 
@@ -137,8 +139,9 @@ public sealed class Context permits TaskContext {
      */
     public Partition partitionByImage(LogicalRegion parent, Partition source, Field pointerField, PartitionKind kind) {
         source.parent().checkField(pointerField);
-        long p = runtime.lhrt.outLong("lhrt_partition_create_by_image", out -> runtime.lhrt.c.partitionCreateByImage(
-                handle(), parent.handleFor(runtime), source.handleFor(runtime), pointerField.id(), kind.code(), out));
+        long p = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_partition_create_by_image",
+                out -> runtime.lhrt.c.partitionCreateByImage(handle(), parent.handleFor(runtime),
+                        source.handleFor(runtime), pointerField.id(), kind.code(), out)));
         return new Partition(runtime, p, parent);
     }
 
@@ -150,8 +153,9 @@ public sealed class Context permits TaskContext {
      */
     public Partition partitionByPreimage(LogicalRegion parent, Partition target, Field pointerField, PartitionKind kind) {
         parent.checkField(pointerField);
-        long p = runtime.lhrt.outLong("lhrt_partition_create_by_preimage", out -> runtime.lhrt.c.partitionCreateByPreimage(
-                handle(), parent.handleFor(runtime), target.handleFor(runtime), pointerField.id(), kind.code(), out));
+        long p = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_partition_create_by_preimage",
+                out -> runtime.lhrt.c.partitionCreateByPreimage(handle(), parent.handleFor(runtime),
+                        target.handleFor(runtime), pointerField.id(), kind.code(), out)));
         return new Partition(runtime, p, parent);
     }
 
@@ -283,9 +287,9 @@ public sealed class Context permits TaskContext {
             for (int i = 0; i < fields.length; i++) {
                 fids.setAtIndex(JAVA_INT, i, fields[i].id());
             }
-            long h = runtime.lhrt.outLong("lhrt_region_map", out -> runtime.lhrt.c.regionMap(handle(),
-                    region.handleFor(runtime), NO_PARENT, privilege.mode().code(), fids,
-                    fields.length, out));
+            long h = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_region_map",
+                    out -> runtime.lhrt.c.regionMap(handle(), region.handleFor(runtime), NO_PARENT,
+                            privilege.mode().code(), fids, fields.length, out)));
             return PhysicalRegion.ofMapping(runtime, region, h, privilege);
         } finally {
             s.reset(m);

@@ -60,7 +60,8 @@ public final class Future<T> implements AutoCloseable {
         try {
             MemorySegment ptr = s.alloc(8);
             MemorySegment size = s.alloc(8);
-            runtime.lhrt.check(runtime.lhrt.c.futureGetPointer(handle(), ptr, size), "waiting for a future");
+            runtime.javaTasks().blocking(() -> runtime.lhrt.check(runtime.lhrt.c.futureGetPointer(handle(), ptr, size),
+                    "waiting for a future"));
             long n = size.get(JAVA_LONG, 0);
             MemorySegment p = ptr.get(ADDRESS, 0);
             // SAFETY: the runtime's value of `size` bytes at this address lives as long as the future handle.
@@ -77,7 +78,7 @@ public final class Future<T> implements AutoCloseable {
 
     /** Waits until the value exists. @throws TaskFailedException if the task failed */
     public void await() {
-        runtime.lhrt.check(runtime.lhrt.c.futureWait(handle()), "waiting for a future");
+        runtime.javaTasks().blocking(() -> runtime.lhrt.check(runtime.lhrt.c.futureWait(handle()), "waiting for a future"));
     }
 
     /** {@return whether the value (or failure) is there} */

@@ -39,7 +39,8 @@ public final class FutureMap<T> implements AutoCloseable {
 
     /** Waits for every point. @throws TaskFailedException if one failed */
     public void waitAll() {
-        runtime.lhrt.check(runtime.lhrt.c.futureMapWaitAll(handle()), "waiting for an index launch");
+        runtime.javaTasks().blocking(() -> runtime.lhrt.check(runtime.lhrt.c.futureMapWaitAll(handle()),
+                "waiting for an index launch"));
     }
 
     /** {@return the future of point {@code p} (the caller owns it)} */
@@ -89,7 +90,8 @@ public final class FutureMap<T> implements AutoCloseable {
     /** {@return a future of the point values folded with {@code op} in point order} */
     public Future<T> reduce(ReductionOp<T> op) {
         op.checkRuntime(runtime);
-        long f = runtime.lhrt.outLong("lhrt_future_map_reduce", out -> runtime.lhrt.c.futureMapReduce(handle(), op.id(), out));
+        long f = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_future_map_reduce",
+                out -> runtime.lhrt.c.futureMapReduce(handle(), op.id(), out)));
         return new Future<>(runtime, f, type);
     }
 

@@ -8,8 +8,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -38,10 +38,16 @@ final class JavaTasks {
 
     private final Runtime runtime;
     private final Lhrt lhrt;
-    private final ExecutorService pool;
+    /** POOL mode's threads: a ForkJoinPool, so that a body that blocks is compensated (managedBlock). */
+    private final ForkJoinPool pool;
     private final RuntimeConfig.JavaExecution mode;
     private final int workers;
+    /** QUEUE mode's pollers, the spares included; guarded by itself. */
     private final java.util.List<Thread> pollers = new java.util.ArrayList<>();
+    /** QUEUE mode: pollers alive, and those of them inside a blocking call made by a body. */
+    private final AtomicInteger pollersAlive = new AtomicInteger(), pollersBlocked = new AtomicInteger();
+    private final AtomicInteger pollerNames = new AtomicInteger();
+    private volatile long queueRuntime;
     /** Variants by task id, for QUEUE mode (the queue hands out contexts only). */
     private final Map<Integer, JavaVariant> byTaskId = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile JavaVariant[] variants = new JavaVariant[0];
@@ -65,11 +71,12 @@ final class JavaTasks {
         this.mode = mode;
         this.workers = Math.max(1, workers);
         AtomicInteger n = new AtomicInteger();
-        this.pool = mode == RuntimeConfig.JavaExecution.POOL ? Executors.newFixedThreadPool(Math.max(1, workers), r -> {
-            Thread t = new Thread(r, "legion-java-" + n.getAndIncrement());
+        this.pool = mode == RuntimeConfig.JavaExecution.POOL ? new ForkJoinPool(this.workers, fjp -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
+            t.setName("legion-java-" + n.getAndIncrement());
             t.setDaemon(true);
             return t;
-        }) : null;
+        }, null, true) : null;
     }
 
     /**
@@ -84,11 +91,135 @@ final class JavaTasks {
             return;
         }
         lhrt.check(lhrt.c.runtimeUseExternalQueue(rt), "lhrt_runtime_use_external_queue");
+        queueRuntime = rt;
         for (int i = 0; i < workers; i++) {
-            Thread t = new Thread(() -> poll(rt), "legion-java-poll-" + i);
-            t.setDaemon(true);
+            pollersAlive.incrementAndGet();
+            startPoller();
+        }
+    }
+
+    /** The thread of a QUEUE-mode poller (a blocking call from its body asks for a spare). */
+    private final class Poller extends Thread {
+        Poller() {
+            super("legion-java-poll-" + pollerNames.getAndIncrement());
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            poll(queueRuntime);
+        }
+
+        JavaTasks owner() {
+            return JavaTasks.this;
+        }
+    }
+
+    /** Starts a poller counted in pollersAlive already. */
+    private void startPoller() {
+        Thread t = new Poller();
+        synchronized (pollers) {
             pollers.add(t);
-            t.start();
+        }
+        t.start();
+    }
+
+    /**
+     * Runs {@code call}, a runtime call that may wait for other tasks (a future's value, a wait
+     * for all, an inline mapping, ...). On the thread of a Java body that would leave one poller
+     * (QUEUE) or pool thread (POOL) fewer to run the very tasks it waits for: with as many bodies
+     * waiting as there are such threads, a parent waiting on its children would hang. So a waiting
+     * poller first makes sure that {@code workers} others are not waiting (starting a spare one,
+     * up to {@link #MAX_POLLERS}), and a pool thread waits through
+     * {@link ForkJoinPool#managedBlock}, which does the same for the pool. In INLINE mode the
+     * runtime hands a blocked worker's slot to a spare thread itself.
+     */
+    <T> T blocking(java.util.function.Supplier<T> call) {
+        Thread me = Thread.currentThread();
+        if (me instanceof Poller p && p.owner() == this) {
+            pollersBlocked.incrementAndGet();
+            try {
+                addSpareIfNeeded();
+                return call.get();
+            } finally {
+                pollersBlocked.decrementAndGet();
+            }
+        }
+        if (pool != null && me instanceof ForkJoinWorkerThread w && w.getPool() == pool) {
+            Blocker<T> b = new Blocker<>(call);
+            try {
+                ForkJoinPool.managedBlock(b);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LegionException("interrupted while waiting in a Java task");
+            }
+            return b.result;
+        }
+        return call.get();
+    }
+
+    /** {@link #blocking(java.util.function.Supplier)} for a call with no result. */
+    void blocking(Runnable call) {
+        blocking(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** A call run under ForkJoinPool.managedBlock. */
+    private static final class Blocker<T> implements ForkJoinPool.ManagedBlocker {
+        private final java.util.function.Supplier<T> call;
+        T result;
+        private boolean done;
+
+        Blocker(java.util.function.Supplier<T> call) {
+            this.call = call;
+        }
+
+        @Override
+        public boolean block() {
+            result = call.get();
+            done = true;
+            return true;
+        }
+
+        @Override
+        public boolean isReleasable() {
+            return done;
+        }
+    }
+
+    /** Pollers beyond {@code workers} started for waiting bodies, at most (a program nesting waits deeper is told). */
+    static final int MAX_POLLERS = 256;
+
+    private void addSpareIfNeeded() {
+        for (;;) {
+            int alive = pollersAlive.get();
+            if (alive - pollersBlocked.get() >= workers) {
+                return;
+            }
+            if (alive >= workers + MAX_POLLERS) {
+                LOG.warn("{} Java task bodies wait for other tasks at once: no spare poller is started beyond {}",
+                        pollersBlocked.get(), alive);
+                return;
+            }
+            if (pollersAlive.compareAndSet(alive, alive + 1)) {
+                startPoller();
+                return;
+            }
+        }
+    }
+
+    /** After a body: a spare poller no longer needed (its waiter returned) ends. {@return whether this one ends} */
+    private boolean retireIfSpare() {
+        for (;;) {
+            int alive = pollersAlive.get();
+            if (alive - pollersBlocked.get() <= workers) {
+                return false;
+            }
+            if (pollersAlive.compareAndSet(alive, alive - 1)) {
+                return true;
+            }
         }
     }
 
@@ -126,6 +257,9 @@ final class JavaTasks {
                 } else {
                     run(v, ctx, snapshot);
                 }
+                if (retireIfSpare()) {
+                    return;
+                }
             }
         } catch (LegionException e) {
             // The runtime failed (its HRT stopped): the backend and every caller report it already.
@@ -146,7 +280,11 @@ final class JavaTasks {
             return;
         }
         lhrt.c.runtimeStopExternal(rt);
-        for (Thread t : pollers) {
+        java.util.List<Thread> all;
+        synchronized (pollers) {
+            all = java.util.List.copyOf(pollers);
+        }
+        for (Thread t : all) {
             try {
                 t.join(10_000);
             } catch (InterruptedException e) {

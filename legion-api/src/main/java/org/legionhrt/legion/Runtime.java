@@ -591,4 +591,9 @@ public final class Runtime implements AutoCloseable {
         }
         return new LogicalRegion(this, h, false, new IndexSpace(this, ish, false), fs, root, null);
     }
+
+    /** {@return the Java bodies' runner: blocking calls go through it (package-private)} */
+    JavaTasks javaTasks() {
+        return javaTasks;
+    }
 }

@@ -38,6 +38,55 @@ class JavaExecutionModesTest {
         }
     }
 
+    /**
+     * More bodies waiting for their children at once than the runtime has workers (and QUEUE
+     * pollers, and POOL threads), two levels deep: the waiters' threads are replaced while they
+     * wait, else the children never run (a hang, which the timeout turns into a failure).
+     */
+    @ParameterizedTest
+    @EnumSource(RuntimeConfig.JavaExecution.class)
+    void bodiesWaitingForTheirChildrenNeverStarveThem(RuntimeConfig.JavaExecution mode) {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            try (Runtime rt = start(mode)) {
+                assertThat(nestedSums(rt)).isEqualTo(expectedNestedSum());
+            }
+        });
+    }
+
+    /** 6 parents, each waiting for 3 children that each wait for 2 grandchildren: sum of the leaves' values. */
+    static long nestedSums(Runtime rt) {
+        TaskId<Long> leaf = rt.registerTask("nestLeaf", ValueType.LONG, c -> c.args(ValueType.LONG));
+        TaskId<Long> mid = rt.registerTask("nestMid", ValueType.LONG, c -> {
+            long base = c.args(ValueType.LONG);
+            try (Future<Long> sum = c.executeReduce(IndexLauncher.of(leaf, rt.indexSpace(2)).args(ValueType.LONG, base),
+                    ReductionOp.SUM_LONG)) {
+                return sum.get();
+            }
+        });
+        TaskId<Long> top = rt.registerTask("nestTop", ValueType.LONG, c -> {
+            long s = 0;
+            for (long k = 0; k < 3; k++) {
+                try (Future<Long> f = c.execute(TaskLauncher.of(mid).args(ValueType.LONG, c.index() * 10 + k))) {
+                    s += f.get();
+                }
+            }
+            return s;
+        });
+        try (Future<Long> all = rt.context().executeReduce(IndexLauncher.of(top, rt.indexSpace(6)), ReductionOp.SUM_LONG)) {
+            return all.get();
+        }
+    }
+
+    static long expectedNestedSum() {
+        long s = 0;
+        for (long i = 0; i < 6; i++) {
+            for (long k = 0; k < 3; k++) {
+                s += 2 * (i * 10 + k);
+            }
+        }
+        return s;
+    }
+
     @ParameterizedTest
     @EnumSource(RuntimeConfig.JavaExecution.class)
     void failuresCarryTheException(RuntimeConfig.JavaExecution mode) {

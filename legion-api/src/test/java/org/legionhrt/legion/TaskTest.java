@@ -92,6 +92,12 @@ class TaskTest extends RuntimeFixture {
     }
 
     @Test
+    void manyParentsWaitingForChildrenAtOnceDoNotHang() {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> assertThat(JavaExecutionModesTest.nestedSums(rt)).isEqualTo(JavaExecutionModesTest.expectedNestedSum()));
+    }
+
+    @Test
     void aThrowingTaskFailsItsFutureWithTheException() {
         TaskId<Integer> bad = rt.registerTask("bad", ValueType.INT, ctx -> {
             throw new IllegalStateException("boom");
