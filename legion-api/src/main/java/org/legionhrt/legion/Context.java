@@ -262,6 +262,11 @@ public sealed class Context permits TaskContext {
         }
     }
 
+    /** Keeps an inline mapping made here until it is closed: the runtime closes what is left open at its own close. */
+    void own(PhysicalRegion mapping) {
+        runtime.keepMapping(mapping);
+    }
+
     static void requireType(Field f, FieldType t) {
         if (f.type().numeric() != t.numeric() || f.type().size() != t.size()) {
             throw new LegionException(f + " is a " + f.type().name() + " field, not " + t.name());
@@ -290,7 +295,9 @@ public sealed class Context permits TaskContext {
             long h = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_region_map",
                     out -> runtime.lhrt.c.regionMap(handle(), region.handleFor(runtime), NO_PARENT,
                             privilege.mode().code(), fids, fields.length, out)));
-            return PhysicalRegion.ofMapping(runtime, region, h, privilege);
+            PhysicalRegion pr = PhysicalRegion.ofMapping(runtime, region, h, privilege);
+            own(pr);
+            return pr;
         } finally {
             s.reset(m);
         }

@@ -131,11 +131,29 @@ public final class PhysicalRegion implements AutoCloseable {
     /** Unmaps an inline mapping (no-op for a task's regions): later work on the region may proceed. */
     @Override
     public void close() {
-        if (task != null || closed) {
+        if (task != null || !markClosed()) {
             return;
         }
-        closed = true;
         mappingArena.close();
+        runtime.forgetMapping(this);
         runtime.releaseNative(() -> runtime.lhrt.c.mappingUnmap(mapping), "lhrt_mapping_unmap");
+    }
+
+    /**
+     * An inline mapping made in a task body whose task ends: its accessors stop working now (the
+     * runtime unmaps it itself), so that none reads the region after the task that held it.
+     */
+    void closeAtTaskEnd() {
+        if (markClosed()) {
+            mappingArena.close();
+        }
+    }
+
+    private synchronized boolean markClosed() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        return true;
     }
 }

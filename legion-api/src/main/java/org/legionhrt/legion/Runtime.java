@@ -42,6 +42,8 @@ public final class Runtime implements AutoCloseable {
     private final Context top;
     private final Arena arena = Arena.ofShared();
     private final JavaTasks javaTasks;
+    /** Inline mappings of the top-level context not closed yet: close() closes them first. */
+    private final java.util.Set<PhysicalRegion> openMappings = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Callbacks callbacks;
     private final int workers;
     private final long instanceMemory;
@@ -480,6 +482,7 @@ public final class Runtime implements AutoCloseable {
         }
         int st;
         try {
+            closeOpenMappings();
             if (javaTasks.queued()) {
                 // Queue pollers must run until the work is done, and be stopped before destroy.
                 lhrt.c.contextWaitAll(top.handle());
@@ -595,5 +598,32 @@ public final class Runtime implements AutoCloseable {
     /** {@return the Java bodies' runner: blocking calls go through it (package-private)} */
     JavaTasks javaTasks() {
         return javaTasks;
+    }
+
+    void keepMapping(PhysicalRegion m) {
+        openMappings.add(m);
+    }
+
+    void forgetMapping(PhysicalRegion m) {
+        openMappings.remove(m);
+    }
+
+    /**
+     * Closes the inline mappings the program left open: a mapping holds its region like a running
+     * task, so waiting for all work would wait for it forever, and its accessors must fail, not
+     * read freed memory, once the runtime is gone.
+     */
+    private void closeOpenMappings() {
+        java.util.List<PhysicalRegion> left = java.util.List.copyOf(openMappings);
+        if (!left.isEmpty()) {
+            LOG.warn("closing {} inline mapping(s) left open (close a PhysicalRegion from Context.map when done)", left.size());
+        }
+        for (PhysicalRegion m : left) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing a mapping left open", e);
+            }
+        }
     }
 }

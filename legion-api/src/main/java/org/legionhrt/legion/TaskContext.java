@@ -25,6 +25,8 @@ public final class TaskContext extends Context {
     private Arena arena;
     private PhysicalRegion[] regions;
     private boolean done;
+    /** Inline mappings made by the body: closed (Java side) when the task ends. */
+    private final java.util.List<PhysicalRegion> mappings = new java.util.ArrayList<>();
 
     /** A context for task {@code ctx}; {@code snapshot}: its snapshot if the caller has one (else null). */
     TaskContext(Runtime runtime, long ctx, int taskId, String taskName, MemorySegment snapshot) {
@@ -204,5 +206,14 @@ public final class TaskContext extends Context {
         if (arena != null) {
             arena.close();
         }
+        for (PhysicalRegion m : mappings) {
+            m.closeAtTaskEnd();
+        }
+    }
+
+    /** A task's inline mappings end with it (the runtime unmaps them at the task's end). */
+    @Override
+    void own(PhysicalRegion mapping) {
+        mappings.add(mapping);
     }
 }

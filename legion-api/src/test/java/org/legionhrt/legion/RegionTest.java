@@ -30,6 +30,44 @@ class RegionTest extends RuntimeFixture {
         }
     }
 
+    /**
+     * A mapping left open when the runtime closes: the close neither hangs (the mapping holds its
+     * region like a running task) nor leaves accessors that read freed memory (a JVM crash).
+     */
+    @Test
+    void closingTheRuntimeClosesMappingsLeftOpen() {
+        Runtime own = Runtime.start(Backends.config(backend(), workers()));
+        FieldSpace fs = own.fieldSpace();
+        Field d = fs.allocate(FieldType.DOUBLE);
+        LogicalRegion r = own.createRegion(own.indexSpace(16), fs);
+        own.context().fill(r, d, 1.0);
+        PhysicalRegion pr = own.context().map(r, Privilege.READ_WRITE, d);
+        DoubleAccessor a = pr.doubleField(d);
+        assertThat(a.get(3)).isEqualTo(1.0);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), own::close);
+        assertThatThrownBy(() -> a.get(3)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> pr.doubleField(d)).isInstanceOf(LegionException.class).hasMessageContaining("unmapped");
+    }
+
+    /** A mapping a task body made ends with the task: an accessor that escaped it fails instead of reading. */
+    @Test
+    void aTasksInlineMappingEndsWithTheTask() {
+        FieldSpace fs = rt.fieldSpace();
+        Field d = fs.allocate(FieldType.DOUBLE);
+        LogicalRegion r = rt.createRegion(rt.indexSpace(16), fs);
+        rt.context().fill(r, d, 2.0);
+        DoubleAccessor[] leaked = new DoubleAccessor[1];
+        TaskId<Double> t = rt.registerTask("mapInTask", ValueType.DOUBLE, task -> {
+            PhysicalRegion pr = task.map(task.region(0).logicalRegion(), Privilege.READ_ONLY, d);
+            leaked[0] = pr.doubleField(d);
+            return leaked[0].get(5);
+        });
+        try (Future<Double> f = rt.context().execute(TaskLauncher.of(t).add(RegionRequirement.readOnly(r, d)))) {
+            assertThat(f.get()).isEqualTo(2.0);
+        }
+        assertThatThrownBy(() -> leaked[0].get(5)).isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void accessorsCheckPrivilegesBoundsAndTypes() {
         FieldSpace fs = rt.fieldSpace();
