@@ -61,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(),
                         "unknown --backend '" + backend + "': use linux, hrt or all");
             }
+            // Counts are checked before either side runs, not after the Linux half has been measured.
+            positive("--workers", workers);
+            positive("--hrt-cores", hrtCores);
+            positive("--hrt-timeout", hrtTimeout);
             boolean hrt = !backend.equals("linux");
             if (hrt && !org.legionhrt.hvm.kvm.Kvm.probe().usable()) {
                 String why = "/dev/kvm is unusable here (" + org.legionhrt.hvm.kvm.Kvm.probe().problem() + ")";
@@ -78,6 +82,12 @@ final class BenchCommand implements Callable<Integer> {
                 rc = Math.max(rc, inHrt());
             }
             return rc;
+        }
+
+        private void positive(String flag, Integer n) {
+            if (n != null && n < 1) {
+                throw new ParameterException(spec.commandLine(), flag + " must be at least 1, got " + n);
+            }
         }
 
         private int linux() throws Exception {

@@ -18,18 +18,18 @@ import picocli.CommandLine.Spec;
  */
 public final class AppOptions {
 
-    @Option(names = "--backend", converter = BackendConverter.class,
-            description = "linux (native kernels), java (Java kernels) or hrt (native kernels in the HRT under the "
-                    + "HVM; the default where /dev/kvm is usable, else linux).")
+    /** The runtime's most workers (lhrt_runtime_create in legion-hrt-port/src/runtime.c refuses more). */
+    public static final int MAX_CPUS = 1024;
+    /** The HRT may have this many vCPUs per host CPU (HrtBackend.open refuses more). */
+    static final int HRT_CORES_PER_CPU = 4;
+
     Backend backend;
 
-    @Option(names = {"--cpus", "-ll:cpu"}, defaultValue = "0",
-            description = "Worker CPUs (0 = one per core).")
     int cpus;
 
     @Option(names = "--hrt-cores", defaultValue = "0",
             description = "Backend hrt: vCPUs of the HRT (0 = --cpus + 1: one serves calls; "
-                    + "up to --cpus: the call server shares CPU 0 with a worker).")
+                    + "up to --cpus: the call server shares CPU 0 with a worker; at most 4 per host CPU, counting at least 2).")
     int hrtCores;
 
     @Option(names = "--hrt-task-limit", defaultValue = "300",
@@ -48,6 +48,31 @@ public final class AppOptions {
     @Spec
     CommandSpec self;
 
+    /** {@code --backend NAME}, refused while parsing with the choices when NAME is none of them. */
+    @Option(names = "--backend", paramLabel = "hrt|linux|java",
+            description = "linux (native kernels), java (Java kernels) or hrt (native kernels in the HRT under the "
+                    + "HVM; the default where /dev/kvm is usable, else linux).")
+    void setBackend(String name) {
+        backend = Backend.find(name).orElseThrow(() -> new ParameterException(commandLine(),
+                "unknown --backend '" + name + "': use " + Backend.CHOICES));
+    }
+
+    /** {@code --cpus N} (Legion's {@code -ll:cpu}), refused while parsing when N is not a whole number. */
+    @Option(names = {"--cpus", "-ll:cpu"}, paramLabel = "N", defaultValue = "0",
+            description = "Worker CPUs (0 = one per core; at most " + MAX_CPUS + ").")
+    void setCpus(String n) {
+        try {
+            cpus = Integer.parseInt(n.trim());
+        } catch (NumberFormatException e) {
+            throw new ParameterException(commandLine(), "--cpus (-ll:cpu) wants a whole number of worker CPUs, not '"
+                    + n + "'");
+        }
+    }
+
+    private picocli.CommandLine commandLine() {
+        return (mixee != null ? mixee : self).commandLine();
+    }
+
     private Path trace;
 
     /** {@code --trace FILE}, refused while parsing (before anything runs) when FILE's directory is missing. */
@@ -57,7 +82,7 @@ public final class AppOptions {
     void setTrace(Path file) {
         Path dir = file.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new ParameterException((mixee != null ? mixee : self).commandLine(), "--trace " + file + ": directory " + dir
+            throw new ParameterException(commandLine(), "--trace " + file + ": directory " + dir
                     + " does not exist; create it or name a file in an existing one");
         }
         trace = file;
@@ -77,12 +102,54 @@ public final class AppOptions {
         return backend;
     }
 
-    /** {@return worker CPUs, resolved: the core count when 0} @throws IllegalArgumentException if negative */
+    /** {@return worker CPUs, resolved: the core count when 0} @throws IllegalArgumentException if negative or too many */
     public int cpus() {
-        if (cpus < 0) {
-            throw new IllegalArgumentException("--cpus must be positive (or 0 for one per core), got " + cpus);
+        if (cpus < 0 || cpus > MAX_CPUS) {
+            throw new IllegalArgumentException("--cpus must be 1.." + MAX_CPUS + " (the runtime's most workers), or 0 for "
+                    + "one per core; got " + cpus);
         }
         return cpus == 0 ? Runtime.getRuntime().availableProcessors() : cpus;
+    }
+
+    /**
+     * Checks the shared flags against each other and this host before anything is printed or run:
+     * worker count, HRT vCPUs (an explicit {@code --hrt-cores} always, the default one on backend
+     * hrt), the task limit, and that the backend can run here.
+     *
+     * @throws IllegalArgumentException naming the flag at fault and its limit
+     */
+    public void validate() {
+        validate(Runtime.getRuntime().availableProcessors());
+    }
+
+    void validate(int hostCpus) {
+        int workers = cpus();
+        int cores = hrtCores();
+        hrtTaskLimit();
+        int limit = hrtCoreLimit(hostCpus);
+        String rule = "the HRT may have " + HRT_CORES_PER_CPU + " vCPUs per host CPU, counting at least 2 CPUs";
+        if (cores > limit) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "--hrt-cores %d is more than the %d vCPUs allowed on this %d-CPU host (%s): use --hrt-cores 1..%d",
+                    cores, limit, hostCpus, rule, limit));
+        }
+        Backend b = backend();
+        if (b == Backend.HRT && cores == 0) {
+            int derived = Math.max(2, workers + 1);   // HrtBackend's default: one call server + the workers
+            if (derived > limit) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "--cpus %d makes the HRT %d vCPUs (--cpus + 1), more than the %d allowed on this %d-CPU host "
+                                + "(%s): lower --cpus or give --hrt-cores 1..%d", workers, derived, limit, hostCpus, rule, limit));
+            }
+        }
+        b.unavailable().ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
+    }
+
+    /** {@return the most HRT vCPUs a host of {@code hostCpus} CPUs may run (the rule of HrtBackend.open)} */
+    static int hrtCoreLimit(int hostCpus) {
+        return HRT_CORES_PER_CPU * Math.max(hostCpus, 2);
     }
 
     /** {@return the HRT's vCPUs for backend hrt (0 = default)} @throws IllegalArgumentException if negative */
@@ -149,14 +216,6 @@ public final class AppOptions {
         for (TaskTrace.TaskSummary s : t.summary()) {
             System.out.printf(Locale.ROOT, "  %-28s %8d %12.3f %12.1f %12.1f %12.1f%n", s.task(), s.count(),
                     s.totalNanos() / 1e6, s.meanNanos() / 1e3, s.maxNanos() / 1e3, s.meanWaitNanos() / 1e3);
-        }
-    }
-
-    /** Converts {@code --backend} text, with the choices in the error. */
-    static final class BackendConverter implements picocli.CommandLine.ITypeConverter<Backend> {
-        @Override
-        public Backend convert(String value) {
-            return Backend.parse(value);
         }
     }
 }

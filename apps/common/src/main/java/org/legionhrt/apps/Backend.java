@@ -34,13 +34,21 @@ public enum Backend {
         return java.util.Optional.empty();
     }
 
-    /** {@return the backend named {@code s}} @throws IllegalArgumentException naming the choices */
-    public static Backend parse(String s) {
+    /** The names {@link #parse} accepts, for error messages. */
+    public static final String CHOICES = "hrt, linux or java";
+
+    /** {@return the backend named {@code s}, if any} */
+    public static java.util.Optional<Backend> find(String s) {
         for (Backend b : values()) {
             if (b.flag().equals(s)) {
-                return b;
+                return java.util.Optional.of(b);
             }
         }
-        throw new IllegalArgumentException("unknown backend '" + s + "': use linux, java or hrt");
+        return java.util.Optional.empty();
+    }
+
+    /** {@return the backend named {@code s}} @throws IllegalArgumentException naming the choices */
+    public static Backend parse(String s) {
+        return find(s).orElseThrow(() -> new IllegalArgumentException("unknown backend '" + s + "': use " + CHOICES));
     }
 }

@@ -29,16 +29,22 @@ public final class InstanceMemory {
     }
 
     static long size(Backend b, long bytes, String lower, long host) {
-        if (bytes < 0 || bytes > host / 4 * 3) {
+        long limit = limit(host);
+        if (bytes < 0 || bytes > limit) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "the region instances need %s, more than this host's %s of memory can hold: lower %s",
-                    human(bytes), human(host), lower));
+                    "the region instances need %s, more than the %s (3/4 of this host's %s of memory) instances may use: "
+                            + "lower %s", human(bytes), human(limit), human(host), lower));
         }
         if (b != Backend.HRT) {
             return 0;
         }
         long need = (long) (bytes * SLACK);
         return need <= HRT_DEFAULT ? 0 : (need + (64L << 20) - 1) & -(64L << 20);
+    }
+
+    /** {@return the most instance memory a host of {@code host} bytes may give: 3/4, the rest for the JVM and the OS} */
+    static long limit(long host) {
+        return host / 4 * 3;
     }
 
     /** {@return MemTotal of /proc/meminfo in bytes, or Long.MAX_VALUE where it cannot be read} */
@@ -56,7 +62,7 @@ public final class InstanceMemory {
     }
 
     private static String human(long bytes) {
-        return bytes < 0 ? "more than 8 EiB" : bytes >= 1L << 30
+        return bytes < 0 || bytes == Long.MAX_VALUE ? "8 EiB or more" : bytes >= 1L << 30
                 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
                 : String.format(Locale.ROOT, "%d MiB", (bytes + (1L << 20) - 1) >> 20);
     }

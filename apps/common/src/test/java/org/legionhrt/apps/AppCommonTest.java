@@ -40,10 +40,12 @@ class AppCommonTest {
         assertThat(hrt % (64L << 20)).isZero();
         assertThatThrownBy(() -> InstanceMemory.size(Backend.LINUX, 20L << 30, "-nx or -ny", host))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the region instances need 20.0 GiB, more than this host's 24.0 GiB of memory can hold:"
-                        + " lower -nx or -ny");
+                .hasMessage("the region instances need 20.0 GiB, more than the 18.0 GiB (3/4 of this host's 24.0 GiB"
+                        + " of memory) instances may use: lower -nx or -ny");
         assertThatThrownBy(() -> InstanceMemory.size(Backend.HRT, Long.MAX_VALUE, "-p", host))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lower -p");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need 8 EiB or more")
+                .hasMessageContaining("lower -p");
+        assertThat(InstanceMemory.size(Backend.LINUX, 18L << 30, "-nx", host)).isZero();   // exactly the limit
     }
 
     @Test
@@ -66,7 +68,50 @@ class AppCommonTest {
         assertThat(o.json()).isTrue();
         assertThat(o.check()).isTrue();
         assertThatThrownBy(() -> new CommandLine(new AppOptions()).parseArgs("--backend", "cuda"))
-                .hasMessageContaining("use linux, java or hrt");
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("unknown --backend 'cuda': use hrt, linux or java");
+        assertThatThrownBy(() -> Backend.parse("HRT")).hasMessage("unknown backend 'HRT': use hrt, linux or java");
+    }
+
+    @Test
+    void cpusMustBeAWholeNumberWithinTheRuntimesLimit() {
+        assertThatThrownBy(() -> new CommandLine(new AppOptions()).parseArgs("--cpus", "x"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--cpus (-ll:cpu) wants a whole number of worker CPUs, not 'x'");
+        AppOptions many = parsed("--cpus", "1025", "--backend", "linux");
+        assertThatThrownBy(many::validate).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--cpus must be 1..1024 (the runtime's most workers), or 0 for one per core; got 1025");
+        assertThatThrownBy(parsed("-ll:cpu", "-1")::cpus).hasMessageContaining("got -1");
+        AppOptions max = parsed("--cpus", "1024", "--backend", "linux");
+        max.validate(2);
+        assertThat(max.cpus()).isEqualTo(1024);
+    }
+
+    @Test
+    void hrtCoresAreCheckedAgainstTheHostBeforeAnythingRuns() {
+        assertThat(AppOptions.hrtCoreLimit(1)).isEqualTo(8);
+        assertThat(AppOptions.hrtCoreLimit(2)).isEqualTo(8);
+        assertThat(AppOptions.hrtCoreLimit(16)).isEqualTo(64);
+        assertThatThrownBy(() -> parsed("--hrt-cores", "99", "--backend", "linux").validate(2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--hrt-cores 99 is more than the 8 vCPUs allowed on this 2-CPU host (the HRT may have 4 vCPUs "
+                        + "per host CPU, counting at least 2 CPUs): use --hrt-cores 1..8");
+        parsed("--hrt-cores", "8", "--backend", "linux").validate(2);
+        assertThatThrownBy(() -> parsed("--hrt-cores", "-2", "--backend", "linux").validate(2))
+                .hasMessage("--hrt-cores must be at least 1, or 0 for --cpus + 1; got -2");
+        // The default, --cpus + 1, counts only on backend hrt (KVM or not: the flags are checked first).
+        parsed("--cpus", "20", "--backend", "linux").validate(2);
+        assertThatThrownBy(() -> parsed("--cpus", "20", "--backend", "hrt").validate(2))
+                .hasMessageStartingWith("--cpus 20 makes the HRT 21 vCPUs (--cpus + 1), more than the 8 allowed on this "
+                        + "2-CPU host").hasMessageEndingWith("lower --cpus or give --hrt-cores 1..8");
+        assertThatThrownBy(() -> parsed("--hrt-task-limit", "-1", "--backend", "linux").validate(2))
+                .hasMessageContaining("--hrt-task-limit must be 0 (no limit) or more seconds");
+    }
+
+    private static AppOptions parsed(String... args) {
+        AppOptions o = new AppOptions();
+        new CommandLine(o).parseArgs(args);
+        return o;
     }
 
     @Test

@@ -44,18 +44,18 @@ public final class CircuitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Every flag is checked (exit 2, one line) before the settings line and anything runs.
         CircuitConfig cfg = new CircuitConfig(loops, steps, pieces, npp, wpp, pct, seed);
+        app.validate();
         int cpus = app.cpus();
-        app.backend().unavailable().ifPresent(why -> {
-            throw new IllegalArgumentException(why);
-        });
+        RuntimeConfig rc = runtimeConfig(cpus, cfg);
         CircuitSimulation.Kernels kernels = app.backend() == Backend.JAVA
                 ? CircuitSimulation.Kernels.JAVA : CircuitSimulation.Kernels.NATIVE;
         System.out.printf(Locale.ROOT, "circuit settings: loops=%d pieces=%d nodes/piece=%d wires/piece=%d "
                 + "pct_in_piece=%d seed=%d steps=%d backend=%s cpus=%d%n", loops, pieces, npp, wpp, pct, seed, steps,
                 app.backend().flag(), cpus);
         CircuitSimulation.Outcome out;
-        try (Runtime rt = Runtime.start(runtimeConfig(cpus, cfg))) {
+        try (Runtime rt = Runtime.start(rc)) {
             app.startTrace(rt);
             System.out.println("Starting main simulation loop");
             long t0 = System.nanoTime();

@@ -36,7 +36,21 @@ public record CircuitConfig(int loops, int steps, int pieces, int nodesPerPiece,
             // Shared wires need a second piece to reach; Legion silently keeps them private.
             throw new IllegalArgumentException("-pct " + pctPrivate + " needs at least 2 pieces (-p) for shared wires; use -pct 100 with -p 1");
         }
-        Math.multiplyExact(pieces, Math.max(nodesPerPiece, wiresPerPiece)); // refuse int overflow early
+        // Nodes and wires are indexed by int (the state's arrays, the generator): refuse more early.
+        total("-p", pieces, "-npp", nodesPerPiece, "nodes");
+        total("-p", pieces, "-wpp", wiresPerPiece, "wires");
+    }
+
+    /** The most nodes, and the most wires, a circuit may have: its arrays are indexed by int. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
+    private static void total(String countFlag, int count, String perFlag, int per, String what) {
+        long n = (long) count * per;
+        if (n > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s %d x %s %d = %d %s, more than the %d a circuit may have (they are indexed by int): lower %s or %s",
+                    countFlag, count, perFlag, per, n, what, MAX_ELEMENTS, countFlag, perFlag));
+        }
     }
 
     private static void positive(String flag, int v) {

@@ -21,4 +21,17 @@ class CircuitConfigTest {
         assertThatThrownBy(() -> new CircuitConfig(2, 10, 4, 8, 8, 101, 1)).hasMessageContaining("-pct");
         assertThatThrownBy(() -> new CircuitConfig(2, 10, 1, 8, 8, 95, 1)).hasMessageContaining("2 pieces");
     }
+
+    @Test
+    void tooManyNodesOrWiresNameTheFlagsAndTheLimit() {
+        assertThatThrownBy(() -> new CircuitConfig(2, 10, 4, 2_000_000_000, 1024, 95, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-p 4 x -npp 2000000000 = 8000000000 nodes, more than the 2147483647 a circuit may have "
+                        + "(they are indexed by int): lower -p or -npp");
+        assertThatThrownBy(() -> new CircuitConfig(2, 10, Integer.MAX_VALUE, 1, 2, 95, 1))
+                .hasMessageContaining("wires").hasMessageEndingWith("lower -p or -wpp");
+        CircuitConfig most = new CircuitConfig(1, 1, 1, Integer.MAX_VALUE, 1, 100, 1);
+        assertThat(most.nodes()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(most.instanceBytes()).isPositive().isLessThan(Long.MAX_VALUE);
+    }
 }

@@ -23,10 +23,22 @@ public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int 
     /** See {@link #CX}. */
     public static final double CY = 1.0;
 
+    /** Bytes of instances per grid point: fields in and out, a double each. */
+    public static final int BYTES_PER_POINT = 2 * Double.BYTES;
+    /** The most grid points whose instances' size fits a long. */
+    public static final long MAX_POINTS = Long.MAX_VALUE / BYTES_PER_POINT;
+
     /** Checks every parameter and names the flag at fault. */
     public StencilConfig {
         if (nx <= 0 || ny <= 0) {
             throw new IllegalArgumentException("-nx and -ny must be positive, got " + nx + " x " + ny);
+        }
+        if (nx > MAX_POINTS / ny) {          // nx · ny > MAX_POINTS, without overflowing
+            throw new IllegalArgumentException("-nx " + nx + " x -ny " + ny + " is more than the " + MAX_POINTS
+                    + " grid points whose instances (" + BYTES_PER_POINT + " bytes a point) a 64-bit size can count: lower -nx or -ny");
+        }
+        if (!Double.isFinite(init)) {
+            throw new IllegalArgumentException("-init must be a finite number, got " + init);
         }
         if (ntx <= 0 || nty <= 0) {
             throw new IllegalArgumentException("-ntx and -nty must be positive, got " + ntx + " x " + nty);
@@ -51,13 +63,9 @@ public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int 
         }
     }
 
-    /** {@return bytes of the grid's instances: fields in and out, a double each per point (saturating)} */
+    /** {@return bytes of the grid's instances: fields in and out, a double each per point} */
     public long instanceBytes() {
-        try {
-            return Math.multiplyExact(Math.multiplyExact(nx, ny), 2L * Double.BYTES);
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
+        return nx * ny * BYTES_PER_POINT;          // the constructor refused grids whose size overflows
     }
 
     /** {@return steps run in all} */
@@ -72,10 +80,21 @@ public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int 
 
     /**
      * {@return the PRK closed-form mean of |out| over the interior after every step}: each
-     * application of the normalised star stencil to a linear field adds exactly CX + CY.
+     * application of the normalised star stencil to a linear field adds exactly CX + CY, so
+     * every interior point holds init + steps·(CX + CY) (its absolute value, for a negative init).
      */
     public double expectedMean() {
-        return init + totalSteps() * (CX + CY);
+        return Math.abs(init + totalSteps() * (CX + CY));
+    }
+
+    /**
+     * {@return how far {@code meanAbsOut} is from {@link #expectedMean()}}: relative, or absolute
+     * where the closed form is 0 (an init of -steps·(CX + CY)); NaN for a NaN mean.
+     */
+    public double error(double meanAbsOut) {
+        double expected = expectedMean();
+        double diff = Math.abs(meanAbsOut - expected);
+        return expected == 0 ? diff : diff / expected;
     }
 
     /** {@return stencil flops per step over the interior, the PRK count (2·(4r+1) per point)} */

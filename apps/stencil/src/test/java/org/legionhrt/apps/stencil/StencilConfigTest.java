@@ -52,5 +52,34 @@ class StencilConfigTest {
         assertThatThrownBy(() -> new StencilConfig(64, 64, 16, 16, 5, 1, 0, 0)).hasMessageContaining("wider than a tile");
         assertThatThrownBy(() -> new StencilConfig(0, 8, 1, 1, 1, 1, 0, 0)).hasMessageContaining("-nx");
         assertThatThrownBy(() -> new StencilConfig(64, 64, 2, 2, 2, 10, 5, 0)).hasMessageContaining("-tprune");
+        assertThatThrownBy(() -> new StencilConfig(64, 64, 2, 2, 2, 10, 1, Double.NaN))
+                .hasMessage("-init must be a finite number, got NaN");
+        assertThatThrownBy(() -> new StencilConfig(64, 64, 2, 2, 2, 10, 1, Double.NEGATIVE_INFINITY))
+                .hasMessage("-init must be a finite number, got -Infinity");
+    }
+
+    @Test
+    void gridsWhoseSizeOverflowsNameTheFlags() {
+        assertThatThrownBy(() -> new StencilConfig(4_000_000_000L, 4_000_000_000L, 2, 2, 2, 20, 5, 1000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-nx 4000000000 x -ny 4000000000 is more than the 576460752303423487 grid points whose "
+                        + "instances (16 bytes a point) a 64-bit size can count: lower -nx or -ny");
+        assertThatThrownBy(() -> new StencilConfig(Long.MAX_VALUE, 2, 1, 1, 1, 20, 5, 1000)).hasMessageContaining("-nx");
+        assertThat(new StencilConfig(100_000, 100_000, 2, 2, 2, 20, 5, 1000).instanceBytes())
+                .isEqualTo(100_000L * 100_000 * 16);
+    }
+
+    /** A negative init: |out| is compared with |closed form|, and an error is never negative. */
+    @Test
+    void validationErrorHoldsForEveryInit() {
+        StencilConfig neg = new StencilConfig(64, 64, 2, 2, 2, 4, 1, -1000);
+        assertThat(neg.expectedMean()).isEqualTo(992);
+        assertThat(neg.error(992)).isZero();
+        assertThat(neg.error(-992)).isEqualTo(2.0);       // a wrong sign fails, where it used to pass
+        StencilConfig zero = new StencilConfig(64, 64, 2, 2, 2, 4, 1, -8);
+        assertThat(zero.expectedMean()).isZero();
+        assertThat(zero.error(0)).isZero();
+        assertThat(zero.error(1e-3)).isEqualTo(1e-3);
+        assertThat(zero.error(Double.NaN)).isNaN();
     }
 }

@@ -24,6 +24,19 @@ class StencilSimulationTest {
         assertThat(out.seconds()).isPositive();
     }
 
+    /** A negative init validates by |closed form| (it used to pass only through a negative "relative error"). */
+    @ParameterizedTest(name = "{0} kernels, init -1000")
+    @CsvSource({"NATIVE", "JAVA"})
+    void aNegativeInitMatchesTheClosedForm(StencilSimulation.Kernels k) {
+        StencilConfig cfg = new StencilConfig(32, 32, 2, 2, 2, 5, 1, -1000);
+        StencilSimulation.Outcome out;
+        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2))) {
+            out = new StencilSimulation(rt, cfg, k).run();
+        }
+        assertThat(out.meanAbsOut()).isEqualTo(990.0, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(cfg.error(out.meanAbsOut())).isBetween(0.0, StencilCommand.EPSILON);
+    }
+
     @ParameterizedTest(name = "backend hrt, {0} kernels")
     @CsvSource({"NATIVE", "JAVA"})
     void smallGridsMatchTheClosedFormOnBackendHrt(StencilSimulation.Kernels k) {
