@@ -120,6 +120,14 @@ static void done(struct bounce *b) {
 
 /* ---------------------------------------------------------------- reductions ---- */
 
+/* The JVM's answer r != 0 to a reduction: its operator threw; r tags the exception, which the
+ * Java API turns back into the cause of the failure this becomes (lhrt_redop_fail). */
+static void redop_threw(uint64_t r) {
+  char msg[96];
+  nk_snprintf(msg, sizeof msg, "a Java reduction operator threw [java-exception:%lu]", (unsigned long)r);
+  lhrt_redop_fail(msg);
+}
+
 /* lhs[i] op= rhs[i] in chunks that fit half a bounce buffer each (zero copy when both are
  * in the merged region: instances are). */
 static void redop(const struct lhrt_hrt_upcall_desc *d, uint32_t slot, void *lhs, const void *rhs, uint64_t count) {
@@ -127,6 +135,8 @@ static void redop(const struct lhrt_hrt_upcall_desc *d, uint32_t slot, void *lhs
   if (in_merged(lhs, es * count) && in_merged(rhs, es * count)) {
     if (ros(slot, (uintptr_t)lhs, (uintptr_t)rhs, count, &r))
       printk("lhrt upcall: reduction slot %u did not run in the JVM; lhs left unchanged\n", slot);
+    else if (r)
+      redop_threw(r);
     return;
   }
   uint64_t per = up.bufsize / 2 / (es ? es : 1);
@@ -146,6 +156,10 @@ static void redop(const struct lhrt_hrt_upcall_desc *d, uint32_t slot, void *lhs
     if (sv != s) memcpy((void *)sv, s, bytes);
     if (ros(slot, (uintptr_t)lv, (uintptr_t)sv, n, &r)) {
       printk("lhrt upcall: reduction slot %u did not run in the JVM; lhs left unchanged\n", slot);
+      break;
+    }
+    if (r) {
+      redop_threw(r);
       break;
     }
     if (lv != l) memcpy(l, lv, bytes);

@@ -4,7 +4,11 @@
  */
 #include "internal.h"
 
-static void thr_dtor(void *p) { plat_free(p); }
+static void thr_dtor(void *p) {
+  struct thr *t = p;
+  if (t) plat_free(t->redop_err);
+  plat_free(p);
+}
 
 struct thr *thr_get(void) {
   static uint32_t inited;

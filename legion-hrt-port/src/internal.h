@@ -53,6 +53,7 @@ struct thr {
   struct task *cur;      /* the task this thread runs */
   bool more;             /* the thread still has points of a slice to run */
   uint64_t ready_ns;     /* the running work item's, for tracing */
+  char *redop_err;       /* a reduction operator's lhrt_redop_fail, not yet taken (owned) */
 };
 struct thr *thr_get(void);
 lhrt_status_t lhrt_err(lhrt_status_t code, const char *fmt, ...);
@@ -382,6 +383,7 @@ struct redop {
   void *user;
 };
 struct redop *redop_lookup(struct lhrt_runtime *rt, uint32_t id);
+char *redop_take_error(void);  /* what an operator this thread ran reported, or NULL (caller owns) */
 void redop_init(void);
 void redop_free_all(struct lhrt_runtime *rt);
 

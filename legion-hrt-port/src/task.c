@@ -85,8 +85,8 @@ void task_set_result(struct task *t, const void *v, uint64_t size) {
 
 static void task_complete(struct task *t) {
   struct launch *l = t->l;
+  red_apply_all(t); /* may fail the task: an operator that reported failure */
   bool failed = A_LOAD(&t->flags) & T_FAILED;
-  red_apply_all(t);
   dnode_complete(&t->done, failed, t->err);
   if (failed) {
     uint32_t expect = 0;
@@ -101,6 +101,7 @@ static void fold_results(struct launch *l) {
   if (!l->result) { l->failed_any = 1; l->done.err = u_strdup("out of memory folding results"); return; }
   u_memcpy(l->result, op->identity, op->size);
   l->result_size = op->size;
+  plat_free(redop_take_error()); /* none left over from code that ran an operator by hand */
   for (uint64_t i = 0; i < l->npoints; i++) {
     if (l->points[i].res_size != op->size) {
       char msg[160];
@@ -111,6 +112,11 @@ static void fold_results(struct launch *l) {
       return;
     }
     op->fold(l->result, l->points[i].res, 1, op->user);
+  }
+  char *e = redop_take_error();
+  if (e) {
+    l->failed_any = 1;
+    l->done.err = e;
   }
 }
 

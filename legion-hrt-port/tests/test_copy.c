@@ -235,3 +235,81 @@ TEST(copy_errors_name_the_problem) {
   ERR(LHRT_ERR_INVALID_HANDLE, lhrt_region_copy(top, (lhrt_region_t){0}, a, b, b, &f0, &f0, 1, 0));
   OK(lhrt_runtime_destroy(rt));
 }
+
+/* An operator that refuses to combine a negative value (as a Java operator that throws). */
+static void picky_sum(void *lhs, const void *rhs, uint64_t n, void *user) {
+  int64_t *a = lhs;
+  const int64_t *b = rhs;
+  for (uint64_t i = 0; i < n; i++) {
+    if (b[i] < 0) { lhrt_redop_fail("picky_sum: a negative value"); return; }
+    a[i] += b[i];
+  }
+}
+
+static void ret_index_minus(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  uint64_t i;
+  lhrt_task_get_index(ctx, &i);
+  int64_t v = (int64_t)i - *(const int64_t *)args;
+  lhrt_task_return(ctx, &v, sizeof v);
+}
+
+static void reduce_minus_one(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
+  lhrt_accessor_t a;
+  if (lhrt_task_get_accessor(ctx, 0, 0, &a)) { lhrt_task_fail(ctx, lhrt_last_error()); return; }
+  int64_t v = *(const int64_t *)args;
+  for (int64_t x = a.bounds.lo[0]; x <= a.bounds.hi[0]; x++) *(int64_t *)lhrt_accessor_at(&a, x, 0, 0) = v;
+}
+
+/* Every place the runtime runs an operator fails the operation when the operator says so. */
+TEST(failing_reduction_operators_fail_what_used_them) {
+  enum { T_RET = 310, T_RED = 311, PICKY = LHRT_REDOP_USER + 7 };
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  int64_t zero = 0;
+  OK(lhrt_redop_register(rt, PICKY, 8, &zero, picky_sum, picky_sum, NULL));
+  OK(lhrt_task_register(rt, T_RET, "ret", LHRT_PROC_CPU, ret_index_minus, NULL));
+  OK(lhrt_task_register(rt, T_RED, "red", LHRT_PROC_CPU, reduce_minus_one, NULL));
+  lhrt_index_space_t dom;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 3), &dom));
+  for (int64_t shift = 0; shift <= 2; shift += 2) { /* 0: values 0..3 fold; 2: -2, -1 refused */
+    lhrt_index_launcher_t il;
+    lhrt_future_t f, g;
+    lhrt_future_map_t fm;
+    OK(lhrt_index_launcher_create(rt, T_RET, dom, &shift, sizeof shift, &il));
+    OK(lhrt_index_launcher_execute_reduce(top, il, PICKY, &f));
+    int64_t v = -1;
+    lhrt_status_t st = lhrt_future_get_value(f, &v, 8, NULL);
+    if (!shift) EXPECTF(!st && v == 6, "sum %ld (%s)", (long)v, lhrt_status_name(st));
+    else EXPECTF(st && strstr(lhrt_last_error(), "picky_sum"), "a refused fold gave %s, %ld", lhrt_status_name(st), (long)v);
+    OK(lhrt_index_launcher_execute(top, il, &fm));
+    st = lhrt_future_map_reduce(fm, PICKY, &g);
+    if (!shift) { OK(st); OK(lhrt_future_get_value(g, &v, 8, NULL)); EXPECT(v == 6); lhrt_future_destroy(g); }
+    else EXPECTF(st == LHRT_ERR_REDOP && strstr(lhrt_last_error(), "picky_sum"), "future map reduce: %s", lhrt_status_name(st));
+    lhrt_future_destroy(f);
+    lhrt_future_map_destroy(fm);
+    lhrt_index_launcher_destroy(il);
+  }
+  /* a REDUCE requirement: the task fails, and so does a reading mapping after it */
+  lhrt_region_t r = region1(rt, 0, 9, 0), s = region1(rt, 0, 9, 0);
+  int64_t ten = 10, minus = -1;
+  OK(lhrt_region_fill(top, r, r, 0, &ten, 8));
+  lhrt_task_launcher_t tl;
+  lhrt_future_t tf;
+  OK(lhrt_task_launcher_create(rt, T_RED, &minus, sizeof minus, &tl));
+  OK(lhrt_task_launcher_add_region(tl, r, r, LHRT_REDUCE, LHRT_EXCLUSIVE, PICKY, NULL));
+  OK(lhrt_task_launcher_add_field(tl, 0, 0));
+  OK(lhrt_task_launcher_execute(top, tl, &tf));
+  EXPECTF(lhrt_future_wait(tf) && strstr(lhrt_last_error(), "picky_sum"), "a refused region reduction: %s", lhrt_last_error());
+  lhrt_future_destroy(tf);
+  lhrt_task_launcher_destroy(tl);
+  /* a reducing copy: its point fails; the destination's next reader learns why */
+  OK(lhrt_region_fill(top, s, s, 0, &minus, 8));
+  uint32_t f0 = 0;
+  lhrt_region_t dst = region1(rt, 0, 9, 0);
+  OK(lhrt_region_fill(top, dst, dst, 0, &zero, 8));
+  OK(lhrt_region_copy(top, s, s, dst, dst, &f0, &f0, 1, PICKY));
+  lhrt_mapping_t m;
+  EXPECTF(lhrt_region_map(top, dst, dst, LHRT_READ_ONLY, &f0, 1, &m) && strstr(lhrt_last_error(), "picky_sum"),
+          "mapping after a refused copy: %s", lhrt_last_error());
+  OK(lhrt_runtime_destroy(rt));
+}

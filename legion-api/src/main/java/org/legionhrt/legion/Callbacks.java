@@ -67,11 +67,14 @@ final class Callbacks {
         private final ValueType<T> type;
         private final long size;
         private final BinaryOperator<T> op;
+        private final java.util.function.Consumer<Throwable> onFailure;
 
-        RedopKernel(ValueType<T> type, long size, BinaryOperator<T> op) {
+        /** {@code onFailure} tells the runtime, on the calling thread, that the operator threw. */
+        RedopKernel(ValueType<T> type, long size, BinaryOperator<T> op, java.util.function.Consumer<Throwable> onFailure) {
             this.type = type;
             this.size = size;
             this.op = op;
+            this.onFailure = onFailure;
         }
 
         @SuppressWarnings("unused")
@@ -86,7 +89,11 @@ final class Callbacks {
                     type.write(op.apply(type.read(li), type.read(r.asSlice(i * size, size))), li);
                 }
             } catch (Throwable t) {
-                LOG.error("reduction operator failed; the fold is incomplete", t);
+                try {
+                    onFailure.accept(t);    // the operation that used the operator fails with t as its cause
+                } catch (Throwable again) {
+                    LOG.error("reduction operator failed and the failure could not be reported", t);
+                }
             }
         }
     }

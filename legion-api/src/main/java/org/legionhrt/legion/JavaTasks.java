@@ -365,9 +365,15 @@ final class JavaTasks {
         }
     }
 
-    private void fail(long ctx, JavaVariant v, Throwable t) {
+    /** {@return the tag under which failure messages name {@code t} (see causeOf)} */
+    long remember(Throwable t) {
         long tag = failureSeq.incrementAndGet();
         failures.put(tag, t);
+        return tag;
+    }
+
+    private void fail(long ctx, JavaVariant v, Throwable t) {
+        long tag = remember(t);
         LOG.debug("Java task {} threw", v.name(), t);
         failQuietly(ctx, "Java task " + v.name() + " threw " + t + " [java-exception:" + tag + "]");
     }

@@ -364,7 +364,7 @@ public final class Runtime implements AutoCloseable {
             throw new LegionException("reduction " + name + " needs a fixed-size value type");
         }
         int id = nextRedop.getAndIncrement();
-        MemorySegment stub = callbacks.redopStub(new Callbacks.RedopKernel<>(type, size, op));
+        MemorySegment stub = callbacks.redopStub(new Callbacks.RedopKernel<>(type, size, op, t -> redopFailed(name, t)));
         Scratch s = Scratch.get();
         long m = s.mark();
         try {
@@ -624,6 +624,23 @@ public final class Runtime implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("closing a mapping left open", e);
             }
+        }
+    }
+
+    /**
+     * A Java reduction operator threw: the runtime fails the operation that ran it (the reducing
+     * task, the result reduction, the copy) with a message whose tag brings {@code t} back as the
+     * cause. On linux the operator runs on the runtime's thread, which is told directly; on hrt it
+     * runs in the request handler, which answers the HRT's proxy with the tag.
+     */
+    private void redopFailed(String name, Throwable t) {
+        long tag = javaTasks.remember(t);
+        if (backend.name().equals("hrt")) {
+            org.legionhrt.legion.internal.CallbackFailures.report(tag);
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            lhrt.c.redopFail(a.allocateFrom("reduction " + name + " threw " + t + " [java-exception:" + tag + "]"));
         }
     }
 }

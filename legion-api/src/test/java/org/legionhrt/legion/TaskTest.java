@@ -91,6 +91,41 @@ class TaskTest extends RuntimeFixture {
         }
     }
 
+    /** Every place the runtime runs a Java operator fails the operation when the operator throws, with it as the cause. */
+    @Test
+    void aThrowingReductionOperatorFailsWhatUsedIt() {
+        ReductionOp<Long> picky = rt.registerReduction("picky", ValueType.LONG, 0L, (a, b) -> {
+            if (a < 0 || b < 0) {
+                throw new ArithmeticException("picky: a negative operand");
+            }
+            return a + b;
+        });
+        TaskId<Long> idx = rt.registerTask("indexMinus", ValueType.LONG, t -> t.index() - t.args(ValueType.LONG));
+        try (Future<Long> fine = rt.context().executeReduce(IndexLauncher.of(idx, rt.indexSpace(4)).args(ValueType.LONG, 0L),
+                picky)) {
+            assertThat(fine.get()).isEqualTo(6L);
+        }
+        assertThatThrownBy(() -> rt.context().executeReduce(IndexLauncher.of(idx, rt.indexSpace(4)).args(ValueType.LONG, 2L),
+                picky).get()).isInstanceOf(LegionException.class).hasRootCauseInstanceOf(ArithmeticException.class);
+        try (FutureMap<Long> fm = rt.context().execute(IndexLauncher.of(idx, rt.indexSpace(4)).args(ValueType.LONG, 2L))) {
+            assertThatThrownBy(() -> fm.reduce(picky).get()).isInstanceOf(LegionException.class)
+                    .hasRootCauseInstanceOf(ArithmeticException.class);
+        }
+        FieldSpace fs = rt.fieldSpace();
+        Field f = fs.allocate(FieldType.LONG);
+        LogicalRegion r = rt.createRegion(rt.indexSpace(4), fs), src = rt.createRegion(rt.indexSpace(4), fs);
+        rt.context().fill(r, f, -5L);
+        TaskId<Void> addOne = rt.registerTask("addOne", t -> t.region(0).longField(f).reduce(0, 1L));
+        try (Future<Void> red = rt.context().execute(TaskLauncher.of(addOne).add(RegionRequirement.reduce(r, picky, f)))) {
+            assertThatThrownBy(red::get).isInstanceOf(LegionException.class).hasRootCauseInstanceOf(ArithmeticException.class);
+        }
+        rt.context().fill(r, f, -5L);
+        rt.context().fill(src, f, 1L);
+        rt.context().copy(Copy.of(src, r, f).withReduction(picky));
+        assertThatThrownBy(() -> rt.context().map(r, Privilege.READ_ONLY, f).close()).isInstanceOf(LegionException.class)
+                .hasRootCauseInstanceOf(ArithmeticException.class);
+    }
+
     @Test
     void manyParentsWaitingForChildrenAtOnceDoNotHang() {
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),

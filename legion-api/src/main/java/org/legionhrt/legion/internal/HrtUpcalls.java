@@ -296,8 +296,9 @@ final class HrtUpcalls implements RosHandler {
         MemorySegment user = MemorySegment.ofAddress(s.user);
         switch (s.kind) {
             case APPLY, FOLD -> {
+                CallbackFailures.take();
                 s.target.invokeExact(visible(a[1], a[3] * s.elemSize), visible(a[2], a[3] * s.elemSize), a[3], user);
-                return 0;
+                return CallbackFailures.take();   // 0, or the tag of the exception the operator threw
             }
             case PROJECT -> {
                 return (int) s.target.invokeExact(visible(a[1], POINT), visible(a[2], RECT), visible(a[3], POINT), user);

@@ -40,7 +40,7 @@ public final class Lhrt {
         if (status == ERR_TASK_FAILED) {
             return new TaskFailedException(text, javaCause.apply(msg));
         }
-        return new LegionException(status, text, null);
+        return new LegionException(status, text, javaCause.apply(msg));   // e.g. a Java reduction operator that threw
     }
 
     /** {@return this thread's last error message} */
