@@ -38,13 +38,20 @@ static void poison(struct dwaiter *w, const char *msg) {
   A_STORE(&w->poisoned, 1);
 }
 
-void dep_add(struct dnode *pred, struct dwaiter *w) {
+/* An edge that only orders (the successor neither reads what the predecessor wrote nor may the
+ * predecessor have written: a reader before a writer, anything before a WRITE_DISCARD) does not
+ * pass a failure on: it is kept in the successor list with its low bit set (waiters are aligned). */
+#define ORDER_ONLY ((uintptr_t)1)
+
+void dep_add(struct dnode *pred, struct dwaiter *w) { dep_add_ex(pred, w, false); }
+
+void dep_add_ex(struct dnode *pred, struct dwaiter *w, bool order_only) {
   for (;;) {
     spin_lock(&pred->lock);
     uint32_t s = A_LOAD(&pred->state);
     if (s & D_DONE) {
       spin_unlock(&pred->lock);
-      if (s & D_FAILED) poison(w, pred->err);
+      if ((s & D_FAILED) && !order_only) poison(w, pred->err);
       return;
     }
     if (pred->nsucc == pred->cap) {
@@ -60,7 +67,7 @@ void dep_add(struct dnode *pred, struct dwaiter *w) {
       pred->succ = ns;
       pred->cap = nc;
     }
-    pred->succ[pred->nsucc++] = w;
+    pred->succ[pred->nsucc++] = (struct dwaiter *)((uintptr_t)w | (order_only ? ORDER_ONLY : 0));
     A_ADD(&w->pending, 1);
     spin_unlock(&pred->lock);
     return;
@@ -77,8 +84,8 @@ void dnode_complete(struct dnode *n, bool failed, const char *err) {
   spin_unlock(&n->lock);
   if (old & D_WAITERS) plat_wake(&n->state, 0x7fffffff);
   for (uint32_t i = 0; i < cnt; i++) {
-    struct dwaiter *w = succ[i];
-    if (failed) poison(w, n->err);
+    struct dwaiter *w = (struct dwaiter *)((uintptr_t)succ[i] & ~ORDER_ONLY);
+    if (failed && !((uintptr_t)succ[i] & ORDER_ONLY)) poison(w, n->err);
     if (A_SUB(&w->pending, 1) == 0) w->ready(w);
   }
 }
@@ -197,62 +204,63 @@ static int64_t point_of_color(struct launch *l, const lhrt_point_t *c) {
 }
 
 /* Edges to every point of V whose requirement r touches region n (an earlier whole launch U). */
-static void deps_whole_to_points(struct launch *U, struct region *n, struct launch *V, uint32_t r) {
+static void deps_whole_to_points(struct launch *U, struct region *n, struct launch *V, uint32_t r, bool oo) {
   struct req *q = &V->reqs[r];
   struct region *child = q->part && q->part->disjoint ? region_child_of(n, q->part) : NULL;
   if (child && q->pointwise) {
     int64_t i = point_of_color(V, &child->color);
-    if (i >= 0) dep_add(&U->done, &V->points[i].w);
+    if (i >= 0) dep_add_ex(&U->done, &V->points[i].w, oo);
     return;
   }
   for (uint64_t i = 0; i < V->npoints; i++) {
     struct region *s = launch_sub(V, i, r);
-    if (child ? s == child : region_interfere(n, s)) dep_add(&U->done, &V->points[i].w);
+    if (child ? s == child : region_interfere(n, s)) dep_add_ex(&U->done, &V->points[i].w, oo);
   }
 }
 
 /* Edges from the points of index entry e to V's point vi using region s. */
-static void deps_points_to_one(const struct entry *e, struct region *s, struct launch *V, uint64_t vi) {
+static void deps_points_to_one(const struct entry *e, struct region *s, struct launch *V, uint64_t vi, bool oo) {
   struct launch *U = e->l;
-  if (region_is_ancestor(s, e->node)) { dep_add(&U->done, &V->points[vi].w); return; }
+  if (region_is_ancestor(s, e->node)) { dep_add_ex(&U->done, &V->points[vi].w, oo); return; }
   struct region *child = e->part->disjoint ? region_child_of(s, e->part) : NULL;
   if (child && U->reqs[e->req].pointwise) {
     int64_t j = point_of_color(U, &child->color);
-    if (j >= 0) dep_add(&U->points[j].done, &V->points[vi].w);
+    if (j >= 0) dep_add_ex(&U->points[j].done, &V->points[vi].w, oo);
     return;
   }
   for (uint64_t j = 0; j < U->npoints; j++) {
     struct region *u = launch_sub(U, j, e->req);
-    if (child ? u == child : region_interfere(u, s)) dep_add(&U->points[j].done, &V->points[vi].w);
+    if (child ? u == child : region_interfere(u, s)) dep_add_ex(&U->points[j].done, &V->points[vi].w, oo);
   }
 }
 
 static void add_deps(const struct entry *e, struct launch *V, uint32_t r) {
   struct launch *U = e->l;
   struct req *q = &V->reqs[r];
+  bool oo = e->priv == LHRT_READ_ONLY || q->priv == LHRT_WRITE_DISCARD; /* a failure of U does not reach V */
   if (!region_interfere(e->node, q->node)) return;
   if (!e->part) { /* an earlier single task or region requirement: wait for the whole launch */
-    if (!V->is_index) dep_add(&U->done, &V->one.w);
-    else deps_whole_to_points(U, e->node, V, r);
+    if (!V->is_index) dep_add_ex(&U->done, &V->one.w, oo);
+    else deps_whole_to_points(U, e->node, V, r, oo);
     return;
   }
   if (!V->is_index || !q->part) {
-    for (uint64_t i = 0; i < V->npoints; i++) deps_points_to_one(e, launch_sub(V, i, r), V, i);
+    for (uint64_t i = 0; i < V->npoints; i++) deps_points_to_one(e, launch_sub(V, i, r), V, i, oo);
     return;
   }
   struct req *uq = &U->reqs[e->req];
   if (e->part == q->part && e->part->disjoint && uq->pointwise && q->pointwise) {
     for (uint64_t i = 0; i < V->npoints; i++) {
       int64_t j = point_of_color(U, &V->points[i].point);
-      if (j >= 0) dep_add(&U->points[j].done, &V->points[i].w);
+      if (j >= 0) dep_add_ex(&U->points[j].done, &V->points[i].w, oo);
     }
     return;
   }
   if (U->npoints * V->npoints > (4u << 20)) { /* too many pairs: coarse but safe */
-    for (uint64_t i = 0; i < V->npoints; i++) dep_add(&U->done, &V->points[i].w);
+    for (uint64_t i = 0; i < V->npoints; i++) dep_add_ex(&U->done, &V->points[i].w, oo);
     return;
   }
-  for (uint64_t i = 0; i < V->npoints; i++) deps_points_to_one(e, launch_sub(V, i, r), V, i);
+  for (uint64_t i = 0; i < V->npoints; i++) deps_points_to_one(e, launch_sub(V, i, r), V, i, oo);
 }
 
 /* Does V's requirement r (an exclusive write) cover all of e, so that e can be retired? */

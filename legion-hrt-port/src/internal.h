@@ -220,6 +220,7 @@ struct dnode {                 /* something that completes */
 void dnode_init(struct dnode *n);
 void dnode_fini(struct dnode *n);
 void dep_add(struct dnode *pred, struct dwaiter *w);
+void dep_add_ex(struct dnode *pred, struct dwaiter *w, bool order_only);
 void dnode_complete(struct dnode *n, bool failed, const char *err);
 bool dnode_done(struct dnode *n);
 lhrt_status_t dnode_wait(struct dnode *n);

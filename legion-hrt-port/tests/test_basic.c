@@ -363,6 +363,28 @@ TEST(task_failure_propagates) {
   uint32_t f0 = 0;
   lhrt_mapping_t m;
   ERR(LHRT_ERR_TASK_FAILED, lhrt_region_map(top, r, r, LHRT_READ_ONLY, &f0, 1, &m));
+  /* a WRITE_DISCARD does not read what the failures left: it runs, and what follows it is clean */
+  int64_t seven = 7;
+  OK(lhrt_region_fill(top, r, r, 0, &seven, 8));
+  OK(lhrt_region_map(top, r, r, LHRT_READ_ONLY, &f0, 1, &m));
+  lhrt_accessor_t a;
+  OK(lhrt_mapping_get_accessor(m, 0, &a));
+  EXPECT(*(int64_t *)lhrt_accessor_at(&a, 3, 3, 0) == 7);
+  OK(lhrt_mapping_unmap(m));
+  /* a task that only read the region and failed changed nothing: the writer after it runs */
+  lhrt_task_launcher_t lr;
+  lhrt_future_t f3, f4;
+  OK(lhrt_task_launcher_create(rt, T_FAIL, NULL, 0, &lr));
+  OK(lhrt_task_launcher_add_region(lr, r, r, LHRT_READ_ONLY, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(lr, 0, 0));
+  OK(lhrt_task_launcher_execute(top, lr, &f3));
+  OK(lhrt_task_launcher_execute(top, lw, &f4));
+  ERR(LHRT_ERR_TASK_FAILED, lhrt_future_wait(f3));
+  OK(lhrt_future_wait(f4));
+  OK(lhrt_region_map(top, r, r, LHRT_READ_ONLY, &f0, 1, &m));
+  OK(lhrt_mapping_get_accessor(m, 0, &a));
+  EXPECTF(*(int64_t *)lhrt_accessor_at(&a, 3, 2, 0) != 7, "the writer after a failed reader did not run");
+  OK(lhrt_mapping_unmap(m));
   OK(lhrt_runtime_destroy(rt));
 }
 

@@ -126,6 +126,39 @@ class TaskTest extends RuntimeFixture {
                 .hasRootCauseInstanceOf(ArithmeticException.class);
     }
 
+    /** A failure passes to what reads the data after it, not to what only overwrites it or to what follows a failed reader. */
+    @Test
+    void failuresReachReadersNotDiscardingWriters() {
+        FieldSpace fs = rt.fieldSpace();
+        Field f = fs.allocate(FieldType.LONG);
+        LogicalRegion r = rt.createRegion(rt.indexSpace(8), fs);
+        rt.context().fill(r, f, 1L);
+        TaskId<Void> failRw = rt.registerTask("failRw", t -> {
+            throw new IllegalStateException("half written");
+        });
+        TaskId<Void> twice = rt.registerTask("twice", t -> {
+            LongAccessor a = t.region(0).longField(f);
+            for (long i = 0; i < 8; i++) {
+                a.set(i, a.get(i) * 2);
+            }
+        });
+        rt.context().execute(TaskLauncher.of(failRw).add(RegionRequirement.readWrite(r, f)));
+        assertThatThrownBy(() -> rt.context().map(r, Privilege.READ_ONLY, f).close())
+                .isInstanceOf(LegionException.class).hasRootCauseMessage("half written");
+        rt.context().fill(r, f, 5L);                                          // repairs: it reads nothing
+        try (Future<Void> ok = rt.context().execute(TaskLauncher.of(twice).add(RegionRequirement.readWrite(r, f)))) {
+            ok.get();
+        }
+        try (Future<Void> failed = rt.context().execute(TaskLauncher.of(failRw).add(RegionRequirement.readOnly(r, f)));
+             Future<Void> after = rt.context().execute(TaskLauncher.of(twice).add(RegionRequirement.readWrite(r, f)))) {
+            assertThatThrownBy(failed::get).isInstanceOf(TaskFailedException.class);
+            after.get();                                                      // a failed reader changed nothing
+        }
+        try (PhysicalRegion pr = rt.context().map(r, Privilege.READ_ONLY, f)) {
+            assertThat(pr.longField(f).toArray()).containsOnly(20L);
+        }
+    }
+
     @Test
     void manyParentsWaitingForChildrenAtOnceDoNotHang() {
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
