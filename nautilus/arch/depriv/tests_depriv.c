@@ -1,8 +1,9 @@
 /*
  * Self-tests of the deprivileged profile: CPL3 really (CS RPL 3), the per-CPU areas the VMM
- * gave are where GS points, a kick wakes a dozing CPU, the idle spin notices the host taking
- * its vCPU away, the console goes through the log ring; and manual-tier entries run only
- * when named: deliberate crashes for the VMM's failure tests (hvm_serve is arch/hvm's).
+ * gave are where GS points, FS points at a block with a canary, a kick wakes a dozing CPU,
+ * the idle spin notices the host taking its vCPU away, the console goes through the log ring;
+ * and manual-tier entries run only when named: deliberate crashes (a wild address, NULL read
+ * and write, a panic) for the VMM's failure tests (hvm_serve is arch/hvm's).
  */
 #include <nk/test.h>
 #include <nk/thread.h>
@@ -84,6 +85,18 @@ NK_TEST(depriv_console_uses_log_ring, NK_QUICK)
     return 0;
 }
 
+/* The VMM's FS block (hvm/…/boot/Tcb): what a Linux-built module finds at %fs:0 (the thread
+ * pointer, never NULL now that page 0 is unmapped) and %fs:0x28 (its stack-protector canary). */
+NK_TEST(depriv_fs_block, NK_QUICK)
+{
+    uint64_t self, guard;
+    __asm__ __volatile__("mov %%fs:0, %0" : "=r"(self));
+    __asm__ __volatile__("mov %%fs:0x28, %0" : "=r"(guard));
+    NK_CHECK(self >= 0x1000 && self < 0x100000, "%%fs:0 is %#lx, not a block in low memory", self);
+    NK_CHECK(guard != 0 && (guard & 0xff) == 0, "canary %#lx: zero, or its low byte is not", guard);
+    return 0;
+}
+
 /* Deliberate failures for the VMM's containment tests (manual: only when named). */
 NK_TEST(crash_page_fault, NK_MANUAL)
 {
@@ -91,6 +104,28 @@ NK_TEST(crash_page_fault, NK_MANUAL)
      * maps, so the CPU faults at CPL3 and the VMM must report a triple fault with the state. */
     volatile uint64_t *p = (volatile uint64_t *)0x7fff00000000ull;
     return (int)*p;
+}
+
+/* A NULL pointer the compiler cannot see is NULL (else it may emit a trap of its own). */
+static volatile uint64_t *opaque_null(uint64_t offset)
+{
+    uint64_t a = offset;
+    __asm__ __volatile__("" : "+r"(a));
+    return (volatile uint64_t *)a;
+}
+
+NK_TEST(crash_null_read, NK_MANUAL)
+{
+    /* SAFETY: on purpose: the VMM leaves guest-virtual page 0 unmapped (Layout.NULL_GUARD), so
+     * reading a NULL struct's field must fault at once with CR2 = the field's offset. */
+    return (int)*opaque_null(0x10);
+}
+
+NK_TEST(crash_null_write, NK_MANUAL)
+{
+    /* SAFETY: on purpose: a write through NULL must fault, not land in the VMM's structures. */
+    *opaque_null(0) = 0x6e756c6c;
+    return 0;
 }
 
 NK_TEST(crash_panic, NK_MANUAL)

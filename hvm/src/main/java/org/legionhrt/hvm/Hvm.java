@@ -42,6 +42,7 @@ import org.legionhrt.hvm.boot.Multiboot2Info;
 import org.legionhrt.hvm.boot.PageTables;
 import org.legionhrt.hvm.boot.Ring0Entry;
 import org.legionhrt.hvm.boot.Ring0Layout;
+import org.legionhrt.hvm.boot.Tcb;
 import org.legionhrt.hvm.devices.Console;
 import org.legionhrt.hvm.devices.Doorbells;
 import org.legionhrt.hvm.devices.LogPoller;
@@ -515,10 +516,12 @@ public final class Hvm implements AutoCloseable {
     private long buildTables() {
         PageTables pt = new PageTables(mem.ram());
         pt.identity(0, mem.size());
+        pt.unmapLowPages(Layout.NULL_GUARD);
         if (merged != null) {
             pt.map(merged.address(), mergedGpa(), merged.size());
         }
         Gdt.write(mem.ram());
+        Tcb.write(mem.ram());
         return pt.root();
     }
 
@@ -647,9 +650,24 @@ public final class Hvm implements AutoCloseable {
         }
         String where = e.state().flatMap(s -> describe(s.rip()))
                 .map(f -> " (rip in " + f + ")").orElse("");
-        HvmException x = new HvmException(e.kind(), e.reason() + where, e.state().orElse(null), lastLines(), e.getCause());
+        HvmException x = new HvmException(e.kind(), e.reason() + pageFault(e) + where, e.state().orElse(null), lastLines(), e.getCause());
         x.setStackTrace(e.getStackTrace());
         return x;
+    }
+
+    /**
+     * {@return "; page fault at 0x…" (and the NULL guard's name when it lies there) for a
+     * deprivileged guest whose triple fault began as a page fault, else ""} CR2 is set to
+     * {@link CpuSetup#NO_PAGE_FAULT} at entry and nothing at CPL3 can write it but a fault.
+     */
+    private String pageFault(HvmException e) {
+        if (e.kind() != HvmException.Kind.SHUTDOWN || profile != Profile.DEPRIVILEGED || e.state().isEmpty()
+                || e.state().get().cr2() == CpuSetup.NO_PAGE_FAULT) {
+            return "";
+        }
+        long cr2 = e.state().get().cr2();
+        return String.format("; page fault at %#x%s", cr2, Long.compareUnsigned(cr2, Layout.NULL_GUARD) < 0
+                ? " (a NULL pointer: guest-virtual page 0 is not mapped)" : "");
     }
 
     private void fail(HvmException e) {

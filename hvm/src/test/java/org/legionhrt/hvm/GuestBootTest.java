@@ -1,7 +1,7 @@
 /*
  * The VMM against small deliberately written guests: long mode at CPL3 from the first
- * instruction, COM1 output, the exit port, SMP with per-CPU GS bases, and the merged region
- * at the JVM's own addresses.
+ * instruction, COM1 output, the exit port, SMP with per-CPU GS bases, the FS block that
+ * stack-protected code reads its canary from, and the merged region at the JVM's own addresses.
  */
 package org.legionhrt.hvm;
 
@@ -50,6 +50,15 @@ class GuestBootTest {
             assertThat(h.awaitExit(Duration.ofSeconds(10))).isZero();
         }
         assertThat(lines).contains("all cpus up: 0x0000000000000004");
+    }
+
+    @Test
+    void codeBuiltWithTheStackProtectorFindsItsCanaryThroughFs() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Hvm h = builder().console(lines::add).boot(TestGuests.guest("canary"))) {
+            assertThat(h.awaitExit(Duration.ofSeconds(10))).as("canary guest's failed check").isZero();
+        }
+        assertThat(lines).contains(String.format("fs:0 0x%016x", org.legionhrt.hvm.boot.Layout.TCB));
     }
 
     @Test

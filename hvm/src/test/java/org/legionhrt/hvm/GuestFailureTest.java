@@ -14,6 +14,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class GuestFailureTest {
     @BeforeAll
@@ -44,6 +46,27 @@ class GuestFailureTest {
         assertThat(e.state().get().rip()).isBetween(0x100000L, 0x101000L);
         assertThat(e.console()).contains("about to fault");
         assertThat(e.getMessage()).contains("vCPU 0").contains("rip=").contains("rip in guest_main+0x");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"read, 0x18, reading through NULL", "write, 0x0, writing through NULL"})
+    void nullDereferenceFaultsAtOnceWithTheAddress(String mode, String address, String line) {
+        HvmException e = run("nullptr", builder().cmdline(mode), Duration.ofSeconds(10));
+        long at = Long.decode(address);
+        assertThat(e.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
+        assertThat(e.state()).isPresent();
+        assertThat(e.state().get().cr2()).isEqualTo(at);
+        assertThat(e.state().get().gprs()[1]).isEqualTo(0x6e756c6cL);   // rbx set by the faulting asm
+        assertThat(e.state().get().rip()).isBetween(0x100000L, 0x101000L);
+        assertThat(e.reason()).contains(String.format("page fault at %#x (a NULL pointer", at))
+                .contains("rip in guest_main+0x");
+        assertThat(e.console()).contains(line).doesNotContain("NULL access did not fault");
+    }
+
+    @Test
+    void aFaultOtherThanAPageFaultNamesNoAddress() {
+        HvmException e = run("fault", builder(), Duration.ofSeconds(10));
+        assertThat(e.reason()).doesNotContain("page fault");
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +91,23 @@ class NautilusHvmTest {
         }
         try (Hvm h = Hvm.builder().memory(64L << 20).cmdline("tests=depriv_cpl3").awaitReady(false).boot(image)) {
             assertThat(h.awaitExit(Duration.ofSeconds(30))).isZero();     // and the JVM boots again
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"crash_null_read, 0x10", "crash_null_write, 0x0"})
+    void kernelNullDereferenceIsAPageFaultAtItsAddress(String test, String address) {
+        long at = Long.decode(address);
+        try (Hvm h = Hvm.builder().cores(2).memory(64L << 20).cmdline("tests=" + test).awaitReady(false).boot(image)) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
+                    .satisfies(e -> {
+                        HvmException x = (HvmException) e;
+                        assertThat(x.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
+                        assertThat(x.state()).isPresent();
+                        assertThat(x.state().get().cr2()).isEqualTo(at);
+                        assertThat(x.reason()).contains(String.format("page fault at %#x (a NULL pointer", at))
+                                .contains("rip in nk_test_fn_" + test + "+0x");
+                    });
         }
     }
 

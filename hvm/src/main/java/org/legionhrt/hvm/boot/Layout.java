@@ -7,7 +7,13 @@ package org.legionhrt.hvm.boot;
 
 /** Guest-physical addresses and sizes of the VMM's structures. */
 public final class Layout {
-    /** Page-table pages: PML4 first, then PDPTs and PDs as needed. */
+    /**
+     * Guest-virtual [0, NULL_GUARD) is not mapped, so a NULL dereference faults (the VM ends with
+     * the state, CR2 = the address); the rest of the first 2 MiB is mapped with 4 KiB pages.
+     * Guest-physical page 0 holds nothing.
+     */
+    public static final long NULL_GUARD = 0x1000;
+    /** Page-table pages: PML4 first, then PDPTs, PDs and the first 2 MiB's 4 KiB table as needed. */
     public static final long PAGE_TABLES = 0x1000;
     /** Room for page-table pages (64 pages: 4 KiB each). */
     public static final long PAGE_TABLES_END = 0x41000;
@@ -36,6 +42,11 @@ public final class Layout {
     public static final long LOG_RING = 0x93000;
     /** Log-ring data size (a power of two). */
     public static final long LOG_RING_DATA = 0x20000;
+    /**
+     * The block every vCPU's FS base points at (see {@link Tcb}): Linux-built code reads its
+     * stack canary at %fs:0x28.
+     */
+    public static final long TCB = 0xB4000;
     /** Where the kernel image may start. */
     public static final long IMAGE_MIN = 0x100000;
     /** Initial stack per CPU, carved from the top of RAM. */

@@ -3,6 +3,7 @@
  * region at VA == its JVM address backed by a low GPA (a JVM address can exceed the host CPU's
  * physical-address width: 46 bits on many Xeons). The U bit is set at every level because the
  * deprivileged kernel runs at CPL3. Table pages come from a small bump area in low memory.
+ * The first 2 MiB can be split into 4 KiB pages with page 0 left out, so NULL faults at once.
  */
 package org.legionhrt.hvm.boot;
 
@@ -21,6 +22,7 @@ public final class PageTables {
     private static final long TABLE = PRESENT | WRITE | USER;
     private static final long ADDR_MASK = 0x000f_ffff_ffff_f000L;
     private static final long PAGE_2M = 2L << 20;
+    private static final long PAGE_4K = 4096;
 
     private final MemorySegment ram;
     private long next = Layout.PAGE_TABLES + 0x1000;
@@ -62,19 +64,54 @@ public final class PageTables {
         }
     }
 
+    /**
+     * Leaves guest-virtual [0, {@code guard}) unmapped so that a NULL pointer (or a small offset
+     * from one) faults at once instead of writing the VMM's structures: the 2 MiB page at VA 0
+     * becomes a table of 4 KiB pages, identical to it above {@code guard}. Call after
+     * {@link #identity} has mapped VA 0; one more table page.
+     *
+     * @throws HvmException (BAD_INPUT) when {@code guard} is not a multiple of 4 KiB in (0, 2 MiB),
+     *                      VA 0 is not mapped with a 2 MiB page, or the table area is full
+     */
+    public void unmapLowPages(long guard) {
+        if (guard <= 0 || guard >= PAGE_2M || guard % PAGE_4K != 0) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT,
+                    String.format("NULL guard of %#x bytes is not 4 KiB pages below 2 MiB", guard));
+        }
+        long pdpt = child(Layout.PAGE_TABLES, 0);
+        long pd = child(pdpt, 0);
+        long big = ram.get(JAVA_LONG, pd);
+        if ((big & (PRESENT | HUGE)) != (PRESENT | HUGE)) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "VA 0 is not mapped by a 2 MiB page: map it first");
+        }
+        long pt = take();
+        long base = big & ADDR_MASK & ~(PAGE_2M - 1);
+        long flags = big & (PRESENT | WRITE | USER);
+        for (long off = guard; off < PAGE_2M; off += PAGE_4K) {
+            ram.set(JAVA_LONG, pt + (off / PAGE_4K) * 8, (base + off) | flags);
+        }
+        ram.set(JAVA_LONG, pd, pt | TABLE);
+    }
+
     private long child(long table, long index) {
         long at = table + index * 8;
         long e = ram.get(JAVA_LONG, at);
         if (e != 0) {
             return e & ADDR_MASK;
         }
+        long page = take();
+        ram.set(JAVA_LONG, at, page | TABLE);
+        return page;
+    }
+
+    /** Takes the next zero page of the table area. */
+    private long take() {
         if (next >= Layout.PAGE_TABLES_END) {
             throw new HvmException(HvmException.Kind.BAD_INPUT,
                     "page-table area full: lower --mem or --merged (each GiB needs one table page)");
         }
         long page = next;
-        next += 0x1000;
-        ram.set(JAVA_LONG, at, page | TABLE);
+        next += PAGE_4K;
         return page;
     }
 }

@@ -79,6 +79,12 @@ public final class Sregs {
         return this;
     }
 
+    /** Sets CR2, the last page-fault address. */
+    public Sregs cr2(long cr2) {
+        buf.set(JAVA_LONG, CR2, cr2);
+        return this;
+    }
+
     /** {@return CR0} */
     public long cr0() {
         return buf.get(JAVA_LONG, CR0);

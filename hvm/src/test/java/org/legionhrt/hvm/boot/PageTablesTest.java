@@ -54,6 +54,38 @@ class PageTablesTest {
     }
 
     @Test
+    void theNullGuardLeavesPageZeroOutAndMapsTheRestOfTheFirst2MibAsBefore() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ram = a.allocate(Layout.PAGE_TABLES_END, 4096);
+            PageTables pt = new PageTables(ram);
+            pt.identity(0, 8L << 20);
+            pt.unmapLowPages(Layout.NULL_GUARD);
+            long pde = leaf(ram, pt.root(), 0);
+            assertThat(pde & (P | W | U | HUGE)).as("PD entry 0 now points to a 4 KiB table").isEqualTo(P | W | U);
+            long table = pde & MASK;
+            assertThat(table).isBetween(Layout.PAGE_TABLES, Layout.PAGE_TABLES_END - 4096);
+            assertThat(ram.get(JAVA_LONG, table)).as("page 0").isZero();
+            for (long va = Layout.NULL_GUARD; va < (2L << 20); va += 4096) {
+                assertThat(ram.get(JAVA_LONG, table + (va >>> 12) * 8)).isEqualTo(va | P | W | U);
+            }
+            for (long off = 2L << 20; off < (8L << 20); off += 2L << 20) {
+                assertThat(leaf(ram, pt.root(), off)).isEqualTo(off | P | W | U | HUGE);
+            }
+        }
+    }
+
+    @Test
+    void badNullGuardsAreRefused() {
+        try (Arena a = Arena.ofConfined()) {
+            PageTables pt = new PageTables(a.allocate(Layout.PAGE_TABLES_END, 4096));
+            assertThatThrownBy(() -> pt.unmapLowPages(Layout.NULL_GUARD)).hasMessageContaining("map it first");
+            pt.identity(0, 2L << 20);
+            assertThatThrownBy(() -> pt.unmapLowPages(100)).hasMessageContaining("NULL guard");
+            assertThatThrownBy(() -> pt.unmapLowPages(2L << 20)).hasMessageContaining("NULL guard");
+        }
+    }
+
+    @Test
     void misalignedRangesAreRefused() {
         try (Arena a = Arena.ofConfined()) {
             PageTables pt = new PageTables(a.allocate(Layout.PAGE_TABLES_END, 4096));
