@@ -480,7 +480,10 @@ public final class Runtime implements AutoCloseable {
             }
             closing = true;
         }
-        int st;
+        int st = 0;
+        // A runtime whose backend failed, and said so to a caller already, is only released: the
+        // failure told it was lost, and try-with-resources code that handled it gets no second one.
+        boolean failureKnown = backend.failureReported();
         try {
             closeOpenMappings();
             if (javaTasks.queued()) {
@@ -495,6 +498,11 @@ public final class Runtime implements AutoCloseable {
             } finally {
                 life.writeLock().unlock();
             }
+        } catch (LegionException e) {
+            if (!failureKnown) {
+                throw e;
+            }
+            LOG.debug("closing a runtime whose backend had failed", e);
         } finally {
             // Also when the backend failed (an HVM that died): release it so a new runtime can start.
             closed = true;

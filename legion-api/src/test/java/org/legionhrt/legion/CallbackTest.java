@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class CallbackTest extends RuntimeFixture {
 
     @Test
-    void aThrowingReductionOperatorLeavesItsFoldIncompleteAndTheRuntimeUsable() {
+    void aThrowingReductionOperatorFailsTheReductionWithItsExceptionAndTheRuntimeGoesOn() {
         ReductionOp<Long> picky = rt.registerReduction("picky", ValueType.LONG, 0L, (a, b) -> {
             if (b == 7) {
                 throw new IllegalArgumentException("no sevens");
@@ -27,7 +27,11 @@ class CallbackTest extends RuntimeFixture {
         });
         TaskId<Long> idx = rt.registerTask("idx", ValueType.LONG, ctx -> ctx.index());
         try (Future<Long> f = rt.context().executeReduce(IndexLauncher.of(idx, rt.indexSpace(10)), picky)) {
-            assertThat(f.get()).as("the fold of point 7 threw: logged, skipped").isEqualTo(45L - 7);
+            assertThatThrownBy(f::get).as("the fold of point 7 threw: no partial sum")
+                    .isInstanceOf(LegionException.class).hasRootCauseMessage("no sevens");
+        }
+        try (Future<Long> f = rt.context().executeReduce(IndexLauncher.of(idx, rt.indexSpace(7)), picky)) {
+            assertThat(f.get()).isEqualTo(21L);
         }
         try (Future<Long> f = rt.context().executeReduce(IndexLauncher.of(idx, rt.indexSpace(10)), ReductionOp.SUM_LONG)) {
             assertThat(f.get()).isEqualTo(45L);
@@ -35,7 +39,7 @@ class CallbackTest extends RuntimeFixture {
     }
 
     @Test
-    void aReductionOperatorThrowingWhileItsBufferIsAppliedKeepsTheFieldsOtherFolds() {
+    void aReductionOperatorThrowingWhileItsBufferIsAppliedFailsThatTaskAndItsReaders() {
         ReductionOp<Long> capped = rt.registerReduction("capped", ValueType.LONG, 0L, (a, b) -> {
             if (a >= 100) {
                 throw new IllegalStateException("full");
@@ -45,10 +49,17 @@ class CallbackTest extends RuntimeFixture {
         FieldSpace fs = rt.fieldSpace();
         Field v = fs.allocate(FieldType.LONG);
         LogicalRegion r = rt.createRegion(rt.indexSpace(4), fs);
+        rt.context().fill(r, v, 0L);
         TaskId<Void> add = rt.registerTask("add50", ctx -> ctx.region(0).longField(v).reduce(2, 50));
-        rt.context().executeAndWait(IndexLauncher.of(add, rt.indexSpace(5)).add(RegionRequirement.reduce(r, capped, v)));
+        // two folds reach 100, the others find the field full: those tasks fail, with the cause
+        assertThatThrownBy(() -> rt.context().executeAndWait(IndexLauncher.of(add, rt.indexSpace(5))
+                .add(RegionRequirement.reduce(r, capped, v)))).isInstanceOf(LegionException.class)
+                .hasRootCauseMessage("full");
+        assertThatThrownBy(() -> rt.context().map(r, Privilege.READ_ONLY, v).close())
+                .as("a reader of what a failed reduction touched").hasRootCauseMessage("full");
+        rt.context().fill(r, v, 1L);                                // a fill reads nothing: it repairs
         try (PhysicalRegion pr = rt.context().map(r, Privilege.READ_ONLY, v)) {
-            assertThat(pr.longField(v).toArray()).containsExactly(0, 0, 100, 0);
+            assertThat(pr.longField(v).toArray()).containsExactly(1, 1, 1, 1);
         }
     }
 

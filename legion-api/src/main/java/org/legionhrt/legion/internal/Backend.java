@@ -51,6 +51,14 @@ public interface Backend extends AutoCloseable {
         return null;
     }
 
+    /**
+     * {@return whether the backend failed (an HVM that died) and a caller was already told so}
+     * Closing such a runtime only releases it: the failure is not thrown again.
+     */
+    default boolean failureReported() {
+        return false;
+    }
+
     /** Releases what the backend holds (not the runtime: that is {@code lhrt_runtime_destroy}). */
     @Override
     void close();

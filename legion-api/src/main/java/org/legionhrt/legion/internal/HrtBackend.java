@@ -275,6 +275,11 @@ public final class HrtBackend implements Backend {
     }
 
     @Override
+    public boolean failureReported() {
+        return calls.failureReported();
+    }
+
+    @Override
     public long[] callServerLoad() {
         return calls.serverLoad();
     }

@@ -108,6 +108,8 @@ final class HrtCalls implements SymbolLookup {
     /** Threads inside a call: the HVM (and its merged region) is unmapped only once this is 0. */
     final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
     private volatile LegionException failed;
+    /** Whether a caller was thrown the failure (or an exception naming it). */
+    private volatile boolean failureThrown;
     /** Native task names by id, and the last one a launcher was made for: what a failure names. */
     private final Map<Integer, String> nativeTasks = new ConcurrentHashMap<>();
     private volatile String lastNative;
@@ -216,6 +218,7 @@ final class HrtCalls implements SymbolLookup {
             }
         }
         if (failed != null) {
+            failureThrown = true;
             throw new LegionException(0, "backend hrt: " + c.name + " after the HRT failed: " + failed.getMessage(),
                     failed.getCause());
         }
@@ -523,6 +526,7 @@ final class HrtCalls implements SymbolLookup {
             while ((int) DONE.getVolatile(f, OFF_DONE) == 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(this, LIVENESS_NANOS);
                 if (failed != null) {
+                    failureThrown = true;
                     throw failed;                      // another thread saw the HVM fail
                 }
                 long now = System.nanoTime();
@@ -649,7 +653,13 @@ final class HrtCalls implements SymbolLookup {
             failed = le;
             onFailure.run();
         }
+        failureThrown = true;
         return le;
+    }
+
+    /** {@return whether the HRT failed and some caller was thrown that} */
+    boolean failureReported() {
+        return failed != null && failureThrown;
     }
 
     private static String cString(MemorySegment s) {
