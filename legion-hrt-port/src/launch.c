@@ -450,7 +450,8 @@ lhrt_status_t launch_build(struct task *T, struct launcher *L, uint32_t kind, st
   lhrt_status_t st = LHRT_OK;
   if (kind == L_TASK) st = choose_variant(rt, l, L);
   else l->vkind = LHRT_PROC_CPU;
-  if (!st && L->arglen > sizeof l->args_inline && !(l->args = plat_alloc(L->arglen))) st = LHRT_ERR_NO_MEMORY;
+  if (!st && L->arglen > sizeof l->args_inline && !(l->args = plat_alloc(L->arglen)))
+    st = lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory for %lu bytes of launch arguments", L->arglen);
   if (!st) {
     if (!l->args) l->args = l->args_inline;
     if (L->arglen) u_memcpy(l->args, L->args, L->arglen);
@@ -473,8 +474,7 @@ lhrt_status_t launch_build(struct task *T, struct launcher *L, uint32_t kind, st
       else l->nfuts = f + 1;
     }
   }
-  if (st) {
-    if (st == LHRT_ERR_NO_MEMORY) lhrt_err(st, "out of memory");
+  if (st) { /* the message is the failing step's (an instance says how much memory it needed) */
     launch_unref(l);
     return st;
   }

@@ -313,3 +313,31 @@ TEST(failing_reduction_operators_fail_what_used_them) {
           "mapping after a refused copy: %s", lhrt_last_error());
   OK(lhrt_runtime_destroy(rt));
 }
+
+/* A launch whose instance does not fit its memory says how much it needed and what to raise. */
+TEST(a_launch_out_of_instance_memory_says_what_to_raise) {
+  lhrt_runtime_t rt = trt_new(1);
+  lhrt_ctx_t top = trt_top(rt);
+  static uint8_t arena[8192] __attribute__((aligned(64)));
+  lhrt_memory_t mem;
+  OK(lhrt_memory_create_from_arena(rt, arena, sizeof arena, &mem));
+  lhrt_index_space_t is;
+  lhrt_field_space_t fs;
+  lhrt_region_t r;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 9999), &is));
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
+  OK(lhrt_region_create(rt, is, fs, &r));
+  OK(lhrt_region_set_layout(r, LHRT_LAYOUT_SOA, mem));
+  OK(lhrt_task_register(rt, T_SET_I64, "set_i64", LHRT_PROC_CPU, set_i64, NULL));
+  int64_t v = 1;
+  lhrt_task_launcher_t l;
+  OK(lhrt_task_launcher_create(rt, T_SET_I64, &v, sizeof v, &l));
+  OK(lhrt_task_launcher_add_region(l, r, r, LHRT_WRITE_DISCARD, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(l, 0, 0));
+  ERR(LHRT_ERR_NO_MEMORY, lhrt_task_launcher_execute(top, l, NULL));
+  EXPECTF(strstr(lhrt_last_error(), "80000 bytes") && strstr(lhrt_last_error(), "raise the runtime's memory size"),
+          "message: %s", lhrt_last_error());
+  OK(lhrt_task_launcher_destroy(l));
+  OK(lhrt_runtime_destroy(rt));
+}
