@@ -78,7 +78,11 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE, 0, "", DEFAULT_HRT_TASK_LIMIT, true);
     }
 
-    /** {@return a copy with {@code n} workers} */
+    /**
+     * {@return a copy with {@code n} workers} 0 means one per core: on {@code linux} the host's
+     * cores; on {@code hrt} the HRT's vCPUs less the call server's (so on a 2-core host 1, unless
+     * {@code withHrtCores} gives the HRT more vCPUs). Name the count to run alike on both.
+     */
     public RuntimeConfig withWorkers(int n) {
         return new RuntimeConfig(backend, n, memorySize, pinWorkers, spinNs, javaExecution, hrtCores, hrtImage, hrtTaskLimit, hrtDeferredLaunches);
     }

@@ -149,7 +149,9 @@ public final class TaskContext extends Context {
             regions = new PhysicalRegion[regionCount()];
         }
         if (i < 0 || i >= regions.length) {
-            throw new LegionException("task " + taskName + " has " + regions.length + " region requirements, not " + (i + 1));
+            throw new LegionException("task " + taskName + " has no region " + i + ": it was launched with "
+                    + regions.length + " region requirement" + (regions.length == 1 ? "" : "s")
+                    + (regions.length == 0 ? "" : " (0.." + (regions.length - 1) + ")"));
         }
         if (regions[i] == null) {
             MemorySegment snap = snapshot();

@@ -157,8 +157,12 @@ public final class HrtBackend implements Backend {
                 : Integer.getInteger("legionhrt.hrt.cores", Math.max(DEFAULT_CORES, config.workers() + 1));
         int host = java.lang.Runtime.getRuntime().availableProcessors();
         if (cores > Math.max(host, 2) * 4) {
-            throw new LegionException("backend hrt: " + cores + " HRT cores is more than this host's " + host
-                    + " CPUs can run; use at most " + (Math.max(host, 2) * 4));
+            String from = config.hrtCores() > 0 ? "hrtCores " + cores
+                    : cores + " HRT cores (workers " + config.workers() + " + 1 for the call server)";
+            throw new LegionException("backend hrt: " + from + " is more than the " + (Math.max(host, 2) * 4)
+                    + " vCPUs allowed on this " + host + "-CPU host (4 per host CPU, counting at least 2): lower "
+                    + (config.hrtCores() > 0 ? "hrtCores" : "the workers or set hrtCores") + " to at most "
+                    + (Math.max(host, 2) * 4));
         }
         if (cores < 1) {
             throw new LegionException("backend hrt needs at least 1 HRT core, not " + cores);
