@@ -120,12 +120,12 @@ static void done(struct bounce *b) {
 
 /* ---------------------------------------------------------------- reductions ---- */
 
-/* The JVM's answer r != 0 to a reduction: its operator threw; r tags the exception, which the
- * Java API turns back into the cause of the failure this becomes (lhrt_redop_fail). */
-static void redop_threw(uint64_t r) {
+/* A Java callback threw: `tag` names the exception, which the Java API turns back into the
+ * cause of the failure this becomes (lhrt_callback_fail). */
+static void java_threw(const char *what, uint64_t tag) {
   char msg[96];
-  nk_snprintf(msg, sizeof msg, "a Java reduction operator threw [java-exception:%lu]", (unsigned long)r);
-  lhrt_redop_fail(msg);
+  nk_snprintf(msg, sizeof msg, "a Java %s threw [java-exception:%lu]", what, (unsigned long)tag);
+  lhrt_callback_fail(msg);
 }
 
 /* lhs[i] op= rhs[i] in chunks that fit half a bounce buffer each (zero copy when both are
@@ -136,7 +136,7 @@ static void redop(const struct lhrt_hrt_upcall_desc *d, uint32_t slot, void *lhs
     if (ros(slot, (uintptr_t)lhs, (uintptr_t)rhs, count, &r))
       printk("lhrt upcall: reduction slot %u did not run in the JVM; lhs left unchanged\n", slot);
     else if (r)
-      redop_threw(r);
+      java_threw("reduction operator", r);
     return;
   }
   uint64_t per = up.bufsize / 2 / (es ? es : 1);
@@ -159,7 +159,7 @@ static void redop(const struct lhrt_hrt_upcall_desc *d, uint32_t slot, void *lhs
       break;
     }
     if (r) {
-      redop_threw(r);
+      java_threw("reduction operator", r);
       break;
     }
     if (lv != l) memcpy(l, lv, bytes);
@@ -188,6 +188,10 @@ int32_t lhrt_hrt_up_project(const lhrt_point_t *p, const lhrt_rect_t *domain, lh
   int st = ros(d->slot[0], (uintptr_t)pv, (uintptr_t)dv, (uintptr_t)cv, &r);
   back(color, cv, sizeof *color);
   done(&b);
+  if (!st && r > 1) { /* the functor threw: r is its exception's tag << 1 | 1 */
+    java_threw("projection functor", r >> 1);
+    return 1;
+  }
   return st ? 1 : (int32_t)r;
 }
 

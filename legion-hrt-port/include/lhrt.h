@@ -248,10 +248,11 @@ typedef void (*lhrt_redop_fn)(void *lhs, const void *rhs, uint64_t count, void *
 lhrt_status_t lhrt_redop_register(lhrt_runtime_t rt, uint32_t id, uint32_t elem_size, const void *identity,
                                   lhrt_redop_fn apply, lhrt_redop_fn fold, void *user);
 lhrt_status_t lhrt_redop_get_size(lhrt_runtime_t rt, uint32_t id, uint32_t *out);
-/* Called by an operator's apply or fold that could not combine its values (on the thread that
- * runs it): the operation using the operator fails with msg - the reducing task, the launch's
- * result reduction, the copy, lhrt_future_map_reduce - instead of keeping a partial value. */
-void lhrt_redop_fail(const char *msg);
+/* Called by a callback that fails, on the thread that runs it: a reduction operator's apply or
+ * fold that cannot combine its values (the reducing task, the launch's result reduction, the
+ * copy or lhrt_future_map_reduce then fails with msg, instead of keeping a partial value), or a
+ * projection functor that returns non-zero (the launch's error then carries msg). */
+void lhrt_callback_fail(const char *msg);
 
 /* ----------------------------------------------------------------- tasks ---- */
 /* A task body. args/arglen: the launcher's argument bytes (valid during the call). */

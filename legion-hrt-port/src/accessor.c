@@ -90,7 +90,7 @@ static void red_apply_one(struct task *t, struct redinst *ri) {
     pr = red_find(parent, (uint32_t)q->parent_req, (int)ri->fidx);
   if (pr) dst = pr->view;
   else region_accessor(sub, (int)ri->fidx, &dst);
-  plat_free(redop_take_error()); /* none left over from code that ran an operator by hand */
+  plat_free(callback_take_error()); /* none left over from code that ran an operator by hand */
   mutex_lock(&sub->root->ri->red_lock);
   for (uint64_t k = 0; k < sub->is->nrects; k++) {
     const lhrt_rect_t *r = &sub->is->rects[k];
@@ -103,7 +103,7 @@ static void red_apply_one(struct task *t, struct redinst *ri) {
     }
   }
   mutex_unlock(&sub->root->ri->red_lock);
-  char *e = redop_take_error();
+  char *e = callback_take_error();
   if (e) {
     task_set_failed(t, e);
     plat_free(e);

@@ -132,7 +132,7 @@ void copy_body(struct task *t) {
     return;
   }
   struct redop *op = l->reqs[1].priv == LHRT_REDUCE ? redop_lookup(l->rt, l->reqs[1].redop) : NULL;
-  if (op) plat_free(redop_take_error()); /* none left over from code that ran an operator by hand */
+  if (op) plat_free(callback_take_error()); /* none left over from code that ran an operator by hand */
   for (uint32_t k = 0; k < a->nfields; k++) {
     lhrt_accessor_t s, d;
     accessor_for(t, 0, a->src[k], &s);
@@ -148,7 +148,7 @@ void copy_body(struct task *t) {
     }
   }
   if (both) is_unref(both);
-  char *e = op ? redop_take_error() : NULL;
+  char *e = op ? callback_take_error() : NULL;
   if (e) {
     task_set_failed(t, e);
     plat_free(e);

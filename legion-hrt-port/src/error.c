@@ -6,7 +6,7 @@
 
 static void thr_dtor(void *p) {
   struct thr *t = p;
-  if (t) plat_free(t->redop_err);
+  if (t) plat_free(t->callback_err);
   plat_free(p);
 }
 
@@ -94,4 +94,19 @@ void *obj_check(void *impl, uint32_t kind, lhrt_status_t *st) {
     return NULL;
   }
   return o;
+}
+
+/* A callback that fails (a reduction operator that cannot combine, a projection functor with no
+ * color) says why here, on the thread that called it; the runtime then fails the operation
+ * that called it with the message (the first wins). */
+void lhrt_callback_fail(const char *msg) {
+  struct thr *t = thr_get();
+  if (t && !t->callback_err) t->callback_err = u_strdup(msg ? msg : "callback failed");
+}
+
+char *callback_take_error(void) {
+  struct thr *t = thr_get();
+  char *e = t ? t->callback_err : NULL;
+  if (t) t->callback_err = NULL;
+  return e;
 }

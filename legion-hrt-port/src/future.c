@@ -246,14 +246,14 @@ lhrt_status_t lhrt_future_map_reduce(lhrt_future_map_t h, uint32_t redop, lhrt_f
   if (st) return st;
   uint8_t acc[64];
   u_memcpy(acc, op->identity, op->size);
-  plat_free(redop_take_error()); /* none left over from code that ran an operator by hand */
+  plat_free(callback_take_error()); /* none left over from code that ran an operator by hand */
   for (uint64_t i = 0; i < m->l->npoints; i++) {
     struct task *t = &m->l->points[i];
     if (t->res_size != op->size)
       return lhrt_err(LHRT_ERR_REDOP, "point %lu returned %lu bytes; reduction %u needs %u", i, t->res_size, redop, op->size);
     op->fold(acc, t->res, 1, op->user);
   }
-  char *e = redop_take_error();
+  char *e = callback_take_error();
   if (e) {
     lhrt_status_t st = lhrt_err(LHRT_ERR_REDOP, "reduction operator %u failed: %s", redop, e);
     plat_free(e);

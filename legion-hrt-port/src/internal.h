@@ -53,7 +53,7 @@ struct thr {
   struct task *cur;      /* the task this thread runs */
   bool more;             /* the thread still has points of a slice to run */
   uint64_t ready_ns;     /* the running work item's, for tracing */
-  char *redop_err;       /* a reduction operator's lhrt_redop_fail, not yet taken (owned) */
+  char *callback_err;    /* a callback's lhrt_callback_fail, not yet taken (owned) */
 };
 struct thr *thr_get(void);
 lhrt_status_t lhrt_err(lhrt_status_t code, const char *fmt, ...);
@@ -384,7 +384,7 @@ struct redop {
   void *user;
 };
 struct redop *redop_lookup(struct lhrt_runtime *rt, uint32_t id);
-char *redop_take_error(void);  /* what an operator this thread ran reported, or NULL (caller owns) */
+char *callback_take_error(void);  /* what a callback this thread ran reported, or NULL (caller owns) */
 void redop_init(void);
 void redop_free_all(struct lhrt_runtime *rt);
 

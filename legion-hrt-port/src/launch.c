@@ -341,8 +341,14 @@ static lhrt_status_t compute_subs(struct launch *l) {
     for (uint64_t i = 0; i < l->npoints; i++) {
       if (!q->part) { l->subs[i * l->nreqs + r] = q->region; continue; }
       lhrt_point_t c = l->points[i].point;
-      if (pf && pf->fn(&l->points[i].point, &l->domain->bounds, &c, pf->user))
-        return lhrt_err(LHRT_ERR_BOUNDS, "projection %u failed for point %lu", q->proj, i);
+      if (pf) plat_free(callback_take_error());
+      if (pf && pf->fn(&l->points[i].point, &l->domain->bounds, &c, pf->user)) {
+        char *why = callback_take_error();
+        lhrt_status_t st = lhrt_err(LHRT_ERR_BOUNDS, "projection %u failed for point %lu%s%s", q->proj, i,
+                                    why ? ": " : "", why ? why : "");
+        plat_free(why);
+        return st;
+      }
       int64_t s = c.dim == q->part->colors->dim ? is_linear(&q->part->colors->bounds, &c) : -1;
       if (s < 0 || !q->part->child[s])
         return lhrt_err(LHRT_ERR_BOUNDS, "launch point %lu maps to a color outside the partition", i);

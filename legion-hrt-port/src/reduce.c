@@ -121,17 +121,3 @@ lhrt_status_t lhrt_redop_get_size(lhrt_runtime_t h, uint32_t id, uint32_t *out) 
   *out = r->size;
   return LHRT_OK;
 }
-
-/* An operator's apply or fold that cannot combine its values says so here, on the thread that
- * called it; the runtime then fails the operation that used it (first message wins). */
-void lhrt_redop_fail(const char *msg) {
-  struct thr *t = thr_get();
-  if (t && !t->redop_err) t->redop_err = u_strdup(msg ? msg : "reduction operator failed");
-}
-
-char *redop_take_error(void) {
-  struct thr *t = thr_get();
-  char *e = t ? t->redop_err : NULL;
-  if (t) t->redop_err = NULL;
-  return e;
-}

@@ -101,7 +101,7 @@ static void fold_results(struct launch *l) {
   if (!l->result) { l->failed_any = 1; l->done.err = u_strdup("out of memory folding results"); return; }
   u_memcpy(l->result, op->identity, op->size);
   l->result_size = op->size;
-  plat_free(redop_take_error()); /* none left over from code that ran an operator by hand */
+  plat_free(callback_take_error()); /* none left over from code that ran an operator by hand */
   for (uint64_t i = 0; i < l->npoints; i++) {
     if (l->points[i].res_size != op->size) {
       char msg[160];
@@ -113,7 +113,7 @@ static void fold_results(struct launch *l) {
     }
     op->fold(l->result, l->points[i].res, 1, op->user);
   }
-  char *e = redop_take_error();
+  char *e = callback_take_error();
   if (e) {
     l->failed_any = 1;
     l->done.err = e;

@@ -241,7 +241,7 @@ static void picky_sum(void *lhs, const void *rhs, uint64_t n, void *user) {
   int64_t *a = lhs;
   const int64_t *b = rhs;
   for (uint64_t i = 0; i < n; i++) {
-    if (b[i] < 0) { lhrt_redop_fail("picky_sum: a negative value"); return; }
+    if (b[i] < 0) { lhrt_callback_fail("picky_sum: a negative value"); return; }
     a[i] += b[i];
   }
 }
@@ -339,5 +339,33 @@ TEST(a_launch_out_of_instance_memory_says_what_to_raise) {
   EXPECTF(strstr(lhrt_last_error(), "80000 bytes") && strstr(lhrt_last_error(), "raise the runtime's memory size"),
           "message: %s", lhrt_last_error());
   OK(lhrt_task_launcher_destroy(l));
+  OK(lhrt_runtime_destroy(rt));
+}
+
+/* A projection functor with no color for a point says why: the launch's error carries it. */
+static int32_t no_color(const lhrt_point_t *p, const lhrt_rect_t *domain, lhrt_point_t *color, void *user) {
+  if (p->x[0] == 2) { lhrt_callback_fail("no color for point 2"); return 1; }
+  *color = *p;
+  return 0;
+}
+
+TEST(a_failing_projection_says_why) {
+  lhrt_runtime_t rt = trt_new(1);
+  lhrt_ctx_t top = trt_top(rt);
+  lhrt_region_t r = region1(rt, 0, 39, 0);
+  lhrt_index_space_t colors;
+  lhrt_partition_t p;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 3), &colors));
+  OK(lhrt_partition_create_equal(top, r, colors, &p));
+  OK(lhrt_projection_register(rt, 5, no_color, NULL));
+  OK(lhrt_task_register(rt, T_SET_I64, "set_i64", LHRT_PROC_CPU, set_i64, NULL));
+  int64_t v = 1;
+  lhrt_index_launcher_t l;
+  OK(lhrt_index_launcher_create(rt, T_SET_I64, colors, &v, sizeof v, &l));
+  OK(lhrt_index_launcher_add_partition(l, p, 5, r, LHRT_WRITE_DISCARD, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_index_launcher_add_field(l, 0, 0));
+  ERR(LHRT_ERR_BOUNDS, lhrt_index_launcher_execute(top, l, NULL));
+  EXPECTF(strstr(lhrt_last_error(), "projection 5 failed for point 2: no color for point 2"), "%s", lhrt_last_error());
+  OK(lhrt_index_launcher_destroy(l));
   OK(lhrt_runtime_destroy(rt));
 }

@@ -106,9 +106,12 @@ final class Callbacks {
     /** A user projection functor. */
     static final class ProjectionKernel {
         private final Projection.ProjectionFunction fn;
+        private final java.util.function.Consumer<Throwable> onFailure;
 
-        ProjectionKernel(Projection.ProjectionFunction fn) {
+        /** {@code onFailure} tells the runtime, on the calling thread, that the functor threw. */
+        ProjectionKernel(Projection.ProjectionFunction fn, java.util.function.Consumer<Throwable> onFailure) {
             this.fn = fn;
+            this.onFailure = onFailure;
         }
 
         @SuppressWarnings("unused")
@@ -122,7 +125,11 @@ final class Callbacks {
                 Values.putPoint(color.reinterpret(Layouts.POINT.byteSize()), 0, fn.project(pt, dom));
                 return 0;
             } catch (Throwable t) {
-                LOG.error("projection functor failed", t);
+                try {
+                    onFailure.accept(t);    // the launch fails with t as its cause
+                } catch (Throwable again) {
+                    LOG.error("projection functor failed and the failure could not be reported", t);
+                }
                 return 1;
             }
         }

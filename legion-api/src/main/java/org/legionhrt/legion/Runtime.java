@@ -67,7 +67,9 @@ public final class Runtime implements AutoCloseable {
         this.config = config;
         this.backend = backend;
         JavaTasks[] jt = new JavaTasks[1];
-        this.lhrt = new Lhrt(backend.lhrt(), msg -> jt[0] == null ? null : jt[0].causeOf(msg));
+        java.util.function.Function<String, Throwable> causes = msg -> jt[0] == null ? null : jt[0].causeOf(msg);
+        this.lhrt = new Lhrt(backend.lhrt(), causes);
+        backend.resolveCausesWith(causes);
         Lhrt c = lhrt;
         int batch = backend.futureReleaseBatch();
         this.heldFutures = new ReleaseBatch(this, "lhrt_future_destroy", batch,
@@ -364,7 +366,8 @@ public final class Runtime implements AutoCloseable {
             throw new LegionException("reduction " + name + " needs a fixed-size value type");
         }
         int id = nextRedop.getAndIncrement();
-        MemorySegment stub = callbacks.redopStub(new Callbacks.RedopKernel<>(type, size, op, t -> redopFailed(name, t)));
+        MemorySegment stub = callbacks.redopStub(new Callbacks.RedopKernel<>(type, size, op,
+                t -> callbackFailed("reduction " + name, t)));
         Scratch s = Scratch.get();
         long m = s.mark();
         try {
@@ -396,7 +399,8 @@ public final class Runtime implements AutoCloseable {
     /** {@return a new projection functor computing colors with {@code fn}} */
     public Projection registerProjection(Projection.ProjectionFunction fn) {
         int id = nextProjection.getAndIncrement();
-        MemorySegment stub = callbacks.projectionStub(new Callbacks.ProjectionKernel(fn));
+        MemorySegment stub = callbacks.projectionStub(new Callbacks.ProjectionKernel(fn,
+                t -> callbackFailed("projection " + id, t)));
         lhrt.check(lhrt.c.projectionRegister(handle(), id, stub, MemorySegment.NULL), "lhrt_projection_register");
         return new Projection(id);
     }
@@ -636,19 +640,20 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
-     * A Java reduction operator threw: the runtime fails the operation that ran it (the reducing
-     * task, the result reduction, the copy) with a message whose tag brings {@code t} back as the
-     * cause. On linux the operator runs on the runtime's thread, which is told directly; on hrt it
-     * runs in the request handler, which answers the HRT's proxy with the tag.
+     * A Java reduction operator or projection functor ({@code what}) threw: the runtime fails the
+     * operation that ran it (the reducing task, the result reduction, the copy, the launch) with a
+     * message whose tag brings {@code t} back as the cause. On linux the callback runs on the
+     * runtime's thread, which is told directly; on hrt it runs in the request handler, which
+     * answers the HRT's proxy with the tag.
      */
-    private void redopFailed(String name, Throwable t) {
+    private void callbackFailed(String what, Throwable t) {
         long tag = javaTasks.remember(t);
         if (backend.name().equals("hrt")) {
             org.legionhrt.legion.internal.CallbackFailures.report(tag);
             return;
         }
         try (Arena a = Arena.ofConfined()) {
-            lhrt.c.redopFail(a.allocateFrom("reduction " + name + " threw " + t + " [java-exception:" + tag + "]"));
+            lhrt.c.callbackFail(a.allocateFrom(what + " threw " + t + " [java-exception:" + tag + "]"));
         }
     }
 }

@@ -100,7 +100,8 @@ class CallbackTest extends RuntimeFixture {
         TaskId<Void> t = rt.registerTask("touch", ctx -> { });
         assertThatThrownBy(() -> rt.context().executeAndWait(IndexLauncher.of(t, rt.indexSpace(4))
                 .add(RegionRequirement.of(p, Privilege.WRITE_DISCARD, f).withProjection(bad))))
-                .isInstanceOf(LegionException.class).hasMessageContaining("projection");
+                .isInstanceOf(LegionException.class).hasMessageContaining("projection")
+                .hasRootCauseInstanceOf(UnsupportedOperationException.class).hasRootCauseMessage("no color");
         Projection same = rt.registerProjection((pt, dom) -> pt);
         rt.context().executeAndWait(IndexLauncher.of(t, rt.indexSpace(4))
                 .add(RegionRequirement.of(p, Privilege.WRITE_DISCARD, f).withProjection(same)));

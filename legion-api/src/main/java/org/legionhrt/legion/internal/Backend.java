@@ -52,6 +52,13 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Tells the backend how to find the Java exception a runtime message names (its
+     * {@code [java-exception:N]} tag), for errors it raises itself (hrt: a posted launch's).
+     */
+    default void resolveCausesWith(java.util.function.Function<String, Throwable> causes) {
+    }
+
+    /**
      * {@return whether the backend failed (an HVM that died) and a caller was already told so}
      * Closing such a runtime only releases it: the failure is not thrown again.
      */

@@ -1,9 +1,9 @@
 package org.legionhrt.legion.internal;
 
 /**
- * Backend hrt: a Java reduction operator that threw, told from the operator's upcall to the
- * request handler that ran it on the same JVM thread (internal). The handler answers the HRT
- * with the exception's tag, and the HRT's proxy reports the failure there (lhrt_redop_fail), on
+ * Backend hrt: a Java reduction operator or projection functor that threw, told from its upcall
+ * to the request handler that ran it on the same JVM thread (internal). The handler answers the HRT
+ * with the exception's tag, and the HRT's proxy reports the failure there (lhrt_callback_fail), on
  * the runtime thread that called the operator.
  */
 public final class CallbackFailures {

@@ -268,8 +268,9 @@ final class DeferredLaunches {
             MemorySegment f = p.block.frame;
             int st = (int) f.get(JAVA_LONG, HrtCalls.OFF_RAX);
             if (st != 0) {
-                p.failure = new LegionException(st, "backend hrt: a deferred " + p.name + " failed: "
-                        + f.asSlice(HrtCalls.OFF_ERR, 256).getString(0), null);
+                String why = f.asSlice(HrtCalls.OFF_ERR, 256).getString(0);
+                p.failure = new LegionException(st, "backend hrt: a deferred " + p.name + " failed: " + why,
+                        calls.causes.apply(why));
                 anyFailed = true;
                 unreported.putIfAbsent(p.owner, p.failure);
             } else {

@@ -279,6 +279,11 @@ public final class HrtBackend implements Backend {
     }
 
     @Override
+    public void resolveCausesWith(java.util.function.Function<String, Throwable> causes) {
+        calls.causes = causes;
+    }
+
+    @Override
     public boolean failureReported() {
         return calls.failureReported();
     }

@@ -108,6 +108,8 @@ final class HrtCalls implements SymbolLookup {
     /** Threads inside a call: the HVM (and its merged region) is unmapped only once this is 0. */
     final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
     private volatile LegionException failed;
+    /** How a runtime message's Java exception is found (set by the Runtime; none until then). */
+    volatile java.util.function.Function<String, Throwable> causes = msg -> null;
     /** Whether a caller was thrown the failure (or an exception naming it). */
     private volatile boolean failureThrown;
     /** Native task names by id, and the last one a launcher was made for: what a failure names. */

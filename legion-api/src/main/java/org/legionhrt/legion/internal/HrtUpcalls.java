@@ -301,7 +301,10 @@ final class HrtUpcalls implements RosHandler {
                 return CallbackFailures.take();   // 0, or the tag of the exception the operator threw
             }
             case PROJECT -> {
-                return (int) s.target.invokeExact(visible(a[1], POINT), visible(a[2], RECT), visible(a[3], POINT), user);
+                CallbackFailures.take();
+                int r = (int) s.target.invokeExact(visible(a[1], POINT), visible(a[2], RECT), visible(a[3], POINT), user);
+                long tag = CallbackFailures.take();
+                return tag != 0 ? tag << 1 | 1 : r;   // a functor that threw: the proxy reports the tag
             }
             case WORKER -> {
                 return (int) s.target.invokeExact(user, visible(a[1], INFO));

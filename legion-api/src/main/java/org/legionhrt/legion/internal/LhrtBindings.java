@@ -88,7 +88,7 @@ public final class LhrtBindings extends Bindings {
     private final MethodHandle PARTITION_GET_SUBREGION;
     private final MethodHandle REDOP_REGISTER;
     private final MethodHandle REDOP_GET_SIZE;
-    private final MethodHandle REDOP_FAIL;
+    private final MethodHandle CALLBACK_FAIL;
     private final MethodHandle TASK_REGISTER;
     private final MethodHandle TASK_REGISTER_NATIVE_SYMBOL;
     private final MethodHandle RUNTIME_SET_EXTERNAL_EXECUTOR;
@@ -237,7 +237,7 @@ public final class LhrtBindings extends Bindings {
         PARTITION_GET_SUBREGION = find(lookup, "lhrt_partition_get_subregion", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, Layouts.POINT, ADDRESS));
         REDOP_REGISTER = find(lookup, "lhrt_redop_register", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         REDOP_GET_SIZE = find(lookup, "lhrt_redop_get_size", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
-        REDOP_FAIL = find(lookup, "lhrt_redop_fail", FunctionDescriptor.ofVoid(ADDRESS));
+        CALLBACK_FAIL = find(lookup, "lhrt_callback_fail", FunctionDescriptor.ofVoid(ADDRESS));
         TASK_REGISTER = find(lookup, "lhrt_task_register", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         TASK_REGISTER_NATIVE_SYMBOL = find(lookup, "lhrt_task_register_native_symbol", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         RUNTIME_SET_EXTERNAL_EXECUTOR = find(lookup, "lhrt_runtime_set_external_executor", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
@@ -961,10 +961,10 @@ public final class LhrtBindings extends Bindings {
         }
     }
 
-    /** {@code lhrt_redop_fail}. */
-    public void redopFail(MemorySegment msg) {
+    /** {@code lhrt_callback_fail}. */
+    public void callbackFail(MemorySegment msg) {
         try {
-            need(REDOP_FAIL, "lhrt_redop_fail").invokeExact(msg);
+            need(CALLBACK_FAIL, "lhrt_callback_fail").invokeExact(msg);
         } catch (Throwable t) {
             throw Bindings.rethrow(t);
         }
