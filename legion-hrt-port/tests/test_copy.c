@@ -6,16 +6,21 @@
 
 enum { T_SET_I64 = 300, T_TRY_COPY = 301 };
 
-/* A 1-D region [lo, hi] with an int64 field 0 and a double field 1. */
-static lhrt_region_t region1(lhrt_runtime_t rt, int64_t lo, int64_t hi, uint32_t layout) {
+/* A region over rect with field 0 of size0 bytes and field 1 of size1, in layout. */
+static lhrt_region_t region_of(lhrt_runtime_t rt, lhrt_rect_t rect, uint32_t size0, uint32_t size1, uint32_t layout) {
   lhrt_index_space_t is;
   lhrt_field_space_t fs;
   lhrt_region_t r = {0};
-  if (lhrt_index_space_create_rect(rt, lhrt_rect1(lo, hi), &is) || lhrt_field_space_create(rt, &fs) ||
-      lhrt_field_space_allocate_field(fs, 8, 0, NULL) || lhrt_field_space_allocate_field(fs, 8, 1, NULL) ||
+  if (lhrt_index_space_create_rect(rt, rect, &is) || lhrt_field_space_create(rt, &fs) ||
+      lhrt_field_space_allocate_field(fs, size0, 0, NULL) || lhrt_field_space_allocate_field(fs, size1, 1, NULL) ||
       lhrt_region_create(rt, is, fs, &r) || lhrt_region_set_layout(r, layout, (lhrt_memory_t){0}))
-    test_fail(__FILE__, __LINE__, "region1: %s", lhrt_last_error());
+    test_fail(__FILE__, __LINE__, "region_of: %s", lhrt_last_error());
   return r;
+}
+
+/* A 1-D region [lo, hi] with an int64 field 0 and a double field 1. */
+static lhrt_region_t region1(lhrt_runtime_t rt, int64_t lo, int64_t hi, uint32_t layout) {
+  return region_of(rt, lhrt_rect1(lo, hi), 8, 8, layout);
 }
 
 /* Writes field fid of r through an inline mapping: value(p) = scale * p + offset. */
@@ -71,14 +76,8 @@ TEST(copy_region_moves_the_common_points_in_both_layouts) {
 TEST(copy_between_fields_of_one_region_and_2d_rectangles) {
   lhrt_runtime_t rt = trt_new(2);
   lhrt_ctx_t top = trt_top(rt);
-  lhrt_index_space_t is, inner;
-  lhrt_field_space_t fs;
-  lhrt_region_t r;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 9, 7), &is));
-  OK(lhrt_field_space_create(rt, &fs));
-  OK(lhrt_field_space_allocate_field(fs, 4, 0, NULL));
-  OK(lhrt_field_space_allocate_field(fs, 4, 1, NULL));
-  OK(lhrt_region_create(rt, is, fs, &r));
+  lhrt_index_space_t inner;
+  lhrt_region_t r = region_of(rt, lhrt_rect2(0, 0, 9, 7), 4, 4, LHRT_LAYOUT_SOA);
   int32_t one = 1, zero = 0;
   OK(lhrt_region_fill(top, r, r, 0, &one, 4));
   OK(lhrt_region_fill(top, r, r, 1, &zero, 4));
@@ -176,14 +175,8 @@ TEST(copy_errors_name_the_problem) {
   lhrt_runtime_t rt = trt_new(2);
   lhrt_ctx_t top = trt_top(rt);
   lhrt_region_t a = region1(rt, 0, 99, 0), b = region1(rt, 0, 49, 0);
-  lhrt_index_space_t is2, c4, c8;
-  lhrt_field_space_t fs2;
-  lhrt_region_t flat2d;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 9, 9), &is2));
-  OK(lhrt_field_space_create(rt, &fs2));
-  OK(lhrt_field_space_allocate_field(fs2, 4, 0, NULL));
-  OK(lhrt_field_space_allocate_field(fs2, 8, 1, NULL));
-  OK(lhrt_region_create(rt, is2, fs2, &flat2d));
+  lhrt_index_space_t c4, c8;
+  lhrt_region_t flat2d = region_of(rt, lhrt_rect2(0, 0, 9, 9), 4, 8, LHRT_LAYOUT_SOA);
   uint32_t f0 = 0, f1 = 1, f9 = 9, two0[2] = {0, 1}, twice[2] = {0, 0};
   ERR(LHRT_ERR_INVALID_ARG, lhrt_region_copy(top, a, a, b, b, &f0, &f0, 0, 0));
   ERR(LHRT_ERR_INVALID_ARG, lhrt_region_copy(top, a, a, b, b, NULL, &f0, 1, 0));
@@ -198,10 +191,7 @@ TEST(copy_errors_name_the_problem) {
   /* a REDUCE copy checks the operator's size against the field */
   ERR(LHRT_ERR_REDOP, lhrt_region_copy(top, a, a, b, b, &f0, &f0, 1, LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT32)));
   /* sizes: a 4-byte field to an 8-byte one */
-  lhrt_index_space_t is2b;
-  lhrt_region_t other2d;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 3, 3), &is2b));
-  OK(lhrt_region_create(rt, is2b, fs2, &other2d));
+  lhrt_region_t other2d = region_of(rt, lhrt_rect2(0, 0, 3, 3), 4, 8, LHRT_LAYOUT_SOA);
   ERR(LHRT_ERR_INVALID_ARG, lhrt_region_copy(top, flat2d, flat2d, other2d, other2d, &f0, &f1, 1, 0));
   EXPECT(strstr(lhrt_last_error(), "sizes must match") != NULL);
   /* partitions: the source lacks colors; an aliased destination written from every point */
