@@ -67,7 +67,7 @@ class RuntimeTest {
         assertThatThrownBy(() -> RuntimeConfig.defaults().withBackend("hrt").withHrtCores(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hrtCores must be >= 0");
         assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("hrt").withHrtCores(4096)))
-                .isInstanceOf(LegionException.class).hasMessageContaining("more than this host");
+                .isInstanceOf(LegionException.class).hasMessageContaining("vCPUs allowed on this");
         assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("vax")))
                 .isInstanceOf(LegionException.class).hasMessageContaining("unknown backend");
     }
