@@ -102,6 +102,22 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         return new RuntimeConfig(backend, workers, memorySize, pinWorkers, spinNs, mode, hrtCores, hrtImage, hrtTaskLimit, hrtDeferredLaunches);
     }
 
+    /** The most workers a runtime may have (the C runtime's limit). */
+    public static final int MAX_WORKERS = 1024;
+
+    /**
+     * {@return the most vCPUs an HRT may have on a host of {@code hostCpus} CPUs}: four per host
+     * CPU, counting at least two (more vCPUs than that only queue on the host's cores).
+     */
+    public static int maxHrtCores(int hostCpus) {
+        return 4 * Math.max(hostCpus, 2);
+    }
+
+    /** {@return the HRT's vCPUs when {@code hrtCores} is 0: one per worker and the call server's, at least 2} */
+    public static int defaultHrtCores(int workers) {
+        return Math.max(2, workers + 1);
+    }
+
     /** {@return a copy whose HRT (backend hrt) has {@code n} cores (see {@link #hrtCores()}); 0 = default} */
     public RuntimeConfig withHrtCores(int n) {
         if (n < 0) {

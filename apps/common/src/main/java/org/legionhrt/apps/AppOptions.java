@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import org.legionhrt.legion.RuntimeConfig;
 import org.legionhrt.legion.TaskTrace;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,9 +20,7 @@ import picocli.CommandLine.Spec;
 public final class AppOptions {
 
     /** The runtime's most workers (lhrt_runtime_create in legion-hrt-port/src/runtime.c refuses more). */
-    public static final int MAX_CPUS = 1024;
-    /** The HRT may have this many vCPUs per host CPU (HrtBackend.open refuses more). */
-    static final int HRT_CORES_PER_CPU = 4;
+    public static final int MAX_CPUS = RuntimeConfig.MAX_WORKERS;
 
     Backend backend;
 
@@ -127,7 +126,7 @@ public final class AppOptions {
         int cores = hrtCores();
         hrtTaskLimit();
         int limit = hrtCoreLimit(hostCpus);
-        String rule = "the HRT may have " + HRT_CORES_PER_CPU + " vCPUs per host CPU, counting at least 2 CPUs";
+        String rule = "the HRT may have 4 vCPUs per host CPU, counting at least 2 CPUs";
         if (cores > limit) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "--hrt-cores %d is more than the %d vCPUs allowed on this %d-CPU host (%s): use --hrt-cores 1..%d",
@@ -135,7 +134,7 @@ public final class AppOptions {
         }
         Backend b = backend();
         if (b == Backend.HRT && cores == 0) {
-            int derived = Math.max(2, workers + 1);   // HrtBackend's default: one call server + the workers
+            int derived = RuntimeConfig.defaultHrtCores(workers);
             if (derived > limit) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "--cpus %d makes the HRT %d vCPUs (--cpus + 1), more than the %d allowed on this %d-CPU host "
@@ -149,7 +148,7 @@ public final class AppOptions {
 
     /** {@return the most HRT vCPUs a host of {@code hostCpus} CPUs may run (the rule of HrtBackend.open)} */
     static int hrtCoreLimit(int hostCpus) {
-        return HRT_CORES_PER_CPU * Math.max(hostCpus, 2);
+        return RuntimeConfig.maxHrtCores(hostCpus);
     }
 
     /** {@return the HRT's vCPUs for backend hrt (0 = default)} @throws IllegalArgumentException if negative */

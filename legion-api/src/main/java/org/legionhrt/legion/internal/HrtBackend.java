@@ -26,8 +26,6 @@ public final class HrtBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(HrtBackend.class);
     /** The image inside the repository. */
     public static final String IMAGE = "legion-hrt-port/target/native/lhrt-hrt.elf";
-    /** Default HRT cores when the config names no workers: the call server's and one runtime worker's. */
-    public static final int DEFAULT_CORES = 2;
     /**
      * Least private guest RAM: the runtime's metadata, task stacks, reduction buffers. It grows
      * to the instance memory's size (a reduction buffer spans the bounding box of the field it
@@ -154,15 +152,15 @@ public final class HrtBackend implements Backend {
     /** {@return a booted HRT serving the runtime's C API, sized by {@code config}} @throws LegionException if it cannot start */
     static HrtBackend open(RuntimeConfig config) {
         int cores = config.hrtCores() > 0 ? config.hrtCores()
-                : Integer.getInteger("legionhrt.hrt.cores", Math.max(DEFAULT_CORES, config.workers() + 1));
+                : Integer.getInteger("legionhrt.hrt.cores", RuntimeConfig.defaultHrtCores(config.workers()));
         int host = java.lang.Runtime.getRuntime().availableProcessors();
-        if (cores > Math.max(host, 2) * 4) {
+        if (cores > RuntimeConfig.maxHrtCores(host)) {
             String from = config.hrtCores() > 0 ? "hrtCores " + cores
                     : cores + " HRT cores (workers " + config.workers() + " + 1 for the call server)";
-            throw new LegionException("backend hrt: " + from + " is more than the " + (Math.max(host, 2) * 4)
+            throw new LegionException("backend hrt: " + from + " is more than the " + RuntimeConfig.maxHrtCores(host)
                     + " vCPUs allowed on this " + host + "-CPU host (4 per host CPU, counting at least 2): lower "
                     + (config.hrtCores() > 0 ? "hrtCores" : "the workers or set hrtCores") + " to at most "
-                    + (Math.max(host, 2) * 4));
+                    + RuntimeConfig.maxHrtCores(host));
         }
         if (cores < 1) {
             throw new LegionException("backend hrt needs at least 1 HRT core, not " + cores);
