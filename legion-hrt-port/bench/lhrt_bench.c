@@ -168,9 +168,11 @@ static void report(const char *name, double *s, int reps, struct env *e, uint64_
   qsort(s, (size_t)reps, sizeof *s, cmp_d);
   double med = reps % 2 ? s[reps / 2] : (s[reps / 2 - 1] + s[reps / 2]) / 2;
   int i99 = (int)(0.99 * (reps - 1) + 0.5);
-  printf("{\"bench\":\"%s\",\"impl\":\"lhrt-linux\",\"unit\":\"ns\",\"n\":%llu,\"min\":%.1f,\"median\":%.1f,"
-         "\"p99\":%.1f,\"max\":%.1f,\"workers\":%d,\"reps\":%d}\n",
-         name, (unsigned long long)n, s[0], med, s[i99], s[reps - 1], e->workers, reps);
+  /* n: the samples the statistics are over (repetitions); each is a mean over `per_sample` tasks
+   * or launches, so with few repetitions p99 is the largest sample */
+  printf("{\"bench\":\"%s\",\"impl\":\"lhrt-linux\",\"unit\":\"ns\",\"n\":%d,\"min\":%.1f,\"median\":%.1f,"
+         "\"p99\":%.1f,\"max\":%.1f,\"workers\":%d,\"per_sample\":%llu,\"per\":\"%s\"}\n",
+         name, reps, s[0], med, s[i99], s[reps - 1], e->workers, (unsigned long long)n, n == e->n ? "task" : "launch");
   fflush(stdout);
   fprintf(stderr, "%-20s median %9.1f ns/%s  (min %.1f, max %.1f; %d reps x %llu, %d workers)\n", name, med,
           n == e->n ? "task" : "launch", s[0], s[reps - 1], reps, (unsigned long long)n, e->workers);

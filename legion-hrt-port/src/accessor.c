@@ -225,7 +225,7 @@ lhrt_status_t map_region_sync(struct task *T, struct region *r, struct region *p
   }
   if (A_LOAD(&t->w.poisoned)) {
     char msg[256];
-    u_fmt(msg, sizeof msg, "inline mapping depends on a failed task: %s", t->w.cause);
+    u_fmt(msg, sizeof msg, "inline mapping depends on a failed task: %s", failure_root(t->w.cause));
     task_set_failed(t, msg);
     unmap_sync(l);
     return lhrt_err(LHRT_ERR_TASK_FAILED, "%s", msg);

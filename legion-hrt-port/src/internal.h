@@ -38,6 +38,7 @@ void mutex_unlock(mutex_t *m);
 #define u_memcmp __builtin_memcmp
 size_t u_strlen(const char *s);
 char *u_strdup(const char *s);
+const char *failure_root(const char *cause);
 int u_vfmt(char *buf, size_t cap, const char *fmt, va_list ap);
 int u_fmt(char *buf, size_t cap, const char *fmt, ...);
 void u_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));

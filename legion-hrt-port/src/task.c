@@ -195,7 +195,8 @@ void task_run(struct launch *l, uint64_t i) {
   lhrt_ctx_t ctx = {t};
   if (A_LOAD(&t->w.poisoned)) {
     char msg[256];
-    u_fmt(msg, sizeof msg, "%s depends on a failed task: %s", l->def ? l->def->name : "operation", t->w.cause);
+    u_fmt(msg, sizeof msg, "%s depends on a failed task: %s", l->def ? l->def->name : "operation",
+          failure_root(t->w.cause));
     task_set_failed(t, msg);
     task_finish_body(t);
   } else if (red_prepare(t)) {

@@ -100,3 +100,17 @@ void u_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void
     sift(b, 0, end, sz, cmp);
   }
 }
+
+/* The failure a cause chain started from: the text after the last "depends on a failed task: "
+ * (a chain of dependents would otherwise nest the root cause past any message buffer). */
+const char *failure_root(const char *cause) {
+  static const char mark[] = "depends on a failed task: ";
+  const char *root = cause;
+  if (!cause) return "failed";
+  for (const char *p = cause; *p; p++) {
+    size_t k = 0;
+    while (mark[k] && p[k] == mark[k]) k++;
+    if (!mark[k]) root = p + k;
+  }
+  return root;
+}

@@ -701,3 +701,35 @@ TEST(task_snapshot_matches_single_queries) {
   OK(lhrt_context_wait_all(top));
   OK(lhrt_runtime_destroy(rt));
 }
+
+/* A long chain of dependents of a failed task still names the root cause, once. */
+TEST(a_failure_chain_names_its_root_cause) {
+  lhrt_runtime_t rt = trt_new(2);
+  lhrt_ctx_t top = trt_top(rt);
+  OK(lhrt_task_register(rt, T_FAIL, "fail", LHRT_PROC_CPU, fail_task, NULL));
+  OK(lhrt_task_register(rt, T_FILL_IDX, "fill", LHRT_PROC_CPU, fill_idx_task, NULL));
+  lhrt_index_space_t is;
+  lhrt_field_space_t fs;
+  lhrt_region_t r;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 3, 3), &is));
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
+  OK(lhrt_region_create(rt, is, fs, &r));
+  lhrt_task_launcher_t lf, lw;
+  OK(lhrt_task_launcher_create(rt, T_FAIL, NULL, 0, &lf));
+  OK(lhrt_task_launcher_add_region(lf, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(lf, 0, 0));
+  OK(lhrt_task_launcher_create(rt, T_FILL_IDX, NULL, 0, &lw));
+  OK(lhrt_task_launcher_add_region(lw, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(lw, 0, 0));
+  OK(lhrt_task_launcher_execute(top, lf, NULL));
+  for (int i = 0; i < 20; i++) OK(lhrt_task_launcher_execute(top, lw, NULL));
+  uint32_t f0 = 0;
+  lhrt_mapping_t m;
+  ERR(LHRT_ERR_TASK_FAILED, lhrt_region_map(top, r, r, LHRT_READ_ONLY, &f0, 1, &m));
+  const char *e = lhrt_last_error(), *first = strstr(e, "depends on a failed task");
+  EXPECTF(strstr(e, "boom") && first && !strstr(first + 1, "depends on a failed task"), "message: %s", e);
+  OK(lhrt_task_launcher_destroy(lf));
+  OK(lhrt_task_launcher_destroy(lw));
+  OK(lhrt_runtime_destroy(rt));
+}
