@@ -1,15 +1,14 @@
 package org.legionhrt.bench.macro;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.legionhrt.bench.BoundedRun;
 import org.legionhrt.bench.legion.LegionOutput;
 
 /**
@@ -97,17 +96,14 @@ public final class MacroHarness {
         }
         String size = plan.size().flag();
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes(); // runs are bounded by the app's own size
-            if (!p.waitFor(plan.timeoutSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+            BoundedRun.Outcome o = BoundedRun.run(cmd, plan.timeoutSeconds()); // the deadline bounds the output too
+            if (o.timedOut()) {
                 return MacroRun.failed(app, backend, cpus, size, rep, "timed out after " + plan.timeoutSeconds() + " s");
             }
-            String text = new String(out, StandardCharsets.UTF_8);
+            String text = o.output();
             return backend.equals("legion")
-                    ? fromLegion(app, cpus, size, rep, p.exitValue(), text, plan)
-                    : fromOurs(app, backend, cpus, size, rep, p.exitValue(), text);
+                    ? fromLegion(app, cpus, size, rep, o.exit(), text, plan)
+                    : fromOurs(app, backend, cpus, size, rep, o.exit(), text);
         } catch (IOException e) {
             return MacroRun.failed(app, backend, cpus, size, rep, "cannot start " + cmd.get(0) + ": " + e.getMessage());
         } catch (InterruptedException e) {

@@ -1,12 +1,11 @@
 package org.legionhrt.bench.micro;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.legionhrt.bench.BenchLine;
+import org.legionhrt.bench.BoundedRun;
 
 /**
  * Runs each microbenchmark source (a command printing JSON bench lines: the kernel benches
@@ -44,16 +43,14 @@ public final class MicroHarness {
         List<String> failures = new ArrayList<>();
         for (Source s : sources) {
             try {
-                Process p = new ProcessBuilder(s.command()).redirectErrorStream(true).start();
-                p.getOutputStream().close();
-                byte[] out = p.getInputStream().readAllBytes();
-                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    failures.add(s.name() + ": timed out after " + timeoutSeconds + " s");
+                // The deadline bounds the whole source, its output included (BoundedRun drains it meanwhile).
+                BoundedRun.Outcome o = BoundedRun.run(s.command(), timeoutSeconds);
+                if (o.timedOut()) {
+                    failures.add(s.name() + ": timed out after " + timeoutSeconds + " s (--timeout)");
                     continue;
                 }
                 int before = lines.size();
-                for (String l : new String(out, StandardCharsets.UTF_8).split("\\R")) {
+                for (String l : o.output().split("\\R")) {
                     if (l.startsWith("{\"bench\"")) {
                         try {
                             lines.add(BenchLine.parse(l));
@@ -62,8 +59,8 @@ public final class MicroHarness {
                         }
                     }
                 }
-                if (p.exitValue() != 0 || lines.size() == before) {
-                    failures.add(s.name() + ": exit " + p.exitValue() + ", " + (lines.size() - before) + " bench lines");
+                if (o.exit() != 0 || lines.size() == before) {
+                    failures.add(s.name() + ": exit " + o.exit() + ", " + (lines.size() - before) + " bench lines");
                 }
             } catch (IOException e) {
                 failures.add(s.name() + ": cannot start: " + e.getMessage());
