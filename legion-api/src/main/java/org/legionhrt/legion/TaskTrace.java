@@ -105,34 +105,55 @@ public record TaskTrace(String backend, int workers, List<TaskRecord> records, l
     /**
      * Writes the trace as Trace Event JSON: a complete event ({@code "ph":"X"}) per body, times in
      * microseconds from the earliest start, native bodies on the row of their worker, Java bodies
-     * on one row "JVM workers"; each event's args hold its point, task id, failure and the wait
-     * from ready to start ({@code wait_us}).
+     * (whose JVM threads are not recorded) on rows "JVM bodies, lane k" laid out so that no two
+     * bodies of a row overlap (a viewer draws overlapping slices of one row as nested calls);
+     * each event's args hold its point, task id, failure and the wait from ready to start
+     * ({@code wait_us}).
      *
      * @throws IOException if the file cannot be written
      */
     public void writeChromeTrace(Path file) throws IOException {
         long t0 = records.stream().mapToLong(TaskRecord::startNanos).min().orElse(0);
-        int jvmRow = workers;
+        Map<TaskRecord, Integer> row = rows();
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
             w.write(meta("process_name", -1, "legion-hrt runtime (backend " + backend + ")"));
-            TreeSet<Integer> rows = new TreeSet<>();
-            for (TaskRecord r : records) {
-                rows.add(r.worker() < 0 ? jvmRow : r.worker());
-            }
-            for (int row : rows) {
-                w.write(",\n" + meta("thread_name", row, row == jvmRow ? "JVM workers" : "worker " + row));
+            for (int r : new TreeSet<>(row.values())) {
+                w.write(",\n" + meta("thread_name", r, r < workers ? "worker " + r : "JVM bodies, lane " + (r - workers)));
             }
             for (TaskRecord r : records) {
                 w.write(String.format(Locale.ROOT, ",\n{\"name\":%s,\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,"
                                 + "\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"point\":%d,\"task_id\":%d,\"failed\":%b,"
                                 + "\"wait_us\":%.3f}}",
                         quote(r.task()), r.variant() == Variant.JAVA ? "java" : "native",
-                        r.worker() < 0 ? jvmRow : r.worker(), (r.startNanos() - t0) / 1e3, r.durationNanos() / 1e3,
+                        row.get(r), (r.startNanos() - t0) / 1e3, r.durationNanos() / 1e3,
                         r.point(), r.taskId(), r.failed(), r.waitNanos() / 1e3));
             }
             w.write("\n]}\n");
         }
+    }
+
+    /** Each record's row: its worker's, or for a JVM body the first JVM lane free at its start. */
+    private Map<TaskRecord, Integer> rows() {
+        Map<TaskRecord, Integer> row = new java.util.IdentityHashMap<>();
+        List<Long> laneEnds = new ArrayList<>();
+        records.stream().sorted(Comparator.comparingLong(TaskRecord::startNanos)).forEach(r -> {
+            if (r.worker() >= 0) {
+                row.put(r, r.worker());
+                return;
+            }
+            int lane = 0;
+            while (lane < laneEnds.size() && laneEnds.get(lane) > r.startNanos()) {
+                lane++;
+            }
+            if (lane == laneEnds.size()) {
+                laneEnds.add(r.endNanos());
+            } else {
+                laneEnds.set(lane, r.endNanos());
+            }
+            row.put(r, workers + lane);
+        });
+        return row;
     }
 
     private static String meta(String what, int tid, String name) {

@@ -82,9 +82,29 @@ class TracingTest {
             trace.writeChromeTrace(json);
             String text = Files.readString(json);
             assertThat(text).startsWith("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[").endsWith("]}\n")
-                    .contains("\"name\":\"triple \\\"point\\\"\"").contains("\"args\":{\"name\":\"JVM workers\"}");
+                    .contains("\"name\":\"triple \\\"point\\\"\"").contains("\"args\":{\"name\":\"JVM bodies, lane 0\"}");
             assertThat(text.split("\"ph\":\"X\"", -1)).hasSize(40 + 5 + 1 + 1);
         }
+    }
+
+    /** JVM bodies that overlap go to different rows of the trace file, so a viewer does not nest them. */
+    @org.junit.jupiter.api.Test
+    void overlappingJavaBodiesGetRowsOfTheirOwn(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.util.function.BiFunction<Long, Long, TaskRecord> jvm =
+                (start, end) -> new TaskRecord("j", 1, start, -1, Variant.JAVA, false, start, start, end);
+        TaskTrace trace = new TaskTrace("linux", 2, java.util.List.of(jvm.apply(0L, 10_000L), jvm.apply(5_000L, 15_000L),
+                jvm.apply(12_000L, 20_000L), new TaskRecord("n", 2, 0, 1, Variant.NATIVE, false, 0, 0, 30_000)), 0, null);
+        Path json = dir.resolve("lanes.json");
+        trace.writeChromeTrace(json);
+        String text = Files.readString(json);
+        java.util.List<String> tids = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"cat\":\"java\",\"ph\":\"X\",\"pid\":1,\"tid\":(\\d+)")
+                .matcher(text);
+        while (m.find()) {
+            tids.add(m.group(1));
+        }
+        assertThat(tids).containsExactly("2", "3", "2");      // lanes after the 2 workers' rows: 0, 1, 0 again
+        assertThat(text).contains("\"name\":\"JVM bodies, lane 1\"").contains("\"name\":\"worker 1\"");
     }
 
     @ParameterizedTest
