@@ -76,13 +76,23 @@ public final class AppOptions {
 
     /** {@code --trace FILE}, refused while parsing (before anything runs) when FILE's directory is missing. */
     @Option(names = "--trace", paramLabel = "FILE",
-            description = "Record every task body and write them to FILE as Trace Event JSON (one row per worker; "
+            description = "Record every task body and write them to FILE (its directory must exist and be writable; checked before the run) as Trace Event JSON (one row per worker; "
                     + "open it in ui.perfetto.dev or chrome://tracing), with a per-task summary on stdout.")
     void setTrace(Path file) {
         Path dir = file.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new ParameterException(commandLine(), "--trace " + file + ": directory " + dir
                     + " does not exist; create it or name a file in an existing one");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ParameterException(commandLine(), "--trace " + file + ": is a directory; name a file (e.g. "
+                    + file.resolve("trace.json") + ")");
+        }
+        try {   // the trace is written after the work: find out now whether it can be (root passes isWritable)
+            Writable.probe(dir);
+        } catch (IOException e) {
+            throw new ParameterException(commandLine(), "--trace " + file + ": cannot write in " + dir + " ("
+                    + Writable.reason(e) + "): name a file in a writable directory");
         }
         trace = file;
     }

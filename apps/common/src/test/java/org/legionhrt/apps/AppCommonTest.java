@@ -157,6 +157,17 @@ class AppCommonTest {
     }
 
     @Test
+    void traceOptionRefusesAnUnwritableDirectoryOrADirectoryWhileParsing(@TempDir Path dir) {
+        assertThatThrownBy(() -> new CommandLine(new AppOptions()).parseArgs("--trace", "/proc/x"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageStartingWith("--trace /proc/x: cannot write in /proc (")
+                .hasMessageEndingWith("): name a file in a writable directory");
+        assertThatThrownBy(() -> new CommandLine(new AppOptions()).parseArgs("--trace", dir.toString()))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--trace " + dir + ": is a directory; name a file (e.g. " + dir.resolve("trace.json") + ")");
+    }
+
+    @Test
     void traceOptionWritesEveryBodyAndASummary(@TempDir Path dir) throws Exception {
         AppOptions o = new AppOptions();
         Path file = dir.resolve("t.json");

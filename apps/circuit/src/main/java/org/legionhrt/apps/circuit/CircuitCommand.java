@@ -42,11 +42,23 @@ public final class CircuitCommand implements Callable<Integer> {
     @Mixin
     AppOptions app = new AppOptions();
 
+    /**
+     * Checks every flag against the others, the backend and this host without running anything
+     * (also what {@code bench macro} asks before its plan starts).
+     *
+     * @return the configuration the flags make
+     * @throws IllegalArgumentException naming the flag at fault and the fix
+     */
+    public CircuitConfig check() {
+        CircuitConfig cfg = new CircuitConfig(loops, steps, pieces, npp, wpp, pct, seed);
+        app.validate();
+        return cfg;
+    }
+
     @Override
     public Integer call() {
         // Every flag is checked (exit 2, one line) before the settings line and anything runs.
-        CircuitConfig cfg = new CircuitConfig(loops, steps, pieces, npp, wpp, pct, seed);
-        app.validate();
+        CircuitConfig cfg = check();
         int cpus = app.cpus();
         RuntimeConfig rc = runtimeConfig(cpus, cfg);
         CircuitSimulation.Kernels kernels = app.backend() == Backend.JAVA

@@ -28,6 +28,9 @@ public final class StencilCommand implements Callable<Integer> {
     /** Relative tolerance of the PRK check. */
     public static final double EPSILON = 1e-8;
 
+    /** The largest radius the native kernels take (MAX_RADIUS in src/main/c/stencil.c). */
+    public static final int MAX_NATIVE_RADIUS = 64;
+
     @Option(names = "-nx", defaultValue = "4096", description = "Grid points in x (default: ${DEFAULT-VALUE}).")
     long nx;
     @Option(names = "-ny", defaultValue = "4096", description = "Grid points in y (default: ${DEFAULT-VALUE}).")
@@ -36,7 +39,7 @@ public final class StencilCommand implements Callable<Integer> {
     int ntx;
     @Option(names = "-nty", defaultValue = "2", description = "Tiles in y (default: ${DEFAULT-VALUE}).")
     int nty;
-    @Option(names = "-r", defaultValue = "2", description = "Stencil radius (default: ${DEFAULT-VALUE}).")
+    @Option(names = "-r", defaultValue = "2", description = "Stencil radius (default: ${DEFAULT-VALUE}; at most " + MAX_NATIVE_RADIUS + " on backends linux and hrt).")
     int radius;
     @Option(names = "-tsteps", defaultValue = "20", description = "Steps (default: ${DEFAULT-VALUE}).")
     int tsteps;
@@ -51,8 +54,7 @@ public final class StencilCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Every flag is checked (exit 2, one line) before the settings line and anything runs.
-        StencilConfig cfg = new StencilConfig(nx, ny, ntx, nty, radius, tsteps, tprune, init);
-        app.validate();
+        StencilConfig cfg = check();
         int cpus = app.cpus();
         RuntimeConfig rc = runtimeConfig(cpus, cfg);
         System.out.printf(Locale.ROOT, "Stencil configuration: nx %d ny %d ntx %d nty %d radius %d tsteps %d tprune %d "
@@ -90,6 +92,24 @@ public final class StencilCommand implements Callable<Integer> {
                     validated, app.check() ? detail : "not checked (--no-check)").toJson());
         }
         return ok || !app.check() ? 0 : 1;
+    }
+
+    /**
+     * Checks every flag against the others, the backend and this host without running anything
+     * (also what {@code bench macro} asks before its plan starts).
+     *
+     * @return the configuration the flags make
+     * @throws IllegalArgumentException naming the flag at fault and the fix
+     */
+    public StencilConfig check() {
+        StencilConfig cfg = new StencilConfig(nx, ny, ntx, nty, radius, tsteps, tprune, init);
+        app.validate();
+        if (app.backend() != Backend.JAVA && radius > MAX_NATIVE_RADIUS) {
+            // stencil.c keeps the weights in a fixed array; the Java kernel has no such bound.
+            throw new IllegalArgumentException("-r " + radius + ": the native kernels (backend " + app.backend().flag()
+                    + ") support radius 1.." + MAX_NATIVE_RADIUS + ": use -r " + MAX_NATIVE_RADIUS + " or less, or --backend java");
+        }
+        return cfg;
     }
 
     /** {@return the runtime's configuration: on hrt, an HVM whose HRT loads this app's kernel library as a module} */
