@@ -7,11 +7,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.legionhrt.bench.macro.MacroHarness;
 import org.legionhrt.hvm.kvm.Kvm;
 import org.legionhrt.hvm.kvm.KvmProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./hrt bench all}: {@code bench macro} and {@code bench micro} into one folder, plus an
@@ -24,15 +28,28 @@ final class BenchAll implements Callable<Integer> {
     MacroOptions macro = new MacroOptions();
 
     @Option(names = "--skip-micro", split = ",", description = "Micro sources to leave out: kernel, hvm, runtime, api.")
-    List<String> skipMicro = new java.util.ArrayList<>();
+    List<String> skipMicro;
+
+    @Option(names = "--micro-timeout", defaultValue = "1200",
+            description = "Seconds each micro source may take, at least 1 (default: ${DEFAULT-VALUE}).")
+    long microTimeout;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Path dir = BenchMacro.outDir(macro.out);
-        int macroFailures = BenchMacro.run(dir, macro);
+        // Both halves' options and the output folder are checked before the macro half starts.
+        BenchMicro.validateSkip(spec.commandLine(), "--skip-micro", skipMicro);
+        if (microTimeout < 1) {
+            throw new ParameterException(spec.commandLine(), "--micro-timeout " + microTimeout + ": must be at least 1 second per source");
+        }
+        MacroHarness.Plan plan = BenchMacro.plan(spec.commandLine(), macro);
+        Path dir = OutDir.prepare(spec.commandLine(), BenchMacro.outDir(macro.out));
+        int macroFailures = BenchMacro.run(dir, plan, macro);
         BenchMicro micro = new BenchMicro();
         micro.skip = skipMicro;
-        micro.timeout = 1200;
+        micro.timeout = microTimeout;
         int microFailures = micro.run(dir);
         Files.writeString(dir.resolve("index.md"), index(dir));
         System.out.println("bench all: " + dir.resolve("index.md"));

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.legionhrt.bench.BenchLine;
+import org.legionhrt.legion.RuntimeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--workers", description = "Worker threads (default: one per core).")
         Integer workers;
 
-        @Option(names = "--hrt-cores", description = "HRT vCPUs for backend hrt (default: the worker count, at least 1).")
+        @Option(names = "--hrt-cores", description = "HRT vCPUs for backend hrt (default: the worker count, at least 1; at most 4 per host CPU, counting at least 2).")
         Integer hrtCores;
 
         @Option(names = "--hrt-timeout", defaultValue = "900",
@@ -65,6 +67,7 @@ final class BenchCommand implements Callable<Integer> {
             positive("--workers", workers);
             positive("--hrt-cores", hrtCores);
             positive("--hrt-timeout", hrtTimeout);
+            checkLimits(java.lang.Runtime.getRuntime().availableProcessors());
             boolean hrt = !backend.equals("linux");
             if (hrt && !org.legionhrt.hvm.kvm.Kvm.probe().usable()) {
                 String why = "/dev/kvm is unusable here (" + org.legionhrt.hvm.kvm.Kvm.probe().problem() + ")";
@@ -75,13 +78,50 @@ final class BenchCommand implements Callable<Integer> {
                 hrt = false;
             }
             int rc = 0;
+            List<BenchLine> linuxLines = new ArrayList<>();
+            List<BenchLine> hrtLines = new ArrayList<>();
             if (!backend.equals("hrt")) {
-                rc = linux();
+                rc = linux(linuxLines);
             }
             if (hrt) {
-                rc = Math.max(rc, inHrt());
+                rc = Math.max(rc, inHrt(hrtLines));
             }
+            // The human tables come after every JSON line (lhrt_bench prints its Linux one as it goes).
+            if (!linuxLines.isEmpty() && !hrtLines.isEmpty()) {
+                RuntimeTable.sideBySide(System.out, linuxLines, hrtLines);
+            } else if (!hrtLines.isEmpty()) {
+                RuntimeTable.hrt(System.out, hrtLines);
+            }
+            System.out.flush();
             return rc;
+        }
+
+        /**
+         * Checks the worker and HRT-vCPU counts with the rules {@code ./hrt run} uses
+         * (RuntimeConfig.MAX_WORKERS, RuntimeConfig.maxHrtCores), naming the flag at fault.
+         */
+        void checkLimits(int hostCpus) {
+            if (workers != null && workers > RuntimeConfig.MAX_WORKERS) {
+                throw new ParameterException(spec.commandLine(), "--workers " + workers + ": must be 1.."
+                        + RuntimeConfig.MAX_WORKERS + " (the runtime's most workers)");
+            }
+            if (backend.equals("linux")) {
+                return;
+            }
+            int limit = Math.min(RuntimeConfig.maxHrtCores(hostCpus), org.legionhrt.hvm.boot.BootInfo.MAX_CPUS);
+            String rule = "the HRT may have 4 vCPUs per host CPU, counting at least 2 CPUs, and at most "
+                    + org.legionhrt.hvm.boot.BootInfo.MAX_CPUS;
+            if (hrtCores != null && hrtCores > limit) {
+                throw new ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,
+                        "--hrt-cores %d is more than the %d vCPUs allowed on this %d-CPU host (%s): use --hrt-cores 1..%d",
+                        hrtCores, limit, hostCpus, rule, limit));
+            }
+            if (hrtCores == null && workers != null && workers > limit) {
+                throw new ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,
+                        "--workers %d makes the HRT %d vCPUs (one per worker), more than the %d allowed on this %d-CPU host "
+                                + "(%s): lower --workers, give --hrt-cores 1..%d or use --backend linux",
+                        workers, workers, limit, hostCpus, rule, limit));
+            }
         }
 
         private void positive(String flag, Integer n) {
@@ -90,7 +130,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
 
-        private int linux() throws Exception {
+        /** Runs lhrt_bench on Linux, passing its output through and keeping its JSON lines in {@code lines}. */
+        private int linux(List<BenchLine> lines) throws Exception {
             Path bin = Roots.project().resolve("legion-hrt-port/target/native/lhrt_bench");
             if (!Files.isExecutable(bin)) {
                 throw new PrerequisiteException(bin + " is missing: build it with ./hrt (mvn package) first");
@@ -99,11 +140,31 @@ final class BenchCommand implements Callable<Integer> {
             if (workers != null) {
                 cmd.addAll(List.of("--workers", workers.toString()));
             }
-            return Exec.inherit(cmd) == 0 ? 0 : Main.EXIT_FAILED;
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    System.out.println(line);
+                    keep(lines, line);
+                }
+            }
+            System.out.flush();
+            return p.waitFor() == 0 ? 0 : Main.EXIT_FAILED;
+        }
+
+        private static void keep(List<BenchLine> lines, String line) {
+            if (line.startsWith("{\"bench\"")) {
+                try {
+                    lines.add(BenchLine.parse(line));
+                } catch (IllegalArgumentException e) {
+                    // printed as it came; the table leaves it out
+                }
+            }
         }
 
         /** Boots the runtime's HRT image with the benchmark as its kernel test; its JSON lines go to stdout. */
-        private int inHrt() {
+        private int inHrt(List<BenchLine> lines) {
             Path image = Roots.project().resolve("legion-hrt-port/target/native/lhrt-hrt.elf");
             if (!Files.isRegularFile(image)) {
                 throw new PrerequisiteException(image + " is missing: build it with ./hrt (mvn package) first");
@@ -117,6 +178,9 @@ final class BenchCommand implements Callable<Integer> {
                         if (line.startsWith("{")) {
                             System.out.println(line);
                             System.out.flush();
+                            synchronized (lines) {
+                                keep(lines, line);
+                            }
                         }
                     }).boot(image)) {
                 code = h.awaitExit(java.time.Duration.ofSeconds(hrtTimeout));

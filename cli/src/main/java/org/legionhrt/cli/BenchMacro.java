@@ -8,10 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.legionhrt.apps.Backend;
+import org.legionhrt.apps.circuit.CircuitCommand;
+import org.legionhrt.apps.stencil.StencilCommand;
 import org.legionhrt.bench.macro.MacroHarness;
 import org.legionhrt.bench.macro.MacroReport;
 import org.legionhrt.bench.macro.MacroRun;
@@ -19,8 +18,12 @@ import org.legionhrt.bench.macro.MacroSummary;
 import org.legionhrt.bench.macro.SizePreset;
 import org.legionhrt.bench.plot.Plots;
 import org.legionhrt.hvm.kvm.Kvm;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./hrt bench macro}: every app × backend × CPU count, interleaved and repeated, then
@@ -33,20 +36,29 @@ final class BenchMacro implements Callable<Integer> {
     @Mixin
     MacroOptions opts = new MacroOptions();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        Path dir = outDir(opts.out);
-        int failed = run(dir, opts);
+        // Every option, every app x backend x CPU count and the output folder are checked before any run.
+        MacroHarness.Plan plan = plan(spec.commandLine(), opts);
+        Path dir = OutDir.prepare(spec.commandLine(), outDir(opts.out));
+        int failed = run(dir, plan, opts);
         System.out.println("macro: " + dir.resolve("macro.md"));
         return failed == 0 ? 0 : Main.EXIT_FAILED;
     }
 
-    /** Runs the plan and writes every file into {@code dir}; {@return the runs that failed or did not validate} */
-    static int run(Path dir, MacroOptions o) throws Exception {
+    /**
+     * Checks the options and builds the plan: backends that cannot run here are left out (said
+     * on stderr), and each app is asked whether it takes every remaining backend and CPU count
+     * at this size, so that no run of the plan is refused later.
+     *
+     * @throws ParameterException naming the option at fault and the fix
+     */
+    static MacroHarness.Plan plan(CommandLine cl, MacroOptions o) {
+        o.validate(cl);
         SizePreset preset = SizePreset.parse(o.size);
-        for (String a : o.apps) {
-            preset.flags(a, 1); // names an unknown app before anything runs
-        }
         List<String> bes = new ArrayList<>(o.backends);
         if (bes.contains("hrt") && !Kvm.probe().usable()) {
             System.err.println("bench macro: /dev/kvm is unusable here, leaving out backend hrt");
@@ -58,6 +70,13 @@ final class BenchMacro implements Callable<Integer> {
                 bes.remove(b);
             });
         }
+        for (String app : o.apps) {
+            for (String b : bes) {
+                for (int n : o.cpus) {
+                    checkRun(cl, app, b, n, preset);
+                }
+            }
+        }
         Map<String, Path> legion = new LinkedHashMap<>();
         if (o.legionCircuit != null) {
             legion.put("circuit", requireExecutable(o.legionCircuit, "--legion-circuit"));
@@ -65,15 +84,36 @@ final class BenchMacro implements Callable<Integer> {
         if (o.legionStencil != null) {
             legion.put("stencil", requireExecutable(o.legionStencil, "--legion-stencil"));
         }
-        var plan = new MacroHarness.Plan(o.apps, bes, o.cpus, o.repeat, preset, SelfLauncher.command(), legion, o.timeout);
+        return new MacroHarness.Plan(o.apps, bes, o.cpus, o.repeat, preset, SelfLauncher.command(), legion, o.timeout);
+    }
+
+    /** Parses one run's flags into the app's own command and asks it to check them, as the run would. */
+    private static void checkRun(CommandLine cl, String app, String backend, int cpus, SizePreset preset) {
+        List<String> args = new ArrayList<>(List.of("--backend", backend, "--cpus", Integer.toString(cpus)));
+        args.addAll(preset.flags(app, cpus));
+        try {
+            if (app.equals("circuit")) {
+                CircuitCommand c = new CircuitCommand();
+                new CommandLine(c).parseArgs(args.toArray(String[]::new));
+                c.check();
+            } else {
+                StencilCommand c = new StencilCommand();
+                new CommandLine(c).parseArgs(args.toArray(String[]::new));
+                c.check();
+            }
+        } catch (IllegalArgumentException | ParameterException e) {
+            throw new ParameterException(cl, "--cpus " + cpus + ": run " + app + " --backend " + backend + " at --size "
+                    + preset.flag() + " would refuse it (" + e.getMessage() + "): give other --cpus");
+        }
+    }
+
+    /** Runs the plan and writes every file into {@code dir}; {@return the runs that failed or did not validate} */
+    static int run(Path dir, MacroHarness.Plan plan, MacroOptions o) throws Exception {
+        SizePreset preset = plan.size();
         List<MacroRun> runs;
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("macro").setInitialMax(plan.runCount())
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .build()) {
-            runs = MacroHarness.run(plan, r -> {
-                pb.step();
-                pb.setExtraMessage(r.app() + "/" + r.backend() + "/" + r.cpus() + (r.counts() ? "" : " FAILED"));
-            });
+        try (Progress progress = Progress.start("macro", plan.runCount())) {
+            runs = MacroHarness.run(plan, r -> progress.step(r.app() + "/" + r.backend() + "/" + r.cpus()
+                    + (r.counts() ? "" : " FAILED")));
         }
         String params = preset.flag() + ", " + o.repeat + " runs";
         MacroReport.write(dir, runs, "Macrobenchmarks (" + params + ")");

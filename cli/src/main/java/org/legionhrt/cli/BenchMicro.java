@@ -6,8 +6,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.legionhrt.bench.micro.MicroHarness;
 import org.legionhrt.bench.micro.MicroReport;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./hrt bench micro}: the kernel primitives (Nautilus vs their Linux twins), the HVM,
@@ -18,21 +22,49 @@ import picocli.CommandLine.Option;
         description = "Kernel, HVM, runtime and API microbenchmarks: CSV, Markdown, PNG.")
 final class BenchMicro implements Callable<Integer> {
 
-    @Option(names = "--out", description = "Output folder (default: bench-results/<time>).")
+    /** The sources, in the order they run. */
+    static final List<String> SOURCES = List.of("kernel", "hvm", "runtime", "api");
+
+    @Option(names = "--out", description = "Output folder, created and checked before anything runs (default: bench-results/<time>).")
     Path out;
 
     @Option(names = "--skip", split = ",", description = "Sources to leave out: kernel, hvm, runtime, api.")
-    List<String> skip = new ArrayList<>();
+    List<String> skip;
 
-    @Option(names = "--timeout", defaultValue = "1200", description = "Seconds per source (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "1200",
+            description = "Seconds each source may take, at least 1; it bounds every source (kernel, hvm, runtime, api), "
+                    + "which is killed and reported as failed at the limit (default: ${DEFAULT-VALUE}).")
     long timeout;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Path dir = BenchMacro.outDir(out);
+        validate(spec.commandLine(), skip, timeout);
+        Path dir = OutDir.prepare(spec.commandLine(), BenchMacro.outDir(out));
         int failures = run(dir);
         System.out.println("micro: " + dir.resolve("micro.md"));
         return failures == 0 ? 0 : Main.EXIT_FAILED;
+    }
+
+    /**
+     * Checks the sources to skip (flag {@code --skip} or {@code --skip-micro}) and the timeout.
+     *
+     * @throws ParameterException naming the valid sources
+     */
+    static void validate(CommandLine cl, List<String> skip, long timeout) {
+        validateSkip(cl, "--skip", skip);
+        if (timeout < 1) {
+            throw new ParameterException(cl, "--timeout " + timeout + ": must be at least 1 second per source");
+        }
+    }
+
+    /** Checks the names of a skip list given as {@code flag} (null: not given). */
+    static void validateSkip(CommandLine cl, String flag, List<String> skip) {
+        if (skip != null) {
+            MacroOptions.names(cl, flag, skip, SOURCES);
+        }
     }
 
     /** Runs every source and writes the files into {@code dir}; {@return the number of failed sources} */
@@ -51,7 +83,7 @@ final class BenchMicro implements Callable<Integer> {
     }
 
     private void add(List<MicroHarness.Source> sources, String name, List<String> self, String... args) {
-        if (skip.contains(name)) {
+        if (skip != null && skip.contains(name)) {
             return;
         }
         List<String> cmd = new ArrayList<>(self);

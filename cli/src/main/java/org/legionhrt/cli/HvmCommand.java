@@ -14,6 +14,7 @@ import org.legionhrt.hvm.HrtFunctions;
 import org.legionhrt.hvm.Hvm;
 import org.legionhrt.hvm.HvmException;
 import org.legionhrt.hvm.NautilusImage;
+import org.legionhrt.hvm.boot.BootInfo;
 import org.legionhrt.hvm.kvm.Kvm;
 import org.legionhrt.hvm.kvm.KvmProbe;
 
@@ -71,7 +72,7 @@ final class HvmCommand implements Runnable {
         @Option(names = "--cores", description = "HRT vCPUs (default ${DEFAULT-VALUE}).", defaultValue = "2")
         int cores;
 
-        @Option(names = "--mem", description = "private guest memory (default ${DEFAULT-VALUE}).",
+        @Option(names = "--mem", description = "private guest memory, a multiple of 2 MiB, at least 18M (default ${DEFAULT-VALUE}).",
                 defaultValue = "256M", converter = SizeConverter.class)
         long mem;
 
@@ -120,6 +121,40 @@ final class HvmCommand implements Runnable {
             return p;
         }
 
+        /**
+         * The least private memory the kernel boots with: it wants 16 MiB free (NK_MIN_MEM in
+         * nautilus/include/nk/mem.h) after the reserved first MiB and its own image, which a
+         * 16 MiB guest does not leave (15188 KiB); 18 MiB boots both profiles.
+         */
+        static final long MIN_MEM = 18L << 20;
+        static final long TWO_MIB = 2L << 20;
+
+        /**
+         * Checks the machine's flags before anything boots: profile, vCPUs, memory sizes.
+         *
+         * @throws CommandLine.ParameterException naming the flag and the fix
+         */
+        void validate(CommandLine cl) {
+            try {
+                profile();
+            } catch (HvmException e) {
+                throw new CommandLine.ParameterException(cl, e.getMessage());
+            }
+            if (cores < 1 || cores > BootInfo.MAX_CPUS) {
+                throw new CommandLine.ParameterException(cl, "--cores " + cores + ": the HVM takes 1 to "
+                        + BootInfo.MAX_CPUS + " vCPUs");
+            }
+            if (mem < MIN_MEM || mem % TWO_MIB != 0) {
+                throw new CommandLine.ParameterException(cl, "--mem " + (mem % (1L << 20) == 0 ? (mem >> 20) + "M" : mem + " bytes") + ": must be a multiple of 2 MiB and at "
+                        + "least " + (MIN_MEM >> 20) + " MiB (the kernel wants 16 MiB free after its image and the first MiB): "
+                        + "use e.g. --mem 256M");
+            }
+            if (merged < 0 || merged % TWO_MIB != 0) {
+                throw new CommandLine.ParameterException(cl, "--merged " + merged + " bytes: must be a multiple of 2 MiB "
+                        + "(0 = none): use e.g. --merged 64M");
+            }
+        }
+
         Hvm.Builder builder() {
             KvmProbe probe = Kvm.probe();
             if (!probe.usable()) {
@@ -139,30 +174,79 @@ final class HvmCommand implements Runnable {
         @Option(names = "--cmdline", description = "kernel command line (default: all self-tests).", defaultValue = "")
         String cmdline;
 
-        @Option(names = "--timeout", description = "seconds to wait for the kernel to exit (default ${DEFAULT-VALUE}).",
+        @Option(names = "--timeout", description = "seconds to wait for the kernel to exit, at least 1 (default ${DEFAULT-VALUE}).",
                 defaultValue = "600")
         int timeoutSeconds;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        /** The kernel's exit code for input it refused (KernelExit.BAD_INPUT: unknown test, too little memory). */
+        static final int KERNEL_BAD_INPUT = 3;
+
         @Override
         public Integer call() {
+            machine.validate(spec.commandLine());
+            if (timeoutSeconds < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout " + timeoutSeconds
+                        + ": must be at least 1 second");
+            }
+            checkTests(spec.commandLine(), cmdline);
             PrintWriter out = spec.commandLine().getOut();
-            Path image = machine.image(true);
-            long t0 = System.nanoTime();
-            try (Hvm h = machine.builder().cmdline(cmdline).awaitReady(false)
-                    .console(line -> {
-                        out.println(line);
-                        out.flush();
-                    }).boot(image)) {
-                int code = h.awaitExit(Duration.ofSeconds(timeoutSeconds));
-                out.printf("hvm: kernel exited with code %d after %.1f ms (%d vCPUs, profile %s)%n",
-                        code, (System.nanoTime() - t0) / 1e6, machine.cores, h.profile().name().toLowerCase(Locale.ROOT));
-                out.flush();
-                return code == 0 ? 0 : Main.EXIT_FAILED;
+            java.util.Deque<String> tail = new java.util.ArrayDeque<>();
+            try {
+                Path image = machine.image(true);
+                long t0 = System.nanoTime();
+                try (Hvm h = machine.builder().cmdline(cmdline).awaitReady(false)
+                        .console(line -> {
+                            out.println(line);
+                            out.flush();
+                            synchronized (tail) {
+                                tail.addLast(line);
+                                if (tail.size() > 20) {
+                                    tail.removeFirst();
+                                }
+                            }
+                        }).boot(image)) {
+                    int code = h.awaitExit(Duration.ofSeconds(timeoutSeconds));
+                    out.printf("hvm: kernel exited with code %d after %.1f ms (%d vCPUs, profile %s)%n",
+                            code, (System.nanoTime() - t0) / 1e6, machine.cores, h.profile().name().toLowerCase(Locale.ROOT));
+                    out.flush();
+                    if (code == KERNEL_BAD_INPUT) {
+                        synchronized (tail) {
+                            return refused(List.copyOf(tail));
+                        }
+                    }
+                    return code == 0 ? 0 : Main.EXIT_FAILED;
+                }
             } catch (HvmException e) {
                 throw usageOr(spec, e);
+            }
+        }
+
+        /** The kernel refused its input (exit code 3): its reason on one line, exit 2. */
+        private int refused(List<String> console) {
+            String reason = console.reversed().stream().filter(l -> l.startsWith("nautilus: ") && !l.contains(" profile "))
+                    .findFirst().map(l -> l.substring("nautilus: ".length())).orElse("see the console above");
+            String known = console.stream().filter(l -> l.startsWith("known tests:")).findFirst().orElse("");
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("hrt hvm boot: the kernel refused its input: " + reason
+                    + (known.isEmpty() ? "" : "; " + known + " (fix --cmdline tests=)"));
+            err.flush();
+            return Main.EXIT_USAGE;
+        }
+
+        /**
+         * Refuses a {@code tests=} word of the command line that names no test (empty or only
+         * commas): the kernel would run every test instead. Which names exist only the image
+         * knows; it refuses unknown ones itself (exit 2 with its list).
+         */
+        static void checkTests(CommandLine cl, String cmdline) {
+            for (String word : cmdline.trim().split("\\s+")) {
+                if (word.startsWith("tests=") && word.substring("tests=".length()).replace(",", "").isEmpty()) {
+                    throw new CommandLine.ParameterException(cl, "--cmdline " + word + ": names no test: give "
+                            + "tests=NAME[,NAME...], tests=list to list them, or leave tests= out to run all");
+                }
             }
         }
     }
@@ -229,6 +313,7 @@ final class HvmCommand implements Runnable {
         }
 
         private int measure() {
+            machine.validate(spec.commandLine());
             if (boots < 1 || warmup < 0 || n < 1 || exitN < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), String.format(
                         "--boots %d, --warmup %d, -n %d, --exit-n %d: counts must be >= 1 (--warmup >= 0)", boots, warmup, n, exitN));

@@ -50,6 +50,17 @@ public final class Main implements Runnable {
             // Bad values the parser could not see (an unknown app, a bad size) are usage errors too.
             return ex instanceof PrerequisiteException || ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
         });
+        // Every bad usage prints its reason, then the usage of the command at fault, also after
+        // "Did you mean" suggestions (picocli leaves the usage out there by default).
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine at = ex.getCommandLine();
+            java.io.PrintWriter err = at.getErr();
+            err.println(ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            at.usage(err, at.getColorScheme());
+            err.flush();
+            return EXIT_USAGE;
+        });
         return cl;
     }
 

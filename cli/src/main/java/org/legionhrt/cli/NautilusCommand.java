@@ -62,7 +62,8 @@ final class NautilusCommand implements Runnable {
                 defaultValue = "600")
         int timeout;
 
-        QemuOptions options(CommandLine cl, int cores, String cmdline) {
+        /** Checks --cores and --timeout before anything boots (in QEMU or in the HVM). */
+        void validate(CommandLine cl, int cores) {
             if (cores < 1 || cores > QemuOptions.MAX_CORES) {
                 throw new CommandLine.ParameterException(cl,
                         "--cores " + cores + ": the kernel supports 1 to " + QemuOptions.MAX_CORES + " CPUs");
@@ -70,6 +71,10 @@ final class NautilusCommand implements Runnable {
             if (timeout < 1) {
                 throw new CommandLine.ParameterException(cl, "--timeout must be at least 1 second");
             }
+        }
+
+        QemuOptions options(CommandLine cl, int cores, String cmdline) {
+            validate(cl, cores);
             try {
                 Accel a = Accel.parse(accel);
                 QemuOptions o = QemuOptions.of(images().ring0()).withCores(cores).withAccel(a)
@@ -128,7 +133,7 @@ final class NautilusCommand implements Runnable {
         int cores;
 
         @Option(names = "--tests", split = ",", description = "only these tests (comma-separated); 'list' lists them.")
-        List<String> tests = new ArrayList<>();
+        List<String> tests;          // null: every test of the tier
 
         @Option(names = "--tier", description = "quick, slow or all (default ${DEFAULT-VALUE}).", defaultValue = "all")
         String tier;
@@ -139,10 +144,14 @@ final class NautilusCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (tests != null && (tests.isEmpty() || tests.stream().anyMatch(String::isBlank))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tests '" + String.join(",", tests)
+                        + "': an empty test name: give names separated by commas, or 'list' to list them");
+            }
             if (!List.of("quick", "slow", "all").contains(tier)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tier " + tier + ": use quick, slow or all");
             }
-            String cmd = "tier=" + tier + " scale=" + scale + (tests.isEmpty() ? "" : " tests=" + String.join(",", tests));
+            String cmd = "tier=" + tier + " scale=" + scale + (tests == null ? "" : " tests=" + String.join(",", tests));
             QemuOptions o = machine.options(spec.commandLine(), cores, cmd);
             PrintWriter out = spec.commandLine().getOut();
             QemuRun run = QemuRunner.run(o, line -> {
@@ -150,7 +159,7 @@ final class NautilusCommand implements Runnable {
                 out.flush();
             });
             TestReport report = TestReport.parse(run.console());
-            if (run.exit() == KernelExit.PASSED && (report.allPassed() || tests.contains("list"))) {
+            if (run.exit() == KernelExit.PASSED && (report.allPassed() || tests != null && tests.contains("list"))) {
                 return 0;
             }
             if (run.exit() == KernelExit.FAILED) {
@@ -194,6 +203,7 @@ final class NautilusCommand implements Runnable {
             if (samples < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1");
             }
+            machine.validate(spec.commandLine(), cores);   // the HVM path would refuse them only mid-warm-up
             if (!List.of("auto", "hvm", "qemu").contains(where)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--where " + where + ": use auto, hvm or qemu");
             }

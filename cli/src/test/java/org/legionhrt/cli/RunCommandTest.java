@@ -130,4 +130,19 @@ class RunCommandTest {
         assertUsageError(run("run", "stencil", "-nx", "-5", "--backend", "linux"),
                 "hrt run stencil: -nx and -ny must be positive, got -5 x 4096");
     }
+
+    @Test
+    void stencilRadiiPastTheNativeKernelsAreAUsageError() {
+        assertUsageError(run("run", "stencil", "-r", "100", "-nx", "256", "-ny", "256", "--backend", "linux"),
+                "hrt run stencil: -r 100: the native kernels (backend linux) support radius 1..64: use -r 64 or less, "
+                        + "or --backend java");
+    }
+
+    @Test
+    void aTraceFileThatCannotBeWrittenIsRefusedBeforeTheRun() {
+        Outcome o = run("run", "circuit", "--trace", "/proc/x", "-l", "1", "-i", "10", "--backend", "linux");
+        assertThat(o.status()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.reason()).startsWith("--trace /proc/x: cannot write in /proc (").endsWith("): name a file in a writable directory");
+        assertThat(o.out()).doesNotContain("settings");
+    }
 }
