@@ -55,6 +55,10 @@ final class BenchMicro implements Callable<Integer> {
      */
     static void validate(CommandLine cl, List<String> skip, long timeout) {
         validateSkip(cl, "--skip", skip);
+        if (skip != null && skip.containsAll(SOURCES)) {
+            throw new ParameterException(cl, "--skip " + String.join(",", skip) + ": leaves no source to run: "
+                    + "skip fewer of kernel, hvm, runtime, api");
+        }
         if (timeout < 1) {
             throw new ParameterException(cl, "--timeout " + timeout + ": must be at least 1 second per source");
         }

@@ -59,7 +59,7 @@ class UpFrontChecksTest {
         refused(run("bench", "macro", "--size", "small", "--repeat", "1", "--apps", "stencil", "--backends", "linux",
                 "--cpus", "1", "--out", "/proc/x"), "--out /proc/x: cannot create the directory (");
         Path file = Files.writeString(tmp.resolve("afile"), "x");
-        Outcome o = run("bench", "micro", "--out", file.toString(), "--skip", "kernel,hvm,runtime,api");
+        Outcome o = run("bench", "micro", "--out", file.toString(), "--skip", "kernel,hvm,runtime");
         refused(o, "--out " + file + ": cannot create the directory (it exists and is not a directory): give a writable directory");
         refused(run("bench", "all", "--out", "/proc/x", "--apps", "stencil", "--backends", "linux", "--cpus", "1"),
                 "--out /proc/x: cannot create the directory (");
@@ -70,6 +70,7 @@ class UpFrontChecksTest {
         refused(run("bench", "micro", "--skip", "kernal"), "--skip: unknown name 'kernal': use kernel, hvm, runtime, api");
         refused(run("bench", "all", "--skip-micro", "foo"), "--skip-micro: unknown name 'foo': use kernel, hvm, runtime, api");
         refused(run("bench", "micro", "--skip", ","), "--skip '");
+        refused(run("bench", "micro", "--skip", "kernel,hvm,runtime,api"), "--skip kernel,hvm,runtime,api: leaves no source to run");
         refused(run("bench", "macro", "--apps", "circuit,circuit"), "--apps circuit,circuit: a name is given twice");
         refused(run("bench", "macro", "--backends", "linux,foo"), "--backends: unknown name 'foo': use linux, hrt, java");
     }
