@@ -329,25 +329,34 @@ TEST(zeroed_arena_clears_only_reused_bytes) {
 
 static void fail_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) { lhrt_task_fail(ctx, "boom"); }
 
+/* A 4x4 region with one int64 field (0). */
+static lhrt_region_t region_4x4_i64(lhrt_runtime_t rt) {
+  lhrt_index_space_t is;
+  lhrt_field_space_t fs;
+  lhrt_region_t r = {0};
+  if (lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 3, 3), &is) || lhrt_field_space_create(rt, &fs) ||
+      lhrt_field_space_allocate_field(fs, 8, 0, NULL) || lhrt_region_create(rt, is, fs, &r))
+    test_fail(__FILE__, __LINE__, "region_4x4_i64: %s", lhrt_last_error());
+  return r;
+}
+
+/* A launcher of task on field 0 of r (its own root) with priv. */
+static lhrt_task_launcher_t launcher_on(lhrt_runtime_t rt, uint32_t task, lhrt_region_t r, uint32_t priv) {
+  lhrt_task_launcher_t l = {0};
+  if (lhrt_task_launcher_create(rt, task, NULL, 0, &l) ||
+      lhrt_task_launcher_add_region(l, r, r, priv, LHRT_EXCLUSIVE, 0, NULL) || lhrt_task_launcher_add_field(l, 0, 0))
+    test_fail(__FILE__, __LINE__, "launcher_on: %s", lhrt_last_error());
+  return l;
+}
+
 TEST(task_failure_propagates) {
   lhrt_runtime_t rt = trt_new(2);
   lhrt_ctx_t top = trt_top(rt);
   OK(lhrt_task_register(rt, T_FAIL, "fail", LHRT_PROC_CPU, fail_task, NULL));
   OK(lhrt_task_register(rt, T_FILL_IDX, "fill", LHRT_PROC_CPU, fill_idx_task, NULL));
-  lhrt_index_space_t is;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 3, 3), &is));
-  lhrt_field_space_t fs;
-  OK(lhrt_field_space_create(rt, &fs));
-  OK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
-  lhrt_region_t r;
-  OK(lhrt_region_create(rt, is, fs, &r));
-  lhrt_task_launcher_t lf, lw;
-  OK(lhrt_task_launcher_create(rt, T_FAIL, NULL, 0, &lf));
-  OK(lhrt_task_launcher_add_region(lf, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
-  OK(lhrt_task_launcher_add_field(lf, 0, 0));
-  OK(lhrt_task_launcher_create(rt, T_FILL_IDX, NULL, 0, &lw));
-  OK(lhrt_task_launcher_add_region(lw, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
-  OK(lhrt_task_launcher_add_field(lw, 0, 0));
+  lhrt_region_t r = region_4x4_i64(rt);
+  lhrt_task_launcher_t lf = launcher_on(rt, T_FAIL, r, LHRT_READ_WRITE);
+  lhrt_task_launcher_t lw = launcher_on(rt, T_FILL_IDX, r, LHRT_READ_WRITE);
   lhrt_future_t f1, f2;
   OK(lhrt_task_launcher_execute(top, lf, &f1));
   OK(lhrt_task_launcher_execute(top, lw, &f2));
@@ -372,11 +381,8 @@ TEST(task_failure_propagates) {
   EXPECT(*(int64_t *)lhrt_accessor_at(&a, 3, 3, 0) == 7);
   OK(lhrt_mapping_unmap(m));
   /* a task that only read the region and failed changed nothing: the writer after it runs */
-  lhrt_task_launcher_t lr;
+  lhrt_task_launcher_t lr = launcher_on(rt, T_FAIL, r, LHRT_READ_ONLY);
   lhrt_future_t f3, f4;
-  OK(lhrt_task_launcher_create(rt, T_FAIL, NULL, 0, &lr));
-  OK(lhrt_task_launcher_add_region(lr, r, r, LHRT_READ_ONLY, LHRT_EXCLUSIVE, 0, NULL));
-  OK(lhrt_task_launcher_add_field(lr, 0, 0));
   OK(lhrt_task_launcher_execute(top, lr, &f3));
   OK(lhrt_task_launcher_execute(top, lw, &f4));
   ERR(LHRT_ERR_TASK_FAILED, lhrt_future_wait(f3));
@@ -708,20 +714,9 @@ TEST(a_failure_chain_names_its_root_cause) {
   lhrt_ctx_t top = trt_top(rt);
   OK(lhrt_task_register(rt, T_FAIL, "fail", LHRT_PROC_CPU, fail_task, NULL));
   OK(lhrt_task_register(rt, T_FILL_IDX, "fill", LHRT_PROC_CPU, fill_idx_task, NULL));
-  lhrt_index_space_t is;
-  lhrt_field_space_t fs;
-  lhrt_region_t r;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect2(0, 0, 3, 3), &is));
-  OK(lhrt_field_space_create(rt, &fs));
-  OK(lhrt_field_space_allocate_field(fs, 8, 0, NULL));
-  OK(lhrt_region_create(rt, is, fs, &r));
-  lhrt_task_launcher_t lf, lw;
-  OK(lhrt_task_launcher_create(rt, T_FAIL, NULL, 0, &lf));
-  OK(lhrt_task_launcher_add_region(lf, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
-  OK(lhrt_task_launcher_add_field(lf, 0, 0));
-  OK(lhrt_task_launcher_create(rt, T_FILL_IDX, NULL, 0, &lw));
-  OK(lhrt_task_launcher_add_region(lw, r, r, LHRT_READ_WRITE, LHRT_EXCLUSIVE, 0, NULL));
-  OK(lhrt_task_launcher_add_field(lw, 0, 0));
+  lhrt_region_t r = region_4x4_i64(rt);
+  lhrt_task_launcher_t lf = launcher_on(rt, T_FAIL, r, LHRT_READ_WRITE);
+  lhrt_task_launcher_t lw = launcher_on(rt, T_FILL_IDX, r, LHRT_READ_WRITE);
   OK(lhrt_task_launcher_execute(top, lf, NULL));
   for (int i = 0; i < 20; i++) OK(lhrt_task_launcher_execute(top, lw, NULL));
   uint32_t f0 = 0;
