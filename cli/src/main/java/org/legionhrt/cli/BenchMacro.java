@@ -118,6 +118,9 @@ final class BenchMacro implements Callable<Integer> {
         String params = preset.flag() + ", " + o.repeat + " runs";
         MacroReport.write(dir, runs, "Macrobenchmarks (" + params + ")");
         List<MacroSummary.Cell> cells = MacroSummary.of(runs);
+        cells.forEach(c -> c.seconds().ifPresent(s -> System.out.println(new org.legionhrt.bench.BenchLine(c.app(),
+                c.backend(), "s", s, java.util.Map.of("cpus", c.cpus(), "size", preset.flag(), "failed", c.failed()))
+                .toJson())));                                      // one JSON line per app x backend x CPUs
         for (String app : o.apps) {
             Plots.macroTime(app, cells, params, dir.resolve("macro-" + app + "-time.png"));
             Plots.macroSpeedup(app, cells, params, dir.resolve("macro-" + app + "-speedup.png"));

@@ -81,6 +81,7 @@ final class BenchMicro implements Callable<Integer> {
         add(sources, "api", self, "bench", "api");
         MicroHarness.Result r = MicroHarness.run(sources, timeout, name -> System.err.println("bench micro: " + name + " done"));
         List<Path> plots = MicroReport.write(dir, r.lines(), "Microbenchmarks");
+        r.lines().forEach(b -> System.out.println(b.toJson()));   // the results as the project's JSON lines too
         r.failures().forEach(f -> System.err.println("bench micro: source failed: " + f));
         System.err.println("bench micro: " + r.lines().size() + " results, " + plots.size() + " plots");
         return r.failures().size();
