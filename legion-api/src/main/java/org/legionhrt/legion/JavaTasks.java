@@ -6,12 +6,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.legionhrt.legion.internal.Layouts;
@@ -25,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Runs Java task variants for the runtime (package-private). The runtime's external-executor
  * hook calls {@link #execute} on a runtime worker with the variant's index as its user word;
  * the body runs right there (INLINE, one upcall and one downcall per task) or on a JVM pool
- * (POOL). A body that throws completes its task as failed with a message tagged
+ * (POOL); in QUEUE mode (backend hrt) JVM pollers take bodies from the runtime's queue. A body
+ * that waits for other tasks is compensated so that they still get a thread ({@link #blocking}). A body that throws completes its task as failed with a message tagged
  * {@code [java-exception:N]}; the tag brings the exception back as the cause of the
  * {@link TaskFailedException} of that task and of every task that failed because of it.
  */
@@ -43,7 +47,7 @@ final class JavaTasks {
     private final RuntimeConfig.JavaExecution mode;
     private final int workers;
     /** QUEUE mode's pollers, the spares included; guarded by itself. */
-    private final java.util.List<Thread> pollers = new java.util.ArrayList<>();
+    private final List<Thread> pollers = new ArrayList<>();
     /** QUEUE mode: pollers alive, and those of them inside a blocking call made by a body. */
     private final AtomicInteger pollersAlive = new AtomicInteger(), pollersBlocked = new AtomicInteger();
     private final AtomicInteger pollerNames = new AtomicInteger();
@@ -134,7 +138,7 @@ final class JavaTasks {
      * {@link ForkJoinPool#managedBlock}, which does the same for the pool. In INLINE mode the
      * runtime hands a blocked worker's slot to a spare thread itself.
      */
-    <T> T blocking(java.util.function.Supplier<T> call) {
+    <T> T blocking(Supplier<T> call) {
         Thread me = Thread.currentThread();
         if (me instanceof Poller p && p.owner() == this) {
             pollersBlocked.incrementAndGet();
@@ -158,7 +162,7 @@ final class JavaTasks {
         return call.get();
     }
 
-    /** {@link #blocking(java.util.function.Supplier)} for a call with no result. */
+    /** {@link #blocking(Supplier)} for a call with no result. */
     void blocking(Runnable call) {
         blocking(() -> {
             call.run();
@@ -168,11 +172,11 @@ final class JavaTasks {
 
     /** A call run under ForkJoinPool.managedBlock. */
     private static final class Blocker<T> implements ForkJoinPool.ManagedBlocker {
-        private final java.util.function.Supplier<T> call;
+        private final Supplier<T> call;
         T result;
         private boolean done;
 
-        Blocker(java.util.function.Supplier<T> call) {
+        Blocker(Supplier<T> call) {
             this.call = call;
         }
 
@@ -280,9 +284,9 @@ final class JavaTasks {
             return;
         }
         lhrt.c.runtimeStopExternal(rt);
-        java.util.List<Thread> all;
+        List<Thread> all;
         synchronized (pollers) {
-            all = java.util.List.copyOf(pollers);
+            all = List.copyOf(pollers);
         }
         for (Thread t : all) {
             try {

@@ -8,11 +8,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import org.legionhrt.legion.internal.Backend;
+import org.legionhrt.legion.internal.CallbackFailures;
 import org.legionhrt.legion.internal.Layouts;
 import org.legionhrt.legion.internal.Lhrt;
 import org.legionhrt.legion.internal.Scratch;
@@ -43,7 +45,7 @@ public final class Runtime implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final JavaTasks javaTasks;
     /** Inline mappings of the top-level context not closed yet: close() closes them first. */
-    private final java.util.Set<PhysicalRegion> openMappings = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<PhysicalRegion> openMappings = ConcurrentHashMap.newKeySet();
     private final Callbacks callbacks;
     private final int workers;
     private final long instanceMemory;
@@ -67,7 +69,7 @@ public final class Runtime implements AutoCloseable {
         this.config = config;
         this.backend = backend;
         JavaTasks[] jt = new JavaTasks[1];
-        java.util.function.Function<String, Throwable> causes = msg -> jt[0] == null ? null : jt[0].causeOf(msg);
+        Function<String, Throwable> causes = msg -> jt[0] == null ? null : jt[0].causeOf(msg);
         this.lhrt = new Lhrt(backend.lhrt(), causes);
         backend.resolveCausesWith(causes);
         Lhrt c = lhrt;
@@ -612,10 +614,12 @@ public final class Runtime implements AutoCloseable {
         return javaTasks;
     }
 
+    /** Counts a top-level inline mapping as open (see closeOpenMappings). */
     void keepMapping(PhysicalRegion m) {
         openMappings.add(m);
     }
 
+    /** A mapping was closed. */
     void forgetMapping(PhysicalRegion m) {
         openMappings.remove(m);
     }
@@ -626,7 +630,7 @@ public final class Runtime implements AutoCloseable {
      * read freed memory, once the runtime is gone.
      */
     private void closeOpenMappings() {
-        java.util.List<PhysicalRegion> left = java.util.List.copyOf(openMappings);
+        List<PhysicalRegion> left = List.copyOf(openMappings);
         if (!left.isEmpty()) {
             LOG.warn("closing {} inline mapping(s) left open (close a PhysicalRegion from Context.map when done)", left.size());
         }
@@ -649,7 +653,7 @@ public final class Runtime implements AutoCloseable {
     private void callbackFailed(String what, Throwable t) {
         long tag = javaTasks.remember(t);
         if (backend.name().equals("hrt")) {
-            org.legionhrt.legion.internal.CallbackFailures.report(tag);
+            CallbackFailures.report(tag);
             return;
         }
         try (Arena a = Arena.ofConfined()) {
