@@ -42,6 +42,7 @@ static void poison(struct dwaiter *w, const char *msg) {
  * predecessor have written: a reader before a writer, anything before a WRITE_DISCARD) does not
  * pass a failure on: it is kept in the successor list with its low bit set (waiters are aligned). */
 #define ORDER_ONLY ((uintptr_t)1)
+_Static_assert(_Alignof(struct dwaiter) >= 2, "the tag needs the low bit of a waiter's address");
 
 void dep_add(struct dnode *pred, struct dwaiter *w) { dep_add_ex(pred, w, false); }
 
