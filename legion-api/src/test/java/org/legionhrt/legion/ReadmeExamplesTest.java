@@ -6,13 +6,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.legionhrt.legion.internal.LinuxBackend;
 
-/** The three examples of legion-api/README.md, run; and a check that the README shows exactly this code. */
+/** The four examples of legion-api/README.md, run; and a check that the README shows exactly this code. */
 class ReadmeExamplesTest {
 
     // README example 1 begins
@@ -88,6 +90,47 @@ class ReadmeExamplesTest {
     }
     // README example 3 ends
 
+    // README example 4 begins
+    static double[] smooth(int n, int pieces, int steps) {
+        try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(2))) {
+            Context ctx = rt.context();
+            FieldSpace fs = rt.fieldSpace();
+            Field u = fs.allocate(FieldType.DOUBLE);
+            LogicalRegion cells = rt.createRegion(rt.indexSpace(n), fs);
+            LogicalRegion before = rt.createRegion(rt.indexSpace(n), fs);
+            ctx.fill(cells, u, 0.0);
+            try (PhysicalRegion init = ctx.map(cells, Privilege.READ_WRITE, u)) {
+                init.doubleField(u).set(n / 2, 300.0);           // one hot cell
+            }
+            Partition blocks = ctx.partitionEqual(cells, pieces);
+            Map<Point, List<Rect>> reach = new LinkedHashMap<>(); // each block and a cell either side
+            for (long c = 0; c < pieces; c++) {
+                Rect b = blocks.subregion(c).bounds();
+                reach.put(new Point1(c), List.of(Rect1.of(Math.max(0, b.lo(0) - 1), Math.min(n - 1, b.hi(0) + 1))));
+            }
+            Partition around = ctx.partitionByRects(before, blocks.colorSpace(), reach, PartitionKind.ALIASED);
+            TaskId<Void> step = rt.registerTask("step", task -> {
+                DoubleAccessor old = task.region(0).doubleField(u);
+                DoubleAccessor out = task.region(1).doubleField(u);
+                Rect b = out.bounds();
+                for (long i = b.lo(0); i <= b.hi(0); i++) {
+                    double left = old.get(Math.max(0, i - 1)), right = old.get(Math.min(n - 1, i + 1));
+                    out.set(i, (left + old.get(i) + right) / 3);
+                }
+            });
+            for (int s = 0; s < steps; s++) {
+                ctx.copy(Copy.of(cells, before, u));             // every block reads its neighbours from here
+                ctx.execute(IndexLauncher.of(step, blocks.colorSpace())
+                        .add(RegionRequirement.of(around, Privilege.READ_ONLY, u))
+                        .add(RegionRequirement.of(blocks, Privilege.READ_WRITE, u))).close();
+            }
+            try (PhysicalRegion result = ctx.map(cells, Privilege.READ_ONLY, u)) {
+                return result.doubleField(u).toArray();
+            }
+        }
+    }
+    // README example 4 ends
+
     @Test
     void helloWorldRuns() {
         assertThat(helloWorld()).isEqualTo("Hello, world!");
@@ -101,6 +144,20 @@ class ReadmeExamplesTest {
     @Test
     void sumRuns() {
         assertThat(sum(1000, 8)).isEqualTo(999 * 1000 / 2.0);
+    }
+
+    @Test
+    void smoothRunsAsTheSequentialLoop() {
+        int n = 200;
+        double[] want = new double[n];
+        want[n / 2] = 300.0;
+        for (int s = 0; s < 25; s++) {
+            double[] old = want.clone();
+            for (int i = 0; i < n; i++) {
+                want[i] = (old[Math.max(0, i - 1)] + old[i] + old[Math.min(n - 1, i + 1)]) / 3;
+            }
+        }
+        assertThat(smooth(n, 4, 25)).containsExactly(want);
     }
 
     /** Every example block of the README is, line for line, one of the marked blocks above. */
@@ -121,7 +178,7 @@ class ReadmeExamplesTest {
                 shown.add(strip(r.group(1)));
             }
         }
-        assertThat(blocks).hasSize(3);
+        assertThat(blocks).hasSize(4);
         assertThat(shown).containsExactlyElementsOf(blocks);
     }
 
