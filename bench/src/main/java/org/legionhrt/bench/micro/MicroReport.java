@@ -104,7 +104,8 @@ public final class MicroReport {
         return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
+    /** A CSV number: plain digits (no exponent, which spreadsheets and scripts read badly), or empty. */
     private static String num(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "";
+        return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : "";
     }
 }

@@ -35,6 +35,14 @@ class MicroReportTest {
     }
 
     @Test
+    void csvNumbersArePlainDigits() {
+        BenchLine big = BenchLine.parse("{\"bench\":\"boot\",\"impl\":\"hrt\",\"unit\":\"ns\",\"n\":3,"
+                + "\"min\":10039496,\"median\":10039496.5,\"p99\":1.5e7,\"max\":2.0e7}");
+        assertThat(MicroReport.csv(List.of(big)).lines().skip(1).findFirst().orElseThrow())
+                .startsWith("boot,hrt,,ns,3,10039496,10039496.5,15000000,20000000,").doesNotContain("E");
+    }
+
+    @Test
     void writesTablesAndOnePlotPerComparedPrimitive() throws Exception {
         List<Path> plots = MicroReport.write(dir, lines, "micro");
         assertThat(plots).containsExactly(dir.resolve("micro-thread_create.png"));
