@@ -338,10 +338,10 @@ static lhrt_status_t compute_subs(struct launch *l) {
   for (uint32_t r = 0; r < l->nreqs; r++) {
     struct req *q = &l->reqs[r];
     struct projection *pf = q->proj ? projection_lookup(rt, q->proj) : NULL;
+    if (pf) plat_free(callback_take_error()); /* none left over: a failing call below reports its own */
     for (uint64_t i = 0; i < l->npoints; i++) {
       if (!q->part) { l->subs[i * l->nreqs + r] = q->region; continue; }
       lhrt_point_t c = l->points[i].point;
-      if (pf) plat_free(callback_take_error());
       if (pf && pf->fn(&l->points[i].point, &l->domain->bounds, &c, pf->user)) {
         char *why = callback_take_error();
         lhrt_status_t st = lhrt_err(LHRT_ERR_BOUNDS, "projection %u failed for point %lu%s%s", q->proj, i,

@@ -17,6 +17,7 @@ import org.legionhrt.hvm.NautilusImage;
 import org.legionhrt.hvm.boot.BootInfo;
 import org.legionhrt.hvm.kvm.Kvm;
 import org.legionhrt.hvm.kvm.KvmProbe;
+import org.legionhrt.nautilus.KernelExit;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -181,9 +182,6 @@ final class HvmCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        /** The kernel's exit code for input it refused (KernelExit.BAD_INPUT: unknown test, too little memory). */
-        static final int KERNEL_BAD_INPUT = 3;
-
         @Override
         public Integer call() {
             machine.validate(spec.commandLine());
@@ -212,7 +210,7 @@ final class HvmCommand implements Runnable {
                     out.printf("hvm: kernel exited with code %d after %.1f ms (%d vCPUs, profile %s)%n",
                             code, (System.nanoTime() - t0) / 1e6, machine.cores, h.profile().name().toLowerCase(Locale.ROOT));
                     out.flush();
-                    if (code == KERNEL_BAD_INPUT) {
+                    if (KernelExit.fromCode(code) == KernelExit.BAD_INPUT) {
                         synchronized (tail) {
                             return refused(List.copyOf(tail));
                         }
@@ -226,8 +224,7 @@ final class HvmCommand implements Runnable {
 
         /** The kernel refused its input (exit code 3): its reason on one line, exit 2. */
         private int refused(List<String> console) {
-            String reason = console.reversed().stream().filter(l -> l.startsWith("nautilus: ") && !l.contains(" profile "))
-                    .findFirst().map(l -> l.substring("nautilus: ".length())).orElse("see the console above");
+            String reason = NautilusCommand.refusalReason(console, "see the console above");
             String known = console.stream().filter(l -> l.startsWith("known tests:")).findFirst().orElse("");
             PrintWriter err = spec.commandLine().getErr();
             err.println("hrt hvm boot: the kernel refused its input: " + reason

@@ -102,6 +102,15 @@ final class NautilusCommand implements Runnable {
         return NautilusImages.of(Roots.project());
     }
 
+    /**
+     * {@return why the kernel refused its input (exit code 3): its last "nautilus: " line, not the
+     * boot banner's profile line, or {@code fallback}}
+     */
+    static String refusalReason(java.util.List<String> console, String fallback) {
+        return console.reversed().stream().filter(l -> l.startsWith("nautilus: ") && !l.contains(" profile "))
+                .findFirst().map(l -> l.substring("nautilus: ".length())).orElse(fallback);
+    }
+
     /** Reports a run that did not end through the exit device, with the last console lines. */
     static int reportAbnormal(PrintWriter err, String what, QemuRun run, int timeoutSec) {
         switch (run.exit()) {
@@ -109,8 +118,7 @@ final class NautilusCommand implements Runnable {
                     what, timeoutSec, run.tail(15));
             case PANIC -> err.printf("hrt nautilus %s: the kernel panicked (see the console above)%n", what);
             case BAD_INPUT -> err.printf("hrt nautilus %s: the kernel refused its input: %s%n", what,
-                    run.console().reversed().stream().filter(l -> l.startsWith("nautilus: ")).findFirst()
-                            .map(l -> l.substring("nautilus: ".length())).orElse(run.tail(1)));
+                    refusalReason(run.console(), run.tail(1)));
             case QEMU_ERROR -> err.printf("hrt nautilus %s: QEMU exited with status %d without the kernel's verdict; "
                     + "last lines:%n%s%n", what, run.status(), run.tail(15));
             default -> { }

@@ -20,11 +20,16 @@ public enum KernelExit {
 
     /** {@return the outcome for QEMU exit status {@code status}} */
     public static KernelExit fromQemuStatus(int status) {
-        return switch (status) {
-            case 1 -> PASSED;
-            case 3 -> FAILED;
-            case 5 -> PANIC;
-            case 7 -> BAD_INPUT;
+        return status % 2 == 1 ? fromCode(status >> 1) : QEMU_ERROR;
+    }
+
+    /** {@return the outcome for the code the kernel itself exited with (0..3; in the HVM, its exit port's value)} */
+    public static KernelExit fromCode(int code) {
+        return switch (code) {
+            case 0 -> PASSED;
+            case 1 -> FAILED;
+            case 2 -> PANIC;
+            case 3 -> BAD_INPUT;
             default -> QEMU_ERROR;
         };
     }
