@@ -109,12 +109,11 @@ final class BenchCommand implements Callable<Integer> {
                 return;
             }
             int limit = Math.min(RuntimeConfig.maxHrtCores(hostCpus), org.legionhrt.hvm.boot.BootInfo.MAX_CPUS);
-            String rule = "the HRT may have 4 vCPUs per host CPU, counting at least 2 CPUs, and at most "
+            String rule = org.legionhrt.apps.AppOptions.HRT_CORES_RULE + ", and at most "
                     + org.legionhrt.hvm.boot.BootInfo.MAX_CPUS;
             if (hrtCores != null && hrtCores > limit) {
-                throw new ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,
-                        "--hrt-cores %d is more than the %d vCPUs allowed on this %d-CPU host (%s): use --hrt-cores 1..%d",
-                        hrtCores, limit, hostCpus, rule, limit));
+                throw new ParameterException(spec.commandLine(),
+                        org.legionhrt.apps.AppOptions.tooManyHrtCores(hrtCores, limit, hostCpus, rule));
             }
             if (hrtCores == null && workers != null && workers > limit) {
                 throw new ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,

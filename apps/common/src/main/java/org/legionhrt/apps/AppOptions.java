@@ -136,11 +136,9 @@ public final class AppOptions {
         int cores = hrtCores();
         hrtTaskLimit();
         int limit = hrtCoreLimit(hostCpus);
-        String rule = "the HRT may have 4 vCPUs per host CPU, counting at least 2 CPUs";
+        String rule = HRT_CORES_RULE;
         if (cores > limit) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "--hrt-cores %d is more than the %d vCPUs allowed on this %d-CPU host (%s): use --hrt-cores 1..%d",
-                    cores, limit, hostCpus, rule, limit));
+            throw new IllegalArgumentException(tooManyHrtCores(cores, limit, hostCpus, rule));
         }
         Backend b = backend();
         if (b == Backend.HRT && cores == 0) {
@@ -154,6 +152,16 @@ public final class AppOptions {
         b.unavailable().ifPresent(why -> {
             throw new IllegalArgumentException(why);
         });
+    }
+
+    /** RuntimeConfig.maxHrtCores's rule in words, for messages. */
+    public static final String HRT_CORES_RULE = "the HRT may have 4 vCPUs per host CPU, counting at least 2 CPUs";
+
+    /** {@return the refusal of {@code --hrt-cores cores} over {@code limit} on a {@code hostCpus}-CPU host, under {@code rule}} */
+    public static String tooManyHrtCores(int cores, int limit, int hostCpus, String rule) {
+        return String.format(Locale.ROOT,
+                "--hrt-cores %d is more than the %d vCPUs allowed on this %d-CPU host (%s): use --hrt-cores 1..%d",
+                cores, limit, hostCpus, rule, limit);
     }
 
     /** {@return the most HRT vCPUs a host of {@code hostCpus} CPUs may run (the rule of HrtBackend.open)} */
