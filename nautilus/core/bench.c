@@ -27,8 +27,13 @@ void nk_sort_u64(uint64_t *a, int n)
         }
 }
 
+/* Set while a benchmark takes its warm-up samples: they are not reported. */
+static int warming_up;
+
 void nk_bench_report(const char *name, uint64_t *s, int n, const char *extra)
 {
+    if (warming_up)
+        return;
     nk_sort_u64(s, n);
     uint64_t sum = 0;
     for (int i = 0; i < n; i++)
@@ -62,7 +67,7 @@ void nk_bench_report(const char *name, uint64_t *s, int n, const char *extra)
 int nk_bench_run(const char *cmdline)
 {
     char list[256] = "", v[16];
-    int n = 1000, failed = 0;
+    int n = BENCH_SAMPLES, failed = 0;
     cmdline_get(cmdline, "bench", list, sizeof list);
     if (cmdline_get(cmdline, "samples", v, sizeof v))
         n = (int)nk_strtoul(v, NULL, 10);
@@ -78,7 +83,10 @@ int nk_bench_run(const char *cmdline)
     for (const struct nk_bench *b = __start_nk_benches; b < __stop_nk_benches; b++) {
         if (list[0] && strcmp(list, "all") && !cmdline_list_has(list, b->name))
             continue;
-        if (b->fn(n) < 0) {
+        warming_up = 1;
+        int warm = b->fn(n / BENCH_WARMUP_DIV > 0 ? n / BENCH_WARMUP_DIV : 1);
+        warming_up = 0;
+        if (warm < 0 || b->fn(n) < 0) {
             printk("bench %s: FAILED\n", b->name);
             failed++;
         }

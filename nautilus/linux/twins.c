@@ -94,8 +94,13 @@ static int cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Set while a benchmark takes its warm-up samples (as the kernel's runner does). */
+static int warming_up;
+
 static void report(const char *name, uint64_t *s, int n, const char *extra)
 {
+    if (warming_up)
+        return;
     qsort(s, n, sizeof *s, cmp);
     uint64_t sum = 0;
     for (int i = 0; i < n; i++)
@@ -376,7 +381,7 @@ static const struct { const char *name; void (*fn)(uint64_t *, int); } benches[]
 
 int main(int argc, char **argv)
 {
-    int n = argc > 1 ? atoi(argv[1]) : 1000;
+    int n = argc > 1 ? atoi(argv[1]) : BENCH_SAMPLES;
     if (n < 1) {
         fprintf(stderr, "usage: %s [samples >= 1] [bench ...]\n", argv[0]);
         return 2;
@@ -397,6 +402,9 @@ int main(int argc, char **argv)
         if (!want)
             continue;
         uint64_t *s = calloc(n, sizeof *s);
+        warming_up = 1;
+        benches[b].fn(s, n / BENCH_WARMUP_DIV > 0 ? n / BENCH_WARMUP_DIV : 1);
+        warming_up = 0;
         benches[b].fn(s, n);
         free(s);
         ran++;

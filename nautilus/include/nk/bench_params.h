@@ -15,6 +15,14 @@
 #define BENCH_PAGE_K       8        /* buddy_alloc_free: page alloc+free pairs per sample */
 #define BENCH_STALL_NS     10000    /* "over_10us": samples longer than this (host-scale stalls) */
 
+/* Samples per benchmark unless told otherwise. With 1 000 the p99 is the 10th-largest sample,
+ * so one host episode of ten disturbed samples decides it; 10 000 estimate it from 100. */
+#define BENCH_SAMPLES      10000
+/* Before its measured pass every benchmark runs once with n / BENCH_WARMUP_DIV samples (at
+ * least 1) and drops them: partner threads, caches and idle CPUs reach their steady state
+ * (a first wake-up of a CPU that dozed costs milliseconds). */
+#define BENCH_WARMUP_DIV   10
+
 #define BENCH_STR_(x) #x
 #define BENCH_STR(x) BENCH_STR_(x)
 

@@ -193,8 +193,8 @@ final class NautilusCommand implements Runnable {
         @Option(names = "--cores", description = "virtual CPUs (default ${DEFAULT-VALUE}).", defaultValue = "2")
         int cores;
 
-        @Option(names = "--samples", description = "samples per benchmark (default ${DEFAULT-VALUE}).",
-                defaultValue = "1000")
+        @Option(names = "--samples", description = "samples per benchmark, after a tenth as many as warm-up (default ${DEFAULT-VALUE}).",
+                defaultValue = "10000")
         int samples;
 
         @Option(names = "--compare-linux", description = "also run the Linux twins and print a comparison table.")
