@@ -202,7 +202,7 @@ static void map_ready(struct dwaiter *w) {
 
 lhrt_status_t map_region_sync(struct task *T, struct region *r, struct region *parent, uint32_t priv, uint64_t mask,
                               struct launch **out) {
-  struct launch *l = launch_alloc(T->o.rt, 1, 1);
+  struct launch *l = launch_alloc(T->o.rt, 1, 1, false);
   if (!l) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   l->kind = L_MAP;
   struct req q = {r, NULL, parent, r, 0, priv, LHRT_EXCLUSIVE, 0, mask, -1, 0};
@@ -309,7 +309,7 @@ lhrt_status_t lhrt_region_fill(lhrt_ctx_t ctx, lhrt_region_t rh, lhrt_region_t p
   if (f < 0) return lhrt_err(LHRT_ERR_UNKNOWN_FIELD, "field %u is not in region tree %u", fid, r->tree_id);
   if (size != fs_size_at(r->fs, f) || size > 64)
     return lhrt_err(LHRT_ERR_INVALID_ARG, "fill value of %u bytes for a %u-byte field", size, fs_size_at(r->fs, f));
-  struct launch *l = launch_alloc(T->o.rt, 1, 1);
+  struct launch *l = launch_alloc(T->o.rt, 1, 1, false);
   if (!l) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   l->kind = L_FILL;
   l->args = l->args_inline;

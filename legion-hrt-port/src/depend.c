@@ -210,28 +210,28 @@ static void deps_whole_to_points(struct launch *U, struct region *n, struct laun
   struct region *child = q->part && q->part->disjoint ? region_child_of(n, q->part) : NULL;
   if (child && q->pointwise) {
     int64_t i = point_of_color(V, &child->color);
-    if (i >= 0) dep_add_ex(&U->done, &V->points[i].w, oo);
+    if (i >= 0) dep_add_ex(&U->done, &launch_point(V, i)->w, oo);
     return;
   }
   for (uint64_t i = 0; i < V->npoints; i++) {
     struct region *s = launch_sub(V, i, r);
-    if (child ? s == child : region_interfere(n, s)) dep_add_ex(&U->done, &V->points[i].w, oo);
+    if (child ? s == child : region_interfere(n, s)) dep_add_ex(&U->done, &launch_point(V, i)->w, oo);
   }
 }
 
 /* Edges from the points of index entry e to V's point vi using region s. */
 static void deps_points_to_one(const struct entry *e, struct region *s, struct launch *V, uint64_t vi, bool oo) {
   struct launch *U = e->l;
-  if (region_is_ancestor(s, e->node)) { dep_add_ex(&U->done, &V->points[vi].w, oo); return; }
+  if (region_is_ancestor(s, e->node)) { dep_add_ex(&U->done, &launch_point(V, vi)->w, oo); return; }
   struct region *child = e->part->disjoint ? region_child_of(s, e->part) : NULL;
   if (child && U->reqs[e->req].pointwise) {
     int64_t j = point_of_color(U, &child->color);
-    if (j >= 0) dep_add_ex(&U->points[j].done, &V->points[vi].w, oo);
+    if (j >= 0) dep_add_ex(&launch_point(U, j)->done, &launch_point(V, vi)->w, oo);
     return;
   }
   for (uint64_t j = 0; j < U->npoints; j++) {
     struct region *u = launch_sub(U, j, e->req);
-    if (child ? u == child : region_interfere(u, s)) dep_add_ex(&U->points[j].done, &V->points[vi].w, oo);
+    if (child ? u == child : region_interfere(u, s)) dep_add_ex(&launch_point(U, j)->done, &launch_point(V, vi)->w, oo);
   }
 }
 
@@ -252,13 +252,15 @@ static void add_deps(const struct entry *e, struct launch *V, uint32_t r) {
   struct req *uq = &U->reqs[e->req];
   if (e->part == q->part && e->part->disjoint && uq->pointwise && q->pointwise) {
     for (uint64_t i = 0; i < V->npoints; i++) {
-      int64_t j = point_of_color(U, &V->points[i].point);
-      if (j >= 0) dep_add_ex(&U->points[j].done, &V->points[i].w, oo);
+      lhrt_point_t c;
+      launch_point_coord(V, i, &c);
+      int64_t j = point_of_color(U, &c);
+      if (j >= 0) dep_add_ex(&launch_point(U, j)->done, &launch_point(V, i)->w, oo);
     }
     return;
   }
   if (U->npoints * V->npoints > (4u << 20)) { /* too many pairs: coarse but safe */
-    for (uint64_t i = 0; i < V->npoints; i++) dep_add_ex(&U->done, &V->points[i].w, oo);
+    for (uint64_t i = 0; i < V->npoints; i++) dep_add_ex(&U->done, &launch_point(V, i)->w, oo);
     return;
   }
   for (uint64_t i = 0; i < V->npoints; i++) deps_points_to_one(e, launch_sub(V, i, r), V, i, oo);

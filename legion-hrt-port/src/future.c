@@ -41,13 +41,13 @@ void future_release_internal(struct future *f) { future_free(f); }
 
 struct dnode *future_dnode(struct future *f) {
   if (!f->l) return NULL;
-  return f->index == UINT64_MAX ? &f->l->done : &f->l->points[f->index].done;
+  return f->index == UINT64_MAX ? &f->l->done : &launch_point(f->l, f->index)->done;
 }
 
 static void future_value(struct future *f, const void **ptr, uint64_t *size) {
   if (!f->l) { *ptr = f->val; *size = f->size; return; }
   if (f->index == UINT64_MAX) { *ptr = f->l->result; *size = f->l->result_size; return; }
-  struct task *t = &f->l->points[f->index];
+  struct task *t = launch_point(f->l, f->index);
   *ptr = t->res;
   *size = t->res_size;
 }
@@ -248,7 +248,7 @@ lhrt_status_t lhrt_future_map_reduce(lhrt_future_map_t h, uint32_t redop, lhrt_f
   u_memcpy(acc, op->identity, op->size);
   plat_free(callback_take_error()); /* none left over from code that ran an operator by hand */
   for (uint64_t i = 0; i < m->l->npoints; i++) {
-    struct task *t = &m->l->points[i];
+    struct task *t = launch_point(m->l, i);
     if (t->res_size != op->size)
       return lhrt_err(LHRT_ERR_REDOP, "point %lu returned %lu bytes; reduction %u needs %u", i, t->res_size, redop, op->size);
     op->fold(acc, t->res, 1, op->user);

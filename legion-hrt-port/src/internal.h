@@ -54,9 +54,12 @@ struct thr {
   struct task *cur;      /* the task this thread runs */
   bool more;             /* the thread still has points of a slice to run */
   uint64_t ready_ns;     /* the running work item's, for tracing */
+  struct launch *batch_l; /* the launch of the slice this thread runs: its points' completions */
+  int64_t batch_n;        /* ... counted here, and taken off its `remaining` once (slice_flush) */
   char *callback_err;    /* a callback's lhrt_callback_fail, not yet taken (owned) */
 };
 struct thr *thr_get(void);
+void slice_flush(struct thr *th);
 lhrt_status_t lhrt_err(lhrt_status_t code, const char *fmt, ...);
 
 /* ------------------------------------------------------------ objects ---- */
@@ -312,6 +315,8 @@ struct launch {
   uint64_t npoints;
   struct ispace *domain;       /* index launches (ref) */
   struct task *points;         /* == &one for single launches */
+  uint8_t *pstate;             /* lazy launches: each point's PS_*; NULL when all are made at once */
+  uint32_t released;           /* its analysis hold is dropped: points claimed now carry none */
   uint64_t points_cap;
   struct region **subs;        /* [point * nreqs + req] for index launches */
   uint64_t subs_cap;
@@ -325,6 +330,20 @@ struct launch {
   int32_t spread;              /* deal initial slices to every worker */
   struct task one;
 };
+/*
+ * The points of an index launch over a few rectangles are made lazily: a point's record is
+ * written when something first needs it (the worker that runs it, an analysis edge, a future)
+ * instead of by the launching thread for every point up front. One state byte per point says
+ * how far it is; the first to move it RAW -> INIT writes the record, others wait for READY.
+ */
+enum { PS_RAW = 0, PS_INIT = 1, PS_READY = 2 };
+struct task *launch_point_slow(struct launch *l, uint64_t i);
+static inline struct task *launch_point(struct launch *l, uint64_t i) {
+  if (!l->pstate || A_LOAD(&l->pstate[i]) == PS_READY) return &l->points[i];
+  return launch_point_slow(l, i);
+}
+/* Point i's coordinates without making its record. */
+void launch_point_coord(const struct launch *l, uint64_t i, lhrt_point_t *out);
 static inline struct region *launch_sub(struct launch *l, uint64_t i, uint32_t r) {
   return l->subs ? l->subs[i * l->nreqs + r] : l->reqs[r].region;
 }
@@ -355,7 +374,7 @@ struct mapping { struct obj o; struct launch *l; struct mapping *next; struct ta
 struct taskdef *task_lookup(struct lhrt_runtime *rt, uint32_t id);
 void launch_ref(struct launch *l);
 void launch_unref(struct launch *l);
-struct launch *launch_alloc(struct lhrt_runtime *rt, uint64_t npoints, uint32_t nreqs);
+struct launch *launch_alloc(struct lhrt_runtime *rt, uint64_t npoints, uint32_t nreqs, bool lazy);
 lhrt_status_t launch_submit(struct task *parent, struct launch *l);
 lhrt_status_t launch_build(struct task *parent, struct launcher *L, uint32_t kind, struct launch **out);
 lhrt_status_t launcher_add_req(struct launcher *L, struct region *region, struct partition *part, uint32_t proj,

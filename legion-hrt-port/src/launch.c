@@ -39,7 +39,27 @@ static void point_init(struct launch *l, struct task *t, uint64_t i) {
   t->trace_ready = t->trace_start = 0;
 }
 
-struct launch *launch_alloc(struct lhrt_runtime *rt, uint64_t npoints, uint32_t nreqs) {
+struct task *launch_point_slow(struct launch *l, uint64_t i) {
+  struct task *t = &l->points[i];
+  uint8_t expect = PS_RAW;
+  if (A_CAS(&l->pstate[i], &expect, PS_INIT)) {
+    point_init(l, t, i);
+    is_point_at(l->domain, i, &t->point);
+    if (A_LOAD(&l->released)) t->w.pending = 0; /* released as ready, or running: no hold to drop */
+    A_STORE(&l->pstate[i], PS_READY);
+  } else {
+    while (A_LOAD(&l->pstate[i]) != PS_READY) plat_cpu_relax(); /* another thread is writing it */
+  }
+  return t;
+}
+
+void launch_point_coord(const struct launch *l, uint64_t i, lhrt_point_t *out) {
+  if (l->pstate) is_point_at(l->domain, i, out);
+  else *out = l->points[i].point;
+}
+
+/* npoints records (and, lazy, a state byte each) from the block cache; eager: all written now. */
+struct launch *launch_alloc(struct lhrt_runtime *rt, uint64_t npoints, uint32_t nreqs, bool lazy) {
   struct launch *l = NULL;
   spin_lock(&rt->fllock);
   if (rt->free_launches) {
@@ -58,14 +78,21 @@ struct launch *launch_alloc(struct lhrt_runtime *rt, uint64_t npoints, uint32_t 
   l->worker_hint = -1;
   l->grain = 1;
   l->reqs = nreqs <= 2 ? l->reqs_inline : plat_zalloc(nreqs * sizeof *l->reqs);
-  l->points = npoints <= 1 ? &l->one : runtime_alloc_block(rt, npoints * sizeof(struct task), &l->points_cap);
+  lazy = lazy && npoints > 1;
+  uint64_t bytes = npoints * sizeof(struct task) + (lazy ? npoints : 0);
+  l->points = npoints <= 1 ? &l->one : runtime_alloc_block(rt, bytes, &l->points_cap);
   if (!l->reqs || !l->points) {
     if (l->reqs != l->reqs_inline) plat_free(l->reqs);
     if (l->points && l->points != &l->one) runtime_free_block(rt, l->points, l->points_cap);
     plat_free(l);
     return NULL;
   }
-  for (uint64_t i = 0; i < npoints; i++) point_init(l, &l->points[i], i);
+  if (lazy) {
+    l->pstate = (uint8_t *)(l->points + npoints);
+    u_memset(l->pstate, PS_RAW, npoints);
+  } else {
+    for (uint64_t i = 0; i < npoints; i++) point_init(l, &l->points[i], i);
+  }
   if (!npoints) point_init(l, &l->one, 0);
   return l;
 }
@@ -82,7 +109,8 @@ static void point_fini(struct task *t) {
 static void launch_free(struct launch *l) {
   struct lhrt_runtime *rt = l->rt;
   uint64_t n = l->npoints ? l->npoints : 1;
-  for (uint64_t i = 0; i < n; i++) point_fini(&l->points[i]);
+  for (uint64_t i = 0; i < n; i++)
+    if (!l->pstate || l->pstate[i] == PS_READY) point_fini(&l->points[i]); /* RAW: never made */
   if (l->points != &l->one) runtime_free_block(rt, l->points, l->points_cap);
   dnode_fini(&l->done);
   if (l->args != l->args_inline) plat_free(l->args);
@@ -341,8 +369,10 @@ static lhrt_status_t compute_subs(struct launch *l) {
     if (pf) plat_free(callback_take_error()); /* none left over: a failing call below reports its own */
     for (uint64_t i = 0; i < l->npoints; i++) {
       if (!q->part) { l->subs[i * l->nreqs + r] = q->region; continue; }
-      lhrt_point_t c = l->points[i].point;
-      if (pf && pf->fn(&l->points[i].point, &l->domain->bounds, &c, pf->user)) {
+      lhrt_point_t p, c;
+      launch_point_coord(l, i, &p);
+      c = p;
+      if (pf && pf->fn(&p, &l->domain->bounds, &c, pf->user)) {
         char *why = callback_take_error();
         lhrt_status_t st = lhrt_err(LHRT_ERR_BOUNDS, "projection %u failed for point %lu%s%s", q->proj, i,
                                     why ? ": " : "", why ? why : "");
@@ -449,7 +479,9 @@ static lhrt_status_t choose_variant(struct lhrt_runtime *rt, struct launch *l, s
 lhrt_status_t launch_build(struct task *T, struct launcher *L, uint32_t kind, struct launch **out) {
   struct lhrt_runtime *rt = L->o.rt;
   uint64_t n = L->is_index ? L->domain->volume : 1;
-  struct launch *l = launch_alloc(rt, n, L->nreqs);
+  /* Lazy points need their coordinates by index: cheap over a few rectangles only. */
+  bool lazy = L->is_index && n > 1 && L->domain->nrects <= 4;
+  struct launch *l = launch_alloc(rt, n, L->nreqs, lazy);
   if (!l) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   l->is_index = L->is_index;
   l->kind = kind;
@@ -465,7 +497,7 @@ lhrt_status_t launch_build(struct task *T, struct launcher *L, uint32_t kind, st
     if (L->is_index) {
       l->domain = L->domain;
       is_ref(l->domain);
-      is_points_into(l->domain, &l->points[0].point, sizeof(struct task));
+      if (!l->pstate) is_points_into(l->domain, &l->points[0].point, sizeof(struct task));
     } else {
       l->one.point = lhrt_point1(0);
     }
@@ -495,7 +527,8 @@ lhrt_status_t launch_build(struct task *T, struct launcher *L, uint32_t kind, st
 static void plan(struct launch *l) {
   struct lhrt_runtime *rt = l->rt;
   lhrt_task_info_t info = {l->def ? l->def->id : 0, l->vkind, l->npoints, proc_current_worker(), rt->nworkers,
-                           l->points[0].point};
+                           {1, 0, {0, 0, 0}}};
+  launch_point_coord(l, 0, &info.point);
   if (!l->is_index) {
     l->worker_hint = mapper_select_worker(rt, &info);
     l->spread = 0;
@@ -531,9 +564,11 @@ void task_ready(struct dwaiter *w) {
 static void release_points(struct launch *l) {
   uint64_t run = UINT64_MAX;
   if (l->kind != L_MAP) plan(l);
+  A_STORE(&l->released, 1);
   for (uint64_t i = 0; i < l->npoints; i++) {
     struct task *t = &l->points[i];
-    bool ready = A_SUB(&t->w.pending, 1) == 0;
+    /* A point nobody made has no predecessor: no edge reaches a point without making it. */
+    bool ready = l->pstate && A_LOAD(&l->pstate[i]) == PS_RAW ? true : A_SUB(&t->w.pending, 1) == 0;
     if (ready && l->kind == L_MAP) { t->w.ready(&t->w); continue; }
     if (ready && run == UINT64_MAX) run = i;
     if (!ready && run != UINT64_MAX) { schedule_run(l, run, i); run = UINT64_MAX; }
@@ -569,7 +604,7 @@ lhrt_status_t launch_submit(struct task *T, struct launch *l) {
   if (c) depend_analyze(c, l);
   for (uint32_t f = 0; f < l->nfuts; f++) {
     struct dnode *d = future_dnode(l->futs[f]);
-    for (uint64_t i = 0; d && i < l->npoints; i++) dep_add(d, &l->points[i].w);
+    for (uint64_t i = 0; d && i < l->npoints; i++) dep_add(d, &launch_point(l, i)->w);
   }
   release_points(l);
   launch_unref(l);

@@ -119,12 +119,14 @@ static void exec(struct worker *w, struct work it) {
   }
   struct thr *th = thr_get();
   th->ready_ns = it.ready_ns;
+  th->batch_l = l;
   for (uint32_t i = it.lo; i < it.hi; i++) {
     th->more = i + 1 < it.hi; /* successors readied now should not wait for the rest of the slice */
     task_run(l, i);
   }
   th->more = false;
   th->ready_ns = 0;
+  slice_flush(th);
 }
 
 /* Called while counted as spinning: become a sleeper first, then stop spinning, then look
@@ -210,6 +212,7 @@ int32_t proc_current_worker(void) {
 /* The calling thread is about to block: if it serves a slot, give the slot a runner. */
 void proc_block_begin(void) {
   struct thr *t = plat_tls_get();
+  if (t) slice_flush(t); /* what it waits for may wait for this launch */
   if (!t || !t->w) return;
   struct worker *w = t->w;
   struct lhrt_runtime *rt = w->rt;
