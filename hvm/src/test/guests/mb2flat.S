@@ -3,7 +3,8 @@
    set and PG clear, IF clear), prints the command-line tag to COM1 and exits 0 (1 on a
    broken promise) through port 0xf4. A command line starting with 's' spins instead, 'p'
    writes to port 0x99, which nobody serves, 't' executes ud2 with the IDT limit 0 the
-   loader left: a fault that cannot be delivered, i.e. a triple fault. Linked at 1 MiB, assembled as 32-bit code. */
+   loader left: a fault that cannot be delivered, i.e. a triple fault, 'm' reads guest-physical
+   memory that no slot backs (a deprivileged guest cannot: its page tables are read-only). Linked at 1 MiB, assembled as 32-bit code. */
     .code32
     .text
     .globl start
@@ -67,7 +68,10 @@ start:
 6:  cmpb $'t', (%edi)
     jne 7f
     ud2                           /* "triple": #UD, no IDT -> #DF -> shutdown */
-7:
+7:  cmpb $'m', (%edi)
+    jne 8f
+    movl 0xc800000, %eax          /* "mmio": paging is off, so this is guest-physical 200 MiB, */
+8:                                /* which no memory slot backs */
     xorl %eax, %eax
     jmp done
 fail:

@@ -517,6 +517,7 @@ public final class Hvm implements AutoCloseable {
         PageTables pt = new PageTables(mem.ram());
         pt.identity(0, mem.size());
         pt.unmapLowPages(Layout.NULL_GUARD);
+        pt.readOnly(Layout.PAGE_TABLES, Layout.READ_ONLY_END);
         if (merged != null) {
             pt.map(merged.address(), mergedGpa(), merged.size());
         }
@@ -666,8 +667,11 @@ public final class Hvm implements AutoCloseable {
             return "";
         }
         long cr2 = e.state().get().cr2();
-        return String.format("; page fault at %#x%s", cr2, Long.compareUnsigned(cr2, Layout.NULL_GUARD) < 0
-                ? " (a NULL pointer: guest-virtual page 0 is not mapped)" : "");
+        String what = Long.compareUnsigned(cr2, Layout.NULL_GUARD) < 0
+                ? " (a NULL pointer: guest-virtual page 0 is not mapped)"
+                : Long.compareUnsigned(cr2, Layout.READ_ONLY_END) < 0
+                ? " (the VMM's page tables, GDT and TSS: read-only to the guest)" : "";
+        return String.format("; page fault at %#x%s", cr2, what);
     }
 
     private void fail(HvmException e) {

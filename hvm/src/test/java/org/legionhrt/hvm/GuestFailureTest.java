@@ -63,6 +63,19 @@ class GuestFailureTest {
         assertThat(e.console()).contains(line).doesNotContain("NULL access did not fault");
     }
 
+    @ParameterizedTest
+    @CsvSource({"pagetable, 0x1000", "gdt, 0x41008"})
+    void aStrayWriteIntoTheVmmsTablesFaultsAtItsAddress(String mode, String address) {
+        HvmException e = run("wildwrite", builder().cmdline(mode), Duration.ofSeconds(10));
+        long at = Long.decode(address);
+        assertThat(e.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
+        assertThat(e.state()).isPresent();
+        assertThat(e.state().get().cr2()).isEqualTo(at);
+        assertThat(e.state().get().gprs()[1]).isEqualTo(0x77696c64L);   // rbx set by the faulting asm
+        assertThat(e.reason()).contains(String.format("page fault at %#x (the VMM's page tables, GDT and TSS: read-only", at));
+        assertThat(e.console()).contains("read the VMM's structure").doesNotContain("did not fault");
+    }
+
     @Test
     void aFaultOtherThanAPageFaultNamesNoAddress() {
         HvmException e = run("fault", builder(), Duration.ofSeconds(10));
@@ -90,15 +103,6 @@ class GuestFailureTest {
         HvmException e = run("badport", builder(), Duration.ofSeconds(10));
         assertThat(e.kind()).isEqualTo(HvmException.Kind.UNEXPECTED_EXIT);
         assertThat(e.getMessage()).contains("port 0x1234");
-    }
-
-    @Test
-    void accessToUnbackedMemoryIsAnUnexpectedExit() {
-        HvmException e = run("mmio", builder(), Duration.ofSeconds(10));
-        assertThat(e.kind()).isEqualTo(HvmException.Kind.UNEXPECTED_EXIT);
-        assertThat(e.getMessage()).contains("unmapped guest-physical address 0xc800000");
-        assertThat(e.state()).isPresent();
-        assertThat(e.console()).contains("touching unbacked memory");
     }
 
     @Test

@@ -163,6 +163,22 @@ class Ring0BootTest {
         }
     }
 
+    /** Only a ring0 guest can reach it: a deprivileged one's page tables are read-only to it. */
+    @Test
+    void accessToUnbackedMemoryIsAnUnexpectedExit() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Hvm h = ring0(1, "mmio", lines).awaitReady(false).boot(TestGuests.flat())) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
+                    .satisfies(e -> {
+                        HvmException x = (HvmException) e;
+                        assertThat(x.kind()).isEqualTo(HvmException.Kind.UNEXPECTED_EXIT);
+                        assertThat(x.state()).isPresent();
+                    })
+                    .hasMessageContaining("unmapped guest-physical address 0xc800000");
+        }
+        assertThat(lines).contains("mmio");
+    }
+
     @Test
     void ring0GuestFaultsAreContainedWithRegisters() {
         try (Hvm h = ring0(1, "triple", new CopyOnWriteArrayList<>()).awaitReady(false).boot(TestGuests.flat())) {

@@ -24,10 +24,12 @@ public final class Gdt {
 
     /** Writes the descriptors into fresh (zero) guest RAM; the I/O bitmap stays all zero. */
     public static void write(MemorySegment ram) {
-        ram.set(JAVA_LONG, Layout.GDT + 0x08, 0x00af9a000000ffffL);   // kernel code, 64-bit
-        ram.set(JAVA_LONG, Layout.GDT + 0x10, 0x00cf92000000ffffL);   // kernel data
-        ram.set(JAVA_LONG, Layout.GDT + 0x18, 0x00cff2000000ffffL);   // user data, DPL 3
-        ram.set(JAVA_LONG, Layout.GDT + 0x20, 0x00affa000000ffffL);   // user code, 64-bit, DPL 3
+        // Accessed bits set: the GDT is read-only to the guest (Layout.READ_ONLY_END), and a
+        // segment load would otherwise make the CPU write it.
+        ram.set(JAVA_LONG, Layout.GDT + 0x08, 0x00af9b000000ffffL);   // kernel code, 64-bit
+        ram.set(JAVA_LONG, Layout.GDT + 0x10, 0x00cf93000000ffffL);   // kernel data
+        ram.set(JAVA_LONG, Layout.GDT + 0x18, 0x00cff3000000ffffL);   // user data, DPL 3
+        ram.set(JAVA_LONG, Layout.GDT + 0x20, 0x00affb000000ffffL);   // user code, 64-bit, DPL 3
         ram.set(java.lang.foreign.ValueLayout.JAVA_SHORT, Layout.TSS + 0x66, (short) IOMAP);
         ram.set(java.lang.foreign.ValueLayout.JAVA_BYTE, Layout.TSS + TSS_LIMIT, (byte) 0xff);
         long base = Layout.TSS;

@@ -24,6 +24,11 @@ public final class Layout {
      * is checked against it (PVM forces IOPL 0), so every port must be allowed there.
      */
     public static final long TSS = 0x42000;
+    /**
+     * End of the structures the guest may read but not write: page tables, GDT and TSS
+     * ([{@link #PAGE_TABLES}, READ_ONLY_END) is mapped without the R/W bit).
+     */
+    public static final long READ_ONLY_END = 0x45000;
     /** struct hrt_boot_info. */
     public static final long BOOT_INFO = 0x45000;
     /** The kernel command line (NUL-terminated, at most 4 KiB). */

@@ -93,6 +93,33 @@ public final class PageTables {
         ram.set(JAVA_LONG, pd, pt | TABLE);
     }
 
+    /**
+     * Makes guest-virtual [from, to) read-only (below 2 MiB, after {@link #unmapLowPages}): the
+     * guest runs at CPL3, where a write to a page without the R/W bit faults, so a stray store
+     * into the VMM's page tables or descriptor tables ends the VM at once instead of corrupting
+     * the translation of everything after it. The CPU's own page walks go by physical address
+     * and are not affected.
+     *
+     * @throws HvmException (BAD_INPUT) when the range is not 4 KiB pages inside (0, 2 MiB) or
+     *                      the first 2 MiB are not split into 4 KiB pages yet
+     */
+    public void readOnly(long from, long to) {
+        if (from <= 0 || to > PAGE_2M || from >= to || from % PAGE_4K != 0 || to % PAGE_4K != 0) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT,
+                    String.format("read-only range [%#x, %#x) is not 4 KiB pages below 2 MiB", from, to));
+        }
+        long pd = child(child(Layout.PAGE_TABLES, 0), 0);
+        long e = ram.get(JAVA_LONG, pd);
+        if ((e & (PRESENT | HUGE)) != PRESENT) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, "the first 2 MiB are not mapped with 4 KiB pages: unmapLowPages first");
+        }
+        long pt = e & ADDR_MASK;
+        for (long va = from; va < to; va += PAGE_4K) {
+            long at = pt + (va / PAGE_4K) * 8;
+            ram.set(JAVA_LONG, at, ram.get(JAVA_LONG, at) & ~WRITE);
+        }
+    }
+
     private long child(long table, long index) {
         long at = table + index * 8;
         long e = ram.get(JAVA_LONG, at);

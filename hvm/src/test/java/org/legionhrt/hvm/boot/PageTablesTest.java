@@ -75,6 +75,28 @@ class PageTablesTest {
     }
 
     @Test
+    void theVmmsTablesAreReadOnlyAndNothingElse() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ram = a.allocate(Layout.PAGE_TABLES_END, 4096);
+            PageTables pt = new PageTables(ram);
+            pt.identity(0, 4L << 20);
+            assertThatThrownBy(() -> pt.readOnly(Layout.PAGE_TABLES, Layout.READ_ONLY_END))
+                    .isInstanceOf(HvmException.class).hasMessageContaining("unmapLowPages first");
+            pt.unmapLowPages(Layout.NULL_GUARD);
+            pt.readOnly(Layout.PAGE_TABLES, Layout.READ_ONLY_END);
+            long table = leaf(ram, pt.root(), 0) & MASK;
+            for (long va = Layout.NULL_GUARD; va < (2L << 20); va += 4096) {
+                long want = va < Layout.READ_ONLY_END ? va | P | U : va | P | W | U;
+                assertThat(ram.get(JAVA_LONG, table + (va >>> 12) * 8)).as("page %#x", va).isEqualTo(want);
+            }
+            assertThat(leaf(ram, pt.root(), 2L << 20)).isEqualTo((2L << 20) | P | W | U | HUGE);
+            assertThatThrownBy(() -> pt.readOnly(0, 0x2000)).hasMessageContaining("not 4 KiB pages below 2 MiB");
+            assertThatThrownBy(() -> pt.readOnly(0x1000, 0x1800)).hasMessageContaining("not 4 KiB pages below 2 MiB");
+            assertThatThrownBy(() -> pt.readOnly(0x1000, 4L << 20)).hasMessageContaining("not 4 KiB pages below 2 MiB");
+        }
+    }
+
+    @Test
     void badNullGuardsAreRefused() {
         try (Arena a = Arena.ofConfined()) {
             PageTables pt = new PageTables(a.allocate(Layout.PAGE_TABLES_END, 4096));
