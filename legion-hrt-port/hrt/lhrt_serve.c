@@ -186,6 +186,8 @@ static void serve(void *p) {
   *(int *)p = hvm_call_serve();
 }
 
+NK_CMDLINE_KEY(lhrt_share_cpu0, "1: runtime workers may use the call server's CPU 0");
+
 NK_TEST(lhrt_serve, 0)
 {
   char v[8];

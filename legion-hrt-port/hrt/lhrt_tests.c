@@ -24,6 +24,8 @@ struct run { int (*main)(int, char **); int argc; char *argv[MAX_ARGS + 1]; int 
 
 static char argbuf[256];
 
+NK_CMDLINE_KEY(lhrt_args, "arguments of the runtime's test or bench program, comma-separated");
+
 /* argv = {"lhrt_test", extra, lhrt_args...}. */
 static void make_args(struct run *r, const char *prog, const char *extra) {
   r->argc = 0;

@@ -64,6 +64,10 @@ void nk_bench_report(const char *name, uint64_t *s, int n, const char *extra)
            nk_cpu_count(), arch_name(), over_2med, over_stall, pct, extra);
 }
 
+NK_CMDLINE_KEY(bench, "run benchmarks: bench (all) or bench=a,b");
+NK_CMDLINE_KEY(samples, "samples per benchmark (default 10000)");
+NK_CMDLINE_KEY(env, "the env field of the benchmark lines");
+
 int nk_bench_run(const char *cmdline)
 {
     char list[256] = "", v[16];

@@ -37,6 +37,8 @@ static struct nk_cpu *cpu_setup(int id)
     return c;
 }
 
+NK_CMDLINE_KEY(app, "run the linked application (nk_app_main) instead of the tests");
+
 /* `app` runs the linked application, `bench` the benchmarks, anything else the tests. */
 static int run_main(const char *cmd)
 {
@@ -52,6 +54,13 @@ static int run_main(const char *cmd)
 
 static void *main_thread(void *arg)
 {
+    char bad[64];
+    if (cmdline_unknown_key(nk_boot_params->cmdline, bad, sizeof bad)) {
+        printk("nautilus: unknown command-line key '%s' (a typo would silently keep a default): "
+               "fix or drop it\n", bad);
+        cmdline_list_keys();
+        arch_exit(3);
+    }
     arch_exit(run_main(nk_boot_params->cmdline));
 }
 

@@ -97,6 +97,10 @@ static int run_one(const struct nk_test *t)
     return -1;
 }
 
+NK_CMDLINE_KEY(tests, "tests to run: tests=a,b (default: the tier's)");
+NK_CMDLINE_KEY(tier, "quick, slow or all (default quick)");
+NK_CMDLINE_KEY(scale, "percent of the tests' default sizes");
+
 int nk_test_run(const char *cmdline)
 {
     char list[256] = "", tier[16] = "all", scale[16];

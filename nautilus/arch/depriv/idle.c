@@ -63,6 +63,11 @@ static struct {
     uint64_t until;                     /* spin at least until this TSC: a reply is due */
 } __attribute__((aligned(64))) awaiting[NK_MAX_CPUS];
 
+NK_CMDLINE_KEY(idle_spin_us, "us an idle CPU spins before it dozes (default 1000)");
+NK_CMDLINE_KEY(idle_spin_busy_us, "the spin while the host is busy, with idle_adapt=1 (default 300)");
+NK_CMDLINE_KEY(idle_adapt, "1: shorten spins after the host took a vCPU away");
+NK_CMDLINE_KEY(idle_stats, "1: print per-CPU idle counts at exit");
+
 void depriv_idle_init(const char *cmdline, uint64_t tsc_hz)
 {
     char v[16];

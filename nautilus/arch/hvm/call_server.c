@@ -223,6 +223,8 @@ static void *serve_loop(void *arg)
     return NULL;
 }
 
+NK_CMDLINE_KEY(hvm_servers, "CPUs serving the call ring (default 1)");
+
 int hvm_call_serve(void)
 {
     if (!hvm_comm) {

@@ -11,6 +11,8 @@
 #include <nk/cpu.h>
 #include <nk/atomic.h>
 #include <nk/cmdline.h>
+
+NK_CMDLINE_KEY(idle_spin_us, "us an idle call server spins before it parks (default 1000)");
 #include <nk/string.h>
 #include "../hvm/hvm.h"
 #include "ring0.h"

@@ -45,6 +45,13 @@ NK_TEST(cmdline_parse, NK_QUICK)
     NK_CHECK(!cmdline_get(c, "tier2", v, sizeof v), "prefix must not match");
     NK_CHECK(!cmdline_get(c, "test", v, sizeof v), "prefix of a key must not match");
     NK_CHECK(cmdline_list_has("a,bb,c", "bb") && !cmdline_list_has("a,bb,c", "b"), "list");
+    /* Registered keys pass (a path is skipped); the first unregistered one is named. */
+    NK_CHECK(!cmdline_unknown_key("/boot/img tests=a,b tier=quick bench  scale=50", v, sizeof v),
+             "a registered key was refused: '%s'", v);
+    NK_CHECK(cmdline_unknown_key("tests=a tset=b tier=x", v, sizeof v) && !strcmp(v, "tset"),
+             "the typo was not named: '%s'", v);
+    NK_CHECK(cmdline_unknown_key("bench benchx", v, sizeof v) && !strcmp(v, "benchx"), "bare '%s'", v);
+    NK_CHECK(cmdline_unknown_key("=5", v, sizeof v) && v[0] == 0, "an empty key must be refused");
     return 0;
 }
 
