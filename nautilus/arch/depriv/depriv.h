@@ -32,12 +32,6 @@ void depriv_idle_init(const char *cmdline, uint64_t tsc_hz);
  * watch for the host taking this vCPU off its core (counted in gaps); with idle_adapt=1 a
  * busy host gets the shorter budget. */
 uint64_t depriv_idle_busy_cycles(void);
-/* The learned mean cost of waking a dozing CPU (cycles, kick -> running; 0: none measured);
- * the setter is for tests. A CPU that woke a dozer by exit spins twice that for its reply. */
-uint64_t depriv_idle_wake_mean(void);
-void depriv_idle_set_wake_mean(uint64_t cycles);
-/* CPU `cpu`'s counts since boot: its dozes, and its kicks that had to exit (partner dozing). */
-void depriv_idle_counters(int cpu, uint64_t *dozes, uint64_t *kick_exits);
 /* With idle_stats=1: one console line per CPU (idles, gaps, dozes, kicks). */
 void depriv_idle_report(void);
 

@@ -46,23 +46,6 @@ static struct {
     volatile uint64_t tsc;
 } __attribute__((aligned(64))) kicked_at[NK_MAX_CPUS];
 
-/*
- * A doze's cost, learned: the mean time from a kick by exit to the dozer running again (an
- * EWMA over the wakes measured, 0 before the first; one value for the host, any CPU updates
- * it). A CPU that kicks a dozing partner expects its reply no sooner than that, so its next
- * idle spin lasts until twice the mean after the kick (REPLY_SPIN_MAX_US at most) even when
- * that is past the usual budget. Without it, wherever a wake takes longer than the spin (1.1
- * ms mean on the 2-core PVM host, 1 ms spin), one host stall starts a chain: the waiting side
- * dozes, its wake takes longer than its partner's spin, that one dozes, and so on. Seen as
- * every hand-off of event_wakeup costing 1-3 ms for whole runs.
- */
-#define REPLY_SPIN_MAX_US 10000
-static volatile uint64_t wake_mean;
-static uint64_t reply_max;
-static struct {
-    uint64_t until;                     /* spin at least until this TSC: a reply is due */
-} __attribute__((aligned(64))) awaiting[NK_MAX_CPUS];
-
 NK_CMDLINE_KEY(idle_spin_us, "us an idle CPU spins before it dozes (default 1000)");
 NK_CMDLINE_KEY(idle_spin_busy_us, "the spin while the host is busy, with idle_adapt=1 (default 300)");
 NK_CMDLINE_KEY(idle_adapt, "1: shorten spins after the host took a vCPU away");
@@ -85,23 +68,6 @@ void depriv_idle_init(const char *cmdline, uint64_t tsc_hz)
     spin_busy = per_us * (busy < quiet ? busy : quiet);
     gap_cycles = per_us * GAP_US;
     hold_cycles = per_us * 1000 * BUSY_HOLD_MS;
-    reply_max = per_us * REPLY_SPIN_MAX_US;
-}
-
-uint64_t depriv_idle_wake_mean(void)
-{
-    return nk_load(&wake_mean);
-}
-
-void depriv_idle_set_wake_mean(uint64_t cycles)
-{
-    nk_store(&wake_mean, cycles);
-}
-
-void depriv_idle_counters(int cpu, uint64_t *dozes, uint64_t *kick_exits)
-{
-    *dozes = nk_load(&counts[cpu].dozes);
-    *kick_exits = nk_load(&counts[cpu].kick_exits);
 }
 
 static int host_busy(uint64_t now)
@@ -179,8 +145,6 @@ int depriv_doze(int cpu, volatile uint64_t *seq, uint64_t want)
             k->wake_cycles += d;
             k->wake_max = d > k->wake_max ? d : k->wake_max;
             k->wakes_over_10us += d > gap_cycles / 5;
-            uint64_t m = nk_load(&wake_mean);
-            nk_store(&wake_mean, m ? (7 * m + d) / 8 : d);     /* racy between CPUs: a hint */
         }
     }
     nk_store(&b->dozing, 0);
@@ -204,8 +168,6 @@ void arch_cpu_idle(void)
     /* After a doze that simply ran out (the VMM bounds each one), doze again at once:
      * spinning again would burn the host core every time on a CPU that stays idle. */
     hvm_spin_begin(&s, quiet[c->id] ? 0 : spin_quiet);
-    if (awaiting[c->id].until > s.end)     /* past deadlines simply stop mattering */
-        s.end = awaiting[c->id].until;
     k->idles++;
     k->busy_spins += s.end - s.last < spin_quiet && !quiet[c->id];
     for (;;) {
@@ -234,8 +196,6 @@ void arch_cpu_kick(int cpu)
         uint64_t t0 = arch_cycles();
         nk_store(&kicked_at[cpu].tsc, t0);
         hvm_outl(HVM_PORT_KICK, (uint32_t)cpu);
-        uint64_t due = 2 * nk_load(&wake_mean);
-        awaiting[my_cpu_id()].until = t0 + (due < reply_max ? due : reply_max);
         k->kick_exits++;
         k->kick_exit_cycles += arch_cycles() - t0;
     }

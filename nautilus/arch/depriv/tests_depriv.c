@@ -10,7 +10,6 @@
 #include <nk/cpu.h>
 #include <nk/atomic.h>
 #include <nk/printk.h>
-#include <nk/waitq.h>
 #include "depriv.h"
 
 NK_TEST(depriv_cpl3, NK_QUICK)
@@ -53,47 +52,6 @@ NK_TEST(depriv_kick_wakes_dozing_cpu, NK_QUICK)
     NK_CHECK(t != NULL, "cannot create a thread on CPU %d", other);
     nk_thread_join(t, NULL);
     NK_CHECK(woke_at >= t0, "the thread on CPU %d never ran", other);
-    return 0;
-}
-
-static struct nk_event reply;
-
-static void *reply_late(void *arg)
-{
-    uint64_t end = arch_cycles() + (uint64_t)arg;
-    while (arch_cycles() < end)
-        arch_cpu_relax();
-    nk_event_signal(&reply);
-    return NULL;
-}
-
-/* A CPU that wakes a dozing partner keeps spinning while the partner's wake-up can take
- * (here set to 4 ms): a reply 1.5 ms later (past the 1 ms spin) must not find it dozing.
- * Only a kick that had to exit counts (the partner may be between two dozes): up to 5 tries. */
-NK_TEST(depriv_kicker_spins_through_slow_wake, NK_QUICK)
-{
-    if (nk_cpu_count() < 2 || hvm_idle_cycles() >= arch_tsc_hz() / 1000 * 3 / 2)
-        return 0;                         /* no partner, or a spin that covers 1.5 ms anyway */
-    int me = my_cpu_id(), other = (me + 1) % nk_cpu_count();
-    uint64_t saved = depriv_idle_wake_mean(), dozes0, exits0, dozes1 = 0, exits1 = 0;
-    for (int try = 0; try < 5; try++) {
-        depriv_idle_set_wake_mean(arch_tsc_hz() / 1000 * 4);
-        nk_event_init(&reply);
-        nk_sleep_ns(3000000);             /* 3 ms: the other CPU dozes */
-        depriv_idle_counters(me, &dozes0, &exits0);
-        struct nk_thread *t = nk_thread_create(reply_late, (void *)(arch_tsc_hz() / 1000 * 3 / 2), other, 0);
-        NK_CHECK(t != NULL, "cannot create a thread on CPU %d", other);
-        nk_event_wait(&reply, 0);
-        depriv_idle_counters(me, &dozes1, &exits1);
-        nk_thread_join(t, NULL);
-        if (exits1 > exits0)
-            break;
-    }
-    depriv_idle_set_wake_mean(saved);
-    if (exits1 == exits0)
-        return 0;                         /* the partner never dozed when kicked: nothing shown */
-    NK_CHECK(dozes1 == dozes0, "CPU %d dozed %lu times waiting 1.5 ms for the CPU it woke", me,
-             dozes1 - dozes0);
     return 0;
 }
 
