@@ -340,6 +340,7 @@ void rect_point_at(const lhrt_rect_t *r, uint64_t i, lhrt_point_t *out) {
   out->pad = 0;
   for (int d = 0; d < LHRT_MAX_DIM; d++) {
     if (d >= r->dim) { out->x[d] = 0; continue; }
+    if (d == r->dim - 1) { out->x[d] = r->lo[d] + (int64_t)i; continue; } /* i < its extent: no division */
     uint64_t ext = (uint64_t)(r->hi[d] - r->lo[d] + 1);
     out->x[d] = r->lo[d] + (int64_t)(i % ext);
     i /= ext;
@@ -347,6 +348,7 @@ void rect_point_at(const lhrt_rect_t *r, uint64_t i, lhrt_point_t *out) {
 }
 
 void is_point_at(const struct ispace *is, uint64_t i, lhrt_point_t *out) {
+  if (is->nrects == 1) { rect_point_at(&is->rects[0], i, out); return; } /* i < its volume */
   for (uint64_t k = 0; k < is->nrects; k++) {
     uint64_t v = rect_volume(&is->rects[k]);
     if (i < v) { rect_point_at(&is->rects[k], i, out); return; }

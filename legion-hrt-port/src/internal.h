@@ -336,10 +336,10 @@ struct launch {
  * instead of by the launching thread for every point up front. One state byte per point says
  * how far it is; the first to move it RAW -> INIT writes the record, others wait for READY.
  */
-enum { PS_RAW = 0, PS_INIT = 1, PS_READY = 2 };
+enum { PS_RAW = 0, PS_INIT = 1, PS_READY = 2, PS_CLEAN = 3 /* complete, owns nothing to free */ };
 struct task *launch_point_slow(struct launch *l, uint64_t i);
 static inline struct task *launch_point(struct launch *l, uint64_t i) {
-  if (!l->pstate || A_LOAD(&l->pstate[i]) == PS_READY) return &l->points[i];
+  if (!l->pstate || A_LOAD(&l->pstate[i]) >= PS_READY) return &l->points[i];
   return launch_point_slow(l, i);
 }
 /* Point i's coordinates without making its record. */

@@ -48,7 +48,7 @@ struct task *launch_point_slow(struct launch *l, uint64_t i) {
     if (A_LOAD(&l->released)) t->w.pending = 0; /* released as ready, or running: no hold to drop */
     A_STORE(&l->pstate[i], PS_READY);
   } else {
-    while (A_LOAD(&l->pstate[i]) != PS_READY) plat_cpu_relax(); /* another thread is writing it */
+    while (A_LOAD(&l->pstate[i]) < PS_READY) plat_cpu_relax(); /* another thread is writing it */
   }
   return t;
 }
@@ -109,8 +109,8 @@ static void point_fini(struct task *t) {
 static void launch_free(struct launch *l) {
   struct lhrt_runtime *rt = l->rt;
   uint64_t n = l->npoints ? l->npoints : 1;
-  for (uint64_t i = 0; i < n; i++)
-    if (!l->pstate || l->pstate[i] == PS_READY) point_fini(&l->points[i]); /* RAW: never made */
+  for (uint64_t i = 0; i < n; i++) /* RAW: never made; CLEAN: nothing to free (task_complete) */
+    if (!l->pstate || l->pstate[i] == PS_READY) point_fini(&l->points[i]);
   if (l->points != &l->one) runtime_free_block(rt, l->points, l->points_cap);
   dnode_fini(&l->done);
   if (l->args != l->args_inline) plat_free(l->args);
