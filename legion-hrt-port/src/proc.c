@@ -119,6 +119,7 @@ static void exec(struct worker *w, struct work it) {
   }
   struct thr *th = thr_get();
   th->ready_ns = it.ready_ns;
+  if (th->batch_n) slice_flush(th); /* never two launches' counts in one batch */
   th->batch_l = l;
   for (uint32_t i = it.lo; i < it.hi; i++) {
     th->more = i + 1 < it.hi; /* successors readied now should not wait for the rest of the slice */
