@@ -66,7 +66,7 @@ class PageTablesTest {
             assertThat(table).isBetween(Layout.PAGE_TABLES, Layout.PAGE_TABLES_END - 4096);
             assertThat(ram.get(JAVA_LONG, table)).as("page 0").isZero();
             for (long va = Layout.NULL_GUARD; va < (2L << 20); va += 4096) {
-                assertThat(ram.get(JAVA_LONG, table + (va >>> 12) * 8)).isEqualTo(va | P | W | U);
+                assertThat(smallPage(ram, table, va)).isEqualTo(va | P | W | U);
             }
             for (long off = 2L << 20; off < (8L << 20); off += 2L << 20) {
                 assertThat(leaf(ram, pt.root(), off)).isEqualTo(off | P | W | U | HUGE);
@@ -87,7 +87,7 @@ class PageTablesTest {
             long table = leaf(ram, pt.root(), 0) & MASK;
             for (long va = Layout.NULL_GUARD; va < (2L << 20); va += 4096) {
                 long want = va < Layout.READ_ONLY_END ? va | P | U : va | P | W | U;
-                assertThat(ram.get(JAVA_LONG, table + (va >>> 12) * 8)).as("page %#x", va).isEqualTo(want);
+                assertThat(smallPage(ram, table, va)).as("page %#x", va).isEqualTo(want);
             }
             assertThat(leaf(ram, pt.root(), 2L << 20)).isEqualTo((2L << 20) | P | W | U | HUGE);
             assertThatThrownBy(() -> pt.readOnly(0, 0x2000)).hasMessageContaining("not 4 KiB pages below 2 MiB");
@@ -116,5 +116,10 @@ class PageTablesTest {
             assertThatThrownBy(() -> pt.map(0x7f00_0000_0000L, (4L << 30) + 4096, 2L << 20))
                     .isInstanceOf(HvmException.class).hasMessageContaining("not 2 MiB aligned");
         }
+    }
+
+    /** {@return the 4 KiB entry for {@code va} (below 2 MiB) in the first 2 MiB's page table} */
+    private static long smallPage(MemorySegment ram, long table, long va) {
+        return ram.get(JAVA_LONG, table + (va >>> 12) * 8);
     }
 }
