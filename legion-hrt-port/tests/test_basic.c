@@ -349,14 +349,26 @@ static lhrt_task_launcher_t launcher_on(lhrt_runtime_t rt, uint32_t task, lhrt_r
   return l;
 }
 
+/* The failure tests' start: a 2-worker runtime with the failing and the filling task, a 4x4
+ * region, and a READ_WRITE launcher of each on it (lf fails, lw fills). */
+static lhrt_region_t failing_world(lhrt_runtime_t *rt, lhrt_ctx_t *top, lhrt_task_launcher_t *lf,
+                                   lhrt_task_launcher_t *lw) {
+  *rt = trt_new(2);
+  *top = trt_top(*rt);
+  if (lhrt_task_register(*rt, T_FAIL, "fail", LHRT_PROC_CPU, fail_task, NULL) ||
+      lhrt_task_register(*rt, T_FILL_IDX, "fill", LHRT_PROC_CPU, fill_idx_task, NULL))
+    test_fail(__FILE__, __LINE__, "failing_world: %s", lhrt_last_error());
+  lhrt_region_t r = region_4x4_i64(*rt);
+  *lf = launcher_on(*rt, T_FAIL, r, LHRT_READ_WRITE);
+  *lw = launcher_on(*rt, T_FILL_IDX, r, LHRT_READ_WRITE);
+  return r;
+}
+
 TEST(task_failure_propagates) {
-  lhrt_runtime_t rt = trt_new(2);
-  lhrt_ctx_t top = trt_top(rt);
-  OK(lhrt_task_register(rt, T_FAIL, "fail", LHRT_PROC_CPU, fail_task, NULL));
-  OK(lhrt_task_register(rt, T_FILL_IDX, "fill", LHRT_PROC_CPU, fill_idx_task, NULL));
-  lhrt_region_t r = region_4x4_i64(rt);
-  lhrt_task_launcher_t lf = launcher_on(rt, T_FAIL, r, LHRT_READ_WRITE);
-  lhrt_task_launcher_t lw = launcher_on(rt, T_FILL_IDX, r, LHRT_READ_WRITE);
+  lhrt_runtime_t rt;
+  lhrt_ctx_t top;
+  lhrt_task_launcher_t lf, lw;
+  lhrt_region_t r = failing_world(&rt, &top, &lf, &lw);
   lhrt_future_t f1, f2;
   OK(lhrt_task_launcher_execute(top, lf, &f1));
   OK(lhrt_task_launcher_execute(top, lw, &f2));
@@ -710,13 +722,10 @@ TEST(task_snapshot_matches_single_queries) {
 
 /* A long chain of dependents of a failed task still names the root cause, once. */
 TEST(a_failure_chain_names_its_root_cause) {
-  lhrt_runtime_t rt = trt_new(2);
-  lhrt_ctx_t top = trt_top(rt);
-  OK(lhrt_task_register(rt, T_FAIL, "fail", LHRT_PROC_CPU, fail_task, NULL));
-  OK(lhrt_task_register(rt, T_FILL_IDX, "fill", LHRT_PROC_CPU, fill_idx_task, NULL));
-  lhrt_region_t r = region_4x4_i64(rt);
-  lhrt_task_launcher_t lf = launcher_on(rt, T_FAIL, r, LHRT_READ_WRITE);
-  lhrt_task_launcher_t lw = launcher_on(rt, T_FILL_IDX, r, LHRT_READ_WRITE);
+  lhrt_runtime_t rt;
+  lhrt_ctx_t top;
+  lhrt_task_launcher_t lf, lw;
+  lhrt_region_t r = failing_world(&rt, &top, &lf, &lw);
   OK(lhrt_task_launcher_execute(top, lf, NULL));
   for (int i = 0; i < 20; i++) OK(lhrt_task_launcher_execute(top, lw, NULL));
   uint32_t f0 = 0;

@@ -88,7 +88,7 @@ int nk_bench_run(const char *cmdline)
         if (list[0] && strcmp(list, "all") && !cmdline_list_has(list, b->name))
             continue;
         warming_up = 1;
-        int warm = b->fn(n / BENCH_WARMUP_DIV > 0 ? n / BENCH_WARMUP_DIV : 1);
+        int warm = b->fn(BENCH_WARMUP(n));
         warming_up = 0;
         if (warm < 0 || b->fn(n) < 0) {
             printk("bench %s: FAILED\n", b->name);

@@ -7,6 +7,20 @@
 
 extern const struct nk_cmdline_key __start_nk_cmdline_keys[], __stop_nk_cmdline_keys[];
 
+/* The next space-separated word at *c (its length in *len), *c moved past it; NULL at the end. */
+static const char *next_word(const char **c, size_t *len)
+{
+    const char *p = *c;
+    while (*p == ' ')
+        p++;
+    const char *w = p;
+    while (*p && *p != ' ')
+        p++;
+    *c = p;
+    *len = (size_t)(p - w);
+    return *len ? w : NULL;
+}
+
 static int registered(const char *key, size_t n)
 {
     for (const struct nk_cmdline_key *k = __start_nk_cmdline_keys; k < __stop_nk_cmdline_keys; k++)
@@ -17,18 +31,15 @@ static int registered(const char *key, size_t n)
 
 int cmdline_unknown_key(const char *c, char *out, size_t size)
 {
-    while (*c) {
-        while (*c == ' ')
-            c++;
-        const char *w = c, *eq = NULL;
+    size_t wlen;
+    for (const char *w; (w = next_word(&c, &wlen));) {
+        size_t key = 0;                       /* the key: what comes before the first '=' */
+        while (key < wlen && w[key] != '=')
+            key++;
         int path = 0;
-        for (; *c && *c != ' '; c++) {
-            path |= *c == '/';
-            if (*c == '=' && !eq)
-                eq = c;
-        }
-        size_t key = (size_t)((eq ? eq : c) - w);
-        if (c > w && !path && !registered(w, key)) {
+        for (size_t i = 0; i < wlen; i++)
+            path |= w[i] == '/';
+        if (!path && !registered(w, key)) {
             size_t n = key < size ? key : size - 1;
             memcpy(out, w, n);
             out[n] = 0;
@@ -47,14 +58,8 @@ void cmdline_list_keys(void)
 
 int cmdline_get(const char *c, const char *key, char *out, size_t size)
 {
-    size_t klen = strlen(key);
-    while (*c) {
-        while (*c == ' ')
-            c++;
-        const char *w = c;
-        while (*c && *c != ' ')
-            c++;
-        size_t wlen = c - w;
+    size_t klen = strlen(key), wlen;
+    for (const char *w; (w = next_word(&c, &wlen));) {
         if (wlen >= klen && !strncmp(w, key, klen) && (wlen == klen || w[klen] == '=')) {
             size_t vlen = wlen == klen ? 0 : wlen - klen - 1;
             if (vlen >= size)

@@ -403,7 +403,7 @@ int main(int argc, char **argv)
             continue;
         uint64_t *s = calloc(n, sizeof *s);
         warming_up = 1;
-        benches[b].fn(s, n / BENCH_WARMUP_DIV > 0 ? n / BENCH_WARMUP_DIV : 1);
+        benches[b].fn(s, BENCH_WARMUP(n));
         warming_up = 0;
         benches[b].fn(s, n);
         free(s);

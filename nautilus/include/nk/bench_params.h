@@ -22,6 +22,7 @@
  * least 1) and drops them: partner threads, caches and idle CPUs reach their steady state
  * (a first wake-up of a CPU that dozed costs milliseconds). */
 #define BENCH_WARMUP_DIV   10
+#define BENCH_WARMUP(n)    ((n) / BENCH_WARMUP_DIV > 0 ? (n) / BENCH_WARMUP_DIV : 1)
 
 #define BENCH_STR_(x) #x
 #define BENCH_STR(x) BENCH_STR_(x)
