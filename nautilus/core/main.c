@@ -24,7 +24,8 @@ int nk_cpu_count(void)
     return nk_ncpus;
 }
 
-static struct nk_cpu *cpu_setup(int id)
+/* CPU id's area and scheduler state; any CPU may do it (see arch_cpu_setup_remote). */
+static struct nk_cpu *cpu_init(int id)
 {
     struct nk_cpu *c = arch_cpu_area(id);
     memset(c, 0, sizeof *c);
@@ -33,7 +34,6 @@ static struct nk_cpu *cpu_setup(int id)
     c->apic_id = nk_boot_params->apic_ids[id];
     nk_sched_init_cpu(c, id);
     nk_cpus[id] = c;
-    arch_cpu_activate(c);
     return c;
 }
 
@@ -64,9 +64,18 @@ static void *main_thread(void *arg)
     arch_exit(run_main(nk_boot_params->cmdline));
 }
 
+/* Brings CPUs 1.. online. Where the arch allows it, CPU 0 sets each one up and counts it
+ * online at once: threads given to it wait in its run queue until its first instruction. */
 static int start_cpus(struct nk_boot *b)
 {
+    int remote = arch_cpu_setup_remote();
     for (int i = 1; i < b->ncpus; i++) {
+        if (remote) {
+            cpu_init(i)->online = 1;
+            nk_store(&nk_ncpus, i + 1);       /* before the release: it may run at once */
+            arch_cpu_start(b, i, 0);
+            continue;
+        }
         char *stack = mem_alloc_pages(2, -1);
         if (!stack || arch_cpu_start(b, i, (uint64_t)stack + 4 * NK_PAGE_SIZE) < 0) {
             printk("nautilus: CPU %d (APIC %u) did not start\n", i, b->apic_ids[i]);
@@ -95,7 +104,8 @@ void nk_main(struct nk_boot *b)
     console_set_log_ring(b->log_ring);
     printk("nautilus: profile %s, loader %s, cmdline '%s'\n", arch_name(), b->loader,
            b->cmdline);
-    struct nk_cpu *c = cpu_setup(0);
+    struct nk_cpu *c = cpu_init(0);
+    arch_cpu_activate(c);
     if (mem_init(b) < 0)
         arch_exit(3);
     uint64_t t_mem = arch_cycles();
@@ -125,7 +135,12 @@ void nk_main(struct nk_boot *b)
 
 void nk_ap_main(int cpu)
 {
-    struct nk_cpu *c = cpu_setup(cpu);
+    if (arch_cpu_setup_remote()) {        /* CPU 0 set it up and counted it */
+        arch_cpu_activate(nk_cpus[cpu]);
+        nk_sched_idle_loop();
+    }
+    struct nk_cpu *c = cpu_init(cpu);
+    arch_cpu_activate(c);
     c->online = 1;                        /* its descriptor cache fills in its idle loop */
     nk_fetch_add(&nk_ncpus, 1);
     nk_sched_idle_loop();

@@ -32,6 +32,9 @@ void ring0_ap_main(int cpu)
     nk_ap_main(cpu);
 }
 
+/* An AP loads its own IDT, page tables and local APIC: it must run before it takes work. */
+int arch_cpu_setup_remote(void) { return 0; }
+
 int arch_cpu_start(struct nk_boot *b, int cpu, uint64_t stack_top)
 {
     uint32_t id = b->apic_ids[cpu];

@@ -33,6 +33,11 @@ int arch_init(struct nk_boot *b);
  * stack the core allocated for its boot context (the arch may ignore it when the VMM
  * already gave one). Returns 0 once the CPU runs, or a negative code. */
 int arch_cpu_start(struct nk_boot *b, int cpu, uint64_t stack_top);
+/* 1 if the boot CPU may set up another CPU's area and hand it work before that CPU runs its
+ * first instruction, so ready need not wait for it (depriv: the VMM gave every vCPU its GS
+ * base and stack, and a vCPU the host has not run yet is no different from one it preempted);
+ * 0 if each CPU must bring itself up first (ring0: its GDT, IDT, local APIC). */
+int arch_cpu_setup_remote(void);
 /* Per-CPU area: memory of at least NK_CPU_AREA_SIZE bytes for CPU `cpu`'s struct nk_cpu
  * (ring0: a static array; depriv: percpu_base + cpu * HRT_PERCPU_STRIDE set by the VMM). */
 struct nk_cpu *arch_cpu_area(int cpu);

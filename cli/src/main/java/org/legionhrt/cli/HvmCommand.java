@@ -362,7 +362,7 @@ final class HvmCommand implements Runnable {
             warmedUp = w.runs();
             jitIdle = w.idle();
             String extra = String.format(Locale.ROOT, ",\"warmup_boots\":%d,\"jit_idle\":%b", w.runs(), w.idle());
-            return List.of(new Row("hvm_boot", "boot() to all CPUs ready", ns, extra),
+            return List.of(new Row("hvm_boot", "boot() to ready (every CPU set up)", ns, extra),
                     new Row("hvm_first_boot", "first boot in this JVM (cold)", new long[] {first}));
         }
 
