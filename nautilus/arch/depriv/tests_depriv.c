@@ -106,28 +106,6 @@ NK_TEST(crash_page_fault, NK_MANUAL)
     return (int)*p;
 }
 
-/* A NULL pointer the compiler cannot see is NULL (else it may emit a trap of its own). */
-static volatile uint64_t *opaque_null(uint64_t offset)
-{
-    uint64_t a = offset;
-    __asm__ __volatile__("" : "+r"(a));
-    return (volatile uint64_t *)a;
-}
-
-NK_TEST(crash_null_read, NK_MANUAL)
-{
-    /* SAFETY: on purpose: the VMM leaves guest-virtual page 0 unmapped (Layout.NULL_GUARD), so
-     * reading a NULL struct's field must fault at once with CR2 = the field's offset. */
-    return (int)*opaque_null(0x10);
-}
-
-NK_TEST(crash_null_write, NK_MANUAL)
-{
-    /* SAFETY: on purpose: a write through NULL must fault, not land in the VMM's structures. */
-    *opaque_null(0) = 0x6e756c6c;
-    return 0;
-}
-
 NK_TEST(crash_panic, NK_MANUAL)
 {
     panic("crash_panic: deliberate panic for the VMM's tests");

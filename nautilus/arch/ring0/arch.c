@@ -66,6 +66,10 @@ int arch_init(struct nk_boot *b)
         printk("acpi: no MADT; running on the boot CPU only\n");
         b->apic_ids[0] = apic_id();
     }
+    if (paging_guard_null() < 0) {
+        printk("nautilus: out of memory building page tables\n");
+        return -1;
+    }
     bsp_first(b);
     nk_cpus[0]->apic_id = b->apic_ids[0];
     apic_calibrate();

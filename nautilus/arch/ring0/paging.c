@@ -1,7 +1,8 @@
 /*
  * Kernel page tables: identity map of all RAM (and at least the 4 GiB below, where the
  * APIC and firmware tables live) with 1 GiB pages where CPUID offers them, else 2 MiB;
- * the APIC window uncached. arch_map_range adds mappings at chosen virtual addresses.
+ * the APIC window uncached, page 0 left out (paging_guard_null). arch_map_range adds
+ * mappings at chosen virtual addresses.
  */
 #include <nk/mem.h>
 #include <nk/string.h>
@@ -99,6 +100,34 @@ int paging_init(struct nk_boot *b)
     write_cr3(ring0_cr3);
     printk("paging: identity map of %lu GiB with %s pages\n", top >> 30,
            gib_pages ? "1 GiB" : "2 MiB");
+    return 0;
+}
+
+/* Unmaps page 0, so a NULL dereference faults (#PF, cr2 = the field's offset) instead of
+ * reading the real-mode vector table or writing the BIOS data area. The first 2 MiB become
+ * 4 KiB pages (splitting a first 1 GiB page into 2 MiB ones on the way). Called after the ACPI
+ * scan, the last reader of page 0 (the EBDA pointer at 0x40e); the APs load these tables. */
+int paging_guard_null(void)
+{
+    uint64_t *pdpt = (uint64_t *)ADDR(pml4[0]), *pd;
+    if (pdpt[0] & PTE_PS) {
+        if (!(pd = new_table()))
+            return -1;
+        uint64_t fl = pdpt[0] & (PTE_W | PTE_PCD | PTE_PWT);
+        for (uint64_t i = 0; i < 512; i++)
+            pd[i] = i * MIB2 | fl | PTE_P | PTE_PS;
+        pdpt[0] = (uint64_t)pd | PTE_P | PTE_W;
+    } else {
+        pd = (uint64_t *)ADDR(pdpt[0]);
+    }
+    uint64_t *pt = new_table();
+    if (!pt)
+        return -1;
+    uint64_t fl = pd[0] & (PTE_W | PTE_PCD | PTE_PWT);
+    for (uint64_t i = 1; i < 512; i++)    /* entry 0 stays not present */
+        pt[i] = i * NK_PAGE_SIZE | fl | PTE_P;
+    pd[0] = (uint64_t)pt | PTE_P | PTE_W;
+    write_cr3(ring0_cr3);
     return 0;
 }
 

@@ -66,6 +66,7 @@ int apic_calibrate(void);
 int acpi_find_cpus(struct nk_boot *b);
 /* paging.c */
 int paging_init(struct nk_boot *b);
+int paging_guard_null(void);
 /* Under our VMM (its HRT tag names a communication area): arch/hvm's services (hvm.c), and
  * the idle halt that tells the VMM it dozes. */
 void ring0_hvm_init(struct nk_boot *b, uint64_t tsc_hz);

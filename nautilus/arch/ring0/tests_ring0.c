@@ -1,7 +1,7 @@
 /*
- * Self-tests of the ring0 profile: exceptions are delivered and resumed, the APIC timer
- * ticks on every CPU, threads are preempted, IPIs wake idle CPUs, extra ranges can be
- * mapped at chosen virtual addresses, and the TSC is sane.
+ * Self-tests of the ring0 profile: exceptions are delivered and resumed, page 0 is not
+ * mapped, the APIC timer ticks on every CPU, threads are preempted, IPIs wake idle CPUs,
+ * extra ranges can be mapped at chosen virtual addresses, and the TSC is sane.
  */
 #include <nk/test.h>
 #include <nk/thread.h>
@@ -25,19 +25,40 @@ static int pf_hook(struct trap_frame *f)
     return 1;
 }
 
-/* A page fault is delivered with its address and error code, and the kernel resumes.
- * (A #PF rather than int3: KVM on PVM hosts cannot emulate int3 in guest ring 0.) */
-NK_TEST(trap_page_fault_fixup, NK_QUICK)
+/* Loads from addr with pf_hook catching a fault; returns what rax held after. */
+static uint64_t hooked_load(uint64_t addr)
 {
-    uint64_t v = 0x7ff000001000ull;
+    uint64_t v = addr;
     pf_hits = 0;
     trap_set_hook(14, pf_hook);
     __asm__ __volatile__(".byte 0x48, 0x8b, 0x00" : "+a"(v) :: "memory");  /* movq (%rax),%rax */
     trap_set_hook(14, NULL);
+    return v;
+}
+
+/* A page fault is delivered with its address and error code, and the kernel resumes.
+ * (A #PF rather than int3: KVM on PVM hosts cannot emulate int3 in guest ring 0.) */
+NK_TEST(trap_page_fault_fixup, NK_QUICK)
+{
+    uint64_t v = hooked_load(0x7ff000001000ull);
     NK_CHECK(pf_hits == 1, "%d page faults delivered, want 1", pf_hits);
     NK_CHECK(v == 0xfeed, "did not resume after the faulting load (rax %lx)", v);
     NK_CHECK(pf_cr2 == 0x7ff000001000ull, "cr2 %lx", pf_cr2);
     NK_CHECK((pf_err & 1) == 0 && (pf_err & 2) == 0, "error code %lx: want not-present read", pf_err);
+    return 0;
+}
+
+/* Page 0 is left out of the kernel's tables (paging_guard_null): a NULL struct's field read
+ * faults with cr2 = the offset, while the rest of the first 2 MiB stays mapped. */
+NK_TEST(paging_null_guard, NK_QUICK)
+{
+    uint64_t v = hooked_load(0x10);
+    NK_CHECK(pf_hits == 1 && v == 0xfeed, "reading NULL->field did not fault (%d faults)", pf_hits);
+    NK_CHECK(pf_cr2 == 0x10, "cr2 %lx, want 0x10", pf_cr2);
+    hooked_load(0x1000);
+    NK_CHECK(pf_hits == 0, "page 1 (0x1000) faulted too: only page 0 may be left out");
+    hooked_load(0x1ff000);
+    NK_CHECK(pf_hits == 0, "the last page of the first 2 MiB faulted");
     return 0;
 }
 

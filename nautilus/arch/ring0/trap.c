@@ -7,6 +7,7 @@
 #include <nk/printk.h>
 #include <nk/arch.h>
 #include <nk/thread.h>
+#include <nk/mem.h>
 #include "ring0.h"
 
 struct idt_entry {
@@ -58,6 +59,8 @@ static void dump(struct trap_frame *f)
            f->error);
     printk("  rip %016lx  cr2 %016lx  rflags %lx  cs %lx\n", f->rip, read_cr2(), f->rflags,
            f->cs);
+    if (f->vector == 14 && read_cr2() < NK_PAGE_SIZE)
+        printk("  (a NULL pointer: page 0 is not mapped)\n");
     printk("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
     printk("  rsi %016lx  rdi %016lx  rbp %016lx  rsp %016lx\n", f->rsi, f->rdi, f->rbp, f->rsp);
     printk("  r8  %016lx  r9  %016lx  r10 %016lx  r11 %016lx\n", f->r8, f->r9, f->r10, f->r11);

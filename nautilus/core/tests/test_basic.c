@@ -83,3 +83,28 @@ NK_TEST(crash_assert, NK_MANUAL)
     NK_ASSERT(answer == 42);
     return 0;
 }
+
+/* A NULL pointer the compiler cannot see is NULL (else it may emit a trap of its own). */
+static volatile uint64_t *opaque_null(uint64_t offset)
+{
+    uint64_t a = offset;
+    __asm__ __volatile__("" : "+r"(a));
+    return (volatile uint64_t *)a;
+}
+
+/* Manual: page 0 is unmapped in both profiles (depriv: the VMM's tables, Layout.NULL_GUARD;
+ * ring0: paging_guard_null), so reading a NULL struct's field faults at once, CR2 = its offset. */
+NK_TEST(crash_null_read, NK_MANUAL)
+{
+    /* SAFETY: not safe, on purpose: the fault must end the kernel with the state. */
+    return (int)*opaque_null(0x10);
+}
+
+/* Manual: a write through NULL faults too, instead of landing in page 0 (the VMM's structures
+ * start at 0x1000; ring0's BIOS data area would be overwritten). */
+NK_TEST(crash_null_write, NK_MANUAL)
+{
+    /* SAFETY: not safe, on purpose, as above. */
+    *opaque_null(0) = 0x6e756c6c;
+    return 0;
+}

@@ -85,6 +85,15 @@ class KernelBootTest {
     }
 
     @Test
+    void aNullDereferencePanicsWithTheFieldOffsetAsAddress() {
+        QemuRun run = boot(QemuOptions.of(image).withCmdline("tests=crash_null_read"));
+        assertThat(run.exit()).as(run.tail(20)).isEqualTo(KernelExit.PANIC);
+        assertThat(run.console()).anyMatch(l -> l.startsWith("PANIC: exception 14 (#PF page fault)"))
+                .anyMatch(l -> l.contains("cr2 0000000000000010"))
+                .anyMatch(l -> l.contains("a NULL pointer"));
+    }
+
+    @Test
     void aHungKernelIsKilledAfterTheTimeoutWithItsLastLines() {
         QemuRun run = QemuRunner.run(QemuOptions.of(image).withCmdline("tests=hang_forever")
                 .withTimeout(Duration.ofSeconds(3)), line -> {});
