@@ -213,6 +213,8 @@ lhrt_status_t lhrt_mapping_unmap(lhrt_mapping_t m);
  * may be released early with lhrt_partition_destroy. `kind` is one of LHRT_PART_*. */
 lhrt_status_t lhrt_partition_create_equal(lhrt_ctx_t ctx, lhrt_region_t parent, lhrt_index_space_t colors,
                                           lhrt_partition_t *out);
+/* Subregion c = the union of the items of color c, clipped to the parent (a halo may reach past
+ * the edge). DISJOINT kinds are taken on trust, as the header of this section says. */
 lhrt_status_t lhrt_partition_create_by_rects(lhrt_ctx_t ctx, lhrt_region_t parent, lhrt_index_space_t colors,
                                              const lhrt_colored_rect_t *items, uint64_t n, uint32_t kind,
                                              lhrt_partition_t *out);
@@ -333,7 +335,7 @@ lhrt_status_t lhrt_task_complete_failed(lhrt_ctx_t ctx, const char *msg);
 /* ------------------------------------------------------------- accessors ---- */
 /* Affine view of one field: the address of point p is
  *   base + sum_i (p.x[i] - bounds.lo[i]) * stride[i]
- * valid for p inside bounds (the bounding box of the region) and inside the region. 104 bytes. */
+ * valid for p inside bounds (the bounding box of the region) and inside the region. 112 bytes. */
 typedef struct lhrt_accessor {
   void *base;               /* address of bounds.lo */
   int64_t stride[LHRT_MAX_DIM]; /* bytes per unit step in each dimension */
@@ -342,6 +344,9 @@ typedef struct lhrt_accessor {
   uint32_t field_size;
   uint32_t privilege;       /* what the holder may do: READ_ONLY, READ_WRITE, WRITE_DISCARD, REDUCE */
   uint32_t redop;           /* for REDUCE: the operator (the view is a reduction buffer) */
+  const void *space;        /* runtime-owned: the region's points when they are not all of bounds
+                             * (checked access tests them), NULL when they are; valid while the
+                             * accessor is (its task or mapping) */
 } lhrt_accessor_t;
 lhrt_status_t lhrt_task_get_accessor(lhrt_ctx_t ctx, uint32_t req, uint32_t fid, lhrt_accessor_t *out);
 /* The accessors of every field of requirement req at once (each names its field_id); *n = the
@@ -377,7 +382,9 @@ lhrt_status_t lhrt_task_get_snapshot(lhrt_ctx_t ctx, void *buf, uint64_t cap, ui
  * larger buffer): a poller that pays per call gets a task and its first answers at once. */
 lhrt_status_t lhrt_runtime_poll_external_snapshot(lhrt_runtime_t rt, int64_t timeout_ns, lhrt_ctx_t *task,
                                                   void *buf, uint64_t cap, uint64_t *size, uint32_t *n);
-/* Checked access (bounds and privilege): pointer, read, write, reduce (fold with acc->redop). */
+/* Checked access: the point must be in the region (bounds, then its points where the region is
+ * sparse: a piece of a partition by field or by points) and the privilege must allow it. A REDUCE
+ * accessor's buffer is written with lhrt_accessor_ptr and folded in at the task's end. */
 lhrt_status_t lhrt_accessor_ptr(const lhrt_accessor_t *a, lhrt_point_t p, void **out);
 lhrt_status_t lhrt_accessor_read(const lhrt_accessor_t *a, lhrt_point_t p, void *buf);
 lhrt_status_t lhrt_accessor_write(const lhrt_accessor_t *a, lhrt_point_t p, const void *buf);

@@ -71,6 +71,7 @@ lhrt_status_t red_prepare(struct task *t) {
       ri->view.field_size = op->size;
       ri->view.privilege = LHRT_REDUCE;
       ri->view.redop = q->redop;
+      ri->view.space = sub->is->nrects > 1 ? sub->is : NULL;
       ri->next = t->reds;
       t->reds = ri;
     }
@@ -95,11 +96,18 @@ static void red_apply_one(struct task *t, struct redinst *ri) {
   for (uint64_t k = 0; k < sub->is->nrects; k++) {
     const lhrt_rect_t *r = &sub->is->rects[k];
     uint64_t len = (uint64_t)(r->hi[0] - r->lo[0] + 1), rows = rect_volume(r) / len;
+    /* An operator applies to packed elements: a row goes in one call only where both sides
+     * are packed along x (an AoS target has the whole record as its x stride). */
+    bool packed = dst.stride[0] == (int64_t)op->size && ri->view.stride[0] == (int64_t)op->size;
     for (uint64_t row = 0; row < rows; row++) {
       lhrt_point_t p;
       rect_point_at(r, row * len, &p);
-      op->apply(lhrt_accessor_at(&dst, p.x[0], p.x[1], p.x[2]), lhrt_accessor_at(&ri->view, p.x[0], p.x[1], p.x[2]),
-                len, op->user);
+      char *to = lhrt_accessor_at(&dst, p.x[0], p.x[1], p.x[2]);
+      const char *from = lhrt_accessor_at(&ri->view, p.x[0], p.x[1], p.x[2]);
+      if (packed) op->apply(to, from, len, op->user);
+      else
+        for (uint64_t i = 0; i < len; i++, to += dst.stride[0], from += ri->view.stride[0])
+          op->apply(to, from, 1, op->user);
     }
   }
   mutex_unlock(&sub->root->ri->red_lock);
@@ -131,9 +139,8 @@ lhrt_status_t lhrt_task_get_accessor(lhrt_ctx_t ctx, uint32_t req, uint32_t fid,
   if (!t->l) return lhrt_err(LHRT_ERR_STATE, "the top-level context has no regions");
   if (req >= t->l->nreqs) return lhrt_err(LHRT_ERR_BOUNDS, "requirement %u of %u", req, t->l->nreqs);
   struct req *q = &t->l->reqs[req];
-  int f = fs_index(q->node->fs, fid);
-  if (f < 0 || !((q->mask >> f) & 1))
-    return lhrt_err(LHRT_ERR_UNKNOWN_FIELD, "field %u is not in requirement %u", fid, req);
+  int f = fs_index_in(q->node->fs, fid, q->mask);
+  if (f < 0) return lhrt_err(LHRT_ERR_UNKNOWN_FIELD, "field %u is not in requirement %u", fid, req);
   if (q->priv == LHRT_NO_ACCESS) return lhrt_err(LHRT_ERR_PRIVILEGE, "requirement %u has NO_ACCESS", req);
   accessor_for(t, req, f, out);
   return LHRT_OK;
@@ -166,6 +173,9 @@ lhrt_status_t lhrt_accessor_ptr(const lhrt_accessor_t *a, lhrt_point_t p, void *
   if (p.dim != a->bounds.dim) return lhrt_err(LHRT_ERR_INVALID_ARG, "point of dimension %d for a %d-D accessor", p.dim, a->bounds.dim);
   if (!rect_contains(&a->bounds, &p))
     return lhrt_err(LHRT_ERR_BOUNDS, "point (%ld,%ld,%ld) outside the accessor's bounds", p.x[0], p.x[1], p.x[2]);
+  if (a->space && !is_contains(a->space, &p))
+    return lhrt_err(LHRT_ERR_BOUNDS, "point (%ld,%ld,%ld) is inside the accessor's bounds but not in its region "
+                    "(a sparse region: another piece's point)", p.x[0], p.x[1], p.x[2]);
   *out = lhrt_accessor_at(a, p.x[0], p.x[1], p.x[2]);
   return LHRT_OK;
 }
@@ -176,6 +186,9 @@ lhrt_status_t lhrt_accessor_read(const lhrt_accessor_t *a, lhrt_point_t p, void 
   lhrt_status_t st = lhrt_accessor_ptr(a, p, &ptr);
   if (st) return st;
   if (a->privilege == LHRT_NO_ACCESS) return lhrt_err(LHRT_ERR_PRIVILEGE, "read through a NO_ACCESS accessor");
+  if (a->privilege == LHRT_REDUCE)   /* its buffer holds this task's partial folds, not the region's values */
+    return lhrt_err(LHRT_ERR_PRIVILEGE, "read through a REDUCE accessor (field %u): reduce-only privilege cannot "
+                    "see the region's values; ask for READ_WRITE to read them", a->field_id);
   u_memcpy(buf, ptr, a->field_size);
   return LHRT_OK;
 }
@@ -287,8 +300,8 @@ lhrt_status_t lhrt_mapping_get_accessor(lhrt_mapping_t h, uint32_t fid, lhrt_acc
   CHECK(m, struct mapping, K_MAPPING, h);
   NEED(out);
   struct req *q = &m->l->reqs[0];
-  int f = fs_index(q->node->fs, fid);
-  if (f < 0 || !((q->mask >> f) & 1)) return lhrt_err(LHRT_ERR_UNKNOWN_FIELD, "field %u is not mapped", fid);
+  int f = fs_index_in(q->node->fs, fid, q->mask);
+  if (f < 0) return lhrt_err(LHRT_ERR_UNKNOWN_FIELD, "field %u is not mapped", fid);
   accessor_for(&m->l->one, 0, f, out);
   return LHRT_OK;
 }
@@ -307,8 +320,11 @@ lhrt_status_t lhrt_region_fill(lhrt_ctx_t ctx, lhrt_region_t rh, lhrt_region_t p
   if (parent && !region_is_ancestor(parent, r)) return lhrt_err(LHRT_ERR_NOT_UNDER_PARENT, "region is not under parent");
   int f = fs_index(r->fs, fid);
   if (f < 0) return lhrt_err(LHRT_ERR_UNKNOWN_FIELD, "field %u is not in region tree %u", fid, r->tree_id);
-  if (size != fs_size_at(r->fs, f) || size > 64)
+  if (size != fs_size_at(r->fs, f))
     return lhrt_err(LHRT_ERR_INVALID_ARG, "fill value of %u bytes for a %u-byte field", size, fs_size_at(r->fs, f));
+  if (size > 64)
+    return lhrt_err(LHRT_ERR_UNSUPPORTED, "fill values are at most 64 bytes; field %u has %u: write it in a task",
+                    fid, size);
   struct launch *l = launch_alloc(T->o.rt, 1, 1, false);
   if (!l) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   l->kind = L_FILL;

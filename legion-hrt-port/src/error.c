@@ -10,10 +10,17 @@ static void thr_dtor(void *p) {
   plat_free(p);
 }
 
-struct thr *thr_get(void) {
+/* The calling thread's state, or NULL if it has none yet. The TLS key is made first: a
+ * thread that read an unmade key (the first launch before any worker started) got key 0's
+ * value, which belongs to whoever made it in the host process (ASan, the JVM). */
+struct thr *thr_peek(void) {
   static uint32_t inited;
   if (!A_LOAD(&inited)) { plat_tls_init(thr_dtor); A_STORE(&inited, 1); }
-  struct thr *t = plat_tls_get();
+  return plat_tls_get();
+}
+
+struct thr *thr_get(void) {
+  struct thr *t = thr_peek();
   if (!t) {
     t = plat_zalloc(sizeof *t);
     if (!t) return NULL;

@@ -1,6 +1,8 @@
 /*
  * Field spaces: up to 64 fields, each an id and a byte size. A field's slot (0..63) is what the
- * rest of the runtime uses, so field sets are 64-bit masks in the dependence analysis.
+ * rest of the runtime uses, so field sets are 64-bit masks in the dependence analysis. A slot
+ * freed while regions use the space is retired, not reused, until the last of them goes: their
+ * instances keep its old size, and work launched before the free still names it.
  */
 #include "internal.h"
 
@@ -12,10 +14,23 @@ int fs_index(struct fspace *fs, uint32_t fid) {
   return -1;
 }
 
+int fs_index_in(struct fspace *fs, uint32_t fid, uint64_t slots) {
+  for (int i = 0; i < LHRT_MAX_FIELDS; i++)
+    if ((slots >> i) & 1 && A_RLX(&fs->ids[i]) == fid) return i;
+  return -1;
+}
+
 uint32_t fs_size_at(struct fspace *fs, int idx) { return fs->sizes[idx]; }
 
 void fs_unref(struct fspace *fs) {
-  if (!fs || A_SUB(&fs->refs, 1) != 0) return;
+  if (!fs) return;
+  int32_t left = A_SUB(&fs->refs, 1);
+  if (left == 1) {                      /* only the owner's reference: no region uses it */
+    spin_lock(&fs->lock);
+    if (A_LOAD(&fs->refs) == 1) fs->retired = 0;
+    spin_unlock(&fs->lock);
+  }
+  if (left != 0) return;
   obj_fini(&fs->o);
   plat_free(fs);
 }
@@ -46,9 +61,16 @@ lhrt_status_t lhrt_field_space_allocate_field(lhrt_field_space_t h, uint32_t siz
   spin_lock(&fs->lock);
   lhrt_status_t st = LHRT_OK;
   int slot = -1;
-  for (int i = 0; i < LHRT_MAX_FIELDS && slot < 0; i++) if (!((fs->live >> i) & 1)) slot = i;
+  int nretired = 0;
+  for (int i = 0; i < LHRT_MAX_FIELDS; i++) {
+    if ((fs->retired >> i) & 1) nretired++;
+    else if (slot < 0 && !((fs->live >> i) & 1)) slot = i;
+  }
   if (slot < 0) {
-    st = lhrt_err(LHRT_ERR_LIMIT, "field space already has %d fields", LHRT_MAX_FIELDS);
+    st = fs->retired ? lhrt_err(LHRT_ERR_LIMIT, "field space already has %d fields, of which %d were freed "
+                                "while regions still use the space (their slots return when those regions are destroyed)",
+                                LHRT_MAX_FIELDS, nretired)
+                     : lhrt_err(LHRT_ERR_LIMIT, "field space already has %d fields", LHRT_MAX_FIELDS);
   } else if (requested != LHRT_FIELD_AUTO && fs_index(fs, requested) >= 0) {
     st = lhrt_err(LHRT_ERR_INVALID_ARG, "field id %u already allocated", requested);
   } else {
@@ -69,7 +91,10 @@ lhrt_status_t lhrt_field_space_free_field(lhrt_field_space_t h, uint32_t fid) {
   CHECK(fs, struct fspace, K_FSPACE, h);
   spin_lock(&fs->lock);
   int i = fs_index(fs, fid);
-  if (i >= 0) __atomic_fetch_and(&fs->live, ~(1ull << i), __ATOMIC_ACQ_REL);
+  if (i >= 0) {
+    if (A_LOAD(&fs->refs) > 1) fs->retired |= 1ull << i;   /* a region (or its instances) uses it */
+    __atomic_fetch_and(&fs->live, ~(1ull << i), __ATOMIC_ACQ_REL);
+  }
   spin_unlock(&fs->lock);
   if (i < 0) return lhrt_err(LHRT_ERR_UNKNOWN_FIELD, "field %u not allocated", fid);
   return LHRT_OK;

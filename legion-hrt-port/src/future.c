@@ -137,7 +137,7 @@ lhrt_status_t lhrt_future_get_value(lhrt_future_t h, void *buf, uint64_t cap, ui
   lhrt_status_t st = lhrt_future_get_pointer(h, &p, &n);
   if (st) return st;
   if (cap && !buf) return lhrt_err(LHRT_ERR_INVALID_ARG, "buf is NULL");
-  if (n) u_memcpy(buf, p, n < cap ? n : cap);
+  if (n && cap) u_memcpy(buf, p, n < cap ? n : cap);   /* cap 0: a size query, buf may be NULL */
   if (size) *size = n;
   return LHRT_OK;
 }

@@ -207,7 +207,8 @@ static lhrt_status_t make_instances(struct region *root, uint64_t mask, lhrt_lay
       plat_free(in);
       if (mem->arena)   /* a caller-sized arena (the hrt backend's merged region): say what to raise */
         return lhrt_err(LHRT_ERR_NO_MEMORY, "cannot place an instance of %lu bytes for region tree %u in a memory "
-                        "arena of %lu bytes with %lu in use: raise the runtime's memory size",
+                        "arena of %lu bytes with %lu in use: create the memory larger (on the hrt backend: "
+                        "raise the runtime's memory size)",
                         (uint64_t)s, root->tree_id, mem->size, mem->used);
       return lhrt_err(LHRT_ERR_NO_MEMORY, "cannot allocate an instance of %lu bytes for region tree %u",
                       (uint64_t)s, root->tree_id);
@@ -262,4 +263,5 @@ void region_accessor(struct region *sub, int fidx, lhrt_accessor_t *out) {
   out->field_id = sub->fs->ids[fidx];
   out->field_size = sub->fs->sizes[fidx];
   out->redop = 0;
+  out->space = sub->is->nrects > 1 ? sub->is : NULL;   /* one rectangle: its bounds */
 }

@@ -59,6 +59,7 @@ struct thr {
   char *callback_err;    /* a callback's lhrt_callback_fail, not yet taken (owned) */
 };
 struct thr *thr_get(void);
+struct thr *thr_peek(void);   /* NULL until the thread needed state */
 void slice_flush(struct thr *th);
 lhrt_status_t lhrt_err(lhrt_status_t code, const char *fmt, ...);
 
@@ -123,10 +124,14 @@ struct fspace {
   int32_t refs;
   spin_t lock;
   uint64_t live;                   /* slot i holds a live field */
+  uint64_t retired;                /* freed while regions used the space: not reused until they go */
   uint32_t ids[LHRT_MAX_FIELDS], sizes[LHRT_MAX_FIELDS];
   uint32_t next_auto;
 };
-int fs_index(struct fspace *fs, uint32_t fid);      /* slot or -1 */
+int fs_index(struct fspace *fs, uint32_t fid);      /* live slot or -1 */
+/* The slot of field fid among `slots` (a requirement's, taken when it was made: a field freed
+ * since still resolves for the work that named it), or -1. */
+int fs_index_in(struct fspace *fs, uint32_t fid, uint64_t slots);
 uint32_t fs_size_at(struct fspace *fs, int idx);
 void fs_unref(struct fspace *fs);
 

@@ -184,6 +184,8 @@ lhrt_status_t launcher_add_req(struct launcher *L, struct region *region, struct
   if (parent_h.impl && !(parent = obj_check(parent_h.impl, K_REGION, &st))) return st;
   if (priv > LHRT_REDUCE) return lhrt_err(LHRT_ERR_INVALID_ARG, "privilege %u unknown", priv);
   if (coh > LHRT_RELAXED) return lhrt_err(LHRT_ERR_INVALID_ARG, "coherence %u unknown", coh);
+  if (priv == LHRT_REDUCE && !redop)
+    return lhrt_err(LHRT_ERR_REDOP, "REDUCE needs a reduction operator (e.g. LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT64)), got none");
   if (priv == LHRT_REDUCE && !redop_lookup(L->o.rt, redop))
     return lhrt_err(LHRT_ERR_REDOP, "reduction operator %u is not registered", redop);
   if (priv != LHRT_REDUCE && redop) return lhrt_err(LHRT_ERR_REDOP, "redop %u given for a non-REDUCE privilege", redop);
@@ -354,8 +356,10 @@ lhrt_status_t check_privilege(struct task *T, struct req *q, struct region *node
   if (!under)
     return lhrt_err(LHRT_ERR_NOT_UNDER_PARENT, "region (tree %u) is not under any region of the parent task",
                     root->tree_id);
-  return lhrt_err(LHRT_ERR_PRIVILEGE, "privilege %u on fields 0x%lx of tree %u exceeds the parent task's privileges",
-                  q->priv, q->mask, root->tree_id);
+  static const char *const names[] = {"NO_ACCESS", "READ_ONLY", "READ_WRITE", "WRITE_DISCARD", "REDUCE"};
+  return lhrt_err(LHRT_ERR_PRIVILEGE, "%s on field %u (and the others of the requirement) of region tree %u exceeds "
+                  "what the parent task holds there: ask for it in the parent's requirement", names[q->priv],
+                  root->fs->ids[__builtin_ctzll(q->mask)], root->tree_id);
 }
 
 /* --------------------------------------------------------------- building ---- */
@@ -449,6 +453,10 @@ static lhrt_status_t copy_reqs(struct task *T, struct launch *l, struct launcher
     *q = L->reqs[r];
     if (!q->mask && q->priv != LHRT_NO_ACCESS)
       return lhrt_err(LHRT_ERR_INVALID_ARG, "requirement %u has no fields", r);
+    uint64_t gone = q->mask & ~A_LOAD(&q->node->fs->live);
+    if (gone)
+      return lhrt_err(LHRT_ERR_UNKNOWN_FIELD, "requirement %u names field %u, freed since it was added to the launcher",
+                      r, q->node->fs->ids[__builtin_ctzll(gone)]);
     lhrt_status_t st = check_privilege(T, q, q->node);
     if (!st) st = root_ensure_instances(q->node->root, q->mask);
     if (st) return st;

@@ -58,7 +58,7 @@ void proc_push_ex(struct lhrt_runtime *rt, int32_t wi, struct work item, bool la
   A_STORE(&w->tail, w->tail + 1);
   spin_unlock(&w->lock);
   if (lazy && was_empty && A_LOAD(&w->active) == 1) { /* an over-served slot may retire this thread */
-    struct thr *t = plat_tls_get();
+    struct thr *t = thr_peek();
     if (t && t->w == w && !t->more) return;
   }
   wake_one(rt);
@@ -206,13 +206,13 @@ static struct runner *runner_start(struct lhrt_runtime *rt, struct worker *w, in
 /* ------------------------------------------------------------- blocking ---- */
 
 int32_t proc_current_worker(void) {
-  struct thr *t = plat_tls_get();
+  struct thr *t = thr_peek();
   return t && t->w ? t->w->id : -1;
 }
 
 /* The calling thread is about to block: if it serves a slot, give the slot a runner. */
 void proc_block_begin(void) {
-  struct thr *t = plat_tls_get();
+  struct thr *t = thr_peek();
   if (t) slice_flush(t); /* what it waits for may wait for this launch */
   if (!t || !t->w) return;
   struct worker *w = t->w;
@@ -233,7 +233,7 @@ void proc_block_begin(void) {
 }
 
 void proc_block_end(void) {
-  struct thr *t = plat_tls_get();
+  struct thr *t = thr_peek();
   if (!t || !t->w) return;
   A_ADD(&t->w->active, 1); /* the slot may now be over-served; one thread retires at its next item */
 }

@@ -100,7 +100,7 @@ static void task_complete(struct task *t) {
   }
   /* A worker running a slice of l counts its points and updates the launch's shared counter
    * once per slice: one cache-line transfer between CPUs per slice instead of per point. */
-  struct thr *th = plat_tls_get();
+  struct thr *th = thr_peek();
   if (th && th->batch_l == l) th->batch_n++;
   else if (A_SUB(&l->remaining, 1) == 0) launch_complete(l);
 }

@@ -96,6 +96,86 @@ TEST(field_space_fields) {
   OK(lhrt_runtime_destroy(rt));
 }
 
+/* Freeing a field a region uses: what was made before still sees the old storage, a new field
+ * with the same id gets storage of its own (it reused the slot and its 8-byte instance), and a
+ * launcher that named the freed field is refused. */
+static void nop_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {}
+
+TEST(field_freed_while_a_region_uses_it) {
+  lhrt_runtime_t rt = trt_new(1);
+  lhrt_ctx_t top = trt_top(rt);
+  OK(lhrt_task_register(rt, 1, "nop", LHRT_PROC_CPU, nop_task, NULL));
+  lhrt_index_space_t is;
+  lhrt_field_space_t fs;
+  lhrt_region_t r;
+  uint32_t fa, fx, again;
+  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 99), &is));
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, LHRT_FIELD_AUTO, &fa));
+  OK(lhrt_field_space_allocate_field(fs, 8, LHRT_FIELD_AUTO, &fx));
+  OK(lhrt_region_create(rt, is, fs, &r));
+  int64_t seven = 7;
+  OK(lhrt_region_fill(top, r, r, fa, &seven, 8));
+  OK(lhrt_region_fill(top, r, r, fx, &seven, 8));
+  lhrt_mapping_t before, m;
+  lhrt_accessor_t a;
+  OK(lhrt_region_map(top, r, r, LHRT_READ_ONLY, &fa, 1, &before));
+  lhrt_task_launcher_t tl;
+  OK(lhrt_task_launcher_create(rt, 1, NULL, 0, &tl));
+  OK(lhrt_task_launcher_add_region(tl, r, r, LHRT_READ_ONLY, LHRT_EXCLUSIVE, 0, NULL));
+  OK(lhrt_task_launcher_add_field(tl, 0, fa));
+  OK(lhrt_field_space_free_field(fs, fa));
+  OK(lhrt_mapping_get_accessor(before, fa, &a));
+  EXPECT(*(int64_t *)lhrt_accessor_at(&a, 50, 0, 0) == 7);
+  OK(lhrt_mapping_unmap(before));
+  ERR(LHRT_ERR_UNKNOWN_FIELD, lhrt_task_launcher_execute(top, tl, NULL));
+  EXPECTF(strstr(lhrt_last_error(), "freed since"), "message: %s", lhrt_last_error());
+  OK(lhrt_field_space_allocate_field(fs, 4096, fa, &again));
+  EXPECT(again == fa);
+  OK(lhrt_region_map(top, r, r, LHRT_WRITE_DISCARD, &fa, 1, &m));
+  OK(lhrt_mapping_get_accessor(m, fa, &a));
+  EXPECTF(a.field_size == 4096 && a.stride[0] >= 4096, "new field: size %u stride %ld", a.field_size, (long)a.stride[0]);
+  for (int64_t i = 0; i <= 99; i++) memset(lhrt_accessor_at(&a, i, 0, 0), 0xff, a.field_size);
+  OK(lhrt_mapping_unmap(m));
+  OK(lhrt_region_map(top, r, r, LHRT_READ_ONLY, &fx, 1, &m));
+  OK(lhrt_mapping_get_accessor(m, fx, &a));
+  int bad = 0;
+  for (int64_t i = 0; i <= 99; i++) bad += *(int64_t *)lhrt_accessor_at(&a, i, 0, 0) != 7;
+  EXPECTF(bad == 0, "the other field changed at %d of 100 points", bad);
+  OK(lhrt_mapping_unmap(m));
+  OK(lhrt_task_launcher_destroy(tl));
+  OK(lhrt_runtime_destroy(rt));
+}
+
+/* Checked access in a sparse region tests its points, not only its bounding box: 2 lies
+ * between 1 and 3 but is not in {1, 3, 7}. */
+TEST(checked_access_in_a_sparse_region) {
+  lhrt_runtime_t rt = trt_new(1);
+  lhrt_ctx_t top = trt_top(rt);
+  lhrt_point_t pts[3] = {lhrt_point1(1), lhrt_point1(3), lhrt_point1(7)};
+  lhrt_index_space_t is;
+  lhrt_field_space_t fs;
+  lhrt_region_t r;
+  uint32_t f;
+  OK(lhrt_index_space_create_points(rt, 1, pts, 3, &is));
+  OK(lhrt_field_space_create(rt, &fs));
+  OK(lhrt_field_space_allocate_field(fs, 8, LHRT_FIELD_AUTO, &f));
+  OK(lhrt_region_create(rt, is, fs, &r));
+  lhrt_mapping_t m;
+  lhrt_accessor_t a;
+  OK(lhrt_region_map(top, r, r, LHRT_READ_WRITE, &f, 1, &m));
+  OK(lhrt_mapping_get_accessor(m, f, &a));
+  int64_t v = 42, got = 0;
+  OK(lhrt_accessor_write(&a, lhrt_point1(3), &v));
+  OK(lhrt_accessor_read(&a, lhrt_point1(3), &got));
+  EXPECT(got == 42);
+  ERR(LHRT_ERR_BOUNDS, lhrt_accessor_write(&a, lhrt_point1(2), &v));
+  EXPECTF(strstr(lhrt_last_error(), "not in its region"), "message: %s", lhrt_last_error());
+  ERR(LHRT_ERR_BOUNDS, lhrt_accessor_read(&a, lhrt_point1(8), &got));
+  OK(lhrt_mapping_unmap(m));
+  OK(lhrt_runtime_destroy(rt));
+}
+
 enum { T_SQUARE = 1, T_FILL_IDX, T_SUM, T_FAIL, T_ARGS };
 
 static void square_task(lhrt_ctx_t ctx, const void *args, uint64_t len, void *user) {
@@ -446,7 +526,7 @@ _Static_assert(sizeof(lhrt_point_t) == 32, "point");
 _Static_assert(sizeof(lhrt_rect_t) == 56, "rect");
 _Static_assert(sizeof(lhrt_colored_rect_t) == 88, "colored rect");
 _Static_assert(sizeof(lhrt_config_t) == 40, "config");
-_Static_assert(sizeof(lhrt_accessor_t) == 104, "accessor");
+_Static_assert(sizeof(lhrt_accessor_t) == 112, "accessor");
 _Static_assert(sizeof(lhrt_index_iter_t) == 48, "iterator");
 _Static_assert(sizeof(lhrt_task_info_t) == 56, "task info");
 _Static_assert(sizeof(lhrt_layout_t) == 16, "layout");

@@ -441,6 +441,42 @@ TEST(jvm_kind_external_executor) {
   if (!test_failed) jvm_round(2);    /* host threads poll the runtime's queue */
 }
 
+/* REDUCE folds into an AoS instance element by element: its x stride is the whole record, so
+ * a row is not packed (it was applied as one, summing into and over the neighbouring fields). */
+TEST(reduce_into_an_aos_region) {
+  struct world w;
+  make_world(&w, 2, 64, 4);
+  lhrt_memory_t sys;
+  OK(lhrt_memory_get_system(w.rt, &sys));
+  OK(lhrt_region_set_layout(w.r, LHRT_LAYOUT_AOS, sys));
+  double minus1 = -1.0;
+  int64_t zero = 0;
+  OK(lhrt_region_fill(w.top, w.r, w.r, F_X, &minus1, sizeof minus1));
+  OK(lhrt_region_fill(w.top, w.r, w.r, F_Y, &minus1, sizeof minus1));
+  OK(lhrt_region_fill(w.top, w.r, w.r, F_ACC, &zero, sizeof zero));
+  lhrt_index_launcher_t add;
+  OK(lhrt_index_launcher_create(w.rt, T_ADD1, w.colors, NULL, 0, &add));
+  OK(lhrt_index_launcher_add_region(add, w.r, w.r, LHRT_REDUCE, LHRT_EXCLUSIVE, LHRT_REDOP(LHRT_RED_SUM, LHRT_TYPE_INT64), NULL));
+  OK(lhrt_index_launcher_add_field(add, 0, F_ACC));
+  OK(lhrt_index_launcher_execute(w.top, add, NULL));
+  uint32_t fields[3] = {F_X, F_Y, F_ACC};
+  lhrt_mapping_t m;
+  lhrt_accessor_t x, y, acc;
+  OK(lhrt_region_map(w.top, w.r, w.r, LHRT_READ_ONLY, fields, 3, &m));
+  OK(lhrt_mapping_get_accessor(m, F_X, &x));
+  OK(lhrt_mapping_get_accessor(m, F_Y, &y));
+  OK(lhrt_mapping_get_accessor(m, F_ACC, &acc));
+  EXPECTF(acc.stride[0] == 24, "AoS record stride %ld, want 24", (long)acc.stride[0]);
+  int bad = 0;
+  for (int64_t i = 0; i < 64; i++)
+    bad += *(int64_t *)lhrt_accessor_at(&acc, i, 0, 0) != 4 || *(double *)lhrt_accessor_at(&x, i, 0, 0) != -1.0 ||
+           *(double *)lhrt_accessor_at(&y, i, 0, 0) != -1.0;
+  EXPECTF(bad == 0, "%d of 64 points wrong (want acc 4, x and y untouched -1)", bad);
+  OK(lhrt_mapping_unmap(m));
+  OK(lhrt_index_launcher_destroy(add));
+  OK(lhrt_runtime_destroy(w.rt));
+}
+
 /* ------------------------------------------------------ mapper and stealing ---- */
 
 struct mstats { int selects, slices, layouts; };

@@ -31,13 +31,13 @@ public final class Layouts {
             JAVA_INT.withName("struct_size"), JAVA_INT.withName("workers"),
             JAVA_INT.withName("pin_workers"), JAVA_INT.withName("spin_ns"),
             MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("reserved"));
-    /** {@code lhrt_accessor_t}; 104 bytes. */
     /** Fields per field space (LHRT_MAX_FIELDS): the most accessors one requirement has. */
     public static final int MAX_FIELDS = 64;
+    /** {@code lhrt_accessor_t}; 112 bytes ({@code space} is the runtime's, for its checked access). */
     public static final StructLayout ACCESSOR = MemoryLayout.structLayout(
             ADDRESS.withName("base"), MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("stride"),
             RECT.withName("bounds"), JAVA_INT.withName("field_id"), JAVA_INT.withName("field_size"),
-            JAVA_INT.withName("privilege"), JAVA_INT.withName("redop"));
+            JAVA_INT.withName("privilege"), JAVA_INT.withName("redop"), ADDRESS.withName("space"));
     /** Offset of lhrt_accessor_t.field_id. */
     public static final long ACCESSOR_FIELD_ID = ACCESSOR.byteOffset(MemoryLayout.PathElement.groupElement("field_id"));
     /** {@code lhrt_index_iter_t}; 48 bytes. */
@@ -122,7 +122,7 @@ public final class Layouts {
         check(RECT, 56);
         check(COLORED_RECT, 88);
         check(CONFIG, 40);
-        check(ACCESSOR, 104);
+        check(ACCESSOR, 112);
         check(INDEX_ITER, 48);
         check(TASK_INFO, 56);
         check(LAYOUT, 16);
