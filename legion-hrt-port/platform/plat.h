@@ -26,6 +26,11 @@ void plat_wait(uint32_t *addr, uint32_t expected, int64_t timeout_ns);
 void plat_wake(uint32_t *addr, int n);
 void plat_cpu_relax(void);
 void plat_yield(void);
+/* After task `name` ran on the calling runtime thread (a slice of its bodies; thorough: when the
+ * thread goes idle, naming the last task it ran): where the port cannot put a hole below a
+ * stack, it checks the stack's guard band and stops everything, naming the task, if a body
+ * overflowed (Linux: nothing to do, a guard page faults at once). */
+void plat_stack_check(const char *name, int thorough);
 
 /* Time. */
 uint64_t plat_time_ns(void);

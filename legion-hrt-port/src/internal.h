@@ -57,6 +57,7 @@ struct thr {
   struct launch *batch_l; /* the launch of the slice this thread runs: its points' completions */
   int64_t batch_n;        /* ... counted here, and taken off its `remaining` once (slice_flush) */
   char *callback_err;    /* a callback's lhrt_callback_fail, not yet taken (owned) */
+  const char *last_task; /* the name of the task it ran last, until its stack is checked at idle */
 };
 struct thr *thr_get(void);
 struct thr *thr_peek(void);   /* NULL until the thread needed state */

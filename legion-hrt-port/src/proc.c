@@ -128,6 +128,8 @@ static void exec(struct worker *w, struct work it) {
   th->more = false;
   th->ready_ns = 0;
   slice_flush(th);
+  th->last_task = l->def ? l->def->name : "(a copy or fill)";
+  plat_stack_check(th->last_task, 0);
 }
 
 /* Called while counted as spinning: become a sleeper first, then stop spinning, then look
@@ -152,6 +154,11 @@ static void serve(struct lhrt_runtime *rt, struct worker *w) {
     }
     struct work it;
     if (find_work(rt, w, &it)) { exec(w, it); continue; }
+    struct thr *th = thr_peek();
+    if (th && th->last_task) {             /* idle now: time to read the whole guard band */
+      plat_stack_check(th->last_task, 1);
+      th->last_task = NULL;
+    }
     uint64_t t0 = plat_time_ns();
     bool found = false;
     A_ADD(&rt->spinning, 1);

@@ -31,6 +31,8 @@ void plat_cpu_relax(void) {
 
 void plat_yield(void) { sched_yield(); }
 
+void plat_stack_check(const char *name, int thorough) { (void)name; (void)thorough; }
+
 uint64_t plat_time_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

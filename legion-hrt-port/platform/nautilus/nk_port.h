@@ -9,10 +9,14 @@
 #include <stdint.h>
 #include <stddef.h>
 
-/* Runtime threads run on stacks of this size (the kernel's own are 16 KiB, too small for
- * task bodies with local buffers; the Linux port gives 1 MiB). A buddy block, so aligned. */
-#define NKP_STACK_ORDER 6                          /* 64 pages = 256 KiB */
+/* Runtime threads run on stacks of this size, as on the Linux port (the kernel's own are 16
+ * KiB, too small for task bodies with local buffers). A buddy block, so aligned. Its deep end
+ * is a guard band filled with a pattern that plat_stack_check looks at after each slice of
+ * tasks: the kernel maps memory in 2 MiB pages and cannot leave a hole below a stack, and an
+ * overflow ran silently into whatever lay below (a module's code, in one report). */
+#define NKP_STACK_ORDER 8                          /* 256 pages = 1 MiB */
 #define NKP_STACK_SIZE  (4096ul << NKP_STACK_ORDER)
+#define NKP_STACK_GUARD (16ul << 10)               /* bytes of the deep end a task never uses */
 
 /* Calls fn(arg) with rsp = stack_top (16-byte aligned), back on the caller's stack after. */
 void nkp_call_on_stack(void (*fn)(void *), void *arg, void *stack_top);

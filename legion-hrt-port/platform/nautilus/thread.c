@@ -1,6 +1,7 @@
 /*
  * Nautilus port, threads: aerokernel threads bound to HRT CPUs, each running its body on a
- * 256 KiB stack of its own (the kernel's are 16 KiB), spread over the CPUs that are not
+ * 1 MiB stack of its own with a guard band at its deep end (the kernel's are 16 KiB), spread
+ * over the CPUs that are not
  * reserved (a call server may keep CPU 0 for itself), and one pointer of thread-local
  * storage kept in a slot just past the kernel's thread descriptor, tagged with the
  * thread's id so a recycled descriptor never shows the previous owner's value.
@@ -24,6 +25,7 @@ struct plat_thread {
 struct tls_slot {
   uint64_t owner;          /* nk_thread id the value belongs to */
   void *value;
+  char *stack;             /* the thread's big stack (its guard band: plat_stack_check), or NULL */
 };
 
 static void (*tls_dtor)(void *);
@@ -55,6 +57,7 @@ void plat_tls_set(void *v) {
   struct nk_thread *t = nk_thread_self();
   struct tls_slot *s = tls_slot(t);
   if (!s) return;
+  if (s->owner != t->id) s->stack = NULL;   /* a recycled descriptor's, not this thread's */
   s->owner = t->id;
   s->value = v;
 }
@@ -71,14 +74,33 @@ void nkp_tls_exit(void) {
 
 static char *stack_alloc(void) {
   uint64_t *s = mem_alloc_pages(NKP_STACK_ORDER, -1);
-  if (s) s[0] = STACK_CANARY;   /* the deep end: overwritten only by an overflow */
+  for (uint64_t i = 0; s && i < NKP_STACK_GUARD / 8; i++) s[i] = STACK_CANARY;   /* the guard band */
   return (char *)s;
 }
 
+/* Whether the guard band still holds its pattern: all of it (idle moments, stack free), or only
+ * its top cache line, next to the usable stack, which a contiguous overflow writes first (after
+ * every slice of tasks, where a few loads are all it may cost). A deep recursion that writes
+ * only parts of its frames can skip that line: the thorough check finds it later. */
+static int guard_intact(const char *stack, int thorough) {
+  const uint64_t *g = (const uint64_t *)stack;
+  for (uint64_t i = thorough ? 0 : NKP_STACK_GUARD / 8 - 8; i < NKP_STACK_GUARD / 8; i++)
+    if (g[i] != STACK_CANARY) return 0;
+  return 1;
+}
+
 static void stack_free(char *s) {
-  if (((uint64_t *)s)[0] != STACK_CANARY)
-    panic("lhrt: a runtime thread overflowed its %lu KiB stack", NKP_STACK_SIZE >> 10);
+  if (!guard_intact(s, 1)) panic("lhrt: a runtime thread overflowed its %lu KiB stack", NKP_STACK_SIZE >> 10);
   mem_free_pages(s);
+}
+
+void plat_stack_check(const char *name, int thorough) {
+  struct nk_thread *t = nk_thread_self();
+  struct tls_slot *s = tls_slot(t);
+  if (s && s->owner == t->id && s->stack && !guard_intact(s->stack, thorough))
+    panic("lhrt: task %s overflowed its runtime thread's %lu KiB stack (the memory below it may be damaged): "
+          "give it less stack (large local arrays: allocate them in a region or with malloc)",
+          name, (NKP_STACK_SIZE - NKP_STACK_GUARD) >> 10);
 }
 
 int nkp_run_on_big_stack(void (*fn)(void *), void *arg) {
@@ -97,7 +119,15 @@ static void body(void *p) {
 
 static void *trampoline(void *p) {
   struct plat_thread *t = p;
+  struct nk_thread *me = nk_thread_self();
+  struct tls_slot *s = tls_slot(me);
+  if (s) {                                  /* claim the slot: a recycled descriptor's is stale */
+    s->owner = me->id;
+    s->value = NULL;
+    s->stack = t->stack;
+  }
   nkp_call_on_stack(body, t, t->stack + NKP_STACK_SIZE);
+  if (s) s->stack = NULL;
   return NULL;
 }
 

@@ -72,3 +72,21 @@ void test_wild_write(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *us
   (void)ctx; (void)args; (void)arglen; (void)user;
   *(volatile int *)0x8000000000000000ull = 1;
 }
+
+/* About `kib` KiB of stack (args: uint32 kib) in 1 KiB frames the compiler cannot fold;
+ * returns the depth reached (int64). A Linux thread and an HRT runtime thread both give 1 MiB. */
+static __attribute__((noinline)) int64_t deep_frames(uint32_t left, volatile char *below) {
+  volatile char frame[1024];
+  frame[0] = (char)left;
+  frame[1023] = below ? below[0] : 0;
+  if (left == 0) return 0;
+  return deep_frames(left - 1, frame) + 1 + (frame[1023] & 0);
+}
+
+void test_deep_stack(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)user;
+  uint32_t kib = 0;
+  if (arglen >= sizeof kib) memcpy(&kib, args, sizeof kib);
+  int64_t depth = deep_frames(kib, 0);
+  lhrt_task_return(ctx, &depth, sizeof depth);
+}

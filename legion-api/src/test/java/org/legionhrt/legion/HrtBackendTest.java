@@ -2,6 +2,7 @@ package org.legionhrt.legion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -359,6 +360,48 @@ class HrtBackendTest {
                 .hasMessageContaining("rip in test_wild_write+0x").hasMessageContaining("in libkernels.so");
         rt.close();
         assertThat(rt.isClosed()).isTrue();
+        try (Runtime again = Runtime.start(hrt())) {
+            assertThat(again.indexSpace(3).volume()).isEqualTo(3);
+        }
+    }
+
+    private static byte[] kib(int n) {
+        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(n).array();
+    }
+
+    /** Native tasks get 1 MiB of stack on both backends: 900 KiB of frames on two workers at once. */
+    @Test
+    void aNativeTaskMayUseMostOfAMegabyteOfStackOnBothBackends() {
+        for (String backend : new String[] {"linux", "hrt"}) {
+            try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withBackend(backend).withWorkers(2)
+                    .withMemorySize(16L << 20))) {
+                TaskId<Long> deep = rt.registerNativeTask("deep", ValueType.LONG, NativeKernels.library(), "test_deep_stack");
+                try (FutureMap<Long> fm = rt.context().execute(IndexLauncher.of(deep, rt.indexSpace(2)).args(kib(900)))) {
+                    assertThat(fm.values()).as(backend).containsExactly(900L, 900L);
+                }
+            }
+        }
+    }
+
+    /**
+     * A native task that runs past its HRT stack stops the HRT with a message naming the task,
+     * instead of running on over whatever memory lies below. A recursion that writes only parts
+     * of its frames is found when its worker next goes idle: its result may come back first, and
+     * the failure with the next call.
+     */
+    @Test
+    void aNativeStackOverflowStopsTheHrtNamingTheTask() {
+        Runtime rt = Runtime.start(hrt());
+        TaskId<Long> deep = rt.registerNativeTask("too_deep", ValueType.LONG, NativeKernels.library(), "test_deep_stack");
+        Throwable t = catchThrowable(() -> {
+            rt.context().execute(TaskLauncher.of(deep).args(kib(1100))).get();
+            for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.sleep(10)) {
+                rt.indexSpace(2).volume();
+            }
+        });
+        assertThat(t).isInstanceOf(LegionException.class)
+                .hasMessageContaining("task too_deep overflowed its runtime thread's 1008 KiB stack");
+        rt.close();
         try (Runtime again = Runtime.start(hrt())) {
             assertThat(again.indexSpace(3).volume()).isEqualTo(3);
         }
