@@ -26,6 +26,10 @@ void plat_wait(uint32_t *addr, uint32_t expected, int64_t timeout_ns);
 void plat_wake(uint32_t *addr, int n);
 void plat_cpu_relax(void);
 void plat_yield(void);
+/* The calling runtime thread runs what `label` says from now ("task NAME (id N)", a string
+ * that outlives it; NULL: nothing): where a VMM reports what a failed CPU ran, the port tells
+ * it (Linux: nothing). */
+void plat_note_task(const char *label);
 /* After task `name` ran on the calling runtime thread (a slice of its bodies; thorough: when the
  * thread goes idle, naming the last task it ran): where the port cannot put a hole below a
  * stack, it checks the stack's guard band and stops everything, naming the task, if a body

@@ -248,6 +248,7 @@ struct taskdef {
   struct taskdef *next;
   uint32_t id;
   char name[64];
+  char label[80];              /* "task NAME (id N)": what a CPU runs, for a VMM's report (plat_note_task) */
   struct variant v[3];         /* by kind: CPU, JVM */
   uint32_t kinds;              /* bit per kind */
 };

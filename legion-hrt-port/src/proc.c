@@ -121,6 +121,8 @@ static void exec(struct worker *w, struct work it) {
   th->ready_ns = it.ready_ns;
   if (th->batch_n) slice_flush(th); /* never two launches' counts in one batch */
   th->batch_l = l;
+  const char *name = l->def ? l->def->name : "(a copy or fill)";
+  plat_note_task(l->def ? l->def->label : "a copy or fill of the runtime");
   for (uint32_t i = it.lo; i < it.hi; i++) {
     th->more = i + 1 < it.hi; /* successors readied now should not wait for the rest of the slice */
     task_run(l, i);
@@ -128,8 +130,9 @@ static void exec(struct worker *w, struct work it) {
   th->more = false;
   th->ready_ns = 0;
   slice_flush(th);
-  th->last_task = l->def ? l->def->name : "(a copy or fill)";
-  plat_stack_check(th->last_task, 0);
+  plat_note_task(NULL);
+  th->last_task = name;
+  plat_stack_check(name, 0);
 }
 
 /* Called while counted as spinning: become a sleeper first, then stop spinning, then look

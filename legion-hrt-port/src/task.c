@@ -37,6 +37,7 @@ lhrt_status_t lhrt_task_register(lhrt_runtime_t h, uint32_t id, const char *name
   if (fresh && (d = plat_zalloc(sizeof *d))) {
     d->id = id;
     u_fmt(d->name, sizeof d->name, "%s", name ? name : "task");
+    u_fmt(d->label, sizeof d->label, "task %s (id %u)", d->name, id);
   }
   if (d) {
     d->v[kind].fn = fn;

@@ -33,6 +33,8 @@ void plat_yield(void) { sched_yield(); }
 
 void plat_stack_check(const char *name, int thorough) { (void)name; (void)thorough; }
 
+void plat_note_task(const char *name) { (void)name; }
+
 uint64_t plat_time_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

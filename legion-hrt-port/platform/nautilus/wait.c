@@ -15,6 +15,7 @@
 #include <nk/arch.h>
 #include "../plat.h"
 #include "nk_port.h"
+#include "hvm.h"
 
 #define NBUCKETS     256
 #define POLL_MAX_NS  2000000   /* timed waits poll this long, then block */
@@ -150,6 +151,9 @@ void plat_wake(uint32_t *addr, int n) {
 
 /* Spinning on a cooperative kernel must let the CPU's other threads run. */
 void plat_cpu_relax(void) { nk_relax(); }
+
+/* The VMM prints the label when this CPU faults (no kernel code runs then to say it). */
+void plat_note_task(const char *name) { hvm_note_label(name); }
 
 void plat_yield(void) {
   sweep_timeouts();

@@ -31,6 +31,10 @@ int hvm_spin_more(struct hvm_spin *s);
  * park by the VMM returns UINT64_MAX, so its call servers poll for good. */
 uint64_t hvm_idle_cycles(void);
 
+/* Labels what the calling CPU runs from now (a string that outlives the label; NULL: nothing)
+ * for the VMM's failure reports; nothing where no VMM booted us. */
+void hvm_note_label(const char *label);
+
 /* Serve ROS->HRT calls on the calling thread until a stop call; returns 0 (-1: no VMM). */
 int hvm_call_serve(void);
 /* For CPU `cpu`'s idle thread: if a call server parked on this CPU has its call (or must

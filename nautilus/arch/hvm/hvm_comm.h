@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define HVM_COMM_MAGIC      0x314d4d4f434d5648ull   /* "HVMCOMM1" */
-#define HVM_COMM_VERSION    3   /* 2: the VMM publishes exit-path answers (CALL_DONE); 3: per-CPU progress */
+#define HVM_COMM_VERSION    4   /* 2: the VMM publishes exit-path answers (CALL_DONE); 3: per-CPU progress; 4: per-CPU labels */
 
 #define HVM_PORT_KICK       0x504   /* 32-bit cpu index: unpark that (dozing) CPU */
 #define HVM_PORT_CALL_DONE  0x505   /* 32-bit call-slot index answered on the exit path (the VMM publishes its seq) */
@@ -64,7 +64,10 @@ struct hvm_comm {
     volatile uint32_t stop;
     uint8_t pad0[0x40 - 28];
     struct hvm_cpu_block cpu[64];                   /* 0x40 */
-    uint8_t pad1[0x2000 - 0x40 - 64 * 64];
+    /* 0x1040: per CPU, the guest address of a NUL-terminated label of what it runs (0: none);
+     * the VMM names it when that CPU fails (the runtime's port: the task of its current slice) */
+    volatile uint64_t cpu_label[64];
+    uint8_t pad1[0x2000 - 0x40 - 64 * 64 - 64 * 8];
     volatile uint64_t call_server_ticket;           /* 0x2000: call servers take tickets */
     volatile uint64_t call_server_mask;             /* CPUs that run a call server */
     uint8_t pad2[0x40 - 16];
@@ -79,6 +82,7 @@ struct hvm_comm {
 _Static_assert(sizeof(struct hvm_slot) == 64, "slot is one cache line");
 _Static_assert(sizeof(struct hvm_cpu_block) == 64, "CPU block is one cache line");
 _Static_assert(__builtin_offsetof(struct hvm_cpu_block, progress) == 56, "progress offset");
+_Static_assert(__builtin_offsetof(struct hvm_comm, cpu_label) == 0x1040, "CPU labels offset");
 _Static_assert(__builtin_offsetof(struct hvm_comm, call_server_ticket) == 0x2000, "call ring offset");
 _Static_assert(__builtin_offsetof(struct hvm_comm, call) == 0x2040, "call slots offset");
 _Static_assert(__builtin_offsetof(struct hvm_comm, req_head) == 0x7000, "request ring offset");

@@ -4,6 +4,7 @@
  * Arguments are packed little-endian by the Java side: see each kernel.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lhrt.h"
 
@@ -89,4 +90,10 @@ void test_deep_stack(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *us
   if (arglen >= sizeof kib) memcpy(&kib, args, sizeof kib);
   int64_t depth = deep_frames(kib, 0);
   lhrt_task_return(ctx, &depth, sizeof depth);
+}
+
+/* Calls abort(): in the HRT a kernel panic, which the VMM reports naming this task. */
+void test_abort(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)ctx; (void)args; (void)arglen; (void)user;
+  abort();
 }

@@ -65,6 +65,7 @@ import org.legionhrt.hvm.ring.Liveness;
 import org.legionhrt.hvm.ring.RequestRing;
 import org.legionhrt.hvm.ring.RosHandler;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -646,14 +647,43 @@ public final class Hvm implements AutoCloseable {
 
     /** Adds the last console lines and, for a guest failure, the function the RIP lies in. */
     private HvmException withConsole(HvmException e) {
-        if (!e.console().isEmpty()) {
-            return e;
+        String running = e.state().flatMap(s -> label(s.cpu())).map(l -> "; CPU " + e.state().get().cpu()
+                + " was running " + l).orElse("");
+        if (!e.console().isEmpty()) {           // a panic: the device added the console and the message
+            if (running.isEmpty() || e.reason().contains(running)) {
+                return e;
+            }
+            HvmException x = new HvmException(e.kind(), e.reason() + running, e.state().orElse(null), e.console(), e.getCause());
+            x.setStackTrace(e.getStackTrace());
+            return x;
         }
         String where = e.state().flatMap(s -> describe(s.rip()))
                 .map(f -> " (rip in " + f + ")").orElse("");
-        HvmException x = new HvmException(e.kind(), e.reason() + pageFault(e) + where, e.state().orElse(null), lastLines(), e.getCause());
+        HvmException x = new HvmException(e.kind(), e.reason() + pageFault(e) + where + running, e.state().orElse(null),
+                lastLines(), e.getCause());
         x.setStackTrace(e.getStackTrace());
         return x;
+    }
+
+    /**
+     * {@return the label the kernel gave what {@code cpu} runs (CommLayout.CPU_LABELS: the
+     * runtime's port names its current task), if it set one and it lies in private memory}
+     */
+    private Optional<String> label(int cpu) {
+        if (comm == null || cpu < 0 || cpu >= 64) {
+            return Optional.empty();
+        }
+        long at = comm.get(JAVA_LONG, CommLayout.CPU_LABELS + 8L * cpu);
+        if (at <= 0 || at >= mem.size()) {
+            return Optional.empty();
+        }
+        MemorySegment s = mem.ram().asSlice(at, Math.min(64, mem.size() - at));
+        int n = 0;
+        while (n < s.byteSize() && s.get(JAVA_BYTE, n) != 0) {
+            n++;
+        }
+        return n == 0 ? Optional.empty() : Optional.of(new String(s.asSlice(0, n).toArray(JAVA_BYTE),
+                java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**

@@ -292,7 +292,7 @@ class HrtBackendTest {
             TaskId<Void> boom = rt.registerNativeTask("boom", ValueType.VOID, Path.of("(image)"), "abort");
             assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(boom)).get())
                     .isInstanceOf(LegionException.class).hasMessageContaining("HRT failed")
-                    .hasMessageContaining("boom (abort)").hasCauseInstanceOf(org.legionhrt.hvm.HvmException.class);
+                    .hasMessageContaining("was running task boom (id ").hasCauseInstanceOf(org.legionhrt.hvm.HvmException.class);
         } catch (LegionException closing) {
             assertThat(closing).hasMessageContaining("HRT failed");     // closing a runtime whose HVM is gone
         }
@@ -357,12 +357,31 @@ class HrtBackendTest {
         TaskId<Void> wild = rt.registerNativeTask("wild", ValueType.VOID, NativeKernels.library(), "test_wild_write");
         assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(wild)).get())
                 .isInstanceOf(LegionException.class).hasMessageContaining("HRT failed")
-                .hasMessageContaining("rip in test_wild_write+0x").hasMessageContaining("in libkernels.so");
+                .hasMessageContaining("rip in test_wild_write+0x").hasMessageContaining("in libkernels.so")
+                .hasMessageMatching("(?s).*CPU \\d+ was running task wild \\(id \\d+\\).*")
+                .hasMessageNotContaining("the last native task launched");
         rt.close();
         assertThat(rt.isClosed()).isTrue();
         try (Runtime again = Runtime.start(hrt())) {
             assertThat(again.indexSpace(3).volume()).isEqualTo(3);
         }
+    }
+
+    /** A native task that panics the kernel (abort) is named by the failure, not a task queued after it. */
+    @Test
+    void aPanicInANativeTaskNamesTheTask() {
+        Runtime rt = Runtime.start(hrt());
+        TaskId<Void> aborter = rt.registerNativeTask("aborter", ValueType.VOID, NativeKernels.library(), "test_abort");
+        TaskId<Void> innocent = rt.registerNativeTask("innocent", ValueType.VOID, NativeKernels.library(), "test_empty");
+        assertThatThrownBy(() -> {
+            try (Future<Void> a = rt.context().execute(TaskLauncher.of(aborter));
+                 Future<Void> b = rt.context().execute(TaskLauncher.of(innocent))) {
+                a.get();
+                b.get();
+            }
+        }).isInstanceOf(LegionException.class).hasMessageContaining("kernel panic")
+                .hasMessageMatching("(?s).*was running task aborter \\(id \\d+\\).*");
+        rt.close();
     }
 
     private static byte[] kib(int n) {

@@ -10,7 +10,7 @@ public final class CommLayout {
     /** "HVMCOMM1". */
     public static final long MAGIC = 0x314d4d4f434d5648L;
     /** Layout version. */
-    public static final int VERSION = 3;   // 2: the VMM publishes exit-path answers (CALL_DONE); 3: per-CPU progress
+    public static final int VERSION = 4;   // 2: the VMM publishes exit-path answers (CALL_DONE); 3: per-CPU progress; 4: per-CPU labels
 
     /** Header: u64 magic, u32 version, u32 ncpus, u32 call_slots, u32 req_slots. */
     public static final long HDR_MAGIC = 0;
@@ -43,6 +43,8 @@ public final class CommLayout {
     public static final long CPU_SYNC_RESULT = 48;
     /** u64: the CPU's switch count << 1 | 1 while it runs a thread other than its idle one (the watchdog's). */
     public static final long CPU_PROGRESS = 56;
+    /** u64[64]: per CPU, the guest address of a NUL-terminated label of what it runs (0: none). */
+    public static final long CPU_LABELS = 0x1040;
 
     /** Call ring header: u64 server_ticket, u64 server_mask (CPUs running a call server). */
     public static final long CALL = 0x2000;

@@ -644,7 +644,9 @@ final class HrtCalls implements SymbolLookup {
 
     /** {@return the runtime's failure: the HVM failed during {@code what}} */
     LegionException lost(String what, HvmException e) {
-        String task = lastNative == null ? "" : "; the last native task launched: " + lastNative;
+        // The VMM names the task a failed CPU ran when the runtime had labelled it; else the best guess.
+        String task = lastNative == null || String.valueOf(e.getMessage()).contains(" was running task ") ? ""
+                : "; the last native task launched: " + lastNative;
         return fail(new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
                 + e.getMessage() + task + " (this runtime is lost; close it and start a new one)", e));
     }
