@@ -647,8 +647,13 @@ final class HrtCalls implements SymbolLookup {
         // The VMM names the task a failed CPU ran when the runtime had labelled it; else the best guess.
         String task = lastNative == null || String.valueOf(e.getMessage()).contains(" was running task ") ? ""
                 : "; the last native task launched: " + lastNative;
-        return fail(new LegionException(0, "backend hrt: the HRT failed during " + what + ": "
-                + e.getMessage() + task + " (this runtime is lost; close it and start a new one)", e));
+        // what the caller was doing is rarely the cause (a poller's poll, another task's completion):
+        // the HVM's report comes first, the call that noticed it last
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');          // the headline, then the registers and console lines
+        String head = nl < 0 ? m : m.substring(0, nl), rest = nl < 0 ? "" : m.substring(nl);
+        return fail(new LegionException(0, "backend hrt: the HRT failed: " + head + task
+                + " (noticed by " + what + "; this runtime is lost: close it and start a new one)" + rest, e));
     }
 
     /** Records the runtime's failure (the first one wins) and {@return what the caller throws} */
