@@ -46,10 +46,12 @@ void qsort(void *b, size_t n, size_t size, int (*cmp)(const void *, const void *
   }
 }
 
+/* There is no process to end in the HRT, only the whole kernel: a panic says so and, through
+ * the VMM, which task called it (a kernel exit code would carry 0..3 and no name). */
 void exit(int code) {
   fflush(NULL);
-  printk("lhrt: exit(%d)\n", code);
-  arch_exit(code ? 1 : 0);
+  panic("lhrt: exit(%d) was called, which ends the whole HRT: a native task should return, or fail "
+        "with lhrt_task_fail", code);
 }
 
 void abort(void) {

@@ -97,3 +97,9 @@ void test_abort(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
   (void)ctx; (void)args; (void)arglen; (void)user;
   abort();
 }
+
+/* Calls exit(3): in the HRT that would end the whole kernel, so it is a panic naming this task. */
+void test_exit(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)ctx; (void)args; (void)arglen; (void)user;
+  exit(3);
+}

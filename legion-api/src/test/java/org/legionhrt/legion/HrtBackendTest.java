@@ -384,6 +384,17 @@ class HrtBackendTest {
         rt.close();
     }
 
+    /** exit() in a native task would end the whole HRT: a panic that says so and names the task. */
+    @Test
+    void exitInANativeTaskIsAPanicNamingTheTask() {
+        Runtime rt = Runtime.start(hrt());
+        TaskId<Void> quitter = rt.registerNativeTask("quitter", ValueType.VOID, NativeKernels.library(), "test_exit");
+        assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(quitter)).get())
+                .isInstanceOf(LegionException.class).hasMessageContaining("exit(3) was called")
+                .hasMessageMatching("(?s).*was running task quitter \\(id \\d+\\).*");
+        rt.close();
+    }
+
     private static byte[] kib(int n) {
         return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(n).array();
     }
