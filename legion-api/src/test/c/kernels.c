@@ -103,3 +103,9 @@ void test_exit(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
   (void)ctx; (void)args; (void)arglen; (void)user;
   exit(3);
 }
+
+/* Executes ud2 (what __builtin_trap emits): the VMM names the instruction it died on. */
+void test_trap(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)ctx; (void)args; (void)arglen; (void)user;
+  __builtin_trap();
+}

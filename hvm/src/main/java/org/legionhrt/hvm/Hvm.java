@@ -659,10 +659,40 @@ public final class Hvm implements AutoCloseable {
         }
         String where = e.state().flatMap(s -> describe(s.rip()))
                 .map(f -> " (rip in " + f + ")").orElse("");
-        HvmException x = new HvmException(e.kind(), e.reason() + pageFault(e) + where + running, e.state().orElse(null),
+        String fault = pageFault(e);
+        if (fault.isEmpty()) {
+            fault = trapInstruction(e);
+        }
+        HvmException x = new HvmException(e.kind(), e.reason() + fault + where + running, e.state().orElse(null),
                 lastLines(), e.getCause());
         x.setStackTrace(e.getStackTrace());
         return x;
+    }
+
+    /**
+     * {@return "; the instruction at rip is …" when a deprivileged guest's triple fault was not a
+     * page fault and rip points at an instruction that traps at CPL3, else ""} The VMM learns no
+     * vector (the exception was never delivered), but these few explain most such ends.
+     */
+    private String trapInstruction(HvmException e) {
+        if (e.kind() != HvmException.Kind.SHUTDOWN || profile != Profile.DEPRIVILEGED || e.state().isEmpty()) {
+            return "";
+        }
+        long rip = e.state().get().rip();
+        if (rip <= 0 || rip > mem.size() - 3) {
+            return "";
+        }
+        int b0 = mem.ram().get(JAVA_BYTE, rip) & 0xff, b1 = mem.ram().get(JAVA_BYTE, rip + 1) & 0xff;
+        int b2 = mem.ram().get(JAVA_BYTE, rip + 2) & 0xff;
+        int rex = (b0 & 0xf0) == 0x40 ? 1 : 0;              // a REX prefix before a divide
+        int op = rex == 1 ? b1 : b0, modrm = rex == 1 ? b2 : b1;
+        String what = b0 == 0x0f && b1 == 0x0b ? "ud2 (an undefined-instruction trap: __builtin_trap, a failed check)"
+                : b0 == 0xcc || mem.ram().get(JAVA_BYTE, rip - 1) == (byte) 0xcc ? "int3 (a breakpoint)"
+                : b0 == 0xf4 ? "hlt (privileged: the kernel runs at CPL3)"
+                : b0 == 0xfa || b0 == 0xfb ? (b0 == 0xfa ? "cli" : "sti") + " (privileged: the kernel runs at CPL3)"
+                : (op == 0xf7 || op == 0xf6) && ((modrm >> 3) & 7) >= 6 ? "a division (divide by zero or overflow)"
+                : null;
+        return what == null ? "" : "; the instruction at rip is " + what;
     }
 
     /**

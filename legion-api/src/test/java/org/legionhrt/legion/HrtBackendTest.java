@@ -384,6 +384,17 @@ class HrtBackendTest {
         rt.close();
     }
 
+    /** A trap the VMM learns no vector for (ud2 here) is named by the instruction at rip. */
+    @Test
+    void aTrapInANativeTaskNamesTheInstruction() {
+        Runtime rt = Runtime.start(hrt());
+        TaskId<Void> trap = rt.registerNativeTask("trapper", ValueType.VOID, NativeKernels.library(), "test_trap");
+        assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(trap)).get())
+                .isInstanceOf(LegionException.class).hasMessageContaining("the instruction at rip is ud2")
+                .hasMessageContaining("rip in test_trap+0x").hasMessageContaining("was running task trapper");
+        rt.close();
+    }
+
     /** exit() in a native task would end the whole HRT: a panic that says so and names the task. */
     @Test
     void exitInANativeTaskIsAPanicNamingTheTask() {
