@@ -61,6 +61,9 @@ class RunCommandTest {
                         + limit);
         assertUsageError(CliRun.run("run", "stencil", "--hrt-cores", "-2", "--backend", "hrt"),
                 "hrt run stencil: --hrt-cores must be at least 1, or 0 for --cpus + 1; got -2");
+        assertUsageError(CliRun.run("run", "circuit", "--hrt-cores", "2", "--backend", "linux"),
+                "hrt run circuit: --hrt-cores 2 applies to --backend hrt only (this run uses --backend linux): drop it, "
+                        + "or use --backend hrt");
         assertUsageError(CliRun.run("run", "circuit", "--hrt-task-limit", "-1", "--backend", "linux"),
                 "hrt run circuit: --hrt-task-limit must be 0 (no limit) or more seconds; got -1");
     }

@@ -141,6 +141,10 @@ public final class AppOptions {
             throw new IllegalArgumentException(tooManyHrtCores(cores, limit, hostCpus, rule));
         }
         Backend b = backend();
+        if (backend != null && b != Backend.HRT && cores != 0) {   // ignored, it would look as if it had an effect
+            throw new IllegalArgumentException("--hrt-cores " + cores + " applies to --backend hrt only (this run uses "
+                    + "--backend " + b.name().toLowerCase(Locale.ROOT) + "): drop it, or use --backend hrt");
+        }
         if (b == Backend.HRT && cores == 0) {
             int derived = RuntimeConfig.defaultHrtCores(workers);
             if (derived > limit) {

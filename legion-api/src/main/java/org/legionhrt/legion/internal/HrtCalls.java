@@ -575,8 +575,8 @@ final class HrtCalls implements SymbolLookup {
      */
     void watchForHungTasks(Duration limit, boolean sharedCpu0) {
         hvm.watchCpus(limit, cpu -> sharedCpu0 || cpu != 0, (cpu, stuck) -> String.format(java.util.Locale.ROOT,
-                "%s ran %.1f s on HRT CPU %d without giving the CPU back (the task limit is %.1f s, "
-                        + "RuntimeConfig.withHrtTaskLimit): the HRT was stopped", taskOn(cpu, sharedCpu0 && cpu == 0),
+                "%s ran %.1f s on HRT CPU %d without giving the CPU back (the task limit is %.1f s: "
+                        + "RuntimeConfig.withHrtTaskLimit, ./hrt run --hrt-task-limit): the HRT was stopped", taskOn(cpu, sharedCpu0 && cpu == 0),
                 stuck.toMillis() / 1e3, cpu, limit.toMillis() / 1e3));
     }
 
