@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * (POOL); in QUEUE mode (backend hrt) JVM pollers take bodies from the runtime's queue. A body
  * that waits for other tasks is compensated so that they still get a thread ({@link #blocking}). A body that throws completes its task as failed with a message tagged
  * {@code [java-exception:N]}; the tag brings the exception back as the cause of the
- * {@link TaskFailedException} of that task and of every task that failed because of it.
+ * {@link TaskFailedException} of that task and of every task that failed because of it. The tag
+ * comes first, as the runtime keeps only the head of a long message (see {@link #failureMessage}).
  */
 final class JavaTasks {
     private static final Logger LOG = LoggerFactory.getLogger(JavaTasks.class);
@@ -259,7 +260,7 @@ final class JavaTasks {
                 if (v == null) {
                     failQuietly(ctx, "no Java variant for queued task");
                 } else {
-                    run(v, ctx, snapshot);
+                    runGuarded(v, ctx, snapshot);
                 }
                 if (retireIfSpare()) {
                     return;
@@ -327,7 +328,23 @@ final class JavaTasks {
             }
         } catch (Throwable t) {
             LOG.error("cannot run Java task {}", taskId, t);
-            failQuietly(ctx, "Java executor: " + t);
+            failQuietly(ctx, "Java executor: " + describe(t));
+        }
+    }
+
+    /**
+     * A poller's {@link #run}: whatever escapes it (not a failed runtime, which ends the poller)
+     * fails the task and lets the poller go on, as on backend linux, where the executor hook
+     * does the same; a dead poller would leave the task's waiters hanging.
+     */
+    private void runGuarded(JavaVariant v, long ctx, MemorySegment snapshot) {
+        try {
+            run(v, ctx, snapshot);
+        } catch (LegionException e) {
+            throw e;
+        } catch (Throwable t) {
+            LOG.error("cannot run Java task {}", v.name(), t);
+            failQuietly(ctx, "Java executor: " + describe(t));
         }
     }
 
@@ -378,16 +395,66 @@ final class JavaTasks {
 
     private void fail(long ctx, JavaVariant v, Throwable t) {
         long tag = remember(t);
-        LOG.debug("Java task {} threw", v.name(), t);
-        failQuietly(ctx, "Java task " + v.name() + " threw " + t + " [java-exception:" + tag + "]");
+        failQuietly(ctx, failureMessage(tag, "Java task " + v.name(), t));
+        try {
+            LOG.debug("Java task {} threw", v.name(), t);
+        } catch (RuntimeException e) {
+            // t's toString() throws (printing its trace calls it): the failure message says so already
+        }
     }
 
+    /**
+     * Longest description of an exception in a failure message, in chars: the runtime keeps the
+     * first 255 bytes of an error (lhrt_last_error), so more would only be cut there, unmarked;
+     * this leaves room for the tag and a short task name before it.
+     */
+    static final int MAX_DESCRIPTION = 200;
+
+    /**
+     * {@return the failure message of {@code what} that threw {@code t}, remembered under {@code tag}}
+     * The tag comes first so that a cut message (a long exception message, a task name before it
+     * in a dependent's message) still names the exception.
+     */
+    static String failureMessage(long tag, String what, Throwable t) {
+        return "[java-exception:" + tag + "] " + what + " threw " + describe(t);
+    }
+
+    /**
+     * {@return {@code t} as text for a failure message, never throwing} A message that cannot be
+     * read (its getMessage() throws) is replaced by why; NULs, which would end the C string, are
+     * written as {@code \0}; a long one is cut to {@link #MAX_DESCRIPTION} chars.
+     */
+    static String describe(Throwable t) {
+        String s;
+        try {
+            s = String.valueOf(t);
+        } catch (Throwable inner) {
+            String why;
+            try {
+                why = String.valueOf(inner);
+            } catch (Throwable again) {
+                why = inner.getClass().getName();
+            }
+            s = t.getClass().getName() + " (its message could not be read: " + why + ")";
+        }
+        s = s.replace("\0", "\\0");
+        if (s.length() <= MAX_DESCRIPTION) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(MAX_DESCRIPTION - 1)) ? MAX_DESCRIPTION - 1 : MAX_DESCRIPTION;
+        return s.substring(0, end) + "...";
+    }
+
+    /** Completes task {@code ctx} as failed with {@code msg}; tells, does not throw, when that fails. */
     private void failQuietly(long ctx, String msg) {
         try (Arena a = Arena.ofConfined()) {
             int st = lhrt.c.taskCompleteFailed(ctx, a.allocateFrom(msg));
             if (st != 0) {
                 LOG.error("lhrt_task_complete_failed: {}", lhrt.lastError());
             }
+        } catch (LegionException e) {
+            // The runtime failed (its HRT stopped): callers are told that already; one line will do.
+            LOG.warn("cannot fail task: {}", e.getMessage());
         } catch (Throwable t) {
             LOG.error("cannot fail task", t);
         }

@@ -657,7 +657,7 @@ public final class Runtime implements AutoCloseable {
             return;
         }
         try (Arena a = Arena.ofConfined()) {
-            lhrt.c.callbackFail(a.allocateFrom(what + " threw " + t + " [java-exception:" + tag + "]"));
+            lhrt.c.callbackFail(a.allocateFrom(JavaTasks.failureMessage(tag, what, t)));
         }
     }
 }

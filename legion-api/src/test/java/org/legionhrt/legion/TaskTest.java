@@ -175,6 +175,58 @@ class TaskTest extends RuntimeFixture {
                 .hasMessageContaining("boom").cause().isInstanceOf(IllegalStateException.class).hasMessage("boom");
     }
 
+    /** The tag that brings the exception back is not cut off with a long message, nor hidden behind a NUL. */
+    @Test
+    void aThrownExceptionIsTheCauseWhateverItsMessage() {
+        for (String msg : new String[] {"x".repeat(5000), "nul\0inside", null}) {
+            TaskId<Integer> bad = rt.registerTask("badMessage", ValueType.INT, ctx -> {
+                throw new IllegalArgumentException(msg);
+            });
+            TaskId<Integer> next = rt.registerTask("afterBadMessage", ValueType.INT, ctx -> ctx.futureValue(0, ValueType.INT));
+            try (Future<Integer> f = rt.context().execute(TaskLauncher.of(bad));
+                 Future<Integer> after = rt.context().execute(TaskLauncher.of(next).addFuture(f))) {
+                assertThatThrownBy(f::get).isInstanceOf(TaskFailedException.class).cause()
+                        .isInstanceOf(IllegalArgumentException.class).hasMessage(msg);
+                if (msg != null && msg.length() > 1000) {
+                    assertThatThrownBy(f::get).as("the message is cut, the cause keeps it").message().endsWith("xxx...");
+                }
+                assertThatThrownBy(after::get).as("a dependent").rootCause().isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage(msg);
+            }
+        }
+    }
+
+    /** An exception whose message cannot be read still fails its task, and Java tasks go on running (backend hrt: its poller lived on). */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void anExceptionWhoseMessageThrowsStillFailsItsTask() {
+        TaskId<Integer> evil = rt.registerTask("evil", ValueType.INT, ctx -> {
+            throw new UnreadableException();
+        });
+        TaskId<Integer> good = rt.registerTask("good", ValueType.INT, ctx -> 1);
+        for (int i = 0; i < workers() + 1; i++) {       // more than there are pollers: each must live on
+            try (Future<Integer> f = rt.context().execute(TaskLauncher.of(evil))) {
+                assertThatThrownBy(f::get).isInstanceOf(TaskFailedException.class)
+                        .hasMessageContaining(UnreadableException.class.getName() + " (its message could not be read: "
+                                + "java.lang.IllegalStateException: getMessage threw)")
+                        .cause().isInstanceOf(UnreadableException.class);
+            }
+        }
+        try (Future<Integer> f = rt.context().execute(TaskLauncher.of(good))) {
+            assertThat(f.get()).isEqualTo(1);
+        }
+    }
+
+    /** An exception whose getMessage() (and so toString()) throws. */
+    private static final class UnreadableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new IllegalStateException("getMessage threw");
+        }
+    }
+
     @Test
     void dependentsFailWithACauseChainInsteadOfRunning() {
         AtomicInteger ran = new AtomicInteger();
