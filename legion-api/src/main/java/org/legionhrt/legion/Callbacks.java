@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
 import org.legionhrt.legion.internal.Layouts;
 import org.legionhrt.legion.internal.Lhrt;
 import org.legionhrt.legion.internal.Upcalls;
@@ -30,8 +31,13 @@ final class Callbacks {
     private final Lhrt lhrt;
     private final Arena arena;
     private final MemorySegment readyStub;
-    private final Map<Long, Runnable> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Waiter> pending = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
+    /** Why no future will become ready any more (the backend failed, the runtime closed), or null. */
+    private volatile LegionException lost;
+
+    /** A callback waiting for its future: {@code ready} when it is, {@code lost} when it never will be. */
+    private record Waiter(Runnable ready, Consumer<LegionException> lost) {}
 
     Callbacks(Lhrt lhrt, Arena arena) {
         this.lhrt = lhrt;
@@ -39,23 +45,57 @@ final class Callbacks {
         this.readyStub = Upcalls.stub(arena, this, "ready", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT));
     }
 
-    /** Runs {@code r} once future {@code f} is ready (r must not block: it runs on a runtime thread). */
-    void onReady(long f, Runnable r) {
+    /**
+     * Runs {@code r} once future {@code f} is ready, or {@code lost} with the reason once it never
+     * will be (see {@link #loseAll}); exactly one of them runs, and neither may block (r runs on a
+     * runtime thread, lost on the thread that saw the failure).
+     */
+    void onReady(long f, Runnable r, Consumer<LegionException> lost) {
         long id = seq.incrementAndGet();
-        pending.put(id, r);
+        pending.put(id, new Waiter(r, lost));
         int st = lhrt.c.futureOnReady(f, readyStub, MemorySegment.ofAddress(id));
         if (st != 0) {
             pending.remove(id);
             throw lhrt.error(st, "lhrt_future_on_ready");
+        }
+        LegionException why = this.lost;
+        if (why != null) {
+            tellLost(id, why);          // loseAll ran while this one was being registered
+        }
+    }
+
+    /**
+     * No future will become ready any more ({@code why}: the backend failed, or the runtime
+     * closed): every callback still waiting, and any registered later, is told so. Without this
+     * a CompletableFuture of a task lost with its HRT would never complete.
+     */
+    void loseAll(LegionException why) {
+        if (lost == null) {
+            lost = why;
+        }
+        for (Long id : pending.keySet()) {
+            tellLost(id, lost);
+        }
+    }
+
+    private void tellLost(long id, LegionException why) {
+        Waiter w = pending.remove(id);      // the one remove that wins runs the waiter
+        if (w == null) {
+            return;
+        }
+        try {
+            w.lost().accept(why);
+        } catch (Throwable t) {
+            LOG.error("future callback failed", t);
         }
     }
 
     @SuppressWarnings("unused")
     private void ready(long user, int status) {
         try {
-            Runnable r = pending.remove(user);
-            if (r != null) {
-                r.run();
+            Waiter w = pending.remove(user);
+            if (w != null) {
+                w.ready().run();
             }
         } catch (Throwable t) {
             LOG.error("future callback failed", t);

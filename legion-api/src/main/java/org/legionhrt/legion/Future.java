@@ -88,7 +88,8 @@ public final class Future<T> implements AutoCloseable {
 
     /**
      * {@return a CompletableFuture completed (on a pool thread, never a runtime worker) with the
-     * value, or exceptionally with the task's failure}
+     * value, or exceptionally with the task's failure, or with the {@link LegionException} of the
+     * backend's failure or of the runtime's close when either comes first}
      */
     public CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> cf = new CompletableFuture<>();
@@ -105,23 +106,26 @@ public final class Future<T> implements AutoCloseable {
             } catch (Throwable t) {
                 err = t;
             }
-            T value = v;
-            Throwable failure = err;
-            // The common pool itself, even where its parallelism is 1 (there, plain runAsync starts
-            // a thread per task: on backend hrt each would take a call block of the merged region).
-            CompletableFuture.runAsync(() -> {
-                try {
-                    own.close();
-                } finally {
-                    if (failure != null) {
-                        cf.completeExceptionally(failure);
-                    } else {
-                        cf.complete(value);
-                    }
-                }
-            }, java.util.concurrent.ForkJoinPool.commonPool());
-        });
+            settle(own, cf, v, err);
+        }, lost -> settle(own, cf, null, lost));     // the backend failed or the runtime closed first
         return cf;
+    }
+
+    /** Releases {@code own} and completes {@code cf} with {@code value} or {@code failure}, on a pool thread. */
+    private static <T> void settle(Future<T> own, CompletableFuture<T> cf, T value, Throwable failure) {
+        // The common pool itself, even where its parallelism is 1 (there, plain runAsync starts
+        // a thread per task: on backend hrt each would take a call block of the merged region).
+        CompletableFuture.runAsync(() -> {
+            try {
+                own.close();
+            } finally {
+                if (failure != null) {
+                    cf.completeExceptionally(failure);
+                } else {
+                    cf.complete(value);
+                }
+            }
+        }, java.util.concurrent.ForkJoinPool.commonPool());
     }
 
     /** Releases this handle (the value stays alive while other handles or tasks use it). */

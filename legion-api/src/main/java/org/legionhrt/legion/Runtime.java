@@ -87,6 +87,7 @@ public final class Runtime implements AutoCloseable {
             this.javaTasks = jt[0] = new JavaTasks(this, lhrt, config.javaExecution(), workers);
             javaTasks.install(rt, arena);
             this.callbacks = new Callbacks(lhrt, arena);
+            backend.onFailure(callbacks::loseAll);      // a lost HRT makes no future ready any more
             this.instanceMemory = config.memorySize() > 0 ? arenaMemory(config.memorySize()) : 0;
         } catch (RuntimeException e) {
             if (jt[0] != null) {
@@ -494,7 +495,12 @@ public final class Runtime implements AutoCloseable {
             closeOpenMappings();
             if (javaTasks.queued()) {
                 // Queue pollers must run until the work is done, and be stopped before destroy.
-                lhrt.c.contextWaitAll(top.handle());
+                try {
+                    lhrt.c.contextWaitAll(top.handle());
+                } catch (LegionException e) {
+                    stopPollersAfter(e);    // e.g. a deferred launch's error: no poller may outlive the backend
+                    throw e;
+                }
                 javaTasks.stopPollers(rt);
             }
             life.writeLock().lock();
@@ -512,12 +518,22 @@ public final class Runtime implements AutoCloseable {
         } finally {
             // Also when the backend failed (an HVM that died): release it so a new runtime can start.
             closed = true;
+            callbacks.loseAll(new LegionException("the runtime was closed before the future was ready"));
             javaTasks.shutdown();
             arena.close();
             backend.close();
         }
         LOG.debug("runtime closed");
         lhrt.check(st, "lhrt_runtime_destroy");
+    }
+
+    /** Stops the queue's pollers after the wait for all work threw {@code e}; what stopping throws is added to e. */
+    private void stopPollersAfter(LegionException e) {
+        try {
+            javaTasks.stopPollers(rt);
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+        }
     }
 
     /**

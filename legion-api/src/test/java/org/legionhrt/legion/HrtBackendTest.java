@@ -212,6 +212,33 @@ class HrtBackendTest {
         }
     }
 
+    /**
+     * A posted launch's error that close() throws (it comes from the wait for all work) still
+     * stops the Java task pollers first: they ended on the closed backend with an error logged.
+     */
+    @Test
+    void closeThrowingAPostedLaunchsErrorStopsThePollersFirst() {
+        java.util.Set<Thread> before = pollers();
+        Runtime rt = Runtime.start(hrt());
+        java.util.Set<Thread> mine = pollers();
+        mine.removeAll(before);
+        assertThat(mine).isNotEmpty();
+        FieldSpace fs = rt.fieldSpace();
+        Field f = fs.allocate(FieldType.INT);
+        LogicalRegion big = rt.createRegion(rt.indexSpace(2L << 30), fs);   // 8 GiB: no room for it
+        TaskId<Void> w = rt.registerTask("w", ctx -> { });
+        rt.context().execute(TaskLauncher.of(w).add(RegionRequirement.readOnly(big, f))).close();
+        assertThatThrownBy(rt::close).isInstanceOf(LegionException.class).hasMessageContaining("deferred lhrt_task_launch");
+        assertThat(mine).as("pollers alive once close() threw").noneMatch(Thread::isAlive);
+    }
+
+    /** {@return the live Java task pollers of every runtime in this JVM} */
+    private static java.util.Set<Thread> pollers() {
+        java.util.Set<Thread> s = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        s.removeIf(t -> !t.getName().startsWith("legion-java-poll-") || !t.isAlive());
+        return s;
+    }
+
     /** Several threads posting launches and using their maps at once: each gets its own values back. */
     @Test
     void postedLaunchesFromManyThreads() throws Exception {
@@ -297,6 +324,37 @@ class HrtBackendTest {
             assertThat(closing).hasMessageContaining("HRT failed");     // closing a runtime whose HVM is gone
         }
         javaTasksRunOnJvmThreadsFromTheHrtQueue();
+    }
+
+    /**
+     * CompletableFutures of work the lost HRT never finished complete with the runtime's failure:
+     * that of the task that killed it, and that of a Java task that ran meanwhile (its result had
+     * nowhere to go). They waited forever. The killer waits for a gate task, so that both
+     * CompletableFutures are made while the HRT still runs.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void completableFuturesCompleteWithTheFailureWhenTheHrtIsLost() throws Exception {
+        java.util.List<java.util.concurrent.CompletableFuture<Long>> cfs = new java.util.ArrayList<>();
+        try (Runtime rt = Runtime.start(hrt().withWorkers(2))) {        // two pollers: nap and gate at once
+            TaskId<Long> nap = rt.registerTask("nap", ValueType.LONG, t -> {
+                Thread.sleep(t.args(ValueType.LONG));
+                return 4L;
+            });
+            TaskId<Void> boom = rt.registerNativeTask("boom", ValueType.VOID, Path.of("(image)"), "abort");
+            cfs.add(rt.context().execute(TaskLauncher.of(nap).args(ValueType.LONG, 2000L)).toCompletableFuture());
+            Future<Long> gate = rt.context().execute(TaskLauncher.of(nap).args(ValueType.LONG, 500L));
+            Future<Void> f = rt.context().execute(TaskLauncher.of(boom).addFuture(gate));
+            cfs.add(f.toCompletableFuture().thenApply(v -> 0L));
+            assertThatThrownBy(f::get).hasMessageContaining("HRT failed");
+        } catch (LegionException closing) {
+            assertThat(closing).hasMessageContaining("HRT failed");
+        }
+        for (var cf : cfs) {
+            assertThatThrownBy(() -> cf.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .cause().isInstanceOf(LegionException.class).hasMessageContaining("HRT failed");
+        }
     }
 
     /**

@@ -66,6 +66,14 @@ public interface Backend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Has {@code listener} told, once and on the thread that saw it, the failure that loses the
+     * runtime (an HVM that died): what waits for the runtime's callbacks waits in vain after it.
+     * Backend linux never fails this way.
+     */
+    default void onFailure(java.util.function.Consumer<LegionException> listener) {
+    }
+
     /** Releases what the backend holds (not the runtime: that is {@code lhrt_runtime_destroy}). */
     @Override
     void close();

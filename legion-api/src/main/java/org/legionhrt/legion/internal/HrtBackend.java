@@ -51,6 +51,8 @@ public final class HrtBackend implements Backend {
     private final int cores;
     private final long instances;
     private volatile boolean closed;
+    /** Told the runtime's failure (see {@link #onFailure}). */
+    private volatile java.util.function.Consumer<LegionException> failureListener = e -> { };
     /** The live backends, for {@link #inMergedRegion}. */
     private static final java.util.Set<HrtBackend> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -59,8 +61,10 @@ public final class HrtBackend implements Backend {
         this.cores = cores;
         this.instances = instances;
         this.mem = new HrtMemory(hvm.merged());
-        this.calls = new HrtCalls(hvm, mem, waiters, () -> LOG.warn("backend hrt: the HRT failed; the runtime is lost"),
-                deferLaunches);
+        this.calls = new HrtCalls(hvm, mem, waiters, e -> {
+            LOG.warn("backend hrt: the HRT failed; the runtime is lost");
+            failureListener.accept(e);
+        }, deferLaunches);
         this.lhrt = new LhrtBindings(calls);
         LIVE.add(this);
     }
@@ -279,6 +283,11 @@ public final class HrtBackend implements Backend {
     @Override
     public void resolveCausesWith(java.util.function.Function<String, Throwable> causes) {
         calls.causes = causes;
+    }
+
+    @Override
+    public void onFailure(java.util.function.Consumer<LegionException> listener) {
+        failureListener = listener;
     }
 
     @Override

@@ -94,7 +94,7 @@ final class HrtCalls implements SymbolLookup {
     private final Hvm hvm;
     private final HrtMemory mem;
     private final AsyncWaiters waiters;
-    private final Runnable onFailure;
+    private final java.util.function.Consumer<LegionException> onFailure;
     private final ThreadLocal<CallBlock> blocks;
     private final long memcpy;
     private final long jvmVariant;
@@ -120,7 +120,8 @@ final class HrtCalls implements SymbolLookup {
     /** Posted index launches (RuntimeConfig.hrtDeferredLaunches); null when launches wait. */
     private final DeferredLaunches deferred;
 
-    HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, Runnable onFailure, boolean deferLaunches) {
+    HrtCalls(Hvm hvm, HrtMemory mem, AsyncWaiters waiters, java.util.function.Consumer<LegionException> onFailure,
+            boolean deferLaunches) {
         this.hvm = hvm;
         this.mem = mem;
         this.waiters = waiters;
@@ -660,7 +661,7 @@ final class HrtCalls implements SymbolLookup {
     private LegionException fail(LegionException le) {
         if (failed == null) {
             failed = le;
-            onFailure.run();
+            onFailure.accept(le);
         }
         failureThrown = true;
         return le;
