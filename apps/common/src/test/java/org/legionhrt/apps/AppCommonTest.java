@@ -96,7 +96,9 @@ class AppCommonTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("--hrt-cores 99 is more than the 8 vCPUs allowed on this 2-CPU host (the HRT may have 4 vCPUs "
                         + "per host CPU, counting at least 2 CPUs): use --hrt-cores 1..8");
-        parsed("--hrt-cores", "8", "--backend", "linux").validate(2);
+        assertThatThrownBy(() -> parsed("--hrt-cores", "8", "--backend", "linux").validate(2))
+                .hasMessage("--hrt-cores 8 applies to --backend hrt only (this run uses --backend linux): drop it, "
+                        + "or use --backend hrt");
         assertThatThrownBy(() -> parsed("--hrt-cores", "-2", "--backend", "linux").validate(2))
                 .hasMessage("--hrt-cores must be at least 1, or 0 for --cpus + 1; got -2");
         // The default, --cpus + 1, counts only on backend hrt (KVM or not: the flags are checked first).
