@@ -45,12 +45,13 @@ public sealed class Context permits TaskContext {
 
     /** {@return the launched task's future} */
     public <R> Future<R> execute(TaskLauncher<R> launcher) {
-        return Launches.execute(this, launcher);
+        return runtime.gate.call(() -> Launches.execute(this, launcher));
     }
 
     /** {@return the future map of the index launch} */
     public <R> FutureMap<R> execute(IndexLauncher<R> launcher) {
-        long fm = Launches.executeIndex(this, launcher, (d, out) -> runtime.lhrt.c.indexLaunch(handle(), d, out));
+        long fm = runtime.gate.call(() -> Launches.executeIndex(this, launcher,
+                (d, out) -> runtime.lhrt.c.indexLaunch(handle(), d, out)));
         return new FutureMap<>(runtime, fm, launcher.task.resultType());
     }
 
@@ -64,23 +65,24 @@ public sealed class Context permits TaskContext {
     /** {@return one future: the point results folded with {@code op} in point order} */
     public <R> Future<R> executeReduce(IndexLauncher<R> launcher, ReductionOp<R> op) {
         op.checkRuntime(runtime);
-        long f = Launches.executeIndex(this, launcher,
-                (d, out) -> runtime.lhrt.c.indexLaunchReduce(handle(), d, op.id(), out));
+        long f = runtime.gate.call(() -> Launches.executeIndex(this, launcher,
+                (d, out) -> runtime.lhrt.c.indexLaunchReduce(handle(), d, op.id(), out)));
         return new Future<>(runtime, f, launcher.task.resultType());
     }
 
     /** Waits until every launch made from this context (and their descendants) completed. */
     public void waitAll() {
-        runtime.javaTasks().blocking(() -> runtime.lhrt.check(runtime.lhrt.c.contextWaitAll(handle()),
-                "lhrt_context_wait_all"));
+        runtime.gate.run(() -> runtime.javaTasks().blocking(() -> runtime.lhrt.check(
+                runtime.lhrt.c.contextWaitAll(handle()), "lhrt_context_wait_all")));
     }
 
     // ---------------------------------------------------------------- partitions
 
     /** {@return {@code parent} split into equal blocks, one per color of {@code colors}} */
     public Partition partitionEqual(LogicalRegion parent, IndexSpace colors) {
-        long p = runtime.lhrt.outLong("lhrt_partition_create_equal", out -> runtime.lhrt.c.partitionCreateEqual(
-                handle(), parent.handleFor(runtime), colors.handleFor(runtime), out));
+        long p = runtime.gate.call(() -> runtime.lhrt.outLong("lhrt_partition_create_equal",
+                out -> runtime.lhrt.c.partitionCreateEqual(
+                        handle(), parent.handleFor(runtime), colors.handleFor(runtime), out)));
         return new Partition(runtime, p, parent);
     }
 
@@ -111,8 +113,9 @@ public sealed class Context permits TaskContext {
                     i++;
                 }
             }
-            long p = runtime.lhrt.outLong("lhrt_partition_create_by_rects", out -> runtime.lhrt.c.partitionCreateByRects(
-                    handle(), parent.handleFor(runtime), colors.handleFor(runtime), items, n, kind.code(), out));
+            long p = runtime.gate.call(() -> runtime.lhrt.outLong("lhrt_partition_create_by_rects",
+                    out -> runtime.lhrt.c.partitionCreateByRects(handle(), parent.handleFor(runtime),
+                            colors.handleFor(runtime), items, n, kind.code(), out)));
             return new Partition(runtime, p, parent);
         } finally {
             s.reset(m);
@@ -125,9 +128,10 @@ public sealed class Context permits TaskContext {
      */
     public Partition partitionByField(LogicalRegion parent, Field colorField, IndexSpace colors) {
         parent.checkField(colorField);
-        long p = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_partition_create_by_field",
+        long p = runtime.gate.call(() -> runtime.javaTasks().blocking(() -> runtime.lhrt.outLong(
+                "lhrt_partition_create_by_field",
                 out -> runtime.lhrt.c.partitionCreateByField(handle(), parent.handleFor(runtime), colorField.id(),
-                        colors.handleFor(runtime), out)));
+                        colors.handleFor(runtime), out))));
         return new Partition(runtime, p, parent);
     }
 
@@ -139,9 +143,10 @@ public sealed class Context permits TaskContext {
      */
     public Partition partitionByImage(LogicalRegion parent, Partition source, Field pointerField, PartitionKind kind) {
         source.parent().checkField(pointerField);
-        long p = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_partition_create_by_image",
+        long p = runtime.gate.call(() -> runtime.javaTasks().blocking(() -> runtime.lhrt.outLong(
+                "lhrt_partition_create_by_image",
                 out -> runtime.lhrt.c.partitionCreateByImage(handle(), parent.handleFor(runtime),
-                        source.handleFor(runtime), pointerField.id(), kind.code(), out)));
+                        source.handleFor(runtime), pointerField.id(), kind.code(), out))));
         return new Partition(runtime, p, parent);
     }
 
@@ -153,30 +158,34 @@ public sealed class Context permits TaskContext {
      */
     public Partition partitionByPreimage(LogicalRegion parent, Partition target, Field pointerField, PartitionKind kind) {
         parent.checkField(pointerField);
-        long p = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_partition_create_by_preimage",
+        long p = runtime.gate.call(() -> runtime.javaTasks().blocking(() -> runtime.lhrt.outLong(
+                "lhrt_partition_create_by_preimage",
                 out -> runtime.lhrt.c.partitionCreateByPreimage(handle(), parent.handleFor(runtime),
-                        target.handleFor(runtime), pointerField.id(), kind.code(), out)));
+                        target.handleFor(runtime), pointerField.id(), kind.code(), out))));
         return new Partition(runtime, p, parent);
     }
 
     /** {@return color-wise a ∪ b (same parent region; a's colors)} */
     public Partition partitionUnion(Partition a, Partition b, PartitionKind kind) {
-        long p = runtime.lhrt.outLong("lhrt_partition_create_by_union", out -> runtime.lhrt.c.partitionCreateByUnion(
-                handle(), a.handleFor(runtime), b.handleFor(runtime), kind.code(), out));
+        long p = runtime.gate.call(() -> runtime.lhrt.outLong("lhrt_partition_create_by_union",
+                out -> runtime.lhrt.c.partitionCreateByUnion(
+                        handle(), a.handleFor(runtime), b.handleFor(runtime), kind.code(), out)));
         return new Partition(runtime, p, a.parent());
     }
 
     /** {@return color-wise a ∩ b (same parent region; a's colors)} */
     public Partition partitionIntersection(Partition a, Partition b, PartitionKind kind) {
-        long p = runtime.lhrt.outLong("lhrt_partition_create_by_intersection", out -> runtime.lhrt.c.partitionCreateByIntersection(
-                handle(), a.handleFor(runtime), b.handleFor(runtime), kind.code(), out));
+        long p = runtime.gate.call(() -> runtime.lhrt.outLong("lhrt_partition_create_by_intersection",
+                out -> runtime.lhrt.c.partitionCreateByIntersection(
+                        handle(), a.handleFor(runtime), b.handleFor(runtime), kind.code(), out)));
         return new Partition(runtime, p, a.parent());
     }
 
     /** {@return color-wise a − b (same parent region; a's colors)} */
     public Partition partitionDifference(Partition a, Partition b, PartitionKind kind) {
-        long p = runtime.lhrt.outLong("lhrt_partition_create_by_difference", out -> runtime.lhrt.c.partitionCreateByDifference(
-                handle(), a.handleFor(runtime), b.handleFor(runtime), kind.code(), out));
+        long p = runtime.gate.call(() -> runtime.lhrt.outLong("lhrt_partition_create_by_difference",
+                out -> runtime.lhrt.c.partitionCreateByDifference(
+                        handle(), a.handleFor(runtime), b.handleFor(runtime), kind.code(), out)));
         return new Partition(runtime, p, a.parent());
     }
 
@@ -223,8 +232,8 @@ public sealed class Context permits TaskContext {
         try {
             MemorySegment v = s.alloc(size);
             put.accept(v);
-            runtime.lhrt.check(runtime.lhrt.c.regionFill(handle(), region.handleFor(runtime), NO_PARENT, field.id(), v,
-                    size), "lhrt_region_fill");
+            runtime.gate.run(() -> runtime.lhrt.check(runtime.lhrt.c.regionFill(handle(), region.handleFor(runtime),
+                    NO_PARENT, field.id(), v, size), "lhrt_region_fill"));
         } finally {
             s.reset(m);
         }
@@ -249,16 +258,26 @@ public sealed class Context permits TaskContext {
                 from.setAtIndex(JAVA_INT, i, copy.sourceFields().get(i).id());
                 to.setAtIndex(JAVA_INT, i, copy.destinationFields().get(i).id());
             }
-            if (copy.isIndexCopy()) {
-                runtime.lhrt.check(runtime.lhrt.c.partitionCopy(handle(), copy.sourcePartition().handleFor(runtime),
-                        NO_PARENT, copy.destinationPartition().handleFor(runtime), NO_PARENT, from, to, n, redop),
-                        "lhrt_partition_copy");
-            } else {
-                runtime.lhrt.check(runtime.lhrt.c.regionCopy(handle(), copy.source().handleFor(runtime), NO_PARENT,
-                        copy.destination().handleFor(runtime), NO_PARENT, from, to, n, redop), "lhrt_region_copy");
+            runtime.gate.enter();
+            try {
+                issue(copy, from, to, n, redop);
+            } finally {
+                runtime.gate.exit();
             }
         } finally {
             s.reset(m);
+        }
+    }
+
+    /** The copy's native call (scratch arrays {@code from}, {@code to} of its fields). */
+    private void issue(Copy copy, MemorySegment from, MemorySegment to, int n, int redop) {
+        if (copy.isIndexCopy()) {
+            runtime.lhrt.check(runtime.lhrt.c.partitionCopy(handle(), copy.sourcePartition().handleFor(runtime),
+                    NO_PARENT, copy.destinationPartition().handleFor(runtime), NO_PARENT, from, to, n, redop),
+                    "lhrt_partition_copy");
+        } else {
+            runtime.lhrt.check(runtime.lhrt.c.regionCopy(handle(), copy.source().handleFor(runtime), NO_PARENT,
+                    copy.destination().handleFor(runtime), NO_PARENT, from, to, n, redop), "lhrt_region_copy");
         }
     }
 
@@ -292,12 +311,17 @@ public sealed class Context permits TaskContext {
             for (int i = 0; i < fields.length; i++) {
                 fids.setAtIndex(JAVA_INT, i, fields[i].id());
             }
-            long h = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_region_map",
-                    out -> runtime.lhrt.c.regionMap(handle(), region.handleFor(runtime), NO_PARENT,
-                            privilege.mode().code(), fids, fields.length, out)));
-            PhysicalRegion pr = PhysicalRegion.ofMapping(runtime, region, h, privilege);
-            own(pr);
-            return pr;
+            runtime.gate.enter();
+            try {
+                long h = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_region_map",
+                        out -> runtime.lhrt.c.regionMap(handle(), region.handleFor(runtime), NO_PARENT,
+                                privilege.mode().code(), fids, fields.length, out)));
+                PhysicalRegion pr = PhysicalRegion.ofMapping(runtime, region, h, privilege);
+                own(pr);                    // before the call ends: close() unmaps what calls in flight mapped
+                return pr;
+            } finally {
+                runtime.gate.exit();
+            }
         } finally {
             s.reset(m);
         }

@@ -37,8 +37,8 @@ public final class FieldSpace extends NativeObject implements AutoCloseable {
 
     /** {@return a new field of {@code type} with id {@code id} (or a fresh one when id is -1)} */
     public Field allocate(FieldType type, int id) {
-        int fid = runtime.lhrt.outInt("lhrt_field_space_allocate_field",
-                out -> runtime.lhrt.c.fieldSpaceAllocateField(handle(), type.size(), id, out));
+        int fid = runtime.gate.call(() -> runtime.lhrt.outInt("lhrt_field_space_allocate_field",
+                out -> runtime.lhrt.c.fieldSpaceAllocateField(handle(), type.size(), id, out)));
         Field f = new Field(this, fid, type);
         fields.put(fid, f);
         return f;
@@ -47,7 +47,8 @@ public final class FieldSpace extends NativeObject implements AutoCloseable {
     /** Frees {@code f}'s storage in every region of this field space. */
     public void free(Field f) {
         check(f);
-        runtime.lhrt.check(runtime.lhrt.c.fieldSpaceFreeField(handle(), f.id()), "lhrt_field_space_free_field");
+        runtime.gate.run(() -> runtime.lhrt.check(runtime.lhrt.c.fieldSpaceFreeField(handle(), f.id()),
+                "lhrt_field_space_free_field"));
         fields.remove(f.id());
     }
 

@@ -55,6 +55,14 @@ public final class Future<T> implements AutoCloseable {
         if (fetched) {
             return value;
         }
+        return runtime.gate.call(this::fetch);
+    }
+
+    /** {@return the value, waiting for it: {@link #get} past the gate} */
+    private T fetch() {
+        if (fetched) {
+            return value;
+        }
         Scratch s = Scratch.get();
         long m = s.mark();
         try {
@@ -78,12 +86,14 @@ public final class Future<T> implements AutoCloseable {
 
     /** Waits until the value exists. @throws TaskFailedException if the task failed */
     public void await() {
-        runtime.javaTasks().blocking(() -> runtime.lhrt.check(runtime.lhrt.c.futureWait(handle()), "waiting for a future"));
+        runtime.gate.run(() -> runtime.javaTasks().blocking(() -> runtime.lhrt.check(runtime.lhrt.c.futureWait(handle()),
+                "waiting for a future")));
     }
 
     /** {@return whether the value (or failure) is there} */
     public boolean isReady() {
-        return runtime.lhrt.outInt("lhrt_future_is_ready", out -> runtime.lhrt.c.futureIsReady(handle(), out)) != 0;
+        return runtime.gate.call(() -> runtime.lhrt.outInt("lhrt_future_is_ready",
+                out -> runtime.lhrt.c.futureIsReady(handle(), out))) != 0;
     }
 
     /**
@@ -93,21 +103,23 @@ public final class Future<T> implements AutoCloseable {
      */
     public CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> cf = new CompletableFuture<>();
-        long clone = runtime.lhrt.outLong("lhrt_future_clone", out -> runtime.lhrt.c.futureClone(handle(), out));
+        long clone = runtime.gate.call(() -> runtime.lhrt.outLong("lhrt_future_clone",
+                out -> runtime.lhrt.c.futureClone(handle(), out)));
         Future<T> own = new Future<>(runtime, clone, type);
         // The value is read in the callback itself, on the runtime thread that made it ready (the
         // runtime cannot be destroyed under it); only completing the CompletableFuture, which runs
-        // the user's stages, and releasing the clone move to a pool thread.
-        runtime.callbacks().onReady(clone, () -> {
+        // the user's stages, and releasing the clone move to a pool thread. It reads past the
+        // gate: the runtime is not closed while its callbacks run, and is often closing then.
+        runtime.gate.run(() -> runtime.callbacks().onReady(clone, () -> {
             T v = null;
             Throwable err = null;
             try {
-                v = own.get();
+                v = own.fetch();
             } catch (Throwable t) {
                 err = t;
             }
             settle(own, cf, v, err);
-        }, lost -> settle(own, cf, null, lost));     // the backend failed or the runtime closed first
+        }, lost -> settle(own, cf, null, lost)));    // the backend failed or the runtime closed first
         return cf;
     }
 

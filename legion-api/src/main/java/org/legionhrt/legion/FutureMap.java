@@ -34,32 +34,36 @@ public final class FutureMap<T> implements AutoCloseable {
 
     /** {@return the number of points} */
     public long size() {
-        return runtime.lhrt.outLong("lhrt_future_map_get_count", out -> runtime.lhrt.c.futureMapGetCount(handle(), out));
+        return runtime.gate.call(() -> runtime.lhrt.outLong("lhrt_future_map_get_count",
+                out -> runtime.lhrt.c.futureMapGetCount(handle(), out)));
     }
 
     /** Waits for every point. @throws TaskFailedException if one failed */
     public void waitAll() {
-        runtime.javaTasks().blocking(() -> runtime.lhrt.check(runtime.lhrt.c.futureMapWaitAll(handle()),
-                "waiting for an index launch"));
+        runtime.gate.run(() -> runtime.javaTasks().blocking(() -> runtime.lhrt.check(
+                runtime.lhrt.c.futureMapWaitAll(handle()), "waiting for an index launch")));
     }
 
     /** {@return the future of point {@code p} (the caller owns it)} */
     public Future<T> get(Point p) {
         Scratch s = Scratch.get();
         long m = s.mark();
+        runtime.gate.enter();
         try {
             var pt = Values.point(s, p);
             long f = runtime.lhrt.outLong("lhrt_future_map_get_future(" + p + ")",
                     out -> runtime.lhrt.c.futureMapGetFuture(handle(), pt, out));
             return new Future<>(runtime, f, type);
         } finally {
+            runtime.gate.exit();
             s.reset(m);
         }
     }
 
     /** {@return the future of the i-th point in domain order (the caller owns it)} */
     public Future<T> get(long i) {
-        long f = runtime.lhrt.outLong("lhrt_future_map_get_future_at", out -> runtime.lhrt.c.futureMapGetFutureAt(handle(), i, out));
+        long f = runtime.gate.call(() -> runtime.lhrt.outLong("lhrt_future_map_get_future_at",
+                out -> runtime.lhrt.c.futureMapGetFutureAt(handle(), i, out)));
         return new Future<>(runtime, f, type);
     }
 
@@ -90,8 +94,8 @@ public final class FutureMap<T> implements AutoCloseable {
     /** {@return a future of the point values folded with {@code op} in point order} */
     public Future<T> reduce(ReductionOp<T> op) {
         op.checkRuntime(runtime);
-        long f = runtime.javaTasks().blocking(() -> runtime.lhrt.outLong("lhrt_future_map_reduce",
-                out -> runtime.lhrt.c.futureMapReduce(handle(), op.id(), out)));
+        long f = runtime.gate.call(() -> runtime.javaTasks().blocking(() -> runtime.lhrt.outLong(
+                "lhrt_future_map_reduce", out -> runtime.lhrt.c.futureMapReduce(handle(), op.id(), out))));
         return new Future<>(runtime, f, type);
     }
 

@@ -42,23 +42,27 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
 
     /** {@return the number of dimensions} */
     public int dim() {
-        return c().outInt("lhrt_index_space_get_dim", out -> c().c.indexSpaceGetDim(handle(), out));
+        return runtime.gate.call(() -> c().outInt("lhrt_index_space_get_dim",
+                out -> c().c.indexSpaceGetDim(handle(), out)));
     }
 
     /** {@return the number of points} */
     public long volume() {
-        return c().outLong("lhrt_index_space_get_volume", out -> c().c.indexSpaceGetVolume(handle(), out));
+        return runtime.gate.call(() -> c().outLong("lhrt_index_space_get_volume",
+                out -> c().c.indexSpaceGetVolume(handle(), out)));
     }
 
     /** {@return the bounding rectangle} */
     public Rect bounds() {
         Scratch s = Scratch.get();
         long m = s.mark();
+        runtime.gate.enter();
         try {
             MemorySegment r = s.alloc(Layouts.RECT.byteSize());
             c().check(c().c.indexSpaceGetBounds(handle(), r), "lhrt_index_space_get_bounds");
             return Values.getRect(r, 0);
         } finally {
+            runtime.gate.exit();
             s.reset(m);
         }
     }
@@ -76,6 +80,7 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
         List<Rect> rs = new ArrayList<>();
         Scratch s = Scratch.get();
         long m = s.mark();
+        runtime.gate.enter();
         try {
             MemorySegment buf = s.alloc(Layouts.RECT.byteSize() * RECTS_PER_CALL);
             MemorySegment n = s.alloc(8);
@@ -88,6 +93,7 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
                 }
             } while (got == RECTS_PER_CALL);
         } finally {
+            runtime.gate.exit();
             s.reset(m);
         }
         rects = List.copyOf(rs);
@@ -107,11 +113,13 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
     public boolean contains(Point p) {
         Scratch s = Scratch.get();
         long m = s.mark();
+        runtime.gate.enter();
         try {
             MemorySegment out = s.alloc(4);
             c().check(c().c.indexSpaceContains(handle(), Values.point(s, p), out), "lhrt_index_space_contains");
             return out.get(JAVA_INT, 0) != 0;
         } finally {
+            runtime.gate.exit();
             s.reset(m);
         }
     }
@@ -120,11 +128,13 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
     public Point point(long i) {
         Scratch s = Scratch.get();
         long m = s.mark();
+        runtime.gate.enter();
         try {
             MemorySegment p = s.alloc(Layouts.POINT.byteSize());
             c().check(c().c.indexSpaceGetPoint(handle(), i, p), "lhrt_index_space_get_point");
             return Values.getPoint(p, 0);
         } finally {
+            runtime.gate.exit();
             s.reset(m);
         }
     }
@@ -161,22 +171,22 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
     /** {@return a new space: the points in this or {@code other}} */
     public IndexSpace union(IndexSpace other) {
         long o = other.handleFor(runtime);
-        return new IndexSpace(runtime, c().outLong("lhrt_index_space_union",
-                out -> c().c.indexSpaceUnion(handle(), o, out)), true);
+        return runtime.gate.call(() -> new IndexSpace(runtime, c().outLong("lhrt_index_space_union",
+                out -> c().c.indexSpaceUnion(handle(), o, out)), true));
     }
 
     /** {@return a new space: the points in both} */
     public IndexSpace intersection(IndexSpace other) {
         long o = other.handleFor(runtime);
-        return new IndexSpace(runtime, c().outLong("lhrt_index_space_intersection",
-                out -> c().c.indexSpaceIntersection(handle(), o, out)), true);
+        return runtime.gate.call(() -> new IndexSpace(runtime, c().outLong("lhrt_index_space_intersection",
+                out -> c().c.indexSpaceIntersection(handle(), o, out)), true));
     }
 
     /** {@return a new space: the points in this and not in {@code other}} */
     public IndexSpace difference(IndexSpace other) {
         long o = other.handleFor(runtime);
-        return new IndexSpace(runtime, c().outLong("lhrt_index_space_difference",
-                out -> c().c.indexSpaceDifference(handle(), o, out)), true);
+        return runtime.gate.call(() -> new IndexSpace(runtime, c().outLong("lhrt_index_space_difference",
+                out -> c().c.indexSpaceDifference(handle(), o, out)), true));
     }
 
     /** Destroys the space now if this object owns it (no-op for borrowed spaces). */

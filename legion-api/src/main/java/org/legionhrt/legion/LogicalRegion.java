@@ -58,7 +58,8 @@ public final class LogicalRegion extends NativeObject implements AutoCloseable {
 
     /** {@return the id of the region tree} */
     public int treeId() {
-        return runtime.lhrt.outInt("lhrt_region_get_tree_id", out -> runtime.lhrt.c.regionGetTreeId(handle(), out));
+        return runtime.gate.call(() -> runtime.lhrt.outInt("lhrt_region_get_tree_id",
+                out -> runtime.lhrt.c.regionGetTreeId(handle(), out)));
     }
 
     /**
@@ -69,8 +70,8 @@ public final class LogicalRegion extends NativeObject implements AutoCloseable {
         if (!isRoot()) {
             throw new LegionException("layouts are set on root regions");
         }
-        runtime.lhrt.check(runtime.lhrt.c.regionSetLayout(handle(), arrayOfStructs ? 1 : 0, runtime.instanceMemory()),
-                "lhrt_region_set_layout");
+        runtime.gate.run(() -> runtime.lhrt.check(runtime.lhrt.c.regionSetLayout(handle(), arrayOfStructs ? 1 : 0,
+                runtime.instanceMemory()), "lhrt_region_set_layout"));
     }
 
     /** @throws LegionException unless {@code f} belongs to this region's field space */

@@ -24,8 +24,8 @@ public final class Partition extends NativeObject {
     Partition(Runtime runtime, long handle, LogicalRegion parent) {
         super(runtime, handle, true, parent.root());
         this.parent = parent;
-        long cs = runtime.lhrt.outLong("lhrt_partition_get_color_space",
-                out -> runtime.lhrt.c.partitionGetColorSpace(handle, out));
+        long cs = runtime.gate.call(() -> runtime.lhrt.outLong("lhrt_partition_get_color_space",
+                out -> runtime.lhrt.c.partitionGetColorSpace(handle, out)));
         this.colors = new IndexSpace(runtime, cs, this);
     }
 
@@ -48,7 +48,8 @@ public final class Partition extends NativeObject {
     public boolean isDisjoint() {
         Boolean d = disjoint;
         if (d == null) {
-            d = runtime.lhrt.outInt("lhrt_partition_is_disjoint", out -> runtime.lhrt.c.partitionIsDisjoint(handle(), out)) != 0;
+            d = runtime.gate.call(() -> runtime.lhrt.outInt("lhrt_partition_is_disjoint",
+                    out -> runtime.lhrt.c.partitionIsDisjoint(handle(), out))) != 0;
             disjoint = d;
         }
         handle();
@@ -57,7 +58,8 @@ public final class Partition extends NativeObject {
 
     /** {@return whether the subregions cover the parent} */
     public boolean isComplete() {
-        return runtime.lhrt.outInt("lhrt_partition_is_complete", out -> runtime.lhrt.c.partitionIsComplete(handle(), out)) != 0;
+        return runtime.gate.call(() -> runtime.lhrt.outInt("lhrt_partition_is_complete",
+                out -> runtime.lhrt.c.partitionIsComplete(handle(), out))) != 0;
     }
 
     /** {@return the subregion of color {@code c}} @throws LegionException if c is not a color */
@@ -73,6 +75,7 @@ public final class Partition extends NativeObject {
     private LogicalRegion lookup(Point c) {
         Scratch s = Scratch.get();
         long m = s.mark();
+        runtime.gate.enter();
         try {
             MemorySegment out = s.alloc(8);
             runtime.lhrt.check(runtime.lhrt.c.partitionGetSubregion(handle(), Values.point(s, c), out),
@@ -82,6 +85,7 @@ public final class Partition extends NativeObject {
             return new LogicalRegion(runtime, h, false, new IndexSpace(runtime, is, this), parent.fieldSpace(),
                     parent.root(), this);
         } finally {
+            runtime.gate.exit();
             s.reset(m);
         }
     }

@@ -85,7 +85,7 @@ public final class PhysicalRegion implements AutoCloseable {
 
     private AccessorView view(Field f, FieldType want) {
         if (closed) {
-            throw new LegionException("physical region was unmapped");
+            throw unmapped();
         }
         if (region != null) {
             region.checkField(f);
@@ -107,12 +107,24 @@ public final class PhysicalRegion implements AutoCloseable {
                         "accessor of " + f + " in requirement " + req + " of task " + task.taskName());
                 return AccessorView.decode(acc, f, task.arena());
             }
-            runtime.checkOpen();
-            runtime.lhrt.check(runtime.lhrt.c.mappingGetAccessor(mapping, f.id(), acc), "accessor of " + f);
-            return AccessorView.decode(acc, f, mappingArena);
+            runtime.gate.enter();
+            try {
+                runtime.checkOpen();
+                runtime.lhrt.check(runtime.lhrt.c.mappingGetAccessor(mapping, f.id(), acc), "accessor of " + f);
+                return AccessorView.decode(acc, f, mappingArena);
+            } catch (IllegalStateException e) {
+                throw unmapped();           // by another thread meanwhile (as Runtime.close does)
+            } finally {
+                runtime.gate.exit();
+            }
         } finally {
             s.reset(m);
         }
+    }
+
+    private LegionException unmapped() {
+        return new LegionException("physical region was unmapped"
+                + (runtime.gate.isClosed() ? ": the runtime is closed" : ""));
     }
 
     /** The accessors of every field of this task requirement (the task's snapshot has them), by field id. */

@@ -55,6 +55,8 @@ public final class Runtime implements AutoCloseable {
     private final ReleaseBatch heldFutures;
     private final ReleaseBatch heldFutureMaps;
     private final java.util.concurrent.locks.ReentrantReadWriteLock life = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** API calls in flight; closed first by {@link #close} (package-private: the API's classes enter it). */
+    final CallGate gate = new CallGate(this);
     /** Future maps released per call at most: each holds its launch (~250 bytes a point) until then. */
     private static final int MAP_RELEASE_BATCH = 16;
     private final AtomicInteger nextTaskId = new AtomicInteger(1);
@@ -186,7 +188,8 @@ public final class Runtime implements AutoCloseable {
 
     /** {@return the worker count as the runtime reports it, through a native call each time} */
     public int queryWorkerCount() {
-        return lhrt.outInt("lhrt_runtime_get_worker_count", out -> lhrt.c.runtimeGetWorkerCount(handle(), out));
+        return gate.call(() -> lhrt.outInt("lhrt_runtime_get_worker_count",
+                out -> lhrt.c.runtimeGetWorkerCount(handle(), out)));
     }
 
     // ---------------------------------------------------------------- spaces and regions
@@ -195,11 +198,13 @@ public final class Runtime implements AutoCloseable {
     public IndexSpace indexSpace(Rect r) {
         Scratch s = Scratch.get();
         long m = s.mark();
+        gate.enter();
         try {
             MemorySegment rect = Values.rect(s, r);
             return new IndexSpace(this, lhrt.outLong("lhrt_index_space_create_rect",
                     out -> lhrt.c.indexSpaceCreateRect(handle(), rect, out)), true);
         } finally {
+            gate.exit();
             s.reset(m);
         }
     }
@@ -217,6 +222,7 @@ public final class Runtime implements AutoCloseable {
         int dim = rects.getFirst().dim();
         Scratch s = Scratch.get();
         long m = s.mark();
+        gate.enter();
         try {
             long sz = Layouts.RECT.byteSize();
             MemorySegment arr = s.alloc(sz * rects.size());
@@ -226,6 +232,7 @@ public final class Runtime implements AutoCloseable {
             return new IndexSpace(this, lhrt.outLong("lhrt_index_space_create_rects",
                     out -> lhrt.c.indexSpaceCreateRects(handle(), dim, arr, rects.size(), out)), true);
         } finally {
+            gate.exit();
             s.reset(m);
         }
     }
@@ -238,6 +245,7 @@ public final class Runtime implements AutoCloseable {
         int dim = points.getFirst().dim();
         Scratch s = Scratch.get();
         long m = s.mark();
+        gate.enter();
         try {
             long sz = Layouts.POINT.byteSize();
             MemorySegment arr = s.alloc(sz * points.size());
@@ -247,17 +255,22 @@ public final class Runtime implements AutoCloseable {
             return new IndexSpace(this, lhrt.outLong("lhrt_index_space_create_points",
                     out -> lhrt.c.indexSpaceCreatePoints(handle(), dim, arr, points.size(), out)), true);
         } finally {
+            gate.exit();
             s.reset(m);
         }
     }
 
     /** {@return a new, empty field space} */
     public FieldSpace fieldSpace() {
-        return FieldSpace.create(this);
+        return gate.call(() -> FieldSpace.create(this));
     }
 
     /** {@return a new root region over {@code is} × {@code fs}} */
     public LogicalRegion createRegion(IndexSpace is, FieldSpace fs) {
+        return gate.call(() -> createRegionNow(is, fs));
+    }
+
+    private LogicalRegion createRegionNow(IndexSpace is, FieldSpace fs) {
         long h = lhrt.outLong("lhrt_region_create", out -> lhrt.c.regionCreate(handle(), is.handleFor(this),
                 fs.handleFor(this), out));
         LogicalRegion r = new LogicalRegion(this, h, true, is, fs, null, null);
@@ -277,6 +290,10 @@ public final class Runtime implements AutoCloseable {
 
     /** {@return task {@code id} with a Java body (add a native variant with {@link #registerNativeVariant})} */
     public <R> TaskId<R> registerTask(int id, String name, ValueType<R> result, JavaTask<R> body) {
+        return gate.call(() -> registerJavaTask(id, name, result, body));
+    }
+
+    private <R> TaskId<R> registerJavaTask(int id, String name, ValueType<R> result, JavaTask<R> body) {
         TaskId<R> t = declare(id, name, result);
         long user = javaTasks.add(new JavaTasks.JavaVariant(id, name, result, body));
         try (Arena a = Arena.ofConfined()) {
@@ -335,10 +352,13 @@ public final class Runtime implements AutoCloseable {
     /** Adds a native variant ({@code symbol} in {@code library}) to {@code task}. */
     public void registerNativeVariant(TaskId<?> task, Path library, String symbol) {
         checkTask(task);
+        gate.enter();
         try (Arena a = Arena.ofConfined()) {
             lhrt.check(lhrt.c.taskRegisterNativeSymbol(handle(), task.id(), a.allocateFrom(task.name()),
                     a.allocateFrom(library.toAbsolutePath().toString()), a.allocateFrom(symbol), MemorySegment.NULL),
                     "registering native variant " + symbol + " of task " + task.name());
+        } finally {
+            gate.exit();
         }
     }
 
@@ -364,6 +384,10 @@ public final class Runtime implements AutoCloseable {
      * values, {@code identity} is its neutral element}
      */
     public <T> ReductionOp<T> registerReduction(String name, ValueType<T> type, T identity, BinaryOperator<T> op) {
+        return gate.call(() -> registerReductionNow(name, type, identity, op));
+    }
+
+    private <T> ReductionOp<T> registerReductionNow(String name, ValueType<T> type, T identity, BinaryOperator<T> op) {
         long size = type.size(identity);
         if (size <= 0) {
             throw new LegionException("reduction " + name + " needs a fixed-size value type");
@@ -401,6 +425,10 @@ public final class Runtime implements AutoCloseable {
 
     /** {@return a new projection functor computing colors with {@code fn}} */
     public Projection registerProjection(Projection.ProjectionFunction fn) {
+        return gate.call(() -> registerProjectionNow(fn));
+    }
+
+    private Projection registerProjectionNow(Projection.ProjectionFunction fn) {
         int id = nextProjection.getAndIncrement();
         MemorySegment stub = callbacks.projectionStub(new Callbacks.ProjectionKernel(fn,
                 t -> callbackFailed("projection " + id, t)));
@@ -414,8 +442,10 @@ public final class Runtime implements AutoCloseable {
         long m = s.mark();
         try {
             MemorySegment mp = s.alloc(Layouts.MAPPER.byteSize());
-            MapperBridge.fill(mapper, this, mp, arena);
-            lhrt.check(lhrt.c.runtimeSetMapper(handle(), mp), "lhrt_runtime_set_mapper");
+            gate.run(() -> {
+                MapperBridge.fill(mapper, this, mp, arena);
+                lhrt.check(lhrt.c.runtimeSetMapper(handle(), mp), "lhrt_runtime_set_mapper");
+            });
         } finally {
             s.reset(m);
         }
@@ -431,8 +461,8 @@ public final class Runtime implements AutoCloseable {
             if (n > 0) {
                 type.write(value, buf);
             }
-            return new Future<>(this, lhrt.outLong("lhrt_future_from_value",
-                    out -> lhrt.c.futureFromValue(handle(), buf, n, out)), type);
+            return new Future<>(this, gate.call(() -> lhrt.outLong("lhrt_future_from_value",
+                    out -> lhrt.c.futureFromValue(handle(), buf, n, out))), type);
         } finally {
             s.reset(m);
         }
@@ -447,8 +477,7 @@ public final class Runtime implements AutoCloseable {
      * task two clock reads and a store (tens of nanoseconds).
      */
     public void setTracing(boolean on) {
-        checkOpen();
-        lhrt.check(lhrt.c.runtimeSetTracing(rt, on ? 1 : 0), "lhrt_runtime_set_tracing");
+        gate.run(() -> lhrt.check(lhrt.c.runtimeSetTracing(handle(), on ? 1 : 0), "lhrt_runtime_set_tracing"));
         if (on) {
             traceLoadMark = backend.callServerLoad();
         }
@@ -459,6 +488,10 @@ public final class Runtime implements AutoCloseable {
      * are not in it: wait for the work first ({@link Context#waitAll}).
      */
     public TaskTrace drainTrace() {
+        return gate.call(this::drainTraceNow);
+    }
+
+    private TaskTrace drainTraceNow() {
         checkOpen();
         java.util.List<TaskRecord> records = Tracing.drain(lhrt, rt, tasks);
         long lost = lhrt.outLong("lhrt_runtime_trace_lost", out -> lhrt.c.runtimeTraceLost(rt, out));
@@ -475,9 +508,13 @@ public final class Runtime implements AutoCloseable {
     // ---------------------------------------------------------------- lifecycle and plumbing
 
     /**
-     * Waits for all launched work, stops the workers and frees every native resource. Early
-     * releases racing with it (a future closed on another thread) are skipped safely: the
-     * runtime frees those objects itself.
+     * Waits for all launched work, stops the workers and frees every native resource. Calls
+     * racing with it from other threads either end before the runtime is destroyed (those
+     * already under way: a wait for a future returns when its task has run) or fail with a
+     * {@link LegionException} saying the runtime is closed (those begun after close); the Java
+     * bodies of pending tasks go on calling the API until they end. Early releases racing with
+     * it (a future closed on another thread) are skipped safely: the runtime frees those
+     * objects itself.
      */
     @Override
     public void close() {
@@ -487,11 +524,16 @@ public final class Runtime implements AutoCloseable {
             }
             closing = true;
         }
+        gate.close();
         int st = 0;
         // A runtime whose backend failed, and said so to a caller already, is only released: the
         // failure told it was lost, and try-with-resources code that handled it gets no second one.
         boolean failureKnown = backend.failureReported();
         try {
+            // First the mappings, as a call in flight may wait to map a region one of them holds;
+            // then those that calls in flight made before they ended.
+            closeOpenMappings();
+            gate.awaitDrained();
             closeOpenMappings();
             if (javaTasks.queued()) {
                 // Queue pollers must run until the work is done, and be stopped before destroy.

@@ -27,6 +27,8 @@ public final class TaskContext extends Context {
     private boolean done;
     /** Inline mappings made by the body: closed (Java side) when the task ends. */
     private final java.util.List<PhysicalRegion> mappings = new java.util.ArrayList<>();
+    /** This thread's body mark before the task began (see CallGate.enterBody). */
+    private final Runtime outerBody;
 
     /** A context for task {@code ctx}; {@code snapshot}: its snapshot if the caller has one (else null). */
     TaskContext(Runtime runtime, long ctx, int taskId, String taskName, MemorySegment snapshot) {
@@ -34,6 +36,9 @@ public final class TaskContext extends Context {
         this.taskId = taskId;
         this.taskName = taskName;
         this.snapshot = snapshot;
+        // made on the thread that runs the body, which finish() ends on: its calls are the
+        // runtime's pending work, let in while the runtime closes
+        this.outerBody = CallGate.enterBody(runtime);
     }
 
     /**
@@ -205,6 +210,7 @@ public final class TaskContext extends Context {
     /** Ends the context: views into the task's data become unusable. */
     void finish() {
         done = true;
+        CallGate.exitBody(outerBody);
         if (arena != null) {
             arena.close();
         }
