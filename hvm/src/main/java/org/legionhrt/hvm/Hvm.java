@@ -302,6 +302,9 @@ public final class Hvm implements AutoCloseable {
                 throw new HvmException(HvmException.Kind.BAD_INPUT, "memory " + memory
                         + " bytes: must be a multiple of 2 MiB and at least 16 MiB (e.g. --mem 256M)");
             }
+            if (bootsDeprivileged(profile)) {
+                checkTables(memory, merged);    // else once the image tells the profile
+            }
         }
     }
 
@@ -315,6 +318,9 @@ public final class Hvm implements AutoCloseable {
         mem = GuestMemory.create(spec.memory, merged, spec.hugePages);
         ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
         profile = effectiveProfile(spec.profile, img.mb2());
+        if (profile == Profile.DEPRIVILEGED) {
+            checkTables(spec.memory, spec.merged);      // before the VM maps all of it
+        }
         if (profile == Profile.RING0) {
             checkRing0Image(img, name);
         } else {
@@ -465,6 +471,35 @@ public final class Hvm implements AutoCloseable {
         }
         boolean ring0Image = mb2.hrt() == null || mb2.supports(BootInfo.PROFILE_RING0);
         return ring0Image && KvmProbe.HARDWARE.equals(Kvm.ring0ModeFromHost()) ? Profile.RING0 : Profile.DEPRIVILEGED;
+    }
+
+    /**
+     * {@return whether a boot asking for profile {@code asked} runs deprivileged whatever its
+     * image}: asked so, or AUTO on a host whose guest ring 0 is not hardware.
+     */
+    public static boolean bootsDeprivileged(Profile asked) {
+        return asked == Profile.DEPRIVILEGED
+                || (asked == Profile.AUTO && !KvmProbe.HARDWARE.equals(Kvm.ring0ModeFromHost()));
+    }
+
+    /**
+     * Refuses sizes whose page tables (deprivileged profile: 2 MiB pages built by the VMM in a
+     * fixed area) would not fit, before any memory is mapped: that failed late, after the VM had
+     * mapped all of it (23 s for 1 TiB).
+     */
+    private static void checkTables(long memory, long merged) {
+        if (!PageTables.fits(memory, merged)) {
+            throw new HvmException(HvmException.Kind.BAD_INPUT, String.format(
+                    "--mem %s and --merged %s need up to %d page-table pages, more than the %d the VMM has "
+                            + "(one per GiB mapped): lower --mem or --merged (together about %dG at most)",
+                    flagSize(memory), flagSize(merged), PageTables.pagesFor(memory, merged), PageTables.CAPACITY,
+                    PageTables.CAPACITY - 6));
+        }
+    }
+
+    /** {@return {@code bytes} as the size flags write it: 2G, 512M} */
+    private static String flagSize(long bytes) {
+        return bytes % (1L << 30) == 0 && bytes > 0 ? (bytes >> 30) + "G" : (bytes >> 20) + "M";
     }
 
     /** {@return the profile this HVM was booted in (DEPRIVILEGED or RING0)} */

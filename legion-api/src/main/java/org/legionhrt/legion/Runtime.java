@@ -91,7 +91,8 @@ public final class Runtime implements AutoCloseable {
             this.callbacks = new Callbacks(lhrt, arena);
             backend.onFailure(callbacks::loseAll);      // a lost HRT makes no future ready any more
             this.instanceMemory = config.memorySize() > 0 ? arenaMemory(config.memorySize()) : 0;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Errors too (an OutOfMemoryError): else the native runtime and its workers leak.
             if (jt[0] != null) {
                 jt[0].stopPollers(rt);
             }
@@ -134,7 +135,7 @@ public final class Runtime implements AutoCloseable {
         Backend b = Backend.open(config);
         try {
             return new Runtime(b.configure(config), b);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             b.close();
             throw e;
         }

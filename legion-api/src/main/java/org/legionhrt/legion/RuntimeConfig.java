@@ -12,7 +12,8 @@ import java.util.Objects;
  *                      proxies that call the JVM)
  * @param workers       worker threads of the runtime; 0 = one per core
  * @param memorySize    bytes of the arena that region instances are placed in; 0 = the system
- *                      memory (pages allocated on demand)
+ *                      memory (pages allocated on demand). Backend linux allocates it at start;
+ *                      backend hrt maps at most 23 GiB (its guest page tables)
  * @param pinWorkers    whether worker i is bound to core i mod cores
  * @param spinNs        how long an idle worker spins before sleeping; -1 = the runtime's default
  * @param javaExecution how Java task bodies are run (see {@link JavaExecution})

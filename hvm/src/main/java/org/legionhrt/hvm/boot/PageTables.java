@@ -24,12 +24,46 @@ public final class PageTables {
     private static final long PAGE_2M = 2L << 20;
     private static final long PAGE_4K = 4096;
 
+    private static final long GIB = 1L << 30;
+    private static final long PDPT_SPAN = 512 * GIB;
+    /** Table pages the area holds besides the PML4 (its first page). */
+    public static final long CAPACITY = (Layout.PAGE_TABLES_END - Layout.PAGE_TABLES) / PAGE_4K - 1;
+
     private final MemorySegment ram;
     private long next = Layout.PAGE_TABLES + 0x1000;
 
     /** Starts a set of tables (PML4 at {@link Layout#PAGE_TABLES}) in fresh, zero {@code ram}. */
     public PageTables(MemorySegment ram) {
         this.ram = ram;
+    }
+
+    /**
+     * {@return the table pages, at most, that the deprivileged boot takes for {@code ram} bytes of
+     * private RAM mapped at 0, the NULL guard's table, and a merged region of {@code merged} bytes
+     * (0: none) mapped at an address not known yet (any 2 MiB boundary)} Each GiB touched takes a
+     * page directory and each 512 GiB a PDPT; the merged region may straddle one more of each.
+     * Known before any memory is mapped, so that a size too large fails at once.
+     */
+    public static long pagesFor(long ram, long merged) {
+        long pages = ceil(ram, GIB) + ceil(ram, PDPT_SPAN) + 1;
+        if (merged > 0) {
+            pages += ceil(merged, GIB) + 1 + ceil(merged, PDPT_SPAN) + 1;
+        }
+        return pages;
+    }
+
+    /** {@return whether {@link #pagesFor} of these sizes fits the table area} */
+    public static boolean fits(long ram, long merged) {
+        return pagesFor(ram, merged) <= CAPACITY;
+    }
+
+    private static long ceil(long v, long unit) {
+        return (v + unit - 1) / unit;
+    }
+
+    /** {@return the table pages taken so far, the PML4 not counted (for tests)} */
+    long pagesUsed() {
+        return (next - Layout.PAGE_TABLES) / PAGE_4K - 1;
     }
 
     /** {@return the value for CR3} */

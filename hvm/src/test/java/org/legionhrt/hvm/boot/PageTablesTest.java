@@ -122,4 +122,31 @@ class PageTablesTest {
     private static long smallPage(MemorySegment ram, long table, long va) {
         return ram.get(JAVA_LONG, table + (va >>> 12) * 8);
     }
+
+    /**
+     * pagesFor bounds what the boot's tables take, wherever the merged region lands (across a
+     * GiB and a 512 GiB boundary too), and the largest sizes it lets through do fit the area.
+     */
+    @Test
+    void pagesForBoundsTheTablesOfEveryMergedPlacement() {
+        long gib = 1L << 30;
+        long[][] sizes = {{512L << 20, 1600L << 20}, {3 * gib, 5 * gib + (2L << 20)}, {20 * gib, 32 * gib}};
+        long[] places = {0x7f44_cbe0_0000L, 0x7f44_c000_0000L - (2L << 20), 0x7f80_0000_0000L - (2L << 20)};
+        try (Arena a = Arena.ofConfined()) {
+            for (long[] s : sizes) {
+                for (long va : places) {
+                    MemorySegment ram = a.allocate(Layout.PAGE_TABLES_END, 4096);
+                    PageTables pt = new PageTables(ram);
+                    pt.identity(0, s[0]);
+                    pt.unmapLowPages(Layout.NULL_GUARD);
+                    pt.map(va, 4L << 30, s[1]);
+                    assertThat(pt.pagesUsed()).as("%d + %d bytes at %#x", s[0], s[1], va)
+                            .isLessThanOrEqualTo(PageTables.pagesFor(s[0], s[1]));
+                }
+            }
+        }
+        assertThat(PageTables.fits(20 * gib, 32 * gib)).isTrue();
+        assertThat(PageTables.fits(1024 * gib, 1536 * gib)).isFalse();
+        assertThat(PageTables.fits(30 * gib, 46 * gib)).isFalse();
+    }
 }

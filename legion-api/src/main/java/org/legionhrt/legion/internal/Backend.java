@@ -74,6 +74,14 @@ public interface Backend extends AutoCloseable {
     default void onFailure(java.util.function.Consumer<LegionException> listener) {
     }
 
+    /** {@return {@code bytes} for messages: in GiB or MiB where whole, else in bytes} */
+    static String size(long bytes) {
+        if (bytes > 0 && bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + " GiB";
+        }
+        return bytes > 0 && bytes % (1L << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+    }
+
     /** Releases what the backend holds (not the runtime: that is {@code lhrt_runtime_destroy}). */
     @Override
     void close();

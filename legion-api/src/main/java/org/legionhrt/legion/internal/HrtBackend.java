@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.legionhrt.hvm.HrtFunctions;
 import org.legionhrt.hvm.Hvm;
 import org.legionhrt.hvm.HvmException;
+import org.legionhrt.hvm.boot.PageTables;
 import org.legionhrt.hvm.kvm.Kvm;
 import org.legionhrt.hvm.kvm.KvmProbe;
 import org.legionhrt.legion.LegionException;
@@ -169,15 +170,15 @@ public final class HrtBackend implements Backend {
         if (cores < 1) {
             throw new LegionException("backend hrt needs at least 1 HRT core, not " + cores);
         }
+        long instances = config.memorySize() > 0 ? config.memorySize() : DEFAULT_INSTANCES;
+        long merged = mergedFor(instances);
+        long ram = Long.getLong("legionhrt.hrt.ram", ramFor(config.memorySize()));
+        checkMappable(config.memorySize(), ram, merged);
         KvmProbe probe = Kvm.probe();
         if (!probe.usable()) {
             throw new LegionException("backend hrt needs a usable /dev/kvm (" + probe.problem()
                     + "); use --backend linux (RuntimeConfig.withBackend(\"linux\"))");
         }
-        long instances = config.memorySize() > 0 ? config.memorySize() : DEFAULT_INSTANCES;
-        long merged = roundUp(instances + instances / 2 + RESERVE, 2L << 20);
-        long ram = Long.getLong("legionhrt.hrt.ram", config.memorySize() > 0
-                ? Math.max(DEFAULT_RAM, roundUp(config.memorySize(), 64L << 20)) : DEFAULT_RAM);
         Path image = config.hrtImage().isEmpty() ? imagePath() : Path.of(config.hrtImage());
         if (!Files.isRegularFile(image)) {
             throw new LegionException("backend hrt: HRT image " + image + " not found");
@@ -222,6 +223,36 @@ public final class HrtBackend implements Backend {
             h.close();
             throw e;
         }
+    }
+
+    /** {@return the merged region for {@code instances} bytes of instance memory} */
+    private static long mergedFor(long instances) {
+        return roundUp(instances + instances / 2 + RESERVE, 2L << 20);
+    }
+
+    /** {@return the private guest RAM for RuntimeConfig.memorySize {@code memorySize} (0: none asked)} */
+    private static long ramFor(long memorySize) {
+        return memorySize > 0 ? Math.max(DEFAULT_RAM, roundUp(memorySize, 64L << 20)) : DEFAULT_RAM;
+    }
+
+    /**
+     * Refuses, before anything is mapped, a memory size whose guest page tables cannot hold it
+     * (deprivileged boots, the only kind where guest ring 0 is emulated): the HVM said so only
+     * after mapping it all (23 s for 1 TiB), in its own flags' words (--mem, --merged).
+     */
+    private static void checkMappable(long memorySize, long ram, long merged) {
+        if (PageTables.fits(ram, merged) || !Hvm.bootsDeprivileged(Hvm.Profile.AUTO)) {
+            return;
+        }
+        long most = 0;                                 // the largest whole GiB that fits
+        for (long g = 1L << 30; PageTables.fits(ramFor(g), mergedFor(g)); g += 1L << 30) {
+            most = g;
+        }
+        String asked = memorySize > 0 ? "memorySize " + Backend.size(memorySize)
+                : "-Dlegionhrt.hrt.ram=" + ram + " with the default instance memory";
+        throw new LegionException("backend hrt: " + asked + " is more than the HRT can map (its page tables take "
+                + "a page per GiB of its RAM and of 1.5 times the instance memory, " + PageTables.CAPACITY
+                + " pages at most): lower RuntimeConfig.withMemorySize to at most " + Backend.size(most));
     }
 
     private static long roundUp(long v, long a) {

@@ -107,6 +107,21 @@ public final class LinuxBackend implements Backend {
         return lhrt;
     }
 
+    /**
+     * {@inheritDoc} Plain native memory, all of it reserved now: a size the process cannot get
+     * is told as a LegionException naming it, not as the JVM's OutOfMemoryError.
+     */
+    @Override
+    public MemorySegment allocateInstanceArena(Arena arena, long size) {
+        try {
+            return Backend.super.allocateInstanceArena(arena, size);
+        } catch (OutOfMemoryError e) {
+            throw new LegionException(0, "backend linux: cannot allocate the runtime's instance memory of "
+                    + Backend.size(size) + " (" + e.getMessage() + "); lower RuntimeConfig.withMemorySize "
+                    + "(0: instances allocated on demand)", e);
+        }
+    }
+
     @Override
     public void close() {
         // Nothing per runtime: the library stays mapped.
