@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -445,23 +446,30 @@ class HrtBackendTest {
     /** A trap the VMM learns no vector for (ud2 here) is named by the instruction at rip. */
     @Test
     void aTrapInANativeTaskNamesTheInstruction() {
-        Runtime rt = Runtime.start(hrt());
-        TaskId<Void> trap = rt.registerNativeTask("trapper", ValueType.VOID, NativeKernels.library(), "test_trap");
-        assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(trap)).get())
-                .isInstanceOf(LegionException.class).hasMessageContaining("the instruction at rip is ud2")
-                .hasMessageContaining("rip in test_trap+0x").hasMessageContaining("was running task trapper");
-        rt.close();
+        loneNativeTaskFailure("trapper", "test_trap")
+                .hasMessageContaining("the instruction at rip is ud2").hasMessageContaining("rip in test_trap+0x");
     }
 
     /** exit() in a native task would end the whole HRT: a panic that says so and names the task. */
     @Test
     void exitInANativeTaskIsAPanicNamingTheTask() {
+        loneNativeTaskFailure("quitter", "test_exit").hasMessageContaining("exit(3) was called");
+    }
+
+    /**
+     * Runs the test library's {@code symbol} as native task {@code name}, alone on a new HRT that
+     * it ends, and closes that runtime; {@return the assertion on the failure, which names the task}
+     */
+    private static AbstractThrowableAssert<?, ? extends Throwable> loneNativeTaskFailure(String name, String symbol) {
         Runtime rt = Runtime.start(hrt());
-        TaskId<Void> quitter = rt.registerNativeTask("quitter", ValueType.VOID, NativeKernels.library(), "test_exit");
-        assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(quitter)).get())
-                .isInstanceOf(LegionException.class).hasMessageContaining("exit(3) was called")
-                .hasMessageMatching("(?s).*was running task quitter \\(id \\d+\\).*");
-        rt.close();
+        try {
+            TaskId<Void> task = rt.registerNativeTask(name, ValueType.VOID, NativeKernels.library(), symbol);
+            return assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(task)).get())
+                    .isInstanceOf(LegionException.class)
+                    .hasMessageMatching("(?s).*was running task " + name + " \\(id \\d+\\).*");
+        } finally {
+            rt.close();
+        }
     }
 
     private static byte[] kib(int n) {
