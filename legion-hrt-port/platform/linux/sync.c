@@ -33,7 +33,7 @@ void plat_yield(void) { sched_yield(); }
 
 void plat_stack_check(const char *name, int thorough) { (void)name; (void)thorough; }
 
-void plat_note_task(const char *name) { (void)name; }
+void plat_note_task(const char *label) { (void)label; }
 
 uint64_t plat_time_ns(void) {
   struct timespec ts;

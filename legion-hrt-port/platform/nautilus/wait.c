@@ -153,7 +153,7 @@ void plat_wake(uint32_t *addr, int n) {
 void plat_cpu_relax(void) { nk_relax(); }
 
 /* The VMM prints the label when this CPU faults (no kernel code runs then to say it). */
-void plat_note_task(const char *name) { hvm_note_label(name); }
+void plat_note_task(const char *label) { hvm_note_label(label); }
 
 void plat_yield(void) {
   sweep_timeouts();
