@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "lhrt.h"
 
 /* args: double alpha, uint32 fid_x, uint32 fid_y. req 0: x READ_ONLY, req 1: y READ_WRITE. */
@@ -108,4 +109,17 @@ void test_exit(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
 void test_trap(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
   (void)ctx; (void)args; (void)arglen; (void)user;
   __builtin_trap();
+}
+
+/* Keeps its CPU for `ms` milliseconds (args: uint32 ms), then writes through a wild pointer: a
+ * fault that comes while the caller already sleeps in its wait. */
+void test_fault_later(lhrt_ctx_t ctx, const void *args, uint64_t arglen, void *user) {
+  (void)ctx; (void)user;
+  uint32_t ms = 0;
+  if (arglen >= sizeof ms) memcpy(&ms, args, sizeof ms);
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  do clock_gettime(CLOCK_MONOTONIC, &t);
+  while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < (long)ms);
+  *(volatile int *)0x8000000000000000ull = 1;
 }

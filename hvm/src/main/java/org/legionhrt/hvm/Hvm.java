@@ -770,7 +770,7 @@ public final class Hvm implements AutoCloseable {
     }
 
     private void fail(HvmException e) {
-        failure.compareAndSet(null, e);
+        boolean first = failure.compareAndSet(null, e);
         for (Vcpu v : vcpus) {
             v.requestStop();
         }
@@ -778,6 +778,13 @@ public final class Hvm implements AutoCloseable {
             calls.wakeAll();
         }
         wakeBootThread();
+        for (RosHandler h : first ? spec.handlers.values() : List.<RosHandler>of()) {
+            try {
+                h.hvmFailed();
+            } catch (RuntimeException x) {
+                LOG.warn("a ROS handler failed to hear of the HVM's failure", x);
+            }
+        }
     }
 
     /** Unparks boot() if it waits for ready (the kernel reported it, exited or failed). */

@@ -443,6 +443,24 @@ class HrtBackendTest {
         rt.close();
     }
 
+    /**
+     * A caller asleep in its wait hears of a fault at once: the HVM's failure wakes it, where it
+     * used to look again only after a second.
+     */
+    @Test
+    void aSleepingWaiterLearnsOfAFaultAtOnce() {
+        Runtime rt = Runtime.start(hrt());
+        TaskId<Void> late = rt.registerNativeTask("late", ValueType.VOID, NativeKernels.library(), "test_fault_later");
+        byte[] ms = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(300).array();
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> rt.context().execute(TaskLauncher.of(late).args(ms)).get())
+                .isInstanceOf(LegionException.class).hasMessageContaining("was running task late");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        rt.close();
+        // 0.3 s of the task's own, then the notice; a waiter that looks once a second took 1.0-2.8 s.
+        assertThat(seconds).as("seconds from launch to the caller's exception").isLessThan(0.9);
+    }
+
     /** A trap the VMM learns no vector for (ud2 here) is named by the instruction at rip. */
     @Test
     void aTrapInANativeTaskNamesTheInstruction() {

@@ -15,4 +15,12 @@ public interface RosHandler {
      * @return the result word returned to the HRT
      */
     long handle(long[] args);
+
+    /**
+     * The HVM failed (a fault, a panic, a hang the watchdog stopped): nothing will ask this
+     * handler anything again. A handler whose callers sleep until the HRT asks (a completion
+     * notice) wakes them here, so they see the failure at once instead of at their next look.
+     */
+    default void hvmFailed() {
+    }
 }

@@ -525,17 +525,15 @@ final class HrtCalls implements SymbolLookup {
         try {
             DONE.setVolatile(f, OFF_NOTIFY, ASYNC_DONE);
             VarHandle.fullFence();
-            long nextCheck = System.nanoTime() + LIVENESS_NANOS;
             while ((int) DONE.getVolatile(f, OFF_DONE) == 0) {
+                // The HVM's failure wakes us too (AsyncWaiters.hvmFailed); the timeout only backs it up.
                 java.util.concurrent.locks.LockSupport.parkNanos(this, LIVENESS_NANOS);
                 if (failed != null) {
                     failureThrown = true;
                     throw failed;                      // another thread saw the HVM fail
                 }
-                long now = System.nanoTime();
-                if (now - nextCheck > 0 && (int) DONE.getVolatile(f, OFF_DONE) == 0) {
-                    checkAlive(c.name);                // e.g. the watchdog stopped a hung task's HVM
-                    nextCheck = now + LIVENESS_NANOS;
+                if ((int) DONE.getVolatile(f, OFF_DONE) == 0) {
+                    checkAlive(c.name);                // a field read: e.g. the watchdog stopped a hung task's HVM
                 }
             }
         } finally {
@@ -565,6 +563,12 @@ final class HrtCalls implements SymbolLookup {
                 java.util.concurrent.locks.LockSupport.unpark(t);    // a late notice is a harmless spurious wake
             }
             return 0;
+        }
+
+        /** No notice will come: every sleeper wakes and finds the failure. */
+        @Override
+        public void hvmFailed() {
+            byFrame.values().forEach(java.util.concurrent.locks.LockSupport::unpark);
         }
     }
 
