@@ -37,10 +37,24 @@ public final class Lhrt {
     public LegionException error(int status, String what) {
         String msg = lastError();
         String text = what + " failed: " + statusName(status) + (msg.isEmpty() ? "" : ": " + msg);
-        if (status == ERR_TASK_FAILED) {
-            return new TaskFailedException(text, javaCause.apply(msg));
+        Throwable cause = javaCause.apply(msg);
+        if (cause != null && !msg.contains(cause.getClass().getName())) {
+            // backend hrt's proxies send only the tag ("a Java reduction operator threw [java-exception:N]")
+            text += " (" + describe(cause) + ")";
         }
-        return new LegionException(status, text, javaCause.apply(msg));   // e.g. a Java reduction operator that threw
+        if (status == ERR_TASK_FAILED) {
+            return new TaskFailedException(text, cause);
+        }
+        return new LegionException(status, text, cause);   // e.g. a Java reduction operator that threw
+    }
+
+    /** {@return t as text, even when its own toString throws} */
+    private static String describe(Throwable t) {
+        try {
+            return String.valueOf(t);
+        } catch (RuntimeException e) {
+            return t.getClass().getName();
+        }
     }
 
     /** {@return this thread's last error message} */
