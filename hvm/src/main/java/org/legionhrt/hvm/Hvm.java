@@ -778,7 +778,10 @@ public final class Hvm implements AutoCloseable {
             calls.wakeAll();
         }
         wakeBootThread();
-        for (RosHandler h : first ? spec.handlers.values() : List.<RosHandler>of()) {
+        if (!first) {
+            return;                                  // the handlers heard of the first failure
+        }
+        for (RosHandler h : spec.handlers.values()) {
             try {
                 h.hvmFailed();
             } catch (RuntimeException x) {

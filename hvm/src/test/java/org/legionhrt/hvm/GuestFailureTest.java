@@ -27,6 +27,20 @@ class GuestFailureTest {
         return Hvm.builder().memory(32L << 20).awaitReady(false);
     }
 
+    /**
+     * Runs {@code guest} with command line {@code mode}; {@return its failure, checked to be a
+     * triple fault that began as a page fault at {@code at}, with {@code rbx} = the marker its
+     * faulting instruction's asm set}
+     */
+    private static HvmException pageFault(String guest, String mode, long at, long rbx) {
+        HvmException e = run(guest, builder().cmdline(mode), Duration.ofSeconds(10));
+        assertThat(e.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
+        assertThat(e.state()).isPresent();
+        assertThat(e.state().get().cr2()).isEqualTo(at);
+        assertThat(e.state().get().gprs()[1]).isEqualTo(rbx);
+        return e;
+    }
+
     private static HvmException run(String guest, Hvm.Builder b, Duration timeout) {
         try (Hvm h = b.boot(TestGuests.guest(guest))) {
             h.awaitExit(timeout);
@@ -51,12 +65,8 @@ class GuestFailureTest {
     @ParameterizedTest
     @CsvSource({"read, 0x18, reading through NULL", "write, 0x0, writing through NULL"})
     void nullDereferenceFaultsAtOnceWithTheAddress(String mode, String address, String line) {
-        HvmException e = run("nullptr", builder().cmdline(mode), Duration.ofSeconds(10));
         long at = Long.decode(address);
-        assertThat(e.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
-        assertThat(e.state()).isPresent();
-        assertThat(e.state().get().cr2()).isEqualTo(at);
-        assertThat(e.state().get().gprs()[1]).isEqualTo(0x6e756c6cL);   // rbx set by the faulting asm
+        HvmException e = pageFault("nullptr", mode, at, 0x6e756c6cL);
         assertThat(e.state().get().rip()).isBetween(0x100000L, 0x101000L);
         assertThat(e.reason()).contains(String.format("page fault at %#x (a NULL pointer", at))
                 .contains("rip in guest_main+0x");
@@ -66,12 +76,8 @@ class GuestFailureTest {
     @ParameterizedTest
     @CsvSource({"pagetable, 0x1000", "gdt, 0x41008"})
     void aStrayWriteIntoTheVmmsTablesFaultsAtItsAddress(String mode, String address) {
-        HvmException e = run("wildwrite", builder().cmdline(mode), Duration.ofSeconds(10));
         long at = Long.decode(address);
-        assertThat(e.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
-        assertThat(e.state()).isPresent();
-        assertThat(e.state().get().cr2()).isEqualTo(at);
-        assertThat(e.state().get().gprs()[1]).isEqualTo(0x77696c64L);   // rbx set by the faulting asm
+        HvmException e = pageFault("wildwrite", mode, at, 0x77696c64L);
         assertThat(e.reason()).contains(String.format("page fault at %#x (the VMM's page tables, GDT and TSS: read-only", at));
         assertThat(e.console()).contains("read the VMM's structure").doesNotContain("did not fault");
     }

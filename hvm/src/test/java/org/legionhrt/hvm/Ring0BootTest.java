@@ -111,13 +111,7 @@ class Ring0BootTest {
     @Test
     void ring0KernelPanicIsReportedWithTheMessageAndState() {
         try (Hvm h = ring0(1, "tests=crash_page_fault", new CopyOnWriteArrayList<>()).awaitReady(false).boot(image)) {
-            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(60))).isInstanceOf(HvmException.class)
-                    .satisfies(e -> {
-                        HvmException x = (HvmException) e;
-                        assertThat(x.kind()).isEqualTo(HvmException.Kind.PANIC);
-                        assertThat(x.state()).isPresent();
-                    })
-                    .hasMessageContaining("#PF page fault");
+            assertThat(endsWith(h, 60, HvmException.Kind.PANIC)).hasMessageContaining("#PF page fault");
         }
     }
 
@@ -168,12 +162,7 @@ class Ring0BootTest {
     void accessToUnbackedMemoryIsAnUnexpectedExit() {
         List<String> lines = new CopyOnWriteArrayList<>();
         try (Hvm h = ring0(1, "mmio", lines).awaitReady(false).boot(TestGuests.flat())) {
-            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
-                    .satisfies(e -> {
-                        HvmException x = (HvmException) e;
-                        assertThat(x.kind()).isEqualTo(HvmException.Kind.UNEXPECTED_EXIT);
-                        assertThat(x.state()).isPresent();
-                    })
+            assertThat(endsWith(h, 30, HvmException.Kind.UNEXPECTED_EXIT))
                     .hasMessageContaining("unmapped guest-physical address 0xc800000");
         }
         assertThat(lines).contains("mmio");
@@ -182,14 +171,9 @@ class Ring0BootTest {
     @Test
     void ring0GuestFaultsAreContainedWithRegisters() {
         try (Hvm h = ring0(1, "triple", new CopyOnWriteArrayList<>()).awaitReady(false).boot(TestGuests.flat())) {
-            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
-                    .satisfies(e -> {
-                        HvmException x = (HvmException) e;
-                        assertThat(x.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
-                        assertThat(x.state()).isPresent();
-                        assertThat(x.state().get().cr0() & 1).as("still in protected mode").isEqualTo(1);
-                    })
-                    .hasMessageContaining("vCPU 0 triple-faulted");
+            HvmException x = endsWith(h, 30, HvmException.Kind.SHUTDOWN);
+            assertThat(x.state().get().cr0() & 1).as("still in protected mode").isEqualTo(1);
+            assertThat(x).hasMessageContaining("vCPU 0 triple-faulted");
         }
         try (Hvm h = ring0(1, "port", new CopyOnWriteArrayList<>()).awaitReady(false).boot(TestGuests.flat())) {
             assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
@@ -215,6 +199,15 @@ class Ring0BootTest {
         try (var s = Files.list(fds)) {
             assertThat(s.count()).isLessThanOrEqualTo(before);
         }
+    }
+
+    /** {@return the failure {@code h} ends with within {@code seconds}: of {@code kind}, with the vCPU's state} */
+    private static HvmException endsWith(Hvm h, int seconds, HvmException.Kind kind) {
+        HvmException x = org.junit.jupiter.api.Assertions.assertThrows(HvmException.class,
+                () -> h.awaitExit(Duration.ofSeconds(seconds)));
+        assertThat(x.kind()).isEqualTo(kind);
+        assertThat(x.state()).isPresent();
+        return x;
     }
 
     private static void bootTwoVcpus() {
