@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.LongFunction;
 import org.legionhrt.legion.internal.Layouts;
 
 /**
@@ -16,10 +17,14 @@ import org.legionhrt.legion.internal.Layouts;
  */
 @SuppressWarnings("restricted") // restricted FFM calls: see the SAFETY comments
 record AccessorView(MemorySegment seg, int dim, long lo0, long lo1, long lo2, long ext0, long ext1, long ext2,
-                    long s0, long s1, long s2, int fieldSize, Privilege.Mode mode, int redop, Rect bounds, Field field) {
+                    long s0, long s1, long s2, int fieldSize, Privilege.Mode mode, int redop, Rect bounds, Field field,
+                    Membership members) {
 
-    /** Decodes the lhrt_accessor_t in {@code acc}; the view lives as long as {@code scope}. */
-    static AccessorView decode(MemorySegment acc, Field field, Arena scope) {
+    /**
+     * Decodes the lhrt_accessor_t in {@code acc}; the view lives as long as {@code scope}. Where
+     * the runtime names a sparse index space, {@code sparse} gives its points (members; null: dense).
+     */
+    static AccessorView decode(MemorySegment acc, Field field, Arena scope, LongFunction<Membership> sparse) {
         long base = acc.get(ADDRESS, 0).address();
         long[] stride = new long[3];
         for (int d = 0; d < 3; d++) {
@@ -65,8 +70,15 @@ record AccessorView(MemorySegment seg, int dim, long lo0, long lo1, long lo2, lo
             case 4 -> Privilege.Mode.REDUCE;
             default -> throw new LegionException("runtime gave an accessor with privilege " + priv);
         };
+        long space = acc.get(ADDRESS, Layouts.ACCESSOR_SPACE).address();
         return new AccessorView(seg, dim, lo[0], lo[1], lo[2], ext[0], ext[1], ext[2],
-                stride[0], stride[1], stride[2], fsize, mode, redop, empty ? null : org.legionhrt.legion.internal.Values.getRect(acc, rectOff), field);
+                stride[0], stride[1], stride[2], fsize, mode, redop, empty ? null : org.legionhrt.legion.internal.Values.getRect(acc, rectOff), field,
+                space == 0 || empty ? null : sparse.apply(space));
+    }
+
+    /** {@return the point (x, y, z) of dimension d as the accessors' messages show it} */
+    static String pointText(int d, long x, long y, long z) {
+        return d == 1 ? "(" + x + ")" : d == 2 ? "(" + x + ", " + y + ")" : "(" + x + ", " + y + ", " + z + ")";
     }
 
     /** {@return byte offset of the origin inside seg (non-zero only with negative strides)} */

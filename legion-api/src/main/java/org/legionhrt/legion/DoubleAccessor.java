@@ -8,7 +8,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Typed access to one double field of a {@link PhysicalRegion}: {@code get}/{@code set} by
  * coordinates or {@link Point}, {@code reduce} under a REDUCE privilege, and bulk forms. Every
- * access checks the point against the region's bounds and the privilege (writes through a
+ * access checks the point against the region's bounds (and, where the region is sparse, its
+ * points: the rest of the bounds belongs to other pieces) and the privilege (writes through a
  * READ_ONLY accessor throw); the address arithmetic uses only final long fields, so the JIT
  * hoists it out of hot loops and nothing is allocated per access.
  */
@@ -29,6 +30,8 @@ public final class DoubleAccessor {
     private final boolean writable;
     private final ReductionOp<?> redop;
     private final AccessorView view;
+    /** The region's points where it is sparse; null where it is its bounds. */
+    private final Membership members;
 
     DoubleAccessor(AccessorView v, ReductionOp<?> redop) {
         this.view = v;
@@ -47,6 +50,7 @@ public final class DoubleAccessor {
         this.readable = v.mode() != Privilege.Mode.REDUCE;
         this.writable = v.mode() == Privilege.Mode.READ_WRITE || v.mode() == Privilege.Mode.WRITE_DISCARD;
         this.redop = redop;
+        this.members = v.members();
     }
 
     /** {@return the value at 1-D point x} */
@@ -132,19 +136,16 @@ public final class DoubleAccessor {
         return redop.applyDouble(old, v);
     }
 
-    /** Sets every point of the bounds to {@code v}. */
+    /** Sets every point of the region to {@code v}. */
     public void fill(double v) {
         if (!writable) {
             throw denied("write");
         }
-        for (long z = 0; z < ext2; z++) {
-            for (long y = 0; y < ext1; y++) {
-                long row = org + y * s1 + z * s2;
-                for (long x = 0; x < ext0; x++) {
-                    seg.set(JAVA_DOUBLE_UNALIGNED, row + x * s0, v);
-                }
+        forEachRow((row, len, x, y, z) -> {
+            for (long k = 0; k < len; k++) {
+                seg.set(JAVA_DOUBLE_UNALIGNED, row + k * s0, v);
             }
-        }
+        });
     }
 
     /** Copies {@code len} values of 1-D points x0, x0+1, … into {@code dst[off…]}. */
@@ -156,7 +157,7 @@ public final class DoubleAccessor {
             return;
         }
         long o = off(x0);
-        off(x0 + len - 1);
+        checkRun(x0, len);
         if (s0 == 8) {
             MemorySegment.copy(seg, JAVA_DOUBLE_UNALIGNED, o, dst, off, len);
         } else {
@@ -175,7 +176,7 @@ public final class DoubleAccessor {
             return;
         }
         long o = off(x0);
-        off(x0 + len - 1);
+        checkRun(x0, len);
         if (s0 == 8) {
             MemorySegment.copy(src, off, seg, JAVA_DOUBLE_UNALIGNED, o, len);
         } else {
@@ -185,22 +186,45 @@ public final class DoubleAccessor {
         }
     }
 
-    /** {@return every value of the bounds, dimension 0 fastest} */
+    /**
+     * {@return every value of the bounds, dimension 0 fastest} Where the region is sparse, the
+     * points of the bounds that are not in it (other pieces' points) read as 0.
+     */
     public double[] toArray() {
         if (!readable) {
             throw denied("read");
         }
         double[] out = new double[Math.toIntExact(ext0 * ext1 * ext2)];
-        int i = 0;
-        for (long z = 0; z < ext2; z++) {
-            for (long y = 0; y < ext1; y++) {
-                long row = org + y * s1 + z * s2;
-                for (long x = 0; x < ext0; x++) {
-                    out[i++] = seg.get(JAVA_DOUBLE_UNALIGNED, row + x * s0);
+        forEachRow((row, len, x, y, z) -> {
+            int at = (int) (x + ext0 * (y + ext1 * z));
+            for (int k = 0; k < len; k++) {
+                out[at + k] = seg.get(JAVA_DOUBLE_UNALIGNED, row + k * s0);
+            }
+        });
+        return out;
+    }
+
+    /** A run of points along dimension 0: its first element's offset, length and indices in the bounds. */
+    private interface RowVisitor {
+        void row(long offset, long len, long x, long y, long z);
+    }
+
+    /** Visits the region's points row by row: all of the bounds, or each rectangle of a sparse region. */
+    private void forEachRow(RowVisitor r) {
+        int rects = members == null ? 1 : members.rectCount();
+        for (int i = 0; i < rects; i++) {
+            long x0 = members == null ? 0 : members.lo(i, 0) - lo0;
+            long x1 = members == null ? ext0 - 1 : members.hi(i, 0) - lo0;
+            long y0 = members == null ? 0 : members.lo(i, 1) - lo1;
+            long y1 = members == null ? ext1 - 1 : members.hi(i, 1) - lo1;
+            long z0 = members == null ? 0 : members.lo(i, 2) - lo2;
+            long z1 = members == null ? ext2 - 1 : members.hi(i, 2) - lo2;
+            for (long z = z0; z <= z1; z++) {
+                for (long y = y0; y <= y1; y++) {
+                    r.row(org + x0 * s0 + y * s1 + z * s2, x1 - x0 + 1, x0, y, z);
                 }
             }
         }
-        return out;
     }
 
     /** {@return the bounding rectangle the accessor may touch, null when empty} */
@@ -215,7 +239,8 @@ public final class DoubleAccessor {
 
     /**
      * {@return the raw memory of the field (read-only unless writable), for vectorised loops;
-     * element (x, y, z) is at {@link #offset(long, long, long)}}
+     * element (x, y, z) is at {@link #offset(long, long, long)}} It spans the bounds: where the
+     * region is sparse, only the points it holds are this accessor's to touch.
      */
     public MemorySegment segment() {
         return writable ? seg : seg.asReadOnly();
@@ -235,6 +260,9 @@ public final class DoubleAccessor {
         if (dim != 1 || Long.compareUnsigned(i, ext0) >= 0) {
             throw outside(x, 0, 0, 1);
         }
+        if (members != null && !members.contains(x)) {
+            throw notInRegion(x, 0, 0);
+        }
         return org + i * s0;
     }
 
@@ -243,6 +271,9 @@ public final class DoubleAccessor {
         long j = y - lo1;
         if (dim != 2 || Long.compareUnsigned(i, ext0) >= 0 || Long.compareUnsigned(j, ext1) >= 0) {
             throw outside(x, y, 0, 2);
+        }
+        if (members != null && !members.contains(x, y, 0)) {
+            throw notInRegion(x, y, 0);
         }
         return org + i * s0 + j * s1;
     }
@@ -255,6 +286,9 @@ public final class DoubleAccessor {
                 || Long.compareUnsigned(k, ext2) >= 0) {
             throw outside(x, y, z, 3);
         }
+        if (members != null && !members.contains(x, y, z)) {
+            throw notInRegion(x, y, z);
+        }
         return org + i * s0 + j * s1 + k * s2;
     }
 
@@ -266,12 +300,25 @@ public final class DoubleAccessor {
         };
     }
 
+    /** Checks that the 1-D points x0 .. x0+len-1 are all the region's (x0 is checked already). */
+    private void checkRun(long x0, int len) {
+        off(x0 + len - 1);
+        if (members != null && !members.containsRange(x0, x0 + len - 1)) {
+            throw notInRegion(members.firstMissing(x0, x0 + len - 1), 0, 0);
+        }
+    }
+
     private RuntimeException outside(long x, long y, long z, int d) {
         if (d != dim) {
             return new LegionException("a " + d + "-D point for a " + dim + "-D accessor of " + view.field());
         }
-        String p = d == 1 ? "(" + x + ")" : d == 2 ? "(" + x + ", " + y + ")" : "(" + x + ", " + y + ", " + z + ")";
-        return new IndexOutOfBoundsException("point " + p + " is outside " + view.bounds() + " of " + view.field());
+        return new IndexOutOfBoundsException("point " + AccessorView.pointText(d, x, y, z) + " is outside " + view.bounds()
+                + " of " + view.field());
+    }
+
+    private RuntimeException notInRegion(long x, long y, long z) {
+        return new IndexOutOfBoundsException("point " + AccessorView.pointText(dim, x, y, z) + " is inside the bounds "
+                + view.bounds() + " of " + view.field() + " but not in its region (a sparse region: another piece's point)");
     }
 
     private RuntimeException denied(String what) {

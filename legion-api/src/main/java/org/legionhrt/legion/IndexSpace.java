@@ -77,6 +77,14 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
             handle();                       // still a live space
             return known;
         }
+        List<Rect> rs = rectsOf(runtime, handle());
+        rects = rs;
+        return rects;
+    }
+
+    /** {@return the rectangles of the space with handle {@code h} (as {@link #rects()}, uncached)} */
+    static List<Rect> rectsOf(Runtime runtime, long h) {
+        Lhrt c = runtime.lhrt;
         List<Rect> rs = new ArrayList<>();
         Scratch s = Scratch.get();
         long m = s.mark();
@@ -86,7 +94,7 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
             MemorySegment n = s.alloc(8);
             long got;
             do {
-                c().check(c().c.indexSpaceGetRects(handle(), rs.size(), buf, RECTS_PER_CALL, n), "lhrt_index_space_get_rects");
+                c.check(c.c.indexSpaceGetRects(h, rs.size(), buf, RECTS_PER_CALL, n), "lhrt_index_space_get_rects");
                 got = n.get(JAVA_LONG, 0);
                 for (int i = 0; i < got; i++) {
                     rs.add(Values.getRect(buf, i * Layouts.RECT.byteSize()));
@@ -96,8 +104,7 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
             runtime.gate.exit();
             s.reset(m);
         }
-        rects = List.copyOf(rs);
-        return rects;
+        return List.copyOf(rs);
     }
 
     /** Rectangles per lhrt_index_space_get_rects call: 64 of 56 bytes. */

@@ -2,6 +2,7 @@ package org.legionhrt.legion;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import org.legionhrt.legion.internal.Layouts;
 import org.legionhrt.legion.internal.Scratch;
 
@@ -21,6 +22,9 @@ public final class PhysicalRegion implements AutoCloseable {
     private volatile boolean closed;
     /** A task region's accessors by field id, all fetched by the first request (one call, not one per field). */
     private java.util.Map<Integer, MemorySegment> taskAccessors;
+
+    /** The sparse points of the region (see {@link #members}), and the space they are of. */
+    private volatile SparsePoints members;
 
     /** A task region's accessors from the task's snapshot (lhrt_accessor_t each); null: a mapping's. */
     private final MemorySegment snapshotAccessors;
@@ -100,18 +104,18 @@ public final class PhysicalRegion implements AutoCloseable {
             if (task != null) {
                 MemorySegment fetched = taskAccessors().get(f.id());
                 if (fetched != null) {
-                    return AccessorView.decode(fetched, f, task.arena());
+                    return AccessorView.decode(fetched, f, task.arena(), this::members);
                 }
                 // not among the requirement's fields (or the batch failed): the single call names the problem
                 runtime.lhrt.check(runtime.lhrt.c.taskGetAccessor(task.taskHandle(), req, f.id(), acc),
                         "accessor of " + f + " in requirement " + req + " of task " + task.taskName());
-                return AccessorView.decode(acc, f, task.arena());
+                return AccessorView.decode(acc, f, task.arena(), this::members);
             }
             runtime.gate.enter();
             try {
                 runtime.checkOpen();
                 runtime.lhrt.check(runtime.lhrt.c.mappingGetAccessor(mapping, f.id(), acc), "accessor of " + f);
-                return AccessorView.decode(acc, f, mappingArena);
+                return AccessorView.decode(acc, f, mappingArena, this::members);
             } catch (IllegalStateException e) {
                 throw unmapped();           // by another thread meanwhile (as Runtime.close does)
             } finally {
@@ -120,6 +124,20 @@ public final class PhysicalRegion implements AutoCloseable {
         } finally {
             s.reset(m);
         }
+    }
+
+    /** The points of this region's sparse index space {@code space}, fetched once for all its fields. */
+    private Membership members(long space) {
+        SparsePoints known = members;
+        if (known == null || known.space() != space) {
+            List<Rect> rects = IndexSpace.rectsOf(runtime, space);
+            known = new SparsePoints(space, Membership.of(rects.getFirst().dim(), rects));
+            members = known;
+        }
+        return known.points();
+    }
+
+    private record SparsePoints(long space, Membership points) {
     }
 
     private LegionException unmapped() {

@@ -26,7 +26,10 @@ public final class RawAccessor {
         return writable ? s : s.asReadOnly();
     }
 
-    /** {@return the byte offset of point p in {@link #segment()}} @throws IndexOutOfBoundsException outside the bounds */
+    /**
+     * {@return the byte offset of point p in {@link #segment()}} @throws IndexOutOfBoundsException
+     * outside the bounds, or outside the region where it is sparse
+     */
     public long offset(Point p) {
         if (p.dim() != v.dim()) {
             throw new LegionException("a " + p.dim() + "-D point for a " + v.dim() + "-D accessor of " + v.field());
@@ -41,6 +44,11 @@ public final class RawAccessor {
                 throw new IndexOutOfBoundsException("point " + p + " is outside " + v.bounds() + " of " + v.field());
             }
             o += i * st[d];
+        }
+        Membership m = v.members();
+        if (m != null && !m.contains(p.coord(0), p.dim() > 1 ? p.coord(1) : 0, p.dim() > 2 ? p.coord(2) : 0)) {
+            throw new IndexOutOfBoundsException("point " + p + " is inside the bounds " + v.bounds() + " of " + v.field()
+                    + " but not in its region (a sparse region: another piece's point)");
         }
         return o;
     }

@@ -40,6 +40,8 @@ public final class Layouts {
             JAVA_INT.withName("privilege"), JAVA_INT.withName("redop"), ADDRESS.withName("space"));
     /** Offset of lhrt_accessor_t.field_id. */
     public static final long ACCESSOR_FIELD_ID = ACCESSOR.byteOffset(MemoryLayout.PathElement.groupElement("field_id"));
+    /** Offset of {@code space} in {@code lhrt_accessor_t}: the region's index space where it is sparse, else NULL. */
+    public static final long ACCESSOR_SPACE = ACCESSOR.byteOffset(MemoryLayout.PathElement.groupElement("space"));
     /** {@code lhrt_index_iter_t}; 48 bytes. */
     public static final StructLayout INDEX_ITER = MemoryLayout.structLayout(
             ADDRESS.withName("space"), JAVA_LONG.withName("rect"), POINT.withName("cur"));
