@@ -5,6 +5,7 @@
 #include <nk/cpu.h>
 #include <nk/thread.h>
 #include <nk/mem.h>
+#include <nk/stacks.h>
 #include <nk/printk.h>
 #include <nk/string.h>
 #include <nk/cmdline.h>
@@ -108,6 +109,7 @@ void nk_main(struct nk_boot *b)
     arch_cpu_activate(c);
     if (mem_init(b) < 0)
         arch_exit(3);
+    nk_stacks_init(b);
     uint64_t t_mem = arch_cycles();
     if (arch_init(b) < 0)
         arch_exit(3);

@@ -1,7 +1,8 @@
 /*
  * Nautilus port, threads: aerokernel threads bound to HRT CPUs, each running its body on a
- * 1 MiB stack of its own with a guard band at its deep end (the kernel's are 16 KiB), spread
- * over the CPUs that are not
+ * 1 MiB stack of its own (the kernel's are 16 KiB): a guarded one where our VMM gave them
+ * (an overflow faults at once), else one from the heap with a guard band at its deep end
+ * that the runtime checks (plat_stack_check), spread over the CPUs that are not
  * reserved (a call server may keep CPU 0 for itself), and one pointer of thread-local
  * storage kept in a slot just past the kernel's thread descriptor, tagged with the
  * thread's id so a recycled descriptor never shows the previous owner's value.
@@ -9,6 +10,7 @@
 #include <nk/thread.h>
 #include <nk/cpu.h>
 #include <nk/mem.h>
+#include <nk/stacks.h>
 #include <nk/printk.h>
 #include "../plat.h"
 #include "nk_port.h"
@@ -72,7 +74,11 @@ void nkp_tls_exit(void) {
   if (v && tls_dtor) tls_dtor(v);
 }
 
+_Static_assert(NK_GUARDED_STACK_SIZE == NKP_STACK_SIZE, "a guarded stack replaces a heap one");
+
 static char *stack_alloc(void) {
+  char *g = nk_stack_guarded_alloc();
+  if (g) return g;
   uint64_t *s = mem_alloc_pages(NKP_STACK_ORDER, -1);
   for (uint64_t i = 0; s && i < NKP_STACK_GUARD / 8; i++) s[i] = STACK_CANARY;   /* the guard band */
   return (char *)s;
@@ -83,15 +89,21 @@ static char *stack_alloc(void) {
  * every slice of tasks, where a few loads are all it may cost). A deep recursion that writes
  * only parts of its frames can skip that line: the thorough check finds it later. */
 static int guard_intact(const char *stack, int thorough) {
+  if (nk_stack_guarded_owns(stack)) return 1;   /* its guard is an unmapped page: it faulted already */
   const uint64_t *g = (const uint64_t *)stack;
   for (uint64_t i = thorough ? 0 : NKP_STACK_GUARD / 8 - 8; i < NKP_STACK_GUARD / 8; i++)
     if (g[i] != STACK_CANARY) return 0;
   return 1;
 }
 
+static void stack_release(char *s) {
+  if (nk_stack_guarded_owns(s)) nk_stack_guarded_free(s);
+  else mem_free_pages(s);
+}
+
 static void stack_free(char *s) {
   if (!guard_intact(s, 1)) panic("lhrt: a runtime thread overflowed its %lu KiB stack", NKP_STACK_SIZE >> 10);
-  mem_free_pages(s);
+  stack_release(s);
 }
 
 void plat_stack_check(const char *name, int thorough) {
@@ -140,7 +152,7 @@ int plat_thread_create(plat_thread_t **out, void (*fn)(void *), void *arg, int c
   int cpu = nkp_cpu_for(core);
   if (t->stack) t->nk = nk_thread_create(trampoline, t, cpu, 0);
   if (!t->nk) {
-    if (t->stack) mem_free_pages(t->stack);
+    if (t->stack) stack_release(t->stack);
     kmem_free(t);
     return -1;
   }

@@ -24,11 +24,12 @@ void depriv_start(struct hrt_boot_info *bi, uint64_t cpu) __attribute__((noretur
 static void fill_boot(struct hrt_boot_info *bi)
 {
     strncpy_z(boot.cmdline, (const char *)bi->cmdline, sizeof boot.cmdline);
-    /* Only RAM goes to the core, as from a multiboot map; the VMM's reserved low MiB,
-     * the image and the merged region stay in bi->regions for whoever needs them. */
+    /* Only RAM and the guarded stacks go to the core, as from a multiboot map; the VMM's
+     * reserved low MiB, the image and the merged region stay in bi->regions for whoever needs them. */
     boot.nregions = 0;
     for (uint32_t i = 0; i < bi->nregions && i < HRT_MAX_REGIONS; i++) {
-        if (bi->regions[i].type != HRT_REGION_RAM || boot.nregions == NK_MAX_REGIONS)
+        uint32_t type = bi->regions[i].type;
+        if ((type != HRT_REGION_RAM && type != HRT_REGION_STACKS) || boot.nregions == NK_MAX_REGIONS)
             continue;
         struct nk_region *r = &boot.regions[boot.nregions++];
         r->base = bi->regions[i].base;

@@ -39,7 +39,14 @@ enum hrt_region_type {
     HRT_REGION_RESERVED = 2,  /* VMM structures (page tables, GDT, boot info, rings) */
     HRT_REGION_MERGED   = 3,  /* JVM memory: base = guest-physical; mapped at merged_base */
     HRT_REGION_IMAGE    = 4,  /* the loaded kernel image */
+    HRT_REGION_STACKS   = 5,  /* guarded stack slots (below): not RAM for the allocator */
 };
+
+/* A HRT_REGION_STACKS region is slots of HRT_STACK_SLOT bytes from its base; the VMM leaves
+ * the lowest HRT_STACK_GUARD bytes of each unmapped, so a thread that runs off the deep end of
+ * a stack there faults at once (CR2 in the guard) instead of writing whatever lies below. */
+#define HRT_STACK_GUARD      0x1000ull
+#define HRT_STACK_SLOT       (0x100000ull + HRT_STACK_GUARD)
 
 /* Header tag in the image (multiboot2 header, type HRT_MB2_HEADER_TAG, size 32). */
 struct hrt_header_tag {

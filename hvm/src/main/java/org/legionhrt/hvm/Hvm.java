@@ -42,6 +42,7 @@ import org.legionhrt.hvm.boot.Multiboot2Info;
 import org.legionhrt.hvm.boot.PageTables;
 import org.legionhrt.hvm.boot.Ring0Entry;
 import org.legionhrt.hvm.boot.Ring0Layout;
+import org.legionhrt.hvm.boot.StackArena;
 import org.legionhrt.hvm.boot.Tcb;
 import org.legionhrt.hvm.devices.Console;
 import org.legionhrt.hvm.devices.Doorbells;
@@ -123,6 +124,8 @@ public final class Hvm implements AutoCloseable {
     private PortBus bus;
     private Profile profile;
     private long readyAt = Layout.BOOT_INFO;
+    /** The guarded stacks of the deprivileged profile (null: none, or ring0). */
+    private volatile StackArena arena;
     /** The boot thread while it waits for ready (the ready port unparks it). */
     private volatile Thread bootThread;
     /** How often boot() looks at boot_info.ready when the ready port stays silent. */
@@ -361,7 +364,7 @@ public final class Hvm implements AutoCloseable {
      * devices and rings, starts every vCPU at entry64, and waits for ready if asked.
      */
     private void enter(ElfLoader.Loaded img, long t0) {
-        long cr3 = buildTables();
+        long cr3 = buildTables(img);
         long[] stacks = stackTops();
         bells = wireRings();
         for (Vcpu v : vcpus) {
@@ -549,10 +552,15 @@ public final class Hvm implements AutoCloseable {
         }
     }
 
-    private long buildTables() {
+    private long buildTables(ElfLoader.Loaded img) {
         PageTables pt = new PageTables(mem.ram());
         pt.identity(0, mem.size());
         pt.unmapLowPages(Layout.NULL_GUARD);
+        arena = StackArena.plan(mem.size(), ramStart(img), stacksStart(),
+                PageTables.CAPACITY - PageTables.pagesFor(mem.size(), merged == null ? 0 : merged.size()));
+        if (arena != null) {
+            pt.guardStacks(arena);
+        }
         pt.readOnly(Layout.PAGE_TABLES, Layout.READ_ONLY_END);
         if (merged != null) {
             pt.map(merged.address(), mergedGpa(), merged.size());
@@ -581,13 +589,31 @@ public final class Hvm implements AutoCloseable {
         return tops;
     }
 
+    private long ramStart(ElfLoader.Loaded img) {
+        return (img.end() + 0xfff) & ~0xfffL;
+    }
+
+    /** {@return where the initial per-CPU stacks begin: the top of private RAM} */
+    private long stacksStart() {
+        return mem.size() - spec.cores * Layout.STACK_SIZE;
+    }
+
     private List<BootInfo.Region> regions(ElfLoader.Loaded img) {
-        long ramStart = (img.end() + 0xfff) & ~0xfffL;
-        long stacks = mem.size() - spec.cores * Layout.STACK_SIZE;
+        long ramStart = ramStart(img);
+        long stacks = stacksStart();
         List<BootInfo.Region> r = new ArrayList<>();
         r.add(new BootInfo.Region(0, Layout.IMAGE_MIN, BootInfo.REGION_RESERVED));
         r.add(new BootInfo.Region(img.low(), img.end() - img.low(), BootInfo.REGION_IMAGE));
-        r.add(new BootInfo.Region(ramStart, stacks - ramStart, BootInfo.REGION_RAM));
+        if (arena == null) {
+            r.add(new BootInfo.Region(ramStart, stacks - ramStart, BootInfo.REGION_RAM));
+        } else {
+            long top = arena.base() + arena.len();
+            r.add(new BootInfo.Region(ramStart, arena.base() - ramStart, BootInfo.REGION_RAM));
+            r.add(new BootInfo.Region(arena.base(), arena.len(), BootInfo.REGION_STACKS));
+            if (top < stacks) {
+                r.add(new BootInfo.Region(top, stacks - top, BootInfo.REGION_RAM));
+            }
+        }
         r.add(new BootInfo.Region(stacks, mem.size() - stacks, BootInfo.REGION_RESERVED));
         if (merged != null) {
             r.add(new BootInfo.Region(mergedGpa(), merged.size(), BootInfo.REGION_MERGED));   // VA: merged_base
@@ -762,10 +788,13 @@ public final class Hvm implements AutoCloseable {
             return "";
         }
         long cr2 = e.state().get().cr2();
+        int slot = arena == null ? -1 : arena.guardSlotOf(cr2);
         String what = Long.compareUnsigned(cr2, Layout.NULL_GUARD) < 0
                 ? " (a NULL pointer: guest-virtual page 0 is not mapped)"
                 : Long.compareUnsigned(cr2, Layout.READ_ONLY_END) < 0
-                ? " (the VMM's page tables, GDT and TSS: read-only to the guest)" : "";
+                ? " (the VMM's page tables, GDT and TSS: read-only to the guest)"
+                : slot >= 0 ? " (the guard page below guarded stack " + slot + ": a thread overflowed its "
+                        + ((StackArena.SLOT - StackArena.GUARD) >> 10) + " KiB stack)" : "";
         return String.format("; page fault at %#x%s", cr2, what);
     }
 

@@ -111,6 +111,21 @@ class NautilusHvmTest {
         }
     }
 
+    /** A write below a guarded stack faults in its guard page, and the report says so. */
+    @Test
+    void aStackOverflowFaultsInTheGuardPageBelowIt() {
+        try (Hvm h = Hvm.builder().cores(2).memory(64L << 20).cmdline("tests=crash_stack_guard").awaitReady(false).boot(image)) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(30))).isInstanceOf(HvmException.class)
+                    .satisfies(e -> {
+                        HvmException x = (HvmException) e;
+                        assertThat(x.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
+                        assertThat(x.reason()).containsPattern("page fault at 0x[0-9a-f]+ff8 \\(the guard page below "
+                                + "guarded stack 0: a thread overflowed its 1024 KiB stack\\)")
+                                .contains("rip in nk_test_fn_crash_stack_guard+0x");
+                    });
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void manyJavaThreadsCallServersOnOneOrTwoCpus(int servers) throws Exception {

@@ -510,9 +510,8 @@ class HrtBackendTest {
 
     /**
      * A native task that runs past its HRT stack stops the HRT with a message naming the task,
-     * instead of running on over whatever memory lies below. A recursion that writes only parts
-     * of its frames is found when its worker next goes idle: its result may come back first, and
-     * the failure with the next call.
+     * instead of running on over whatever memory lies below: the runtime's threads run on the
+     * VMM's guarded stacks, so the first write past the end faults in the guard page.
      */
     @Test
     void aNativeStackOverflowStopsTheHrtNamingTheTask() {
@@ -525,7 +524,8 @@ class HrtBackendTest {
             }
         });
         assertThat(t).isInstanceOf(LegionException.class)
-                .hasMessageContaining("task too_deep overflowed its runtime thread's 1008 KiB stack");
+                .hasMessageContaining("(the guard page below guarded stack").hasMessageContaining("overflowed its 1024 KiB stack")
+                .hasMessageContaining("was running task too_deep");
         rt.close();
         try (Runtime again = Runtime.start(hrt())) {
             assertThat(again.indexSpace(3).volume()).isEqualTo(3);

@@ -40,6 +40,8 @@ public final class BootInfo {
     public static final int REGION_MERGED = 3;
     /** enum hrt_region_type. */
     public static final int REGION_IMAGE = 4;
+    /** enum hrt_region_type: guarded stack slots ({@link StackArena}). */
+    public static final int REGION_STACKS = 5;
     /** enum hrt_cpu_start: started by the VMM in long mode. */
     public static final int CPU_START_DIRECT = 1;
 

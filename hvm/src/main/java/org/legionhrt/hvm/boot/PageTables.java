@@ -112,19 +112,55 @@ public final class PageTables {
             throw new HvmException(HvmException.Kind.BAD_INPUT,
                     String.format("NULL guard of %#x bytes is not 4 KiB pages below 2 MiB", guard));
         }
-        long pdpt = child(Layout.PAGE_TABLES, 0);
-        long pd = child(pdpt, 0);
-        long big = ram.get(JAVA_LONG, pd);
+        long pt = split(0);
+        for (long off = 0; off < guard; off += PAGE_4K) {
+            ram.set(JAVA_LONG, pt + (off / PAGE_4K) * 8, 0);
+        }
+    }
+
+    /**
+     * Maps the arena's 2 MiB pages (identity-mapped already) with 4 KiB pages and leaves each
+     * slot's guard page out (see {@link StackArena}); one more table page per 2 MiB.
+     *
+     * @throws HvmException (BAD_INPUT) when a page of the arena is not mapped with a 2 MiB page,
+     *                      or the table area is full
+     */
+    public void guardStacks(StackArena a) {
+        for (long va = a.base(); va < a.base() + a.len(); va += PAGE_2M) {
+            split(va);
+        }
+        for (int i = 0; i < a.slots(); i++) {
+            long slot = a.base() + i * StackArena.SLOT;
+            for (long va = slot; va < slot + StackArena.GUARD; va += PAGE_4K) {
+                ram.set(JAVA_LONG, pte(va), 0);
+            }
+        }
+    }
+
+    /** Replaces the 2 MiB page at {@code va} by a table of 4 KiB pages that map the same; {@return the table} */
+    private long split(long va) {
+        long pd = child(child(Layout.PAGE_TABLES, (va >>> 39) & 511), (va >>> 30) & 511);
+        long at = pd + ((va >>> 21) & 511) * 8;
+        long big = ram.get(JAVA_LONG, at);
         if ((big & (PRESENT | HUGE)) != (PRESENT | HUGE)) {
-            throw new HvmException(HvmException.Kind.BAD_INPUT, "VA 0 is not mapped by a 2 MiB page: map it first");
+            throw new HvmException(HvmException.Kind.BAD_INPUT,
+                    String.format("VA %#x is not mapped by a 2 MiB page: map it first", va & -PAGE_2M));
         }
         long pt = take();
         long base = big & ADDR_MASK & ~(PAGE_2M - 1);
         long flags = big & (PRESENT | WRITE | USER);
-        for (long off = guard; off < PAGE_2M; off += PAGE_4K) {
+        for (long off = 0; off < PAGE_2M; off += PAGE_4K) {
             ram.set(JAVA_LONG, pt + (off / PAGE_4K) * 8, (base + off) | flags);
         }
-        ram.set(JAVA_LONG, pd, pt | TABLE);
+        ram.set(JAVA_LONG, at, pt | TABLE);
+        return pt;
+    }
+
+    /** {@return where the 4 KiB entry of {@code va} lies (its 2 MiB page split already)} */
+    private long pte(long va) {
+        long pd = child(child(Layout.PAGE_TABLES, (va >>> 39) & 511), (va >>> 30) & 511);
+        long pt = ram.get(JAVA_LONG, pd + ((va >>> 21) & 511) * 8) & ADDR_MASK;
+        return pt + ((va >>> 12) & 511) * 8;
     }
 
     /**

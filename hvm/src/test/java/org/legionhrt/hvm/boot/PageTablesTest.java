@@ -118,6 +118,58 @@ class PageTablesTest {
         }
     }
 
+    /**
+     * Guarded stacks: the arena's 2 MiB pages become 4 KiB tables that map the same memory,
+     * except each slot's guard page; RAM on either side keeps its 2 MiB pages.
+     */
+    @Test
+    void guardedStacksMapEverySlotButItsGuardPage() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ram = a.allocate(Layout.PAGE_TABLES_END, 4096);
+            PageTables pt = new PageTables(ram);
+            long mem = 256L << 20;
+            pt.identity(0, mem);
+            pt.unmapLowPages(Layout.NULL_GUARD);
+            StackArena arena = StackArena.plan(mem, 4L << 20, mem - (64L << 10), PageTables.CAPACITY - PageTables.pagesFor(mem, 0));
+            assertThat(arena).isNotNull();
+            assertThat(arena.slots()).isEqualTo((int) (arena.len() / StackArena.SLOT)).isBetween(16, StackArena.MAX_SLOTS + 1);
+            assertThat(arena.base() + arena.len()).isEqualTo(mem - (2L << 20));   // the 2 MiB below the CPUs' stacks stay RAM
+            long before = pt.pagesUsed();
+            pt.guardStacks(arena);
+            assertThat(pt.pagesUsed() - before).isEqualTo(arena.len() >> 21);
+            long root = pt.root();
+            for (int i = 0; i < arena.slots(); i++) {
+                long slot = arena.base() + i * StackArena.SLOT;
+                assertThat(arena.guardSlotOf(slot + 8)).isEqualTo(i);
+                assertThat(page(ram, root, slot)).as("guard of slot %d", i).isZero();
+                assertThat(page(ram, root, slot + StackArena.GUARD) & ~0xfffL).isEqualTo(slot + StackArena.GUARD);
+                assertThat(page(ram, root, slot + StackArena.SLOT - 1) & ~0xfffL).isEqualTo(slot + StackArena.SLOT - 4096);
+                assertThat(arena.guardSlotOf(slot + StackArena.GUARD)).isEqualTo(-1);
+            }
+            assertThat(leaf(ram, root, arena.base() - 1) & HUGE).isEqualTo(HUGE);
+            assertThat(leaf(ram, root, arena.base() + arena.len()) & HUGE).isEqualTo(HUGE);
+            assertThat(arena.guardSlotOf(arena.base() - 8)).isEqualTo(-1);
+        }
+    }
+
+    /** No arena where RAM is too small for two slots besides what the kernel keeps, or the tables have no room. */
+    @Test
+    void theArenaShrinksToWhatRamAndTablesAllow() {
+        assertThat(StackArena.plan(18L << 20, 2L << 20, 18L << 20, 40)).isNull();
+        StackArena small = StackArena.plan(64L << 20, 2L << 20, 64L << 20, 40);
+        assertThat(small).isNotNull();
+        assertThat(small.slots()).isBetween(2, 8);
+        assertThat(StackArena.plan(512L << 20, 2L << 20, 512L << 20, 1)).isNull();
+        assertThat(StackArena.plan(512L << 20, 2L << 20, 512L << 20, 5).slots()).isBetween(2, 10);
+    }
+
+    /** {@return the 4 KiB entry for {@code va} under a split 2 MiB page, or 0 when unmapped} */
+    private static long page(MemorySegment ram, long root, long va) {
+        long e = leaf(ram, root, va);
+        assertThat(e & HUGE).as("%#x is under a 4 KiB table", va).isZero();
+        return ram.get(JAVA_LONG, (e & MASK) + ((va >>> 12) & 511) * 8);
+    }
+
     /** {@return the 4 KiB entry for {@code va} (below 2 MiB) in the first 2 MiB's page table} */
     private static long smallPage(MemorySegment ram, long table, long va) {
         return ram.get(JAVA_LONG, table + (va >>> 12) * 8);
