@@ -195,9 +195,16 @@ struct nk_thread *nk_thread_self(void)
     return this_cpu()->cur;
 }
 
+/* Exact and saturating: ns * (hz / 1e6) wrapped past 2^64 from ~7e15 ns (81 days at 2.6 GHz),
+ * so a long timeout (the port passes int64 ns of its timed waits) became a short one. Whole
+ * seconds and the rest apart keep every product in range (rest * hz < 1e9 * 18 GHz). */
 uint64_t nk_ns_to_cycles(uint64_t ns)
 {
-    return ns * (arch_tsc_hz() / 1000000) / 1000;
+    uint64_t hz = arch_tsc_hz(), s = ns / 1000000000ull, rest = ns % 1000000000ull;
+    if (s >= NK_CYCLES_MAX / hz)
+        return NK_CYCLES_MAX;
+    uint64_t c = s * hz + rest * hz / 1000000000ull;
+    return c < NK_CYCLES_MAX ? c : NK_CYCLES_MAX;
 }
 
 void nk_sleep_ns(uint64_t ns)

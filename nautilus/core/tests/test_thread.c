@@ -165,3 +165,21 @@ NK_TEST(smp_online, NK_QUICK)
         NK_CHECK(nk_cpus[i] && nk_cpus[i]->online, "CPU %d not online", i);
     return 0;
 }
+
+/* Timeouts of any length: a huge one must not wrap to a short one (the port hands its timed
+ * waits' int64 ns here), and the conversion must grow with ns (1e16 ns overflowed ns * MHz). */
+NK_TEST(time_ns_to_cycles_huge, NK_QUICK)
+{
+    uint64_t hz = arch_tsc_hz(), day = nk_ns_to_cycles(86400ull * 1000000000ull);
+    NK_CHECK(day / 86400 >= hz - hz / 1000 && day / 86400 <= hz + hz / 1000,
+             "one day is %lu cycles at %lu Hz", day, hz);
+    uint64_t big = nk_ns_to_cycles(10000000000000000ull);            /* 1e16 ns: ~116 days */
+    NK_CHECK(big / 10000000 >= hz - hz / 1000, "1e16 ns gave %lu cycles (%lu/s, want %lu)",
+             big, big / 10000000, hz);
+    uint64_t max = nk_ns_to_cycles(UINT64_MAX), now = arch_cycles();
+    NK_CHECK(max >= big, "UINT64_MAX ns gave %lu cycles, fewer than 1e16 ns (%lu)", max, big);
+    NK_CHECK(now + max > now, "now + cycles(UINT64_MAX ns) wraps past 2^64");
+    NK_CHECK(nk_ns_to_cycles(INT64_MAX) >= big, "INT64_MAX ns gave %lu cycles",
+             nk_ns_to_cycles(INT64_MAX));
+    return 0;
+}

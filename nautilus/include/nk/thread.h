@@ -63,6 +63,9 @@ void nk_sched_init_cpu(struct nk_cpu *c, int id);
 void nk_sched_idle_loop(void) __attribute__((noreturn));
 void nk_preempt_disable(void);
 void nk_preempt_enable(void);
+/* ns -> TSC cycles, at most NK_CYCLES_MAX: "now + nk_ns_to_cycles(any ns)" never wraps (the
+ * TSC counts from reset, far below 2^62), so a huge timeout means "practically forever". */
+#define NK_CYCLES_MAX (1ull << 62)
 uint64_t nk_ns_to_cycles(uint64_t ns);
 
 #endif /* NK_THREAD_H */
