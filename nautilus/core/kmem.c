@@ -49,6 +49,9 @@ static int refill(int c)
 
 void *kmem_alloc(size_t size)
 {
+    /* size + header wrapped past SIZE_MAX into a small class: (size_t)-1 got 16 bytes. */
+    if (size > SIZE_MAX - sizeof(struct kmem_hdr))
+        return NULL;
     size_t total = size + sizeof(struct kmem_hdr);
     int c = class_for(total);
     struct kmem_hdr *h;

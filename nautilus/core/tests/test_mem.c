@@ -191,5 +191,16 @@ NK_TEST(crash_stack_guard, NK_MANUAL)
     NK_CHECK(s, "no guarded stacks: boot with our VMM in the deprivileged profile");
     /* SAFETY: not safe, on purpose: the fault must end the kernel with the state. */
     *(volatile char *)(s - 8) = 1;
+
+/* A size whose header pushes it past SIZE_MAX must fail, not wrap into a small class. */
+NK_TEST(kmem_size_overflow, NK_QUICK)
+{
+    static const size_t huge[] = { SIZE_MAX, SIZE_MAX - 1, SIZE_MAX - 15, SIZE_MAX - 8 };
+    for (int i = 0; i < 4; i++) {
+        void *p = kmem_alloc(huge[i]);
+        NK_CHECK(p == NULL, "kmem_alloc(0x%lx) returned %p (usable %lu bytes)", huge[i], p,
+                 p ? kmem_size(p) : 0);
+    }
+    NK_CHECK(kmem_zalloc(SIZE_MAX - 7) == NULL, "kmem_zalloc(SIZE_MAX - 7) succeeded");
     return 0;
 }
