@@ -9,10 +9,12 @@
 static struct buddy_pool *zones[NK_MAX_ZONES];
 static uint64_t total_bytes;
 
+/* Stops at BUDDY_MAX_ORDER + 1 (no pool has such a block, so the allocation fails): past
+ * 2^63 bytes PAGE << o wrapped to 0 and the loop never ended. */
 int mem_order_for(size_t bytes)
 {
     int o = 0;
-    while ((NK_PAGE_SIZE << o) < bytes)
+    while (o <= BUDDY_MAX_ORDER && (NK_PAGE_SIZE << o) < bytes)
         o++;
     return o;
 }

@@ -204,3 +204,20 @@ NK_TEST(kmem_size_overflow, NK_QUICK)
     NK_CHECK(kmem_zalloc(SIZE_MAX - 7) == NULL, "kmem_zalloc(SIZE_MAX - 7) succeeded");
     return 0;
 }
+
+/* Sizes no buddy order can hold: an order above BUDDY_MAX_ORDER (so the allocation fails),
+ * quickly, also past 2^63 where PAGE << order wraps to 0 (that loop never ended). */
+NK_TEST(mem_order_huge, NK_QUICK)
+{
+    NK_CHECK(mem_order_for(0) == 0 && mem_order_for(1) == 0 && mem_order_for(4096) == 0 &&
+             mem_order_for(4097) == 1 && mem_order_for(NK_PAGE_SIZE << BUDDY_MAX_ORDER) ==
+             BUDDY_MAX_ORDER, "orders of small sizes");
+    static const size_t huge[] = { (NK_PAGE_SIZE << BUDDY_MAX_ORDER) + 1, (size_t)1 << 62,
+                                   ((size_t)1 << 63) + 1, SIZE_MAX - 4096, SIZE_MAX };
+    for (int i = 0; i < 5; i++)
+        NK_CHECK(mem_order_for(huge[i]) > BUDDY_MAX_ORDER, "mem_order_for(0x%lx) = %d",
+                 huge[i], mem_order_for(huge[i]));
+    NK_CHECK(kmem_alloc(((size_t)1 << 63) + 1) == NULL, "kmem_alloc(2^63 + 1) succeeded");
+    NK_CHECK(mem_alloc_pages(mem_order_for(SIZE_MAX), -1) == NULL, "an impossible order allocated");
+    return 0;
+}

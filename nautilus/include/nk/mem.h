@@ -46,7 +46,7 @@ void *mem_alloc_pages(int order, int node);   /* node -1 = the caller's */
 void mem_free_pages(void *addr);
 uint64_t mem_free_bytes(void);
 uint64_t mem_total_bytes(void);
-int mem_order_for(size_t bytes);
+int mem_order_for(size_t bytes);              /* BUDDY_MAX_ORDER + 1 when no block fits */
 struct buddy_pool *mem_first_pool(void);
 
 void *kmem_alloc(size_t size);                /* 16-byte aligned, NULL when out of memory */
