@@ -22,8 +22,9 @@ static void put(struct out *o, char c)
     o->pos++;
 }
 
+/* prec: minimum digits (-1: none); sign: the sign character or 0; alt: a "0x" prefix. */
 static void put_num(struct out *o, unsigned long long v, int base, int upper,
-                    int neg, int width, char pad, int left)
+                    char sign, int width, char pad, int left, int prec, const char *alt)
 {
     char tmp[24];
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -32,28 +33,37 @@ static void put_num(struct out *o, unsigned long long v, int base, int upper,
         tmp[n++] = digits[v % base];
         v /= base;
     } while (v);
-    int len = n + neg;
-    if (neg && pad == '0')
-        put(o, '-');
+    int zeros = prec > n ? prec - n : 0;
+    if (prec >= 0)
+        pad = ' ';                        /* printf: a precision turns off the '0' flag */
+    int len = n + zeros + (sign != 0) + (alt ? (int)strlen(alt) : 0);
+    if (pad != '0')
+        for (; !left && len < width; len++)
+            put(o, ' ');
+    if (sign)
+        put(o, sign);
+    for (; alt && *alt; alt++)
+        put(o, *alt);
     for (; !left && len < width; len++)
-        put(o, pad);
-    if (neg && pad != '0')
-        put(o, '-');
+        put(o, '0');
+    while (zeros--)
+        put(o, '0');
     while (n)
         put(o, tmp[--n]);
     for (; left && len < width; len++)
         put(o, ' ');
 }
 
-static void put_str(struct out *o, const char *s, int width, int left)
+/* prec: at most that many bytes of s (-1: all). */
+static void put_str(struct out *o, const char *s, int width, int left, int prec)
 {
-    int len = s ? (int)strlen(s) : 6;
     if (!s)
         s = "(null)";
+    int len = (int)strnlen(s, prec >= 0 ? (size_t)prec : (size_t)-1);
     for (; !left && len < width; width--)
         put(o, ' ');
-    while (*s)
-        put(o, *s++);
+    for (int i = 0; i < len; i++)
+        put(o, s[i]);
     for (; left && len < width; width--)
         put(o, ' ');
 }
@@ -64,30 +74,60 @@ int nk_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
     for (; *f; f++) {
         if (*f != '%') { put(&o, *f); continue; }
         f++;
-        int left = 0, width = 0, lng = 0;
-        char pad = ' ';
-        if (*f == '-') { left = 1; f++; }
-        if (*f == '0') { pad = '0'; f++; }
+        /* The whole printf syntax gcc's format check accepts (flags, '*', precision): a
+         * piece left unparsed would print literally and shift every later argument. */
+        int left = 0, width = 0, lng = 0, prec = -1, alt = 0;
+        char pad = ' ', sign = 0;
+        for (;; f++) {
+            if (*f == '-') left = 1;
+            else if (*f == '0') pad = '0';
+            else if (*f == '#') alt = 1;
+            else if (*f == '+') sign = '+';
+            else if (*f == ' ') sign = sign ? sign : ' ';
+            else break;
+        }
+        if (*f == '*') {
+            width = va_arg(ap, int);
+            if (width < 0)
+                left = 1, width = -width;
+            f++;
+        }
         while (*f >= '0' && *f <= '9')
             width = width * 10 + (*f++ - '0');
-        while (*f == 'l' || *f == 'z') { lng++; f++; }
+        if (*f == '.') {
+            f++;
+            prec = 0;
+            if (*f == '*') {
+                prec = va_arg(ap, int);
+                prec = prec < 0 ? -1 : prec;
+                f++;
+            }
+            while (*f >= '0' && *f <= '9')
+                prec = prec * 10 + (*f++ - '0');
+        }
+        if (left)
+            pad = ' ';
+        int half = 0;                     /* h: short, hh: char (promoted to int) */
+        while (*f == 'l' || *f == 'z' || *f == 'h') { lng += *f != 'h'; half += *f == 'h'; f++; }
         unsigned long long u;
         long long s;
         switch (*f) {
         case 'd': case 'i':
             s = lng ? va_arg(ap, long long) : va_arg(ap, int);
+            s = half == 1 ? (short)s : half > 1 ? (signed char)s : s;
             put_num(&o, s < 0 ? -(unsigned long long)s : (unsigned long long)s, 10, 0,
-                    s < 0, width, pad, left);
+                    s < 0 ? '-' : sign, width, pad, left, prec, NULL);
             break;
         case 'u': case 'x': case 'X':
             u = lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int);
-            put_num(&o, u, *f == 'u' ? 10 : 16, *f == 'X', 0, width, pad, left);
+            u = half == 1 ? (unsigned short)u : half > 1 ? (unsigned char)u : u;
+            put_num(&o, u, *f == 'u' ? 10 : 16, *f == 'X', 0, width, pad, left, prec,
+                    alt && u && *f != 'u' ? (*f == 'X' ? "0X" : "0x") : NULL);
             break;
         case 'p':
-            put(&o, '0'); put(&o, 'x');
-            put_num(&o, (unsigned long)va_arg(ap, void *), 16, 0, 0, width, pad, left);
+            put_num(&o, (unsigned long)va_arg(ap, void *), 16, 0, 0, width, pad, left, prec, "0x");
             break;
-        case 's': put_str(&o, va_arg(ap, const char *), width, left); break;
+        case 's': put_str(&o, va_arg(ap, const char *), width, left, prec); break;
         case 'c': put(&o, (char)va_arg(ap, int)); break;
         case '%': put(&o, '%'); break;
         case 0: f--; break;

@@ -108,3 +108,18 @@ NK_TEST(crash_null_write, NK_MANUAL)
     *opaque_null(0) = 0x6e756c6c;
     return 0;
 }
+
+/* Every conversion gcc's format check accepts must consume its arguments: an unknown flag or a
+ * precision used to print literally and take no argument, shifting every later one (a %s then
+ * read an integer as a pointer). */
+NK_TEST(printk_format_flags, NK_QUICK)
+{
+    char b[96];
+    nk_snprintf(b, sizeof b, "%#lx|%#x|%.3s|%.*s|%*d|%-*d|%+d|% d|%.3d|%5.1s|%s", 255ul, 0u,
+                "abcdef", 2, "xyz", 4, 7, 3, 8, 5, 6, 42, "pq", "end");
+    NK_CHECK(!strcmp(b, "0xff|0|abc|xy|   7|8  |+5| 6|042|    p|end"), "got '%s'", b);
+    nk_snprintf(b, sizeof b, "%hhx %hd %05d %-5d| %#06x %s", (unsigned char)0xff, (short)-3, -42,
+                -42, 0xffu, "ok");
+    NK_CHECK(!strcmp(b, "ff -3 -0042 -42  | 0x00ff ok"), "got '%s'", b);
+    return 0;
+}

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <hrt/boot.h>
 
-/* Formats: %d %i %u %x %X %p %s %c %% with l/ll/z, width, '0' and '-' flags. */
+/* Formats: %d %i %u %x %X %p %s %c %% with h/l/ll/z, width and precision (also *), flags - 0 # + space. */
 int nk_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int nk_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
