@@ -70,8 +70,10 @@ NK_CMDLINE_KEY(env, "the env field of the benchmark lines");
 
 int nk_bench_run(const char *cmdline)
 {
-    char list[256] = "", v[16];
+    static char list[NK_CMDLINE_MAX];     /* any list the command line holds */
+    char v[16];
     int n = BENCH_SAMPLES, failed = 0;
+    list[0] = 0;
     cmdline_get(cmdline, "bench", list, sizeof list);
     if (cmdline_get(cmdline, "samples", v, sizeof v))
         n = (int)nk_strtoul(v, NULL, 10);

@@ -103,10 +103,15 @@ void nk_main(struct nk_boot *b)
     uint64_t t_entry = arch_cycles();
     nk_boot_params = b;
     console_set_log_ring(b->log_ring);
-    printk("nautilus: profile %s, loader %s, cmdline '%s'\n", arch_name(), b->loader,
-           b->cmdline);
+    /* At most 400 bytes of it: printk's 512-byte line would drop the newline of a longer one. */
+    printk("nautilus: profile %s, loader %s, cmdline '%.400s%s'\n", arch_name(), b->loader,
+           b->cmdline, strlen(b->cmdline) > 400 ? "..." : "");
     struct nk_cpu *c = cpu_init(0);
     arch_cpu_activate(c);
+    if (b->cmdline_cut) {
+        printk("nautilus: command line longer than %d bytes: shorten it\n", NK_CMDLINE_MAX - 1);
+        arch_exit(3);
+    }
     if (mem_init(b) < 0)
         arch_exit(3);
     nk_stacks_init(b);

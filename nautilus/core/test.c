@@ -103,7 +103,9 @@ NK_CMDLINE_KEY(scale, "percent of the tests' default sizes");
 
 int nk_test_run(const char *cmdline)
 {
-    char list[256] = "", tier[16] = "all", scale[16];
+    static char list[NK_CMDLINE_MAX];     /* any list the command line holds (256 cut it) */
+    char tier[16] = "all", scale[16];
+    list[0] = 0;
     cmdline_get(cmdline, "tests", list, sizeof list);
     cmdline_get(cmdline, "tier", tier, sizeof tier);
     if (cmdline_get(cmdline, "scale", scale, sizeof scale))

@@ -24,6 +24,7 @@ void depriv_start(struct hrt_boot_info *bi, uint64_t cpu) __attribute__((noretur
 static void fill_boot(struct hrt_boot_info *bi)
 {
     strncpy_z(boot.cmdline, (const char *)bi->cmdline, sizeof boot.cmdline);
+    boot.cmdline_cut = strnlen((const char *)bi->cmdline, sizeof boot.cmdline) == sizeof boot.cmdline;
     /* Only RAM and the guarded stacks go to the core, as from a multiboot map; the VMM's
      * reserved low MiB, the image and the merged region stay in bi->regions for whoever needs them. */
     boot.nregions = 0;

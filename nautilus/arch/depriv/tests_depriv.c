@@ -10,6 +10,7 @@
 #include <nk/cpu.h>
 #include <nk/atomic.h>
 #include <nk/printk.h>
+#include <nk/string.h>
 #include "depriv.h"
 
 NK_TEST(depriv_cpl3, NK_QUICK)
@@ -109,4 +110,14 @@ NK_TEST(crash_page_fault, NK_MANUAL)
 NK_TEST(crash_panic, NK_MANUAL)
 {
     panic("crash_panic: deliberate panic for the VMM's tests");
+}
+
+/* The kernel sees the VMM's whole command line (up to Layout.CMDLINE_MAX - 1 = 4095 bytes): it
+ * kept 511, so a long tests= list lost its tail (boot with a long --cmdline to exercise it). */
+NK_TEST(depriv_cmdline_whole, NK_QUICK)
+{
+    const char *vmm = (const char *)depriv_bi->cmdline;
+    NK_CHECK(!strcmp(nk_boot_params->cmdline, vmm), "the VMM passed %lu bytes, the kernel kept %lu",
+             strlen(vmm), strlen(nk_boot_params->cmdline));
+    return 0;
 }

@@ -13,6 +13,14 @@
 
 extern char __load_start[], __bss_end[];
 
+/* A line that does not fit is noted (nk_main refuses it): a cut one would lose its last keys
+ * or, worse, end a value early (scale=100 cut to scale=10) without a word said. */
+static void set_cmdline(struct nk_boot *b, const char *s)
+{
+    strncpy_z(b->cmdline, s, sizeof b->cmdline);
+    b->cmdline_cut = strnlen(s, sizeof b->cmdline) == sizeof b->cmdline;
+}
+
 /* Add RAM [base, base+len) minus [0, 1 MiB) and the image. */
 static void add_ram(struct nk_boot *b, uint64_t base, uint64_t len)
 {
@@ -31,7 +39,7 @@ static void mb1_parse(uint32_t info, struct nk_boot *b)
     uint32_t *mbi = (uint32_t *)(uint64_t)info;
     uint32_t flags = mbi[0];
     if (flags & (1 << 2))
-        strncpy_z(b->cmdline, (const char *)(uint64_t)mbi[4], sizeof b->cmdline);
+        set_cmdline(b, (const char *)(uint64_t)mbi[4]);
     if (!(flags & (1 << 6)))
         return;
     uint64_t p = mbi[12], end = p + mbi[11];
@@ -60,7 +68,7 @@ static void mb2_parse(uint32_t info, struct nk_boot *b)
         if (type == 0)
             break;
         if (type == 1)
-            strncpy_z(b->cmdline, (const char *)p + 8, sizeof b->cmdline);
+            set_cmdline(b, (const char *)p + 8);
         else if (type == 6)
             mb2_mmap(p, b);
         else if (type == HRT_MB2_INFO_TAG)
@@ -76,7 +84,7 @@ static void hrt_apply(struct hrt_boot_info *h, struct nk_boot *b)
     b->tsc_hz = h->tsc_hz;
     b->log_ring = (struct hrt_log_ring *)h->log_ring;
     if (h->cmdline)
-        strncpy_z(b->cmdline, (const char *)h->cmdline, sizeof b->cmdline);
+        set_cmdline(b, (const char *)h->cmdline);
     if (h->nregions)
         b->nregions = 0;
     for (uint32_t i = 0; i < h->nregions && i < HRT_MAX_REGIONS; i++) {

@@ -21,6 +21,7 @@
 #define HRT_MAX_CPUS         64
 #define HRT_MAX_REGIONS      32
 #define HRT_PERCPU_STRIDE    4096        /* GS base of CPU i = percpu_base + i * stride */
+#define HRT_CMDLINE_MAX      4096        /* command line bytes with its NUL (Layout.CMDLINE_MAX) */
 
 /* Privilege profile the kernel was entered in. */
 enum hrt_profile {

@@ -11,7 +11,7 @@
 
 #define NK_MAX_CPUS     HRT_MAX_CPUS
 #define NK_MAX_REGIONS  HRT_MAX_REGIONS
-#define NK_CMDLINE_MAX  512
+#define NK_CMDLINE_MAX  HRT_CMDLINE_MAX   /* all our VMM may pass: a cut line loses keys */
 
 struct nk_region {
     uint64_t base;
@@ -22,6 +22,7 @@ struct nk_region {
 
 struct nk_boot {
     char cmdline[NK_CMDLINE_MAX];
+    int cmdline_cut;                    /* the loader's line was longer: nk_main refuses it */
     int nregions;
     struct nk_region regions[NK_MAX_REGIONS];
     int ncpus;                          /* CPUs to run (<= NK_MAX_CPUS) */
