@@ -183,3 +183,15 @@ NK_TEST(time_ns_to_cycles_huge, NK_QUICK)
              nk_ns_to_cycles(INT64_MAX));
     return 0;
 }
+
+/* The stack grows down onto the descriptor: its first 8 bytes below the stack must be the
+ * canary, so that the smallest overflow is caught at the next switch (libc_errno sat there,
+ * above the canary, and an overflow of up to 8 bytes went unseen). */
+NK_TEST(thread_canary_is_top, NK_QUICK)
+{
+    struct nk_thread *t = nk_thread_self();
+    uint64_t *lowest_stack_word = (uint64_t *)((char *)t + sizeof *t);
+    NK_CHECK(lowest_stack_word - 1 == &t->canary, "the canary is %lu bytes below the stack",
+             (uint64_t)((char *)lowest_stack_word - (char *)&t->canary));
+    return 0;
+}

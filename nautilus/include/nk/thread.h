@@ -32,9 +32,11 @@ struct nk_thread {
     struct nk_list link;            /* run queue, wait queue or cache */
     struct nk_waitq joinq;
     volatile int done;              /* stack no longer in use: safe to free */
-    uint64_t canary;
     int libc_errno;                 /* errno of a C library linked into the kernel (the HRT's) */
+    uint64_t canary;                /* last: the first word a stack overflow overwrites */
 };
+_Static_assert(offsetof(struct nk_thread, canary) + sizeof(uint64_t) == sizeof(struct nk_thread),
+               "the canary must end the descriptor");
 
 /* Create a thread running fn(arg) on `cpu` (or NK_CPU_ANY); enqueue it and kick the CPU.
  * Returns the thread (owned by the caller until nk_thread_join, unless DETACHED), or NULL
