@@ -123,3 +123,13 @@ NK_TEST(printk_format_flags, NK_QUICK)
     NK_CHECK(!strcmp(b, "ff -3 -0042 -42  | 0x00ff ok"), "got '%s'", b);
     return 0;
 }
+
+/* A selection that names nothing runnable is bad input (exit code 3), not a pass: a misspelt
+ * tier ran every test, and tests=, ran none and reported success. */
+NK_TEST(test_runner_refuses_bad_selection, NK_QUICK)
+{
+    NK_CHECK(nk_test_run("tests=printk_format tier=quik") == 3, "an unknown tier was accepted");
+    NK_CHECK(nk_test_run("tests=,") == 3, "tests=, (no name) was accepted");
+    NK_CHECK(nk_test_run("tests=, tier=slow") == 3, "tests=, tier=slow was accepted");
+    return 0;
+}
