@@ -76,12 +76,16 @@ void nk_yield(void)
     arch_irq_restore(f);
 }
 
+/* Without arch_relax_poll a spinner starved whatever only the idle thread wakes (a parked
+ * call server: its call waited for as long as the spin lasted). */
 void nk_relax(void)
 {
-    if (this_cpu()->nready)
+    if (this_cpu()->nready) {
         nk_yield();
-    else
+    } else {
+        arch_relax_poll();
         arch_cpu_relax();
+    }
 }
 
 /* Put t (READY) on its CPU's run queue; kick that CPU if it is idle elsewhere. */

@@ -63,6 +63,10 @@ void arch_cpu_kick(int cpu);
 /* CPU c just switched threads (c->switches counts it); busy: the new one is not its idle
  * thread. Under our VMM this is what its watchdog reads; elsewhere nothing. */
 void arch_note_switch(struct nk_cpu *c, int busy);
+/* A thread spins (nk_relax) on this CPU with nothing else ready, so its idle thread cannot run:
+ * do the arch's part of the idle poll here (arch/hvm: wake a parked call server whose call came;
+ * one load when none is parked). */
+void arch_relax_poll(void);
 
 /* TSC frequency in Hz (from the boot info, else calibrated by arch_init). */
 uint64_t arch_tsc_hz(void);
