@@ -221,3 +221,37 @@ NK_TEST(mem_order_huge, NK_QUICK)
     NK_CHECK(mem_alloc_pages(mem_order_for(SIZE_MAX), -1) == NULL, "an impossible order allocated");
     return 0;
 }
+
+/* Pools whose ends are not aligned to any large order (as RAM regions after the image are):
+ * every page can be handed out, nothing outside is, and everything merges back. */
+NK_TEST(buddy_unaligned_edges, NK_QUICK)
+{
+    void *back = mem_alloc_pages(9, -1);                  /* 2 MiB to carve from */
+    NK_CHECK(back, "no memory");
+    static const uint64_t offs[][2] = { { 3 * 4096 + 100, 300 * 4096 + 7 }, { 4096, 511 * 4096 },
+                                        { 17 * 4096, 129 * 4096 }, { 0, 37 * 4096 + 4095 } };
+    for (int k = 0; k < 4; k++) {
+        uint64_t base = (uint64_t)back + offs[k][0], len = offs[k][1];
+        struct buddy_pool *p = buddy_init(base, len, 0);
+        NK_CHECK(p, "pool %d refused", k);
+        uint64_t free0 = p->free_pages, lo = p->base, hi = p->base + p->npages * NK_PAGE_SIZE;
+        NK_CHECK(lo >= base && hi <= base + len && free0 == p->npages, "pool %d bounds", k);
+        for (int o = 9; o >= 0; o--) {                    /* largest blocks first, then smaller */
+            void *a;
+            while ((a = buddy_alloc(p, o))) {
+                uint64_t x = (uint64_t)a;
+                NK_CHECK(x >= lo && x + (NK_PAGE_SIZE << o) <= hi && !(x & ((NK_PAGE_SIZE << o) - 1)),
+                         "pool %d: order %d block %lx outside [%lx, %lx) or unaligned", k, o, x, lo, hi);
+                *(uint64_t *)a = 0;
+            }
+        }
+        NK_CHECK(p->free_pages == 0 && buddy_check(p) == 0, "pool %d: %lu pages left", k, p->free_pages);
+        /* free everything by walking the metadata: each USED head */
+        for (uint64_t i = 0; i < p->npages; i++)
+            if (p->meta[i] & 0x40)
+                buddy_free(p, (void *)(p->base + i * NK_PAGE_SIZE));
+        NK_CHECK(p->free_pages == free0 && buddy_check(p) == 0, "pool %d not merged back", k);
+    }
+    mem_free_pages(back);
+    return 0;
+}
