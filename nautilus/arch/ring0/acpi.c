@@ -47,7 +47,9 @@ static struct sdt_hdr *find_table(uint8_t *rsdp, const char *sig)
 
 static void add_cpu(struct nk_boot *b, uint32_t id, uint32_t flags)
 {
-    if (!(flags & 3))                     /* neither enabled nor online-capable */
+    /* Enabled only: "online capable" alone (bit 1) is a CPU that may be hot-added later and
+     * is absent now (QEMU -smp n,maxcpus=m); starting it failed and refused the boot. */
+    if (!(flags & 1))
         return;
     if (b->ncpus_found < NK_MAX_CPUS)
         b->apic_ids[b->ncpus_found] = id;
@@ -64,7 +66,14 @@ int acpi_find_cpus(struct nk_boot *b)
     struct sdt_hdr *madt = rsdp ? find_table(rsdp, "APIC") : NULL;
     if (!madt)
         return -1;
-    uint8_t *p = (uint8_t *)madt + 44, *end = (uint8_t *)madt + madt->len;
+    acpi_madt_cpus(madt, b);
+    return 0;
+}
+
+void acpi_madt_cpus(const void *table, struct nk_boot *b)
+{
+    const struct sdt_hdr *madt = table;
+    const uint8_t *p = (const uint8_t *)madt + 44, *end = (const uint8_t *)madt + madt->len;
     b->ncpus_found = 0;
     for (; p < end && p[1]; p += p[1]) {
         if (p[0] == 0)
@@ -73,5 +82,4 @@ int acpi_find_cpus(struct nk_boot *b)
             add_cpu(b, *(uint32_t *)(p + 4), *(uint32_t *)(p + 8));
     }
     b->ncpus = b->ncpus_found < NK_MAX_CPUS ? b->ncpus_found : NK_MAX_CPUS;
-    return 0;
 }

@@ -64,6 +64,8 @@ void apic_timer_stop(void);
 int apic_calibrate(void);
 /* acpi.c: fill b->apic_ids / ncpus from the MADT; -1 if no MADT */
 int acpi_find_cpus(struct nk_boot *b);
+/* The CPUs of one MADT (the table with its header) into b->apic_ids / ncpus. */
+void acpi_madt_cpus(const void *madt, struct nk_boot *b);
 /* paging.c */
 int paging_init(struct nk_boot *b);
 int paging_guard_null(void);

@@ -293,3 +293,32 @@ NK_TEST(hrt_info_long_cmdline, NK_QUICK)
              "a %lu-byte command line was not marked cut", sizeof longer - 1);
     return 0;
 }
+
+/* MADT entries: an enabled local APIC and x2APIC are CPUs to start; one that is only "online
+ * capable" (ACPI 6.3: a CPU that may be hot-added later, absent now; QEMU's maxcpus) is not:
+ * counting it sent INIT-SIPI to nobody and refused to boot ("CPU n did not start"). */
+NK_TEST(acpi_madt_online_capable, NK_QUICK)
+{
+    static uint8_t madt[44 + 4 * 8 + 16] __attribute__((aligned(8)));
+    static struct nk_boot b;
+    memset(madt, 0, sizeof madt);
+    memcpy(madt, "APIC", 4);
+    *(uint32_t *)(madt + 4) = sizeof madt;
+    static const uint8_t lapic[4][8] = {
+        { 0, 8, 0, 0, 1, 0, 0, 0 },       /* processor 0, APIC 0: enabled */
+        { 0, 8, 1, 2, 2, 0, 0, 0 },       /* APIC 2: online capable only (absent) */
+        { 0, 8, 2, 4, 0, 0, 0, 0 },       /* APIC 4: unusable */
+        { 0, 8, 3, 6, 1, 0, 0, 0 },       /* APIC 6: enabled */
+    };
+    memcpy(madt + 44, lapic, sizeof lapic);
+    uint8_t *x2 = madt + 44 + sizeof lapic;          /* x2APIC 0x100: online capable only */
+    x2[0] = 9;
+    x2[1] = 16;
+    *(uint32_t *)(x2 + 4) = 0x100;
+    *(uint32_t *)(x2 + 8) = 2;
+    acpi_madt_cpus(madt, &b);
+    NK_CHECK(b.ncpus_found == 2 && b.ncpus == 2 && b.apic_ids[0] == 0 && b.apic_ids[1] == 6,
+             "%d CPUs (ids %u %u %u): want the 2 enabled ones, 0 and 6", b.ncpus_found,
+             b.apic_ids[0], b.apic_ids[1], b.apic_ids[2]);
+    return 0;
+}
