@@ -18,6 +18,7 @@
 #define ADDR(e)  ((e) & 0x000ffffffffff000ull)
 #define GIB      (1ull << 30)
 #define MIB2     (2ull << 20)
+#define APIC_WINDOW 0xfec00000ull        /* IOAPIC, then LAPIC at 0xfee00000, up to 4 GiB */
 
 uint64_t ring0_cr3;
 static uint64_t *pml4;
@@ -77,11 +78,15 @@ int paging_init(struct nk_boot *b)
         return -1;
     uint64_t step = gib_pages ? GIB : MIB2;
     for (uint64_t a = 0; a < top; a += step) {
-        uint64_t fl = PTE_W;
-        if (a + step > 0xfec00000ull && a < 0x100000000ull && step == MIB2)
-            fl |= PTE_PCD | PTE_PWT;      /* IOAPIC / LAPIC window */
-        if (map_one(a, a, step, fl) < 0)
-            return -1;
+        /* The IOAPIC / LAPIC window uncached. Its GiB goes in 2 MiB pages: as one 1 GiB page
+         * it was mapped write-back, device registers and all. */
+        int window = a + step > APIC_WINDOW && a < 4 * GIB;
+        uint64_t size = window ? MIB2 : step;
+        for (uint64_t b = a; b < a + step; b += size) {
+            uint64_t fl = PTE_W | (b + size > APIC_WINDOW && b < 4 * GIB ? PTE_PCD | PTE_PWT : 0);
+            if (map_one(b, b, size, fl) < 0)
+                return -1;
+        }
     }
     /* The merged region: at the JVM's address (boot info merged_base) over its guest-physical
      * base; a loader that gives no merged_base means VA == PA. Both 2 MiB-aligned. */

@@ -322,3 +322,39 @@ NK_TEST(acpi_madt_online_capable, NK_QUICK)
              b.apic_ids[0], b.apic_ids[1], b.apic_ids[2]);
     return 0;
 }
+
+/* The page-table entry that maps va in the kernel tables (its level: 3 = 1 GiB, 2 = 2 MiB,
+ * 1 = 4 KiB), or 0 if unmapped. */
+static uint64_t pte_of(uint64_t va, int *level)
+{
+    uint64_t *t = (uint64_t *)(ring0_cr3 & ~0xfffull);
+    for (int l = 4, shift = 39; l >= 1; l--, shift -= 9) {
+        uint64_t e = t[(va >> shift) & 511];
+        if (!(e & 1))
+            return 0;
+        if (l == 1 || (l <= 3 && (e & 0x80))) {
+            *level = l;
+            return e;
+        }
+        t = (uint64_t *)(e & 0x000ffffffffff000ull);
+    }
+    return 0;
+}
+
+/* The IOAPIC and LAPIC windows are mapped uncached (PCD|PWT) with 2 MiB and with 1 GiB pages:
+ * with 1 GiB pages (CPUID pdpe1gb, e.g. -cpu max or host) the GiB below 4 GiB was write-back,
+ * device registers included, and only MTRRs kept it right. */
+NK_TEST(paging_apic_window_uncached, NK_QUICK)
+{
+    static const uint64_t mmio[] = { 0xfec00000ull, 0xfee00000ull };
+    for (int i = 0; i < 2; i++) {
+        int level = 0;
+        uint64_t e = pte_of(mmio[i], &level);
+        NK_CHECK(e, "%lx is not mapped", mmio[i]);
+        NK_CHECK((e & 0x18) == 0x18, "%lx mapped cacheable (entry %lx, level %d)", mmio[i], e, level);
+    }
+    int level = 0;
+    uint64_t ram = pte_of(0x40000000ull, &level);  /* 1 GiB: ordinary memory stays cached */
+    NK_CHECK(ram && !(ram & 0x18), "1 GiB mapped uncached (entry %lx)", ram);
+    return 0;
+}
