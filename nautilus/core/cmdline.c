@@ -36,8 +36,8 @@ int cmdline_unknown_key(const char *c, char *out, size_t size)
         size_t key = 0;                       /* the key: what comes before the first '=' */
         while (key < wlen && w[key] != '=')
             key++;
-        int path = 0;
-        for (size_t i = 0; i < wlen; i++)
+        int path = 0;                         /* the image path: a '/' in the key itself */
+        for (size_t i = 0; i < key; i++)      /* (a value's '/' hid a misspelt key) */
             path |= w[i] == '/';
         if (!path && !registered(w, key)) {
             size_t n = key < size ? key : size - 1;

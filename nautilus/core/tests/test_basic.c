@@ -133,3 +133,15 @@ NK_TEST(test_runner_refuses_bad_selection, NK_QUICK)
     NK_CHECK(nk_test_run("tests=, tier=slow") == 3, "tests=, tier=slow was accepted");
     return 0;
 }
+
+/* Only the key decides whether a word is the image path: a misspelt key whose value holds a
+ * '/' (a file argument) was skipped as a path and its default kept without a word. */
+NK_TEST(cmdline_unknown_key_with_path_value, NK_QUICK)
+{
+    char v[32];
+    NK_CHECK(cmdline_unknown_key("/boot/img tests=a envv=/data/x", v, sizeof v) && !strcmp(v, "envv"),
+             "a misspelt key with a path value passed: '%s'", v);
+    NK_CHECK(!cmdline_unknown_key("target/native/nautilus-ring0.elf env=/x tests=a", v, sizeof v),
+             "the image path or a registered key with a path value was refused: '%s'", v);
+    return 0;
+}

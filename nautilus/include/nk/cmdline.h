@@ -1,6 +1,6 @@
 /*
  * Kernel command line: space-separated `key=value` words (`tests=a,b`, `tier=quick`,
- * `bench`, `env=qemu-tcg`); a word with a '/' (QEMU puts the image path first) is skipped.
+ * `bench`, `env=qemu-tcg`); a word whose key holds a '/' (QEMU puts the image path first) is skipped.
  * Every key some part of the image reads is registered next to where it is read
  * (NK_CMDLINE_KEY), and the kernel refuses a key nobody registered: a misspelt
  * `idle_spn_us=5` must not boot with the default silently.
