@@ -55,6 +55,8 @@ static void mb1_parse(uint32_t info, struct nk_boot *b)
 static void mb2_mmap(uint8_t *tag, struct nk_boot *b)
 {
     uint32_t size = *(uint32_t *)(tag + 4), esize = *(uint32_t *)(tag + 8);
+    if (esize < 24)                       /* base, len, type: a 0 looped on one entry */
+        return;
     for (uint8_t *e = tag + 16; e + esize <= tag + size; e += esize)
         if (*(uint32_t *)(e + 16) == 1)
             add_ram(b, *(uint64_t *)e, *(uint64_t *)(e + 8));
@@ -65,7 +67,7 @@ static void mb2_parse(uint32_t info, struct nk_boot *b)
     uint8_t *p = (uint8_t *)(uint64_t)info + 8, *end = p - 8 + *(uint32_t *)(uint64_t)info;
     while (p < end) {
         uint32_t type = *(uint32_t *)p, size = *(uint32_t *)(p + 4);
-        if (type == 0)
+        if (type == 0 || size < 8)        /* end; a size below the header looped for ever */
             break;
         if (type == 1)
             set_cmdline(b, (const char *)p + 8);

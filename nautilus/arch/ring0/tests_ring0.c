@@ -358,3 +358,22 @@ NK_TEST(paging_apic_window_uncached, NK_QUICK)
     NK_CHECK(ram && !(ram & 0x18), "1 GiB mapped uncached (entry %lx)", ram);
     return 0;
 }
+
+/* A multiboot2 tag or memory-map entry size of 0 (a broken loader) must end the walk, not
+ * loop on the same tag for ever (the boot hung before printing anything). */
+NK_TEST(multiboot2_zero_sizes, NK_QUICK)
+{
+    static uint32_t info[32] __attribute__((aligned(8)));
+    static struct nk_boot b;
+    memset(info, 0, sizeof info);
+    memset(&b, 0, sizeof b);
+    info[0] = sizeof info;
+    info[2] = 1; info[3] = 0;                              /* cmdline tag of size 0 */
+    NK_CHECK(mb_parse(0x36d76289, (uint32_t)(uint64_t)info, &b) == 0, "rejected");
+    memset(info, 0, sizeof info);
+    info[0] = sizeof info;
+    info[2] = 6; info[3] = 16 + 24; info[4] = 0;          /* mmap tag, entry size 0 */
+    NK_CHECK(mb_parse(0x36d76289, (uint32_t)(uint64_t)info, &b) == 0 && b.nregions == 0,
+             "%d regions from an empty map", b.nregions);
+    return 0;
+}
