@@ -191,6 +191,8 @@ NK_TEST(crash_stack_guard, NK_MANUAL)
     NK_CHECK(s, "no guarded stacks: boot with our VMM in the deprivileged profile");
     /* SAFETY: not safe, on purpose: the fault must end the kernel with the state. */
     *(volatile char *)(s - 8) = 1;
+    return 0;
+}
 
 /* A size whose header pushes it past SIZE_MAX must fail, not wrap into a small class. */
 NK_TEST(kmem_size_overflow, NK_QUICK)
