@@ -76,6 +76,30 @@ record AccessorView(MemorySegment seg, int dim, long lo0, long lo1, long lo2, lo
                 space == 0 || empty ? null : sparse.apply(space));
     }
 
+    /** A run of points along dimension 0: its first element's offset in seg, its length, and its indices in the bounds. */
+    interface RowVisitor {
+        void row(long offset, long len, long x, long y, long z);
+    }
+
+    /** Visits the region's points row by row: all of the bounds, or each rectangle of a sparse region. */
+    void forEachRow(RowVisitor r) {
+        long org = origin();
+        int rects = members == null ? 1 : members.rectCount();
+        for (int i = 0; i < rects; i++) {
+            long x0 = members == null ? 0 : members.lo(i, 0) - lo0;
+            long x1 = members == null ? ext0 - 1 : members.hi(i, 0) - lo0;
+            long y0 = members == null ? 0 : members.lo(i, 1) - lo1;
+            long y1 = members == null ? ext1 - 1 : members.hi(i, 1) - lo1;
+            long z0 = members == null ? 0 : members.lo(i, 2) - lo2;
+            long z1 = members == null ? ext2 - 1 : members.hi(i, 2) - lo2;
+            for (long z = z0; z <= z1; z++) {
+                for (long y = y0; y <= y1; y++) {
+                    r.row(org + x0 * s0 + y * s1 + z * s2, x1 - x0 + 1, x0, y, z);
+                }
+            }
+        }
+    }
+
     /** {@return the point (x, y, z) of dimension d as the accessors' messages show it} */
     static String pointText(int d, long x, long y, long z) {
         return d == 1 ? "(" + x + ")" : d == 2 ? "(" + x + ", " + y + ")" : "(" + x + ", " + y + ", " + z + ")";

@@ -141,7 +141,7 @@ public final class LongAccessor {
         if (!writable) {
             throw denied("write");
         }
-        forEachRow((row, len, x, y, z) -> {
+        view.forEachRow((row, len, x, y, z) -> {
             for (long k = 0; k < len; k++) {
                 seg.set(JAVA_LONG_UNALIGNED, row + k * s0, v);
             }
@@ -195,36 +195,13 @@ public final class LongAccessor {
             throw denied("read");
         }
         long[] out = new long[Math.toIntExact(ext0 * ext1 * ext2)];
-        forEachRow((row, len, x, y, z) -> {
+        view.forEachRow((row, len, x, y, z) -> {
             int at = (int) (x + ext0 * (y + ext1 * z));
             for (int k = 0; k < len; k++) {
                 out[at + k] = seg.get(JAVA_LONG_UNALIGNED, row + k * s0);
             }
         });
         return out;
-    }
-
-    /** A run of points along dimension 0: its first element's offset, length and indices in the bounds. */
-    private interface RowVisitor {
-        void row(long offset, long len, long x, long y, long z);
-    }
-
-    /** Visits the region's points row by row: all of the bounds, or each rectangle of a sparse region. */
-    private void forEachRow(RowVisitor r) {
-        int rects = members == null ? 1 : members.rectCount();
-        for (int i = 0; i < rects; i++) {
-            long x0 = members == null ? 0 : members.lo(i, 0) - lo0;
-            long x1 = members == null ? ext0 - 1 : members.hi(i, 0) - lo0;
-            long y0 = members == null ? 0 : members.lo(i, 1) - lo1;
-            long y1 = members == null ? ext1 - 1 : members.hi(i, 1) - lo1;
-            long z0 = members == null ? 0 : members.lo(i, 2) - lo2;
-            long z1 = members == null ? ext2 - 1 : members.hi(i, 2) - lo2;
-            for (long z = z0; z <= z1; z++) {
-                for (long y = y0; y <= y1; y++) {
-                    r.row(org + x0 * s0 + y * s1 + z * s2, x1 - x0 + 1, x0, y, z);
-                }
-            }
-        }
     }
 
     /** {@return the bounding rectangle the accessor may touch, null when empty} */
