@@ -168,7 +168,7 @@ public final class Hvm implements AutoCloseable {
             return this;
         }
 
-        /** Private guest memory in bytes (multiple of 2 MiB, at least 8 MiB). */
+        /** Private guest memory in bytes (multiple of 2 MiB, at least 16 MiB; a nautilus image wants 18). */
         public Builder memory(long bytes) {
             this.memory = bytes;
             return this;
