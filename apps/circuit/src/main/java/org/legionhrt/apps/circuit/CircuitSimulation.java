@@ -56,6 +56,8 @@ public final class CircuitSimulation {
     private final byte[] args;
     /** Tests replace calc_new_currents' Java body to prove that validation catches a wrong kernel. */
     TaskBodyWithFields calcBody = CircuitTasks::calcNewCurrents;
+    /** Tests replace distribute_charge's Java body the same way (a charge path that validation must see). */
+    TaskBodyWithFields distBody = CircuitTasks::distributeCharge;
 
     /** Prepares a simulation of {@code cfg} on {@code rt} (nothing runs yet). */
     public CircuitSimulation(Runtime rt, CircuitConfig cfg, Kernels kernels) {
@@ -102,7 +104,7 @@ public final class CircuitSimulation {
         TaskId<Void> markShared = task("mark_shared", CircuitTasks::markShared, null);
         TaskId<Void> initLocations = task("init_locations", CircuitTasks::initLocations, null);
         TaskId<Void> calc = task("calc_new_currents", calcBody, "circuit_calc_new_currents");
-        TaskId<Void> dist = task("distribute_charge", CircuitTasks::distributeCharge, "circuit_distribute_charge");
+        TaskId<Void> dist = task("distribute_charge", distBody, "circuit_distribute_charge");
         TaskId<Void> upd = task("update_voltages", CircuitTasks::updateVoltages, "circuit_update_voltages");
 
         // Initialisation, in parallel over equal blocks (nodes and wires are laid out by piece).

@@ -15,10 +15,18 @@ class CircuitSimulationTest {
 
     private static CircuitState run(CircuitConfig cfg, CircuitSimulation.Kernels k, int workers,
                                     CircuitSimulation.TaskBodyWithFields calc) {
+        return run(cfg, k, workers, calc, null);
+    }
+
+    private static CircuitState run(CircuitConfig cfg, CircuitSimulation.Kernels k, int workers,
+                                    CircuitSimulation.TaskBodyWithFields calc, CircuitSimulation.TaskBodyWithFields dist) {
         try (Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(workers))) {
             CircuitSimulation sim = new CircuitSimulation(rt, cfg, k);
             if (calc != null) {
                 sim.calcBody = calc;
+            }
+            if (dist != null) {
+                sim.distBody = dist;
             }
             return sim.run(loop -> { }).state();
         }
@@ -72,5 +80,51 @@ class CircuitSimulationTest {
         Tolerance t = CircuitValidation.check(cfg, bad);
         assertThat(t.passed()).isFalse();
         assertThat(t.report()).contains("outside");
+    }
+
+    /**
+     * A distribute_charge that drops the charge of wires reaching into other pieces (ghost
+     * nodes): a partition bug of exactly the kind the app exists to exercise. Its voltages are
+     * off by ~1e-6 (20-30 float ulps), which the old 1e-4 relative tolerance (~1000 ulps) let
+     * through on every circuit tried, the defaults included; a correct run matches the
+     * reference to within 3 ulps.
+     */
+    @Test
+    void validationCatchesAChargeDistributionThatLosesGhostCharge() {
+        CircuitConfig cfg = new CircuitConfig(3, 40, 4, 64, 96, 80, 1);
+        CircuitState bad = run(cfg, CircuitSimulation.Kernels.JAVA, 2, null, (ctx, f) -> {
+            var w = ctx.region(0);
+            var in = w.longField(f.inPtr);
+            var out = w.longField(f.outPtr);
+            var inLoc = w.intField(f.inLoc);
+            var outLoc = w.intField(f.outLoc);
+            var first = w.floatField(f.current[0]);
+            var last = w.floatField(f.current[CircuitConfig.WIRE_SEGMENTS - 1]);
+            var pvt = ctx.region(1).floatField(f.charge);
+            var shared = ctx.region(2).floatField(f.charge);
+            float dt = CircuitGenerator.DT;
+            CircuitTasks.forEachPoint(w, x -> {
+                int[] locs = {inLoc.get(x), outLoc.get(x)};
+                long[] ends = {in.get(x), out.get(x)};
+                float[] q = {-dt * first.get(x), dt * last.get(x)};
+                for (int e = 0; e < 2; e++) {
+                    if (locs[e] == CircuitFields.LOC_PRIVATE) {
+                        pvt.set(ends[e], pvt.get(ends[e]) + q[e]);
+                    } else if (locs[e] == CircuitFields.LOC_SHARED) {
+                        shared.reduce(ends[e], q[e]);
+                    }                               // LOC_GHOST: lost
+                }
+            });
+        });
+        Tolerance t = CircuitValidation.check(cfg, bad);
+        assertThat(t.passed()).as(t.report()).isFalse();
+    }
+
+    /** The charge path at all: a distribute_charge that does nothing must fail validation too. */
+    @Test
+    void validationCatchesAChargeDistributionThatDoesNothing() {
+        CircuitConfig cfg = new CircuitConfig(2, 40, 4, 64, 96, 80, 3);
+        Tolerance t = CircuitValidation.check(cfg, run(cfg, CircuitSimulation.Kernels.JAVA, 2, null, (ctx, f) -> { }));
+        assertThat(t.passed()).as(t.report()).isFalse();
     }
 }
