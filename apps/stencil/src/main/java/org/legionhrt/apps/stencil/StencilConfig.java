@@ -97,6 +97,18 @@ public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int 
         return expected == 0 ? diff : diff / expected;
     }
 
+    /**
+     * {@return how far one interior output point {@code out} is from the closed form
+     * init + steps·(CX + CY)}: relative, or absolute where that is 0; NaN for NaN. Every interior
+     * point computes the very same sums (the input's differences are exact small integers), so
+     * each must match, not only their mean.
+     */
+    public double pointError(double out) {
+        double expected = init + totalSteps() * (CX + CY);
+        double diff = Math.abs(out - expected);
+        return expected == 0 ? diff : diff / Math.abs(expected);
+    }
+
     /** {@return stencil flops per step over the interior, the PRK count (2·(4r+1) per point)} */
     public double flopsPerStep() {
         return 2.0 * (4 * radius + 1) * (nx - 2L * radius) * (ny - 2L * radius);
