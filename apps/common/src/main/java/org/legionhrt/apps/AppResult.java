@@ -33,12 +33,20 @@ public record AppResult(String app, Backend backend, int cpus, Map<String, Objec
         j.add(q("app") + ":" + q(app));
         j.add(q("backend") + ":" + q(backend.flag()));
         j.add(q("cpus") + ":" + cpus);
-        params.forEach((k, v) -> j.add(q(k) + ":" + (v instanceof Number ? num(((Number) v).doubleValue()) : q(String.valueOf(v)))));
+        params.forEach((k, v) -> j.add(q(k) + ":" + param(v)));
         j.add(q("seconds") + ":" + num(seconds));
         j.add(q("gflops") + ":" + (Double.isFinite(gflops) ? num(gflops) : "null"));
         j.add(q("validated") + ":" + validated);
         j.add(q("detail") + ":" + q(detail));
         return j.toString();
+    }
+
+    /** A parameter: whole numbers exactly (a long seed through a double lost digits: 1.23457e+18), others as num or a string. */
+    private static String param(Object v) {
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return v.toString();
+        }
+        return v instanceof Number n ? num(n.doubleValue()) : q(String.valueOf(v));
     }
 
     private static String num(double v) {

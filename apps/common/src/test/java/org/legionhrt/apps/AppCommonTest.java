@@ -30,6 +30,17 @@ class AppCommonTest {
                 + "\"seconds\":1.25000,\"gflops\":3.50000,\"validated\":true,\"detail\":\"ok\"}");
     }
 
+    /** Whole-number parameters (circuit's -s is a long) are printed exactly, not as a rounded double. */
+    @Test
+    void jsonSummaryPrintsLongParametersExactly() {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("s", 1234567890123456789L);
+        params.put("t", Long.MIN_VALUE);
+        params.put("nx", 9007199254740993L);       // 2^53 + 1: no double holds it
+        AppResult r = new AppResult("circuit", Backend.LINUX, 2, params, 1.25, 3.5, true, "ok");
+        assertThat(r.toJson()).contains("\"s\":1234567890123456789,\"t\":-9223372036854775808,\"nx\":9007199254740993,");
+    }
+
     @Test
     void instanceMemoryIsSizedOnHrtAndRefusedBeyondTheHost() {
         long host = 24L << 30;
