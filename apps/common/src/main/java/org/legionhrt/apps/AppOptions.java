@@ -31,10 +31,14 @@ public final class AppOptions {
                     + "up to --cpus: the call server shares CPU 0 with a worker; at most 4 per host CPU, counting at least 2).")
     int hrtCores;
 
-    @Option(names = "--hrt-task-limit", defaultValue = "300",
+    /** Unset (null) unless given, so that giving it on another backend can be refused, as --hrt-cores is. */
+    @Option(names = "--hrt-task-limit",
             description = "Backend hrt: seconds a native task may keep its HRT CPU before it counts as hung and the "
-                    + "run stops with its name and the vCPUs' state (0 = no limit; default ${DEFAULT-VALUE}).")
-    long hrtTaskLimitSeconds;
+                    + "run stops with its name and the vCPUs' state (0 = no limit; default " + DEFAULT_TASK_LIMIT_S + ").")
+    Long hrtTaskLimitSeconds;
+
+    /** The default of --hrt-task-limit, in seconds (RuntimeConfig.DEFAULT_HRT_TASK_LIMIT). */
+    static final long DEFAULT_TASK_LIMIT_S = 300;
 
     @Option(names = "--no-check", description = "Skip the validation against the sequential reference.")
     boolean noCheck;
@@ -145,6 +149,10 @@ public final class AppOptions {
             throw new IllegalArgumentException("--hrt-cores " + cores + " applies to --backend hrt only (this run uses "
                     + "--backend " + b.name().toLowerCase(Locale.ROOT) + "): drop it, or use --backend hrt");
         }
+        if (b != Backend.HRT && hrtTaskLimitSeconds != null) {   // the same: only backend hrt watches tasks
+            throw new IllegalArgumentException("--hrt-task-limit " + hrtTaskLimitSeconds + " applies to --backend hrt only "
+                    + "(this run uses --backend " + b.flag() + "): drop it, or use --backend hrt");
+        }
         if (b == Backend.HRT && cores == 0) {
             int derived = RuntimeConfig.defaultHrtCores(workers);
             if (derived > limit) {
@@ -183,10 +191,11 @@ public final class AppOptions {
 
     /** {@return how long a native task may keep its HRT CPU (ZERO: no limit)} @throws IllegalArgumentException if negative */
     public Duration hrtTaskLimit() {
-        if (hrtTaskLimitSeconds < 0) {
-            throw new IllegalArgumentException("--hrt-task-limit must be 0 (no limit) or more seconds; got " + hrtTaskLimitSeconds);
+        long s = hrtTaskLimitSeconds != null ? hrtTaskLimitSeconds : DEFAULT_TASK_LIMIT_S;
+        if (s < 0) {
+            throw new IllegalArgumentException("--hrt-task-limit must be 0 (no limit) or more seconds; got " + s);
         }
-        return Duration.ofSeconds(hrtTaskLimitSeconds);
+        return Duration.ofSeconds(s);
     }
 
     /** {@return whether to validate the result} */

@@ -121,6 +121,19 @@ class AppCommonTest {
                 .hasMessageContaining("--hrt-task-limit must be 0 (no limit) or more seconds");
     }
 
+    /** Like --hrt-cores, an explicit --hrt-task-limit on another backend would look as if it had an effect. */
+    @Test
+    void hrtTaskLimitOnAnotherBackendIsRefused() {
+        assertThatThrownBy(() -> parsed("--hrt-task-limit", "5", "--backend", "linux").validate(2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--hrt-task-limit 5 applies to --backend hrt only (this run uses --backend linux): drop it, "
+                        + "or use --backend hrt");
+        assertThatThrownBy(() -> parsed("--hrt-task-limit", "300", "--backend", "java").validate(2))
+                .hasMessageStartingWith("--hrt-task-limit 300 applies to --backend hrt only");
+        parsed("--backend", "linux").validate(2);                          // the default says nothing
+        assertThat(parsed("--backend", "java").hrtTaskLimit()).isEqualTo(java.time.Duration.ofMinutes(5));
+    }
+
     private static AppOptions parsed(String... args) {
         AppOptions o = new AppOptions();
         new CommandLine(o).parseArgs(args);
