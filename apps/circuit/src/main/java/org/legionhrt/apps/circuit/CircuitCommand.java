@@ -52,7 +52,26 @@ public final class CircuitCommand implements Callable<Integer> {
     public CircuitConfig check() {
         CircuitConfig cfg = new CircuitConfig(loops, steps, pieces, npp, wpp, pct, seed);
         app.validate();
+        checkHeap(cfg, java.lang.Runtime.getRuntime().maxMemory());
         return cfg;
+    }
+
+    /**
+     * Refuses a validated run whose two plain-array copies of the circuit (the result read back
+     * and the sequential reference) do not fit this JVM's heap: found only after the whole run
+     * otherwise, as an OutOfMemoryError. 10% stays for everything else.
+     */
+    private void checkHeap(CircuitConfig cfg, long heap) {
+        if (!app.check()) {
+            return;                                     // --no-check reads nothing back
+        }
+        long need = cfg.arrayBytes() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * cfg.arrayBytes();
+        if (need > heap / 10 * 9) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "validation keeps the result and the sequential "
+                    + "reference as plain arrays, %.1f GiB of Java heap, more than this JVM's %.1f GiB allow: lower -p, "
+                    + "-npp or -wpp, give --no-check, or raise the heap (HRT_JAVA_OPTS=-Xmx...)",
+                    need / (double) (1L << 30), heap / (double) (1L << 30)));
+        }
     }
 
     @Override
@@ -75,7 +94,7 @@ public final class CircuitCommand implements Callable<Integer> {
                 if (System.nanoTime() - t0 > 3_000_000_000L) {
                     System.err.printf("circuit: loop %d of %d done%n", loop, loops);
                 }
-            });
+            }, app.check());
             app.finishTrace(rt);
         }
         boolean validated = false;

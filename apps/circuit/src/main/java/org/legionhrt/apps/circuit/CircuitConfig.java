@@ -79,6 +79,17 @@ public record CircuitConfig(int loops, int steps, int pieces, int nodesPerPiece,
         }
     }
 
+    /** {@return bytes of one {@link CircuitState} of this circuit, its plain arrays (saturating)} */
+    public long arrayBytes() {
+        long perNode = 4L * Float.BYTES;                                        // cap, leakage, charge, voltage
+        long perWire = 2L * Long.BYTES + (3L + 2 * WIRE_SEGMENTS - 1) * Float.BYTES; // ends, L R C, currents, voltages
+        try {
+            return Math.addExact(Math.multiplyExact(nodes(), perNode), Math.multiplyExact(wires(), perWire));
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** {@return floating-point operations of the whole run, Legion's model: per loop wires·96·steps + 4·wires + 4·nodes} */
     public double flops() {
         double perLoop = wires() * 96.0 * steps + 4.0 * wires() + 4.0 * nodes();

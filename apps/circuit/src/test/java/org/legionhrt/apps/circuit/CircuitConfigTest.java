@@ -13,6 +13,7 @@ class CircuitConfigTest {
         assertThat(c.wires()).isEqualTo(4096);
         assertThat(c.nodes()).isEqualTo(4096);
         assertThat(c.flops()).isEqualTo(2 * (4096.0 * 96 * 10000 + 4 * 4096 + 4 * 4096));
+        assertThat(c.arrayBytes()).isEqualTo(4096L * 16 + 4096L * 104);   // CircuitState's arrays
     }
 
     @Test
