@@ -29,10 +29,24 @@ class CircuitConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("-p 4 x -npp 2000000000 = 8000000000 nodes, more than the 2147483647 a circuit may have "
                         + "(they are indexed by int): lower -p or -npp");
-        assertThatThrownBy(() -> new CircuitConfig(2, 10, Integer.MAX_VALUE, 1, 2, 95, 1))
+        assertThatThrownBy(() -> new CircuitConfig(2, 10, 2, 1, Integer.MAX_VALUE, 95, 1))
                 .hasMessageContaining("wires").hasMessageEndingWith("lower -p or -wpp");
         CircuitConfig most = new CircuitConfig(1, 1, 1, Integer.MAX_VALUE, 1, 100, 1);
         assertThat(most.nodes()).isEqualTo(Integer.MAX_VALUE);
         assertThat(most.instanceBytes()).isPositive().isLessThan(Long.MAX_VALUE);
+    }
+
+    /**
+     * The runtime refuses an index launch of more than 2048 points whose requirements it must
+     * compare pairwise (distribute_charge's private and shared charge), so -p 2049 used to set
+     * the whole circuit up and then fail its first loop with LHRT_ERR_INTERFERENCE.
+     */
+    @Test
+    void morePiecesThanTheRuntimeCanCheckAreRefusedNamingTheFlag() {
+        assertThatThrownBy(() -> new CircuitConfig(2, 10, 2049, 1, 1, 95, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-p 2049 is more than the 2048 pieces whose launches the runtime can check for interference "
+                        + "(it compares every pair of points): use -p 2048 or fewer, with more nodes and wires per piece");
+        assertThat(new CircuitConfig(2, 10, CircuitConfig.MAX_PIECES, 1, 1, 95, 1).pieces()).isEqualTo(2048);
     }
 }

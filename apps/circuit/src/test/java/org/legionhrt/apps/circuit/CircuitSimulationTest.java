@@ -127,4 +127,12 @@ class CircuitSimulationTest {
         Tolerance t = CircuitValidation.check(cfg, run(cfg, CircuitSimulation.Kernels.JAVA, 2, null, (ctx, f) -> { }));
         assertThat(t.passed()).as(t.report()).isFalse();
     }
+
+    /** The most pieces CircuitConfig allows run: the runtime's pairwise interference check takes them. */
+    @Test
+    void theMostPiecesRun() {
+        CircuitConfig cfg = new CircuitConfig(1, 1, CircuitConfig.MAX_PIECES, 1, 1, 95, 2);
+        Tolerance t = CircuitValidation.check(cfg, run(cfg, CircuitSimulation.Kernels.NATIVE, 2, null));
+        assertThat(t.passed()).as(t.report()).isTrue();
+    }
 }
