@@ -28,6 +28,9 @@ public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int 
     /** The most grid points whose instances' size fits a long. */
     public static final long MAX_POINTS = Long.MAX_VALUE / BYTES_PER_POINT;
 
+    /** The most tiles: the runtime's partitions have at most 2^26 colors (check_colors, legion-hrt-port/src/partition.c). */
+    public static final long MAX_TILES = 1L << 26;
+
     /** Checks every parameter and names the flag at fault. */
     public StencilConfig {
         if (nx <= 0 || ny <= 0) {
@@ -46,6 +49,11 @@ public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int 
         if (ntx > nx || nty > ny) {
             throw new IllegalArgumentException("more tiles (" + ntx + " x " + nty + ") than grid points ("
                     + nx + " x " + ny + "): lower -ntx/-nty");
+        }
+        if ((long) ntx * nty > MAX_TILES) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "-ntx %d x -nty %d = %d tiles, more "
+                    + "than the %d (2^26) a partition of the runtime may have: lower -ntx or -nty", ntx, nty,
+                    (long) ntx * nty, MAX_TILES));
         }
         if (radius <= 0) {
             throw new IllegalArgumentException("-r must be positive, got " + radius);

@@ -82,4 +82,17 @@ class StencilConfigTest {
         assertThat(zero.error(1e-3)).isEqualTo(1e-3);
         assertThat(zero.error(Double.NaN)).isNaN();
     }
+
+    /**
+     * The runtime partitions over at most 2^26 colors (check_colors in legion-hrt-port/src/partition.c);
+     * more tiles were accepted and failed in the run with LHRT_ERR_LIMIT, naming no flag.
+     */
+    @Test
+    void moreTilesThanTheRuntimeCanColorAreRefusedNamingTheFlags() {
+        assertThatThrownBy(() -> new StencilConfig(8200, 8200, 8200, 8200, 1, 3, 1, 1000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-ntx 8200 x -nty 8200 = 67240000 tiles, more than the 67108864 (2^26) a partition of the "
+                        + "runtime may have: lower -ntx or -nty");
+        assertThat(new StencilConfig(8192, 8192, 8192, 8192, 1, 3, 1, 1000).ntx()).isEqualTo(8192);   // exactly 2^26
+    }
 }
