@@ -42,6 +42,9 @@ public final class CircuitCommand implements Callable<Integer> {
     @Mixin
     AppOptions app = new AppOptions();
 
+    /** The flags that make a circuit smaller, for messages. */
+    private static final String LOWER = "-p, -npp or -wpp";
+
     /**
      * Checks every flag against the others, the backend and this host without running anything
      * (also what {@code bench macro} asks before its plan starts).
@@ -52,6 +55,7 @@ public final class CircuitCommand implements Callable<Integer> {
     public CircuitConfig check() {
         CircuitConfig cfg = new CircuitConfig(loops, steps, pieces, npp, wpp, pct, seed);
         app.validate();
+        InstanceMemory.size(app.backend(), cfg.instanceBytes(), LOWER);   // the host's limit first, then the heap's
         checkHeap(cfg, java.lang.Runtime.getRuntime().maxMemory());
         return cfg;
     }
@@ -68,9 +72,9 @@ public final class CircuitCommand implements Callable<Integer> {
         long need = cfg.arrayBytes() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * cfg.arrayBytes();
         if (need > heap / 10 * 9) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "validation keeps the result and the sequential "
-                    + "reference as plain arrays, %.1f GiB of Java heap, more than this JVM's %.1f GiB allow: lower -p, "
-                    + "-npp or -wpp, give --no-check, or raise the heap (HRT_JAVA_OPTS=-Xmx...)",
-                    need / (double) (1L << 30), heap / (double) (1L << 30)));
+                    + "reference as plain arrays, %.1f GiB of Java heap, more than this JVM's %.1f GiB allow: lower %s, "
+                    + "give --no-check, or raise the heap (HRT_JAVA_OPTS=-Xmx...)",
+                    need / (double) (1L << 30), heap / (double) (1L << 30), LOWER));
         }
     }
 
@@ -127,7 +131,7 @@ public final class CircuitCommand implements Callable<Integer> {
     /** {@return the runtime's configuration: on hrt, an HVM whose HRT loads this app's kernel library as a module} */
     RuntimeConfig runtimeConfig(int cpus, CircuitConfig cfg) {
         RuntimeConfig rc = RuntimeConfig.defaults().withWorkers(cpus)
-                .withMemorySize(InstanceMemory.size(app.backend(), cfg.instanceBytes(), "-p, -npp or -wpp"));
+                .withMemorySize(InstanceMemory.size(app.backend(), cfg.instanceBytes(), LOWER));
         if (app.backend() != Backend.HRT) {
             return rc;
         }
