@@ -13,6 +13,8 @@ import java.util.Locale;
 public final class InstanceMemory {
     /** The hrt backend's default instance memory (HrtBackend.DEFAULT_INSTANCES). */
     static final long HRT_DEFAULT = 1L << 30;
+    /** The most instance memory backend hrt can map (its guest page tables; RuntimeConfig's memorySize, HrtBackend.checkMappable). */
+    static final long HRT_MOST = 23L << 30;
     /** Room beyond the instances themselves: arena alignment and fragmentation. */
     static final double SLACK = 1.25;
 
@@ -39,7 +41,16 @@ public final class InstanceMemory {
             return 0;
         }
         long need = (long) (bytes * SLACK);
-        return need <= HRT_DEFAULT ? 0 : (need + (64L << 20) - 1) & -(64L << 20);
+        if (need <= HRT_DEFAULT) {
+            return 0;
+        }
+        long size = (need + (64L << 20) - 1) & -(64L << 20);
+        if (size > HRT_MOST) {   // else Runtime.start refuses it in API terms (RuntimeConfig.withMemorySize), after the settings
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the region instances need %s, %s of instance "
+                    + "memory with room to place them, more than the %s backend hrt can map: lower %s, or use --backend linux",
+                    human(bytes), human(size), human(HRT_MOST), lower));
+        }
+        return size;
     }
 
     /** {@return the most instance memory a host of {@code host} bytes may give: 3/4, the rest for the JVM and the OS} */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.legionhrt.legion.IndexLauncher;
@@ -39,6 +40,28 @@ class AppCommonTest {
         params.put("nx", 9007199254740993L);       // 2^53 + 1: no double holds it
         AppResult r = new AppResult("circuit", Backend.LINUX, 2, params, 1.25, 3.5, true, "ok");
         assertThat(r.toJson()).contains("\"s\":1234567890123456789,\"t\":-9223372036854775808,\"nx\":9007199254740993,");
+    }
+
+    /**
+     * On a host with room for them, instances past what the HRT can map (its page tables: 23 GiB
+     * of instance memory) were sized for backend hrt anyway, and the run failed in
+     * Runtime.start with "lower RuntimeConfig.withMemorySize", which no flag of the app sets.
+     */
+    @Test
+    void instancesPastWhatTheHrtCanMapAreRefusedNamingTheFlags() {
+        long host = 64L << 30;
+        assertThat(InstanceMemory.size(Backend.LINUX, 20L << 30, "-nx or -ny", host)).isZero();
+        assertThatThrownBy(() -> InstanceMemory.size(Backend.HRT, 20L << 30, "-nx or -ny", host))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the region instances need 20.0 GiB, 25.0 GiB of instance memory with room to place them, "
+                        + "more than the 23.0 GiB backend hrt can map: lower -nx or -ny, or use --backend linux");
+        assertThat(InstanceMemory.size(Backend.HRT, InstanceMemory.HRT_MOST * 4 / 5, "-nx", host))
+                .isEqualTo(InstanceMemory.HRT_MOST);                              // exactly the limit
+        // The limit is the runtime's: one GiB more is refused by Runtime.start itself, before anything is mapped.
+        Assumptions.assumeTrue(Backend.HRT.unavailable().isEmpty(), () -> Backend.HRT.unavailable().orElse(""));
+        assertThatThrownBy(() -> Runtime.start(RuntimeConfig.defaults().withBackend("hrt").withWorkers(1)
+                .withMemorySize(InstanceMemory.HRT_MOST + (1L << 30))).close())
+                .hasMessageContaining("more than the HRT can map");
     }
 
     @Test

@@ -110,6 +110,7 @@ public final class StencilCommand implements Callable<Integer> {
             throw new IllegalArgumentException("-r " + radius + ": the native kernels (backend " + app.backend().flag()
                     + ") support radius 1.." + MAX_NATIVE_RADIUS + ": use -r " + MAX_NATIVE_RADIUS + " or less, or --backend java");
         }
+        InstanceMemory.size(app.backend(), cfg.instanceBytes(), "-nx or -ny");   // this host's and backend hrt's limits
         return cfg;
     }
 
