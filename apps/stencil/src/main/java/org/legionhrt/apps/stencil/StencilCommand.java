@@ -89,6 +89,7 @@ public final class StencilCommand implements Callable<Integer> {
             params.put("r", radius);
             params.put("tsteps", tsteps);
             params.put("tprune", tprune);
+            params.put("init", init);          // the closed form depends on it: runs with another -init differ
             System.out.println(new AppResult("stencil", app.backend(), cpus, params, out.seconds(), gflops,
                     validated, app.check() ? detail : "not checked (--no-check)").toJson());
         }
