@@ -55,6 +55,13 @@ public final class CircuitCommand implements Callable<Integer> {
     public CircuitConfig check() {
         CircuitConfig cfg = new CircuitConfig(loops, steps, pieces, npp, wpp, pct, seed);
         app.validate();
+        if (app.backend() != Backend.JAVA) {      // a missing prerequisite: say so now (exit 2), not after the start
+            try {
+                CircuitSimulation.nativeLibrary();
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
         InstanceMemory.size(app.backend(), cfg.instanceBytes(), LOWER);   // the host's limit first, then the heap's
         checkHeap(cfg, java.lang.Runtime.getRuntime().maxMemory());
         return cfg;

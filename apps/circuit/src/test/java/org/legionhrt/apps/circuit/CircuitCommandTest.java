@@ -32,4 +32,31 @@ class CircuitCommandTest {
         assertThat(parsed("-p", p, "-pct", "100", "-wpp", "1", "-npp", npp, "--backend", "linux", "--no-check")
                 .check().nodes()).isGreaterThanOrEqualTo(nodes);
     }
+
+    /**
+     * A missing libcircuit.so is a missing prerequisite, found by check() before anything runs
+     * (exit 2 in the CLI); it used to surface after the settings line and the runtime's start,
+     * as a run failure (exit 1).
+     */
+    @Test
+    void aMissingNativeLibraryIsFoundBeforeTheRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path empty) {
+        String root = System.getProperty("legionhrt.root");
+        System.setProperty("legionhrt.root", empty.toString());
+        try {
+            CircuitCommand c = new CircuitCommand();
+            new CommandLine(c).parseArgs("-l", "1", "-i", "1", "--backend", "linux");
+            org.assertj.core.api.Assertions.assertThatThrownBy(c::check).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(empty.resolve("apps/circuit/target/native/libcircuit.so")
+                            + " is missing: build it with ./hrt (or make -C apps/circuit)");
+            CircuitCommand java = new CircuitCommand();
+            new CommandLine(java).parseArgs("-l", "1", "-i", "1", "--backend", "java");
+            java.check();                                       // the Java kernels need no library
+        } finally {
+            if (root == null) {
+                System.clearProperty("legionhrt.root");
+            } else {
+                System.setProperty("legionhrt.root", root);
+            }
+        }
+    }
 }

@@ -106,6 +106,13 @@ public final class StencilCommand implements Callable<Integer> {
     public StencilConfig check() {
         StencilConfig cfg = new StencilConfig(nx, ny, ntx, nty, radius, tsteps, tprune, init);
         app.validate();
+        if (app.backend() != Backend.JAVA) {      // a missing prerequisite: say so now (exit 2), not after the start
+            try {
+                StencilSimulation.nativeLibrary();
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
         if (app.backend() != Backend.JAVA && radius > MAX_NATIVE_RADIUS) {
             // stencil.c keeps the weights in a fixed array; the Java kernel has no such bound.
             throw new IllegalArgumentException("-r " + radius + ": the native kernels (backend " + app.backend().flag()

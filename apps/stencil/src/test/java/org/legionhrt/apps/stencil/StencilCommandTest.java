@@ -28,4 +28,31 @@ class StencilCommandTest {
         assertThat(json).contains("\"nx\":16,\"ny\":12,\"ntx\":1,\"nty\":1,\"r\":1,\"tsteps\":3,\"tprune\":1,\"init\":7.5")
                 .contains("\"validated\":true");
     }
+
+    /**
+     * A missing libstencil.so is a missing prerequisite, found by check() before anything runs
+     * (exit 2 in the CLI); it used to surface after the settings line and the runtime's start,
+     * as a run failure (exit 1).
+     */
+    @Test
+    void aMissingNativeLibraryIsFoundBeforeTheRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path empty) {
+        String root = System.getProperty("legionhrt.root");
+        System.setProperty("legionhrt.root", empty.toString());
+        try {
+            StencilCommand c = new StencilCommand();
+            new CommandLine(c).parseArgs("-nx", "16", "-ny", "16", "--backend", "linux");
+            org.assertj.core.api.Assertions.assertThatThrownBy(c::check).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(empty.resolve("apps/stencil/target/native/libstencil.so")
+                            + " is missing: build it with ./hrt (or make -C apps/stencil)");
+            StencilCommand java = new StencilCommand();
+            new CommandLine(java).parseArgs("-nx", "16", "-ny", "16", "--backend", "java");
+            java.check();                                       // the Java kernels need no library
+        } finally {
+            if (root == null) {
+                System.clearProperty("legionhrt.root");
+            } else {
+                System.setProperty("legionhrt.root", root);
+            }
+        }
+    }
 }
