@@ -33,6 +33,22 @@ public final class Tolerance {
         }
     }
 
+    /**
+     * Checks one value that must equal its reference exactly (a quantity the computation resets,
+     * such as a charge cleared to 0): any difference fails and counts as the worst, whatever its size.
+     */
+    public void checkExact(String where, long index, double value, double ref) {
+        checked++;
+        if (value == ref) {
+            return;
+        }
+        failed++;
+        if (worst != Double.POSITIVE_INFINITY) {
+            worst = Double.POSITIVE_INFINITY;
+            worstWhere = where + "[" + index + "] = " + value + " vs reference " + ref + " (must be exact)";
+        }
+    }
+
     /** {@return whether every checked value was within tolerance} */
     public boolean passed() {
         return failed == 0 && checked > 0;

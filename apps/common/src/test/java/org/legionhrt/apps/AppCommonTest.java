@@ -82,6 +82,22 @@ class AppCommonTest {
         assertThat(InstanceMemory.size(Backend.LINUX, 18L << 30, "-nx", host)).isZero();   // exactly the limit
     }
 
+    /** An exact check fails on any difference, however small, and reports it as the worst. */
+    @Test
+    void exactChecksFailOnAnyDifference() {
+        Tolerance t = new Tolerance(1e-3, 0);
+        t.check("v", 0, 1.0005, 1.0);
+        t.checkExact("q", 1, 0.0, 0.0);
+        assertThat(t.passed()).isTrue();
+        t.checkExact("q", 2, 1e-30, 0.0);
+        t.check("v", 3, 1.0009, 1.0);
+        assertThat(t.passed()).isFalse();
+        assertThat(t.report()).startsWith("1 of 4 values outside").endsWith("at q[2] = 1.0E-30 vs reference 0.0 (must be exact)");
+        Tolerance nan = new Tolerance(1, 1);
+        nan.checkExact("q", 0, Double.NaN, Double.NaN);
+        assertThat(nan.passed()).isFalse();
+    }
+
     @Test
     void toleranceFindsTheWorstValue() {
         Tolerance t = new Tolerance(1e-6, 1e-4);

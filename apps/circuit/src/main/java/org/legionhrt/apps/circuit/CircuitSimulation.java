@@ -58,6 +58,8 @@ public final class CircuitSimulation {
     TaskBodyWithFields calcBody = CircuitTasks::calcNewCurrents;
     /** Tests replace distribute_charge's Java body the same way (a charge path that validation must see). */
     TaskBodyWithFields distBody = CircuitTasks::distributeCharge;
+    /** And update_voltages' (a charge left uncleared after the last loop is seen only in the charges). */
+    TaskBodyWithFields updBody = CircuitTasks::updateVoltages;
 
     /** Prepares a simulation of {@code cfg} on {@code rt} (nothing runs yet). */
     public CircuitSimulation(Runtime rt, CircuitConfig cfg, Kernels kernels) {
@@ -113,7 +115,7 @@ public final class CircuitSimulation {
         TaskId<Void> initLocations = task("init_locations", CircuitTasks::initLocations, null);
         TaskId<Void> calc = task("calc_new_currents", calcBody, "circuit_calc_new_currents");
         TaskId<Void> dist = task("distribute_charge", distBody, "circuit_distribute_charge");
-        TaskId<Void> upd = task("update_voltages", CircuitTasks::updateVoltages, "circuit_update_voltages");
+        TaskId<Void> upd = task("update_voltages", updBody, "circuit_update_voltages");
 
         // Initialisation, in parallel over equal blocks (nodes and wires are laid out by piece).
         Partition equalNodes = ctx.partitionEqual(nodes, pieces);

@@ -4,7 +4,7 @@ import org.legionhrt.apps.Tolerance;
 
 /**
  * Validates a parallel run against the sequential reference, value by value: every node
- * voltage, wire current and inner wire voltage.
+ * voltage, wire current and inner wire voltage, and every node's charge (cleared, so exactly 0).
  *
  * <p>Tolerance: the task version performs the same float operations in the same order as the
  * reference for every wire and node, except the charge sums, which reductions reorder (a
@@ -35,6 +35,8 @@ public final class CircuitValidation {
         Tolerance t = new Tolerance(ABS, REL);
         for (int n = 0; n < ref.nodes(); n++) {
             t.check("node_voltage", n, got.nodeVoltage[n], ref.nodeVoltage[n]);
+            // update_voltages clears every charge (to 0 exactly): a charge left behind in the last loop shows nowhere else
+            t.checkExact("charge", n, got.charge[n], ref.charge[n]);
         }
         for (int k = 0; k < CircuitConfig.WIRE_SEGMENTS; k++) {
             for (int w = 0; w < ref.wires(); w++) {
