@@ -79,10 +79,14 @@ public final class CircuitCommand implements Callable<Integer> {
         long need = cfg.arrayBytes() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * cfg.arrayBytes();
         if (need > heap / 10 * 9) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "validation keeps the result and the sequential "
-                    + "reference as plain arrays, %.1f GiB of Java heap, more than this JVM's %.1f GiB allow: lower %s, "
-                    + "give --no-check, or raise the heap (HRT_JAVA_OPTS=-Xmx...)",
-                    need / (double) (1L << 30), heap / (double) (1L << 30), LOWER));
+                    + "reference as plain arrays, %s of Java heap, more than this JVM's %s allow: lower %s, "
+                    + "give --no-check, or raise the heap (HRT_JAVA_OPTS=-Xmx...)", size(need), size(heap), LOWER));
         }
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+                : String.format(Locale.ROOT, "%d MiB", (bytes + (1L << 20) - 1) >> 20);
     }
 
     @Override
