@@ -17,6 +17,8 @@ import org.legionhrt.hvm.memory.GuestMemory;
 public final class ElfLoader {
     private static final int PT_LOAD = 1;
     private static final int ELF_MAGIC = 0x464c457f;
+    /** sizeof(Elf64_Phdr): the fields read here end at byte 48 of it. */
+    private static final int PHDR_SIZE = 56;
 
     private ElfLoader() {
     }
@@ -75,13 +77,11 @@ public final class ElfLoader {
         long phoff = b.getLong(0x20);
         int phentsize = b.getShort(0x36) & 0xffff;
         int phnum = b.getShort(0x38) & 0xffff;
+        checkProgramHeaders(image.length, phoff, phentsize, phnum, name);
         long low = Long.MAX_VALUE;
         long end = 0;
         for (int i = 0; i < phnum; i++) {
-            int ph = (int) (phoff + (long) i * phentsize);
-            if (ph + 56 > image.length) {
-                throw bad(name, "program header " + i + " lies past the end of the file");
-            }
+            int ph = (int) (phoff + (long) i * phentsize);     // checked above to lie inside the file
             if (b.getInt(ph) != PT_LOAD) {
                 continue;
             }
@@ -92,9 +92,7 @@ public final class ElfLoader {
             if (memsz == 0) {
                 continue;
             }
-            if (off + filesz > image.length || filesz > memsz) {
-                throw bad(name, "segment " + i + " is truncated");
-            }
+            checkSegment(image.length, i, off, filesz, memsz, name);
             place(image, off, filesz, paddr, memsz, mem, minAddress, name + ": segment " + i);
             low = Math.min(low, paddr);
             end = Math.max(end, paddr + memsz);
@@ -125,12 +123,43 @@ public final class ElfLoader {
         return new Loaded(mb2, name, -1, load, end);
     }
 
+    /**
+     * Refuses program headers that do not lie inside the file: every field is the file's word,
+     * and an offset near 2^31 or 2^63 must not wrap into the file (or out of it) when indexed.
+     */
+    private static void checkProgramHeaders(int length, long phoff, int phentsize, int phnum, String name) {
+        if (phnum == 0) {
+            return;                                 // "no loadable segment" says it
+        }
+        if (phentsize < PHDR_SIZE) {
+            throw bad(name, "program headers of " + phentsize + " bytes (e_phentsize): ELF64 ones have " + PHDR_SIZE);
+        }
+        long table = (long) (phnum - 1) * phentsize + PHDR_SIZE;
+        if (phoff < 0 || phoff > length - table) {
+            throw bad(name, String.format("its %d program headers at file offset %#x (e_phoff) lie past the end of the"
+                    + " file (%d bytes): truncated or not an ELF64 executable", phnum, phoff, length));
+        }
+    }
+
+    /** Refuses a segment whose file bytes lie outside the file or exceed its size in memory. */
+    private static void checkSegment(int length, int i, long off, long filesz, long memsz, String name) {
+        if (off < 0 || filesz < 0 || off > length - filesz) {
+            throw bad(name, String.format("segment %d is truncated: its file bytes [%#x, +%#x) lie past the end of the"
+                    + " file (%d bytes)", i, off, filesz, length));
+        }
+        if (Long.compareUnsigned(filesz, memsz) > 0) {
+            throw bad(name, String.format("segment %d has more bytes in the file (p_filesz %#x) than in memory"
+                    + " (p_memsz %#x)", i, filesz, memsz));
+        }
+    }
+
     private static void place(byte[] image, long off, long filesz, long paddr, long memsz, GuestMemory mem,
                               long minAddress, String what) {
-        if (paddr < minAddress || paddr + memsz > mem.size()) {
+        // In that order, so nothing overflows: a huge p_memsz must not wrap paddr + memsz below the end.
+        if (paddr < minAddress || paddr > mem.size() || memsz < 0 || memsz > mem.size() - paddr) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, String.format(
-                    "%s [%#x, %#x) does not fit guest memory [%#x, %#x): raise --mem",
-                    what, paddr, paddr + memsz, minAddress, mem.size()));
+                    "%s [%#x, +%#x) does not fit guest memory [%#x, %#x): raise --mem, or the image is damaged",
+                    what, paddr, memsz, minAddress, mem.size()));
         }
         MemorySegment dst = mem.slice(paddr, memsz);
         dst.asSlice(0, filesz).copyFrom(MemorySegment.ofArray(image).asSlice(off, filesz));
