@@ -116,6 +116,12 @@ class ImageGarbageTest {
     }
 
     @Test
+    void aMultiboot2TagPastTheHeadersEndIsRefused() {
+        refused(exit7(b -> b.putInt(HRT_TAG + 4, 0x7ffffff8))).hasMessageContaining("multiboot2 header tag");
+        refused(exit7(b -> b.putInt(HRT_TAG + 4, 0x1000))).hasMessageContaining("past the header's end");
+    }
+
+    @Test
     void theIntactImageStillLoads() {
         ElfLoader.Loaded l = ElfLoader.load(exit7(b -> { }), "intact", mem, Layout.IMAGE_MIN);
         assertThat(l.low()).isEqualTo(0x100000);

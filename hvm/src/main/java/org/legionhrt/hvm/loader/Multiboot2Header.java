@@ -69,14 +69,14 @@ public record Multiboot2Header(int offset, HrtHeader hrt, Address address, long 
                 throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": the multiboot2 header is for architecture "
                         + arch + ", not i386 (0)");
             }
-            return tags(b, off, off + length);
+            return tags(b, off, off + length, name);
         }
         throw new HvmException(HvmException.Kind.BAD_INPUT, name + (badChecksum
                 ? ": the multiboot2 magic 0xE85250D6 is there but its checksum or length is wrong"
                 : ": no multiboot2 header (magic 0xE85250D6) in the first 32 KiB: not a multiboot2 kernel image"));
     }
 
-    private static Multiboot2Header tags(ByteBuffer b, int header, int end) {
+    private static Multiboot2Header tags(ByteBuffer b, int header, int end, String name) {
         HrtHeader hrt = null;
         Address address = null;
         long entry = -1;
@@ -88,6 +88,10 @@ public record Multiboot2Header(int offset, HrtHeader hrt, Address address, long 
             int size = b.getInt(at + 4);
             if (type == 0 || size < 8) {
                 break;
+            }
+            if (size > end - at) {          // a size near 2^31 would also wrap the walk backwards
+                throw new HvmException(HvmException.Kind.BAD_INPUT, String.format("%s: multiboot2 header tag %d at"
+                        + " file offset %#x has %d bytes, past the header's end at %#x", name, type, at, size, end));
             }
             switch (type) {
                 case 1 -> requests(b, at, size, optional, unsupported);
