@@ -545,6 +545,13 @@ public final class Hvm implements AutoCloseable {
             throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": per-CPU area of "
                     + img.header().percpuSize() + " bytes exceeds the VMM's " + Layout.PERCPU_STRIDE);
         }
+        long entry = img.header().entry64();
+        if (entry < img.low() || entry >= img.end()) {
+            // Else every vCPU would fault on its first instruction, reported as the guest's fault.
+            throw new HvmException(HvmException.Kind.BAD_INPUT, String.format(
+                    "%s: the 64-bit entry %#x (HRT tag) lies outside the loaded image [%#x, %#x)", name, entry,
+                    img.low(), img.end()));
+        }
         long need = ((img.end() + 0xfff) & ~0xfffL) + spec.cores * Layout.STACK_SIZE + (4L << 20);
         if (need > mem.size()) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": image, stacks and a minimal heap need "

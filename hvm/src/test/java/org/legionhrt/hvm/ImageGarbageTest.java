@@ -129,6 +129,19 @@ class ImageGarbageTest {
     }
 
     @Test
+    void anEntryOutsideTheImageIsRefusedBeforeAnyVcpuRuns() {
+        TestGuests.assumeKvm();
+        for (long entry : new long[] {0, 0x1000, Layout.COMM, 0x200000, 30L << 20, -1}) {
+            byte[] img = exit7(b -> b.putLong(HRT_TAG + 8, entry));
+            assertThatThrownBy(() -> Hvm.builder().memory(32L << 20).awaitReady(false).boot(img, "damaged"))
+                    .isInstanceOf(HvmException.class)
+                    .hasMessageContaining("damaged: the 64-bit entry")
+                    .hasMessageContaining("outside the loaded image")
+                    .satisfies(e -> assertThat(((HvmException) e).kind()).isEqualTo(HvmException.Kind.BAD_INPUT));
+        }
+    }
+
+    @Test
     void aSegmentOverTheStacksIsRefused() {
         TestGuests.assumeKvm();
         long mem = 32L << 20;
