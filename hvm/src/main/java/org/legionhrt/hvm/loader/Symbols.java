@@ -17,6 +17,8 @@ public final class Symbols {
     private static final int SHT_SYMTAB = 2;
     private static final int SHT_DYNSYM = 11;
     private static final int STT_FUNC = 2;
+    /** sizeof(Elf64_Shdr). */
+    private static final int SHDR_SIZE = 64;
 
     /** A function: where it ends (0 = unknown size) and its name. */
     private record Fn(long size, String name) {
@@ -59,10 +61,14 @@ public final class Symbols {
         long shoff = b.getLong(0x28);
         int shentsize = b.getShort(0x3a) & 0xffff;
         int shnum = b.getShort(0x3c) & 0xffff;
+        if (shentsize < SHDR_SIZE) {
+            return;                 // not ELF64 section headers: every index would be the same one
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
         for (int i = 0; i < shnum; i++) {
             int sh = (int) (shoff + (long) i * shentsize);
-            if (b.getInt(sh + 4) != type) {
-                continue;
+            if (b.getInt(sh + 4) != type || !seen.add(b.getLong(sh + 24))) {
+                continue;           // a table read once already: a damaged image may list it 65535 times
             }
             int strtab = (int) (shoff + (long) b.getInt(sh + 40) * shentsize);
             read(b, elf, b.getLong(sh + 24), b.getLong(sh + 32), (int) b.getLong(strtab + 24), bias);
