@@ -7,8 +7,12 @@ package org.legionhrt.hvm.devices;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.locks.LockSupport;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** The process-wide log-ring poller; thread safe. */
 public final class LogPoller {
+    private static final Logger LOG = LoggerFactory.getLogger(LogPoller.class);
     private static final CopyOnWriteArraySet<LogRingReader> READERS = new CopyOnWriteArraySet<>();
     private static Thread thread;
 
@@ -38,6 +42,10 @@ public final class LogPoller {
                     r.drain();
                 } catch (IllegalStateException e) {
                     READERS.remove(r);   // its guest memory is gone (arena closed): drop it
+                } catch (RuntimeException e) {
+                    // One guest's ring must not end the thread every HVM's console goes through.
+                    READERS.remove(r);
+                    LOG.warn("stopped reading a guest's log ring: {}", e.toString());
                 }
             }
             // 10 ms: console lines may arrive that much later; polling every 1 ms cost ~2% of a host

@@ -29,22 +29,32 @@ public final class LogRingReader {
         this.console = console;
     }
 
-    /** Copies every byte written since the last call to the console; {@return bytes read}. */
+    /**
+     * Copies every byte written since the last call to the console; {@return bytes read}. Head and
+     * tail are the guest's words: a head behind the tail (or so far from it that the difference
+     * wraps) is garbage, skipped by moving the tail to the head; a head more than the ring ahead
+     * loses what was overwritten. Either way at most the ring's size is copied, from inside it.
+     */
     public synchronized long drain() {
         if (closed) {
             return 0;
         }
         long head = (long) LONG.getAcquire(ring, 0L);
         long tail = (long) LONG.get(ring, 8L);
-        if (head - tail > size) {
-            tail = head - size;    // the kernel overwrote what we had not read
+        long n = head - tail;                 // wraps negative for any head the guest moved back
+        if (n < 0) {
+            tail = head;
+            n = 0;
+        } else if (n > size) {
+            tail = head - size;               // the kernel overwrote what we had not read
+            n = size;
         }
-        long n = head - tail;
-        while (tail < head) {
-            int chunk = (int) Math.min(buf.length, Math.min(head - tail, size - (tail & (size - 1))));
+        for (long left = n; left > 0; ) {
+            int chunk = (int) Math.min(buf.length, Math.min(left, size - (tail & (size - 1))));
             MemorySegment.copy(ring, JAVA_BYTE, 32 + (tail & (size - 1)), buf, 0, chunk);
             console.ringBytes(buf, 0, chunk);
             tail += chunk;
+            left -= chunk;
         }
         LONG.setRelease(ring, 8L, tail);
         return n;

@@ -1,0 +1,69 @@
+/*
+ * A guest that writes garbage where the VMM reads what it wrote (the log ring, the ready word,
+ * the CPU labels, the call ring's sequence numbers, odd values to its ports): each ends in a
+ * clear HvmException saying what the guest broke, or is ignored, and never in an exception of
+ * another type, a dead VMM thread or a caller waiting out its timeout. Guest: garbage.c.
+ */
+package org.legionhrt.hvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class GuestGarbageTest {
+    @BeforeAll
+    static void kvm() {
+        TestGuests.assumeKvm();
+    }
+
+    private static Hvm.Builder builder(String mode) {
+        return Hvm.builder().memory(32L << 20).awaitReady(false).cmdline(mode);
+    }
+
+    private static Hvm boot(Hvm.Builder b) {
+        return b.boot(TestGuests.guest("garbage"));
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aGarbledLogRingDoesNotHideTheGuestsPanic() {
+        try (Hvm h = boot(builder("logring-panic"))) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(10)))
+                    .isInstanceOf(HvmException.class)
+                    .hasMessageContaining("gave up after garbling the log ring")
+                    .satisfies(e -> assertThat(((HvmException) e).kind()).isEqualTo(HvmException.Kind.PANIC));
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aGarbledLogRingDoesNotHideTheExitCode() {
+        try (Hvm h = boot(builder("logring-exit"))) {
+            assertThat(h.awaitExit(Duration.ofSeconds(10))).isEqualTo(5);
+        }
+    }
+
+    /** The guest's head - tail was 2^63: the reader spun on zero-byte chunks, holding its lock for good. */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aLogRingWhoseLengthWrapsDoesNotHangTheVmm() {
+        try (Hvm h = boot(builder("logring-wrap"))) {
+            assertThat(h.awaitExit(Duration.ofSeconds(10))).isEqualTo(6);
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void oddValuesOnTheKnownPortsAreIgnored() {
+        try (Hvm h = boot(builder("ports").cores(2))) {
+            assertThat(h.awaitExit(Duration.ofSeconds(10))).isEqualTo(9);
+            assertThat(h.console()).contains("hypercall: no function");
+        }
+    }
+
+}
