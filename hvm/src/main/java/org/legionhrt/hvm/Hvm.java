@@ -667,7 +667,8 @@ public final class Hvm implements AutoCloseable {
     }
 
     private void pollReady(long deadline) {
-        while (BootInfo.ready(mem.ram(), readyAt) < spec.cores) {
+        long ready;
+        while (Long.compareUnsigned(ready = BootInfo.ready(mem.ram(), readyAt), spec.cores) < 0) {
             HvmException f = failure.get();
             if (f != null) {
                 throw withConsole(f);
@@ -681,6 +682,13 @@ public final class Hvm implements AutoCloseable {
             }
             // Park rather than poll often: the vCPU threads need the host's cores more than we do.
             LockSupport.parkNanos(this, READY_POLL_NANOS);
+        }
+        if (ready != spec.cores) {
+            // More CPUs than exist: the word is garbage (or the kernel counts CPUs it does not
+            // have), and a caller told "ready" would send calls to servers that may not be there.
+            throw stopGuest(HvmException.Kind.PROTOCOL, String.format("the kernel reported %s CPUs ready (the ready word at"
+                    + " %#x), but this VM has %d vCPU%s: a corrupt boot info, or a kernel that counts CPUs it was not given",
+                    Long.toUnsignedString(ready), BootInfo.readyAddress(readyAt), spec.cores, spec.cores == 1 ? "" : "s"), -1);
         }
     }
 
@@ -814,9 +822,13 @@ public final class Hvm implements AutoCloseable {
             calls.wakeAll();
         }
         wakeBootThread();
-        if (!first) {
-            return;                                  // the handlers heard of the first failure
+        if (first) {
+            tellHandlers();                          // only once: they heard of the first failure
         }
+    }
+
+    /** Tells every ROS handler that the HVM failed (their sleeping callers look at once). */
+    private void tellHandlers() {
         for (RosHandler h : spec.handlers.values()) {
             try {
                 h.hvmFailed();
@@ -846,6 +858,14 @@ public final class Hvm implements AutoCloseable {
      * are woken. {@return the failure (kind TIMEOUT), or the failure the HVM already had}
      */
     public HvmException halt(String reason, int cpu) {
+        return stopGuest(HvmException.Kind.TIMEOUT, reason, cpu);
+    }
+
+    /**
+     * Stops the guest from outside as {@link #halt} does, with a failure of {@code kind}: a hang
+     * (TIMEOUT) or a guest that broke the protocol of a structure the VMM reads (PROTOCOL).
+     */
+    private HvmException stopGuest(HvmException.Kind kind, String reason, int cpu) {
         HvmException had = failure.get();
         if (had != null) {
             return had;
@@ -867,11 +887,14 @@ public final class Hvm implements AutoCloseable {
                 }
             }
         }
-        HvmException e = new HvmException(HvmException.Kind.TIMEOUT, sb.toString(), first, lastLines(), null);
-        failure.compareAndSet(null, e);
+        HvmException e = new HvmException(kind, sb.toString(), first, lastLines(), null);
+        if (!failure.compareAndSet(null, e)) {
+            return failure.get();
+        }
         if (calls != null) {
             calls.wakeAll();
         }
+        tellHandlers();
         return e;
     }
 

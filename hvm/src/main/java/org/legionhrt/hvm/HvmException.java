@@ -31,6 +31,11 @@ public final class HvmException extends RuntimeException {
         TIMEOUT,
         /** The guest exited with a non-zero code through the exit port. */
         GUEST_EXIT,
+        /**
+         * The guest wrote what the VMM cannot accept into a structure they share (the ready
+         * word, a ring's sequence numbers): it broke the contract of boot.h and hvm_comm.h.
+         */
+        PROTOCOL,
         /** The HVM is already shut down. */
         CLOSED,
     }

@@ -59,6 +59,16 @@ class GuestGarbageTest {
 
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void moreCpusReadyThanTheVmHasIsAProtocolError() {
+        assertThatThrownBy(() -> boot(builder("ready").awaitReady(true)))
+                .isInstanceOf(HvmException.class)
+                .hasMessageContaining("1000 CPUs ready")
+                .hasMessageContaining("1 vCPU")
+                .satisfies(e -> assertThat(((HvmException) e).kind()).isEqualTo(HvmException.Kind.PROTOCOL));
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void oddValuesOnTheKnownPortsAreIgnored() {
         try (Hvm h = boot(builder("ports").cores(2))) {
             assertThat(h.awaitExit(Duration.ofSeconds(10))).isEqualTo(9);

@@ -131,6 +131,11 @@ public final class BootInfo {
         return ready(ram, Layout.BOOT_INFO);
     }
 
+    /** {@return the guest address of the ready word of the boot info at {@code bootInfo}} */
+    public static long readyAddress(long bootInfo) {
+        return bootInfo + READY;
+    }
+
     /** {@return the ready word of the boot info at {@code bootInfo}} (acquire read). */
     public static long ready(MemorySegment ram, long bootInfo) {
         return (long) LONG.getAcquire(ram, bootInfo + READY);
