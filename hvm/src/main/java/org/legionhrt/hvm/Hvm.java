@@ -969,6 +969,11 @@ public final class Hvm implements AutoCloseable {
         public HvmException timeout(String what) {
             return Hvm.this.timeout(what);
         }
+
+        @Override
+        public HvmException protocol(String what) {
+            return stopGuest(HvmException.Kind.PROTOCOL, what, -1);
+        }
     }
 
     /**

@@ -76,4 +76,33 @@ class GuestGarbageTest {
         }
     }
 
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anAnswerWithABogusSequenceNumberFailsTheCallAtOnce() {
+        try (Hvm h = boot(builder("callseq").callTimeout(Duration.ofSeconds(20)))) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> h.call(HrtFunctions.NULL))
+                    .isInstanceOf(HvmException.class)
+                    .hasMessageContaining("call slot 0")
+                    .hasMessageContaining("0xdead0003")
+                    .satisfies(e -> assertThat(((HvmException) e).kind()).isEqualTo(HvmException.Kind.PROTOCOL));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            assertThatThrownBy(h::checkAlive).hasMessageContaining("call slot 0");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFreeSlotTheGuestDirtiedFailsTheCallAtOnce() {
+        try (Hvm h = boot(builder("callfree").callTimeout(Duration.ofSeconds(20)))) {
+            assertThat(h.call(HrtFunctions.NULL)).isEqualTo(7);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> h.call(HrtFunctions.NULL))
+                    .isInstanceOf(HvmException.class)
+                    .hasMessageContaining("call slot 1")
+                    .hasMessageContaining("0x40000")
+                    .satisfies(e -> assertThat(((HvmException) e).kind()).isEqualTo(HvmException.Kind.PROTOCOL));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
 }

@@ -182,7 +182,13 @@ public final class CallRing implements AutoCloseable {
         long start = System.nanoTime();
         int spins = 0;
         long parkNanos = PARK_NANOS;
-        while ((long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ) != want) {
+        long seq;
+        while ((seq = (long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ)) != want) {
+            if (!reachable(seq, want)) {
+                throw live.protocol(String.format("the HRT wrote %#x into the sequence word of call slot %d while HRT call"
+                        + " %d waited for %#x (%s): the call ring is corrupt", seq, (slot - CommLayout.CALL_SLOTS)
+                        / CommLayout.SLOT_SIZE, fn, want, (want & 3) == CommLayout.DONE ? "its answer" : "a free slot"));
+            }
             if (!park && (++spins & 63) != 0) {
                 Thread.onSpinWait();
                 continue;
@@ -214,6 +220,19 @@ public final class CallRing implements AutoCloseable {
                 throw live.timeout("HRT call " + fn);
             }
         }
+    }
+
+    /**
+     * {@return whether a slot whose sequence word reads {@code seq} can still come to {@code want}}
+     * Waiting for an answer (4 lap + DONE) the word can only be our own POSTED; waiting for the
+     * slot to be free (4 lap) it can be any state of an earlier lap (callers of earlier laps of
+     * this slot still at work). Anything else is garbage the guest wrote: no wait ends it.
+     */
+    private static boolean reachable(long seq, long want) {
+        if ((want & 3) == CommLayout.DONE) {
+            return seq == want - CommLayout.DONE + CommLayout.POSTED;
+        }
+        return Long.compareUnsigned(seq, want) < 0 && (seq & 3) != 3;
     }
 
     /**

@@ -1,6 +1,7 @@
 /*
  * What a ring client needs from its HVM while it waits: is the guest still alive, and what
- * to throw when it stopped answering (the HVM then stops every vCPU and reports them).
+ * to throw when it stopped answering or wrote garbage into the ring (the HVM then stops every
+ * vCPU and reports them).
  */
 package org.legionhrt.hvm.ring;
 
@@ -13,4 +14,10 @@ public interface Liveness {
 
     /** Ends the HVM because {@code what} timed out; {@return the exception to throw}. */
     HvmException timeout(String what);
+
+    /**
+     * Ends the HVM because the guest broke a ring's protocol ({@code what}: a sequence number no
+     * state of the slot allows); {@return the exception to throw} (kind PROTOCOL).
+     */
+    HvmException protocol(String what);
 }
