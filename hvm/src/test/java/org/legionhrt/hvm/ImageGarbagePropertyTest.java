@@ -28,7 +28,7 @@ import org.legionhrt.hvm.loader.Multiboot2Header;
 import org.legionhrt.hvm.loader.Symbols;
 import org.legionhrt.hvm.memory.GuestMemory;
 
-class ImageGarbageProperties {
+class ImageGarbagePropertyTest {
     private static byte[] valid;
     private static GuestMemory mem;
 
