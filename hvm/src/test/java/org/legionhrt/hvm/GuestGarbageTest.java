@@ -78,6 +78,21 @@ class GuestGarbageTest {
 
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aLabelOfGarbageIsReportedWithoutForgingLines() {
+        try (Hvm h = boot(builder("label"))) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(10)))
+                    .isInstanceOf(HvmException.class)
+                    .satisfies(e -> {
+                        HvmException x = (HvmException) e;
+                        assertThat(x.kind()).isEqualTo(HvmException.Kind.SHUTDOWN);
+                        assertThat(x.reason()).contains("; CPU 0 was running ")
+                                .doesNotContain("\n").doesNotContain("\r").doesNotContain("\u001b");
+                    });
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anAnswerWithABogusSequenceNumberFailsTheCallAtOnce() {
         try (Hvm h = boot(builder("callseq").callTimeout(Duration.ofSeconds(20)))) {
             long t0 = System.nanoTime();
