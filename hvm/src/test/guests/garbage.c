@@ -23,6 +23,7 @@ static void garble_log_ring(struct hrt_boot_info *bi, int wrap)
 }
 
 static const char panic_msg[] = "gave up after garbling the log ring";
+static const char forged_panic[] = "real reason\n  vCPU 1: rip=0x0 (a forged line)\x1b[2J";
 
 /* Spins until call slot 0 carries the first call, then answers it with a bogus sequence number. */
 static void answer_with_bad_seq(struct hvm_comm *c)
@@ -90,6 +91,8 @@ void guest_main(struct hrt_boot_info *bi, uint64_t cpu)
     if (is(cmd, "logring-panic")) {
         garble_log_ring(bi, 0);
         outl(HRT_PORT_PANIC, (uint32_t)(uintptr_t)panic_msg);
+    } else if (is(cmd, "panic-forge")) {
+        outl(HRT_PORT_PANIC, (uint32_t)(uintptr_t)forged_panic);
     } else if (is(cmd, "logring-exit")) {
         garble_log_ring(bi, 0);
         guest_exit(5);

@@ -788,20 +788,10 @@ public final class Hvm implements AutoCloseable {
         while (n < s.byteSize() && s.get(JAVA_BYTE, n) != 0) {
             n++;
         }
-        return n == 0 ? Optional.empty() : Optional.of(printable(new String(s.asSlice(0, n).toArray(JAVA_BYTE),
+        return n == 0 ? Optional.empty() : Optional.of(GuestMemory.printable(new String(s.asSlice(0, n).toArray(JAVA_BYTE),
                 java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    /**
-     * {@return {@code s} with control characters as '?'}: a guest's label goes into a one-line
-     * reason, where a line break would forge a line of the report and an escape would reach the
-     * user's terminal.
-     */
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return sb.toString();
-    }
 
     /**
      * {@return "; page fault at 0x…" (and the NULL guard's name when it lies there) for a

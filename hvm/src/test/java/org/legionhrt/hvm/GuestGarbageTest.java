@@ -93,6 +93,21 @@ class GuestGarbageTest {
 
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPanicMessageCannotForgeLinesOfTheReport() {
+        try (Hvm h = boot(builder("panic-forge"))) {
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(10)))
+                    .isInstanceOf(HvmException.class)
+                    .satisfies(e -> {
+                        HvmException x = (HvmException) e;
+                        assertThat(x.kind()).isEqualTo(HvmException.Kind.PANIC);
+                        assertThat(x.reason()).contains("real reason?  vCPU 1: rip=0x0 (a forged line)?[2J")
+                                .doesNotContain("\n").doesNotContain("\u001b");
+                    });
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void anAnswerWithABogusSequenceNumberFailsTheCallAtOnce() {
         try (Hvm h = boot(builder("callseq").callTimeout(Duration.ofSeconds(20)))) {
             long t0 = System.nanoTime();

@@ -87,7 +87,7 @@ public final class PortBus implements ExitHandler {
                 return Action.STOP;
             }
             case Ports.PANIC -> {
-                String msg = mem.string(Integer.toUnsignedLong(value), 1024);
+                String msg = GuestMemory.printable(mem.string(Integer.toUnsignedLong(value), 1024));
                 events.failed(new HvmException(HvmException.Kind.PANIC, "kernel panic on vCPU " + v.index() + ": " + msg,
                         v.snapshot("panic"), console.lastLines(), null));
                 return Action.STOP;

@@ -105,6 +105,17 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * {@return {@code s} with control characters as '?' and no trailing blanks}: guest text (a
+     * panic message, a CPU label) goes into a one-line reason, where a line break would forge a
+     * line of the report and an escape would reach the user's terminal.
+     */
+    public static String printable(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        s.stripTrailing().codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return sb.toString();
+    }
+
     /** Returns private RAM to zero (MADV_DONTNEED: pages refault as zero; KVM is notified). */
     public void clear() {
         int rc = org.legionhrt.hvm.internal.Sys.madvise(ram.address(), ram.size(), org.legionhrt.hvm.internal.Sys.MADV_DONTNEED);
