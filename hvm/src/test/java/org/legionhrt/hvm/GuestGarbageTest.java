@@ -76,6 +76,30 @@ class GuestGarbageTest {
         }
     }
 
+    /**
+     * Requests for no handler, and for handlers that throw (an exception, an Error such as the
+     * OutOfMemoryError a guest's size argument can cause), through the ring and the exit: each
+     * answered with a status. An Error used to end the ring's Java thread, and the guest waited
+     * for its answer for good.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void requestsNoHandlerCanServeAreAnsweredWithAStatus() {
+        Hvm.Builder b = builder("requests")
+                .handler(1, a -> a[0] + a[1])
+                .handler(2, a -> {
+                    throw new IllegalArgumentException("no such thing");
+                })
+                .handler(3, a -> {
+                    throw new OutOfMemoryError("the guest asked for " + a[0] + " bytes");
+                });
+        try (Hvm h = boot(b)) {
+            assertThat(h.awaitExit(Duration.ofSeconds(10))).isZero();
+            assertThat(h.console()).containsSubsequence("ring, no handler: no function", "ring, adder: ok",
+                    "ring, exception: failed", "ring, error: failed", "ring, adder again: ok", "exit, error: failed");
+        }
+    }
+
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aLabelOfGarbageIsReportedWithoutForgingLines() {

@@ -123,7 +123,10 @@ public final class RequestRing implements AutoCloseable {
         }
         try {
             return new long[] {CommLayout.STATUS_OK, h.handle(args)};
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (an OutOfMemoryError for a size the guest asked for): on the ring it
+            // would end the thread that serves every later request, and the HRT would wait for
+            // this answer for good; on the exit path it would end the vCPU's thread.
             LOG.warn("ROS handler {} failed: {}", fn, e.toString());
             return new long[] {CommLayout.STATUS_FAILED, -1};
         }
