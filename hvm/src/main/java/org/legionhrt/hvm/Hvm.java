@@ -451,8 +451,18 @@ public final class Hvm implements AutoCloseable {
         for (Vcpu v : vcpus) {
             v.reset();
         }
-        ElfLoader.Loaded img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
-        checkImage(img, name);
+        ElfLoader.Loaded img;
+        try {
+            img = ElfLoader.load(image, name, mem, Layout.IMAGE_MIN);
+            checkImage(img, name);
+        } catch (HvmException e) {
+            // No vCPU runs now: say so to every later call and wait (a reboot may still follow).
+            failure.set(new HvmException(e.kind(), "the HRT is not running: its reboot failed: " + e.reason(), e));
+            while (ended.getCount() > 0) {
+                ended.countDown();
+            }
+            throw e;
+        }
         currentImage = image;
         imageSymbols = null;
         moduleSymbols.clear();

@@ -141,6 +141,27 @@ class ImageGarbageTest {
         }
     }
 
+    /** A refused reboot left a VM that said it was alive, with no vCPU running: calls and waits ran into their timeouts. */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRebootWithADamagedImageLeavesTheHvmFailedNotHalfAlive() throws IOException {
+        TestGuests.assumeKvm();
+        byte[] server = Files.readAllBytes(TestGuests.guest("callserver"));
+        byte[] damaged = server.clone();
+        ByteBuffer.wrap(damaged).order(ByteOrder.LITTLE_ENDIAN).putLong(0x20, 0xffffffffL);
+        try (Hvm h = Hvm.builder().memory(32L << 20).callTimeout(java.time.Duration.ofSeconds(20)).boot(server, "callserver")) {
+            assertThat(h.call(HrtFunctions.ECHO, 5)).isEqualTo(5);
+            assertThatThrownBy(() -> h.reboot(damaged, "damaged")).hasMessageContaining("damaged: ").hasMessageContaining("e_phoff");
+            long t0 = System.nanoTime();
+            assertThatThrownBy(h::checkAlive).isInstanceOf(HvmException.class).hasMessageContaining("its reboot failed");
+            assertThatThrownBy(() -> h.call(HrtFunctions.ECHO, 6)).hasMessageContaining("its reboot failed");
+            assertThatThrownBy(() -> h.awaitExit(java.time.Duration.ofSeconds(20))).hasMessageContaining("its reboot failed");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(5));
+            h.reboot(server, "callserver");
+            assertThat(h.call(HrtFunctions.ECHO, 7)).isEqualTo(7);
+        }
+    }
+
     @Test
     void aSegmentOverTheStacksIsRefused() {
         TestGuests.assumeKvm();
