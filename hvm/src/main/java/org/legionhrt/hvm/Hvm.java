@@ -877,9 +877,11 @@ public final class Hvm implements AutoCloseable {
      * (TIMEOUT) or a guest that broke the protocol of a structure the VMM reads (PROTOCOL).
      */
     private HvmException stopGuest(HvmException.Kind kind, String reason, int cpu) {
-        HvmException had = failure.get();
-        if (had != null) {
-            return had;
+        // The reason first, the states once the vCPUs stopped: a waiter woken by their stop
+        // (awaitExit) must find the failure, not a VM that seems to have ended on its own.
+        HvmException placeholder = new HvmException(kind, reason);
+        if (!failure.compareAndSet(null, placeholder)) {
+            return failure.get();
         }
         for (Vcpu v : vcpus) {
             v.requestStop();
@@ -899,9 +901,7 @@ public final class Hvm implements AutoCloseable {
             }
         }
         HvmException e = new HvmException(kind, sb.toString(), first, lastLines(), null);
-        if (!failure.compareAndSet(null, e)) {
-            return failure.get();
-        }
+        failure.compareAndSet(placeholder, e);
         if (calls != null) {
             calls.wakeAll();
         }

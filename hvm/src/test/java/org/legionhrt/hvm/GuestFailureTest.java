@@ -97,6 +97,23 @@ class GuestFailureTest {
         assertThat(e.console()).contains("spinning forever");
     }
 
+    /**
+     * halt() from another thread (the watchdog's) while the owner waits for the exit: the wait
+     * ended with the vCPUs' stop, before halt had recorded its failure, and returned -1 as if
+     * the kernel had stopped on its own.
+     */
+    @Test
+    void aHaltEndsAnAwaitExitWithTheFailureNotAnExitCode() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            try (Hvm h = builder().cores(2).boot(TestGuests.guest("spin"))) {
+                Thread t = Thread.ofPlatform().start(() -> h.halt("stopped from outside", 1));
+                assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(10)))
+                        .isInstanceOf(HvmException.class).hasMessageContaining("stopped from outside");
+                t.join();
+            }
+        }
+    }
+
     @Test
     void panicPortReportsTheMessage() {
         HvmException e = run("panic", builder(), Duration.ofSeconds(10));
