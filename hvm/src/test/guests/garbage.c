@@ -149,6 +149,8 @@ void guest_main(struct hrt_boot_info *bi, uint64_t cpu)
         answer_with_bad_seq(c);
     } else if (is(cmd, "callfree")) {
         dirty_a_free_slot(c);
+    } else if (is(cmd, "reqseq")) {
+        __atomic_store_n(&c->req[0].seq, 0xdead0005ull, __ATOMIC_RELEASE);   /* a lap the ROS never reaches */
     } else if (is(cmd, "requests")) {
         odd_requests(c);
         guest_exit(0);

@@ -643,7 +643,7 @@ public final class Hvm implements AutoCloseable {
         initComm();
         Doorbells bells = new Doorbells(comm, spec.cores);
         calls = new CallRing(comm, bells, live, spec.callTimeout);
-        requests = new RequestRing(comm, spec.handlers);
+        requests = new RequestRing(comm, spec.handlers, live);
         bus = new PortBus(mem, console, bells, calls, requests, new Events());
         for (Vcpu v : vcpus) {
             bells.attach(v);

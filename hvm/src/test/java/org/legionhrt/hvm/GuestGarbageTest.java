@@ -100,6 +100,21 @@ class GuestGarbageTest {
         }
     }
 
+    /** The ROS thread waited for that slot for good, and so for every later request. */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRequestSlotTheGuestDirtiedStopsTheHvmAtOnce() {
+        try (Hvm h = boot(builder("reqseq").handler(1, a -> 0))) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(10)))
+                    .isInstanceOf(HvmException.class)
+                    .hasMessageContaining("request slot 0")
+                    .hasMessageContaining("0xdead0005")
+                    .satisfies(e -> assertThat(((HvmException) e).kind()).isEqualTo(HvmException.Kind.PROTOCOL));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aLabelOfGarbageIsReportedWithoutForgingLines() {

@@ -3,7 +3,8 @@
  * (tickets taken with an atomic add in the guest); Java server threads take tickets in
  * order, wait for the slot to be posted (spin, then park briefly), run the registered
  * handler and publish the result. The synchronous path runs a handler on the vCPU thread
- * from the per-CPU block when the HRT exits through the hypercall port.
+ * from the per-CPU block when the HRT exits through the hypercall port. A sequence word no
+ * lap can reach (the guest's garbage) ends the HVM as a protocol failure.
  */
 package org.legionhrt.hvm.ring;
 
@@ -30,14 +31,16 @@ public final class RequestRing implements AutoCloseable {
 
     private final MemorySegment comm;
     private final Map<Integer, RosHandler> handlers;
+    private final Liveness live;
     private final AtomicLong tickets = new AtomicLong();
     private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    /** Creates the server over an initialised communication area. */
-    public RequestRing(MemorySegment comm, Map<Integer, RosHandler> handlers) {
+    /** Creates the server over an initialised communication area; {@code live} ends the HVM on garbage. */
+    public RequestRing(MemorySegment comm, Map<Integer, RosHandler> handlers, Liveness live) {
         this.comm = comm;
         this.handlers = Map.copyOf(handlers);
+        this.live = live;
     }
 
     /** Starts {@code n} server threads (none when no handler is registered). */
@@ -84,6 +87,15 @@ public final class RequestRing implements AutoCloseable {
             if (closed) {
                 return false;
             }
+            long seq = (long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ);
+            if (!reachable(seq, want)) {
+                // No lap of this slot comes after garbage: this thread would wait for good, and
+                // with it every later request, while the HRT waits for their answers.
+                live.protocol(String.format("the HRT wrote %#x into the sequence word of request slot %d while a ROS"
+                        + " thread waited for %#x: the request ring is corrupt", seq,
+                        (slot - CommLayout.REQ_SLOTS) / CommLayout.SLOT_SIZE, want));
+                return false;
+            }
             if (System.nanoTime() - spinUntil < 0) {
                 Thread.onSpinWait();
                 continue;
@@ -101,6 +113,15 @@ public final class RequestRing implements AutoCloseable {
             // spurious wake, and spinning again after each would keep ~2.4% of a host core busy
         }
         return true;
+    }
+
+    /**
+     * {@return whether the slot's word {@code seq} can still come to {@code want} (4 lap + POSTED)}:
+     * any state of an earlier lap (the HRT not yet done with it, or another ROS thread serving
+     * it) or the free state of this lap can; a later lap or state 3 cannot.
+     */
+    private static boolean reachable(long seq, long want) {
+        return Long.compareUnsigned(seq, want) < 0 && (seq & 3) != 3;
     }
 
     private boolean posted(long slot, long want) {
