@@ -121,7 +121,7 @@ public final class RequestRing implements AutoCloseable {
      * it) or the free state of this lap can; a later lap or state 3 cannot.
      */
     private static boolean reachable(long seq, long want) {
-        return Long.compareUnsigned(seq, want) < 0 && (seq & 3) != 3;
+        return seq == want || Long.compareUnsigned(seq, want) < 0 && (seq & 3) != 3;   // == : posted since the caller looked
     }
 
     private boolean posted(long slot, long want) {
