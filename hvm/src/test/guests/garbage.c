@@ -95,6 +95,16 @@ static void odd_requests(struct hvm_comm *c)
     puts_com1(c->cpu[0].sync_status == HVM_STATUS_FAILED ? "exit, error: failed\n" : "exit, error: ?\n");
 }
 
+/* The same bad requests again and again, as a guest in a loop would post them. */
+static void bad_requests_in_a_loop(struct hvm_comm *c)
+{
+    uint32_t st;
+    for (int i = 0; i < 300; i++) {
+        ring_request(c, 0xbad0 + i % 3, 0, 0, &st);
+        ring_request(c, 2, 0, 0, &st);
+    }
+}
+
 /* Odd values on the known ports: each must be ignored (or bounded) by the VMM. */
 static void odd_ports(struct hvm_comm *c)
 {
@@ -151,6 +161,9 @@ void guest_main(struct hrt_boot_info *bi, uint64_t cpu)
         dirty_a_free_slot(c);
     } else if (is(cmd, "reqseq")) {
         __atomic_store_n(&c->req[0].seq, 0xdead0005ull, __ATOMIC_RELEASE);   /* a lap the ROS never reaches */
+    } else if (is(cmd, "request-loop")) {
+        bad_requests_in_a_loop(c);
+        guest_exit(0);
     } else if (is(cmd, "requests")) {
         odd_requests(c);
         guest_exit(0);

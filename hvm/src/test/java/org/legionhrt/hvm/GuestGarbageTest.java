@@ -100,6 +100,25 @@ class GuestGarbageTest {
         }
     }
 
+    /** 600 bad requests logged 600 WARN lines: the guest decided how much the log got. */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void badRequestsInALoopDoNotFloodTheLog() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (Hvm h = boot(builder("request-loop").handler(2, a -> {
+            throw new IllegalStateException("always");
+        }))) {
+            assertThat(h.awaitExit(Duration.ofSeconds(20))).isZero();
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(l -> l.contains("WARN") && l.contains("RequestRing")).count())
+                .as("WARN lines of RequestRing in:%n%s", log.substring(0, Math.min(log.length(), 2000))).isBetween(4L, 12L);          // 3 per unregistered id (3 of them) and 3 for the failing handler
+    }
+
     /** The ROS thread waited for that slot for good, and so for every later request. */
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

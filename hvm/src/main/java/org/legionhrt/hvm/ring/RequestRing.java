@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -33,6 +34,9 @@ public final class RequestRing implements AutoCloseable {
     private final Map<Integer, RosHandler> handlers;
     private final Liveness live;
     private final AtomicLong tickets = new AtomicLong();
+    /** How often each kind of bad request was logged (see {@link #warn}). */
+    private final ConcurrentHashMap<String, AtomicLong> warned = new ConcurrentHashMap<>();
+    private static final int WARN_REPEATS = 3, WARN_KEYS = 64;
     private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -139,7 +143,7 @@ public final class RequestRing implements AutoCloseable {
     private long[] run(int fn, long[] args) {
         RosHandler h = handlers.get(fn);
         if (h == null) {
-            LOG.warn("HRT asked for unregistered ROS handler {}", fn);
+            warn("HRT asked for unregistered ROS handler " + Integer.toUnsignedString(fn), "unregistered " + fn);
             return new long[] {CommLayout.STATUS_NO_FUNCTION, 0};
         }
         try {
@@ -148,8 +152,28 @@ public final class RequestRing implements AutoCloseable {
             // An Error too (an OutOfMemoryError for a size the guest asked for): on the ring it
             // would end the thread that serves every later request, and the HRT would wait for
             // this answer for good; on the exit path it would end the vCPU's thread.
-            LOG.warn("ROS handler {} failed: {}", fn, e.toString());
+            warn("ROS handler " + fn + " failed: " + e, "failed " + fn);
             return new long[] {CommLayout.STATUS_FAILED, -1};
+        }
+    }
+
+    /**
+     * Logs {@code message} at WARN the first {@link #WARN_REPEATS} times per {@code key} (for at
+     * most {@link #WARN_KEYS} keys), then at DEBUG: the guest chooses how often, and a loop of
+     * bad requests must not flood the log (one line per request before).
+     */
+    private void warn(String message, String key) {
+        AtomicLong n = warned.get(key);
+        if (n == null && warned.size() < WARN_KEYS) {
+            n = warned.computeIfAbsent(key, k -> new AtomicLong());
+        }
+        long seen = n == null ? Long.MAX_VALUE : n.incrementAndGet();
+        if (seen < WARN_REPEATS) {
+            LOG.warn("{}", message);
+        } else if (seen == WARN_REPEATS) {
+            LOG.warn("{} (and so on: further ones at DEBUG)", message);
+        } else {
+            LOG.debug("{}", message);
         }
     }
 
