@@ -266,6 +266,14 @@ public final class Hvm implements AutoCloseable {
         public Hvm boot(Path image) {
             byte[] bytes;
             try {
+                // A device (/dev/zero) or a file past 2 GiB would end in OutOfMemoryError, not a refusal.
+                if (Files.exists(image) && !Files.isRegularFile(image)) {
+                    throw new HvmException(HvmException.Kind.BAD_INPUT, "kernel image " + image + " is not a regular file");
+                }
+                if (Files.exists(image) && Files.size(image) > memory) {
+                    throw new HvmException(HvmException.Kind.BAD_INPUT, String.format("kernel image %s has %d bytes, more"
+                            + " than the guest memory (%d): not a kernel image, or raise --mem", image, Files.size(image), memory));
+                }
                 bytes = Files.readAllBytes(image);
             } catch (IOException e) {
                 throw new HvmException(HvmException.Kind.BAD_INPUT, "cannot read kernel image " + image + ": " + e.getMessage(), e);

@@ -121,6 +121,21 @@ class ImageGarbageTest {
         refused(exit7(b -> b.putInt(HRT_TAG + 4, 0x1000))).hasMessageContaining("past the header's end");
     }
 
+    /** Both used to end in OutOfMemoryError (readAllBytes), the device one after reading until the heap was full. */
+    @Test
+    void anImageFileLargerThanMemoryOrADeviceIsRefusedUnread(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        java.nio.file.Path huge = dir.resolve("huge.elf");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L << 30);                           // sparse: no disk used
+        }
+        Hvm.Builder b = Hvm.builder().memory(32L << 20).awaitReady(false);
+        assertThatThrownBy(() -> b.boot(huge)).isInstanceOf(HvmException.class)
+                .hasMessageContaining("huge.elf has 3221225472 bytes, more than the guest memory");
+        assertThatThrownBy(() -> b.boot(java.nio.file.Path.of("/dev/zero"))).isInstanceOf(HvmException.class)
+                .hasMessageContaining("/dev/zero is not a regular file");
+    }
+
     @Test
     void theIntactImageStillLoads() {
         ElfLoader.Loaded l = ElfLoader.load(exit7(b -> { }), "intact", mem, Layout.IMAGE_MIN);
