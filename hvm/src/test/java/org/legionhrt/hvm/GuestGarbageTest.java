@@ -115,8 +115,10 @@ class GuestGarbageTest {
             System.setErr(err);
         }
         String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // 3 per unregistered id (3 of them) and 3 for the failing handler
         assertThat(log.lines().filter(l -> l.contains("WARN") && l.contains("RequestRing")).count())
-                .as("WARN lines of RequestRing in:%n%s", log.substring(0, Math.min(log.length(), 2000))).isBetween(4L, 12L);          // 3 per unregistered id (3 of them) and 3 for the failing handler
+                .as("WARN lines of RequestRing in:%n%s", log.substring(0, Math.min(log.length(), 2000)))
+                .isBetween(4L, 12L);
     }
 
     /** The ROS thread waited for that slot for good, and so for every later request. */
