@@ -559,9 +559,10 @@ public final class Hvm implements AutoCloseable {
                     ? " (it is a ring0 kernel such as nautilus-ring0.elf): boot it with --profile ring0, or boot nautilus-depriv.elf"
                     : ": build the nautilus-depriv image"));
         }
-        if (img.header().percpuSize() > Layout.PERCPU_STRIDE) {
+        long percpu = Integer.toUnsignedLong(img.header().percpuSize());      // a u32: 2^31 and up read negative
+        if (percpu > Layout.PERCPU_STRIDE) {
             throw new HvmException(HvmException.Kind.BAD_INPUT, name + ": per-CPU area of "
-                    + img.header().percpuSize() + " bytes exceeds the VMM's " + Layout.PERCPU_STRIDE);
+                    + percpu + " bytes exceeds the VMM's " + Layout.PERCPU_STRIDE);
         }
         long entry = img.header().entry64();
         if (entry < img.low() || entry >= img.end()) {

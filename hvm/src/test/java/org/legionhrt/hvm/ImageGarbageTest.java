@@ -177,6 +177,18 @@ class ImageGarbageTest {
         }
     }
 
+    /** percpu_size is a u32: 2^31 and more read negative and passed the check. */
+    @Test
+    void aPerCpuAreaLargerThanTheStrideIsRefused() {
+        TestGuests.assumeKvm();
+        for (int size : new int[] {8192, 0x80000000, -1}) {
+            byte[] img = exit7(b -> b.putInt(HRT_TAG + 20, size));
+            assertThatThrownBy(() -> Hvm.builder().memory(32L << 20).awaitReady(false).boot(img, "damaged"))
+                    .isInstanceOf(HvmException.class)
+                    .hasMessageContaining("damaged: per-CPU area of " + Integer.toUnsignedString(size) + " bytes exceeds");
+        }
+    }
+
     @Test
     void aSegmentOverTheStacksIsRefused() {
         TestGuests.assumeKvm();
