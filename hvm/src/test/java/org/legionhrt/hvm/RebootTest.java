@@ -46,4 +46,26 @@ class RebootTest {
             assertThatThrownBy(() -> h.awaitExit(Duration.ofSeconds(10))).isInstanceOf(HvmException.class);
         }
     }
+
+    /**
+     * A call waiting when the HRT reboots ends CLOSED, and the rebooted HRT serves: the reboot
+     * clears the ring under the waiting caller, which must not take the cleared word for the
+     * guest's garbage (a protocol failure that would stop the new kernel's vCPUs).
+     */
+    @Test
+    void aCallWaitingThroughARebootEndsClosedAndTheNewKernelServes() throws Exception {
+        byte[] server = Files.readAllBytes(TestGuests.guest("callserver"));
+        byte[] silent = Files.readAllBytes(TestGuests.guest("garbage"));     // no command: spins, never answers
+        for (int i = 0; i < 30; i++) {
+            try (Hvm h = Hvm.builder().memory(32L << 20).awaitReady(false).boot(silent, "silent")) {
+                java.util.concurrent.CompletableFuture<Long> waiting = h.callAsync(HrtFunctions.ECHO, 1);
+                java.util.concurrent.locks.LockSupport.parkNanos(i * 20_000L);   // through its spin, yield and park phases
+                h.reboot(server, "callserver");
+                assertThatThrownBy(waiting::join).hasCauseInstanceOf(HvmException.class)
+                        .satisfies(e -> assertThat(((HvmException) e.getCause()).kind()).isEqualTo(HvmException.Kind.CLOSED));
+                assertThat(h.call(HrtFunctions.ECHO, 3)).isEqualTo(3);
+                h.checkAlive();
+            }
+        }
+    }
 }

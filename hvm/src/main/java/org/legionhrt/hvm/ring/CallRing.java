@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -39,6 +40,8 @@ public final class CallRing implements AutoCloseable {
     private final Liveness live;
     private final long timeoutNanos;
     private final AtomicLong tickets = new AtomicLong();
+    /** Callers between {@link #enterWrites} and the end of their writes to the ring. */
+    private final AtomicInteger writers = new AtomicInteger();
     private volatile boolean closed;
     private final AtomicReferenceArray<Thread> exitWaiters = new AtomicReferenceArray<>(CommLayout.CALL_NSLOTS);
     private final ExecutorService async = Executors.newCachedThreadPool(
@@ -118,17 +121,38 @@ public final class CallRing implements AutoCloseable {
         long lap = t / CommLayout.CALL_NSLOTS;
         long slot = CommLayout.CALL_SLOTS + idx * CommLayout.SLOT_SIZE;
         await(slot, 4 * lap, deadline, false, fn);
-        comm.set(JAVA_INT, slot + CommLayout.SLOT_FN, fn);
-        comm.set(JAVA_INT, slot + CommLayout.SLOT_FLAGS, flags);
-        for (int i = 0; i < CommLayout.MAX_ARGS; i++) {
-            comm.set(JAVA_LONG, slot + CommLayout.SLOT_ARGS + i * 8L, i < args.length ? args[i] : 0);
+        enterWrites(fn);
+        try {
+            comm.set(JAVA_INT, slot + CommLayout.SLOT_FN, fn);
+            comm.set(JAVA_INT, slot + CommLayout.SLOT_FLAGS, flags);
+            for (int i = 0; i < CommLayout.MAX_ARGS; i++) {
+                comm.set(JAVA_LONG, slot + CommLayout.SLOT_ARGS + i * 8L, i < args.length ? args[i] : 0);
+            }
+            if ((flags & CommLayout.FLAG_EXIT_PATH) != 0) {
+                exitWaiters.set(idx, Thread.currentThread());
+            }
+            LONG.setVolatile(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.POSTED);
+        } finally {
+            writers.decrementAndGet();
         }
-        if ((flags & CommLayout.FLAG_EXIT_PATH) != 0) {
-            exitWaiters.set(idx, Thread.currentThread());
-        }
-        LONG.setVolatile(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.POSTED);
         wakeServers();
         return t;
+    }
+
+    /**
+     * Counts the caller among the threads writing the ring, or throws CLOSED once the ring is
+     * closed. A reboot closes this ring and then clears its memory for the next kernel's: a
+     * caller of this ring that wrote after that (a call posted late, a slot freed for its next
+     * lap) put a call or a sequence number into the new ring that no new caller made, and one
+     * that read after that took a new caller's answer for its own. close() waits for the
+     * counted writers; the closed flag, set before the clear, stops the rest.
+     */
+    private void enterWrites(int fn) {
+        writers.incrementAndGet();
+        if (closed) {
+            writers.decrementAndGet();
+            throw interrupted(fn);
+        }
     }
 
     private long invoke(int fn, long[] args, boolean exitPath) {
@@ -138,12 +162,19 @@ public final class CallRing implements AutoCloseable {
         long lap = t / CommLayout.CALL_NSLOTS;
         long slot = CommLayout.CALL_SLOTS + idx * CommLayout.SLOT_SIZE;
         await(slot, 4 * lap + CommLayout.DONE, deadline, exitPath, fn);
-        int status = comm.get(JAVA_INT, slot + CommLayout.SLOT_STATUS);
-        long result = comm.get(JAVA_LONG, slot + CommLayout.SLOT_RESULT);
         if (exitPath) {
             exitWaiters.set(idx, null);
         }
-        LONG.setRelease(comm, slot + CommLayout.SLOT_SEQ, 4 * (lap + 1));
+        int status;
+        long result;
+        enterWrites(fn);       // not closed yet: the answer seen was this ring's, not the next kernel's
+        try {
+            status = comm.get(JAVA_INT, slot + CommLayout.SLOT_STATUS);
+            result = comm.get(JAVA_LONG, slot + CommLayout.SLOT_RESULT);
+            LONG.setRelease(comm, slot + CommLayout.SLOT_SEQ, 4 * (lap + 1));
+        } finally {
+            writers.decrementAndGet();
+        }
         return check(fn, status, result);
     }
 
@@ -185,6 +216,9 @@ public final class CallRing implements AutoCloseable {
         long seq;
         while ((seq = (long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ)) != want) {
             if (!reachable(seq, want)) {
+                if (closed) {          // a reboot cleared the ring under us: not the guest's garbage
+                    throw interrupted(fn);
+                }
                 throw live.protocol(String.format("the HRT wrote %#x into the sequence word of call slot %d while HRT call"
                         + " %d waited for %#x (%s): the call ring is corrupt", seq, (slot - CommLayout.CALL_SLOTS)
                         / CommLayout.SLOT_SIZE, fn, want, (want & 3) == CommLayout.DONE ? "its answer" : "a free slot"));
@@ -206,8 +240,7 @@ public final class CallRing implements AutoCloseable {
             }
             try {
                 if (closed) {
-                    throw new HvmException(HvmException.Kind.CLOSED,
-                            "HRT call " + fn + " interrupted: the HRT was rebooted or shut down");
+                    throw interrupted(fn);
                 }
                 live.check();
             } catch (HvmException e) {
@@ -220,6 +253,10 @@ public final class CallRing implements AutoCloseable {
                 throw live.timeout("HRT call " + fn);
             }
         }
+    }
+
+    private static HvmException interrupted(int fn) {
+        return new HvmException(HvmException.Kind.CLOSED, "HRT call " + fn + " interrupted: the HRT was rebooted or shut down");
     }
 
     /**
@@ -269,5 +306,8 @@ public final class CallRing implements AutoCloseable {
         closed = true;
         async.shutdownNow();
         wakeAll();
+        while (writers.get() > 0) {
+            Thread.onSpinWait();          // a few stores each: they finish at once
+        }
     }
 }
