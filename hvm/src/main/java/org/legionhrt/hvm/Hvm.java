@@ -97,6 +97,8 @@ public final class Hvm implements AutoCloseable {
     private final Builder spec;
     private final Console console;
     private final AtomicReference<HvmException> failure = new AtomicReference<>();
+    /** Held by a stop from outside (halt) until its failure is recorded; see {@link #awaitExit}. */
+    private final Object stopLock = new Object();
     private final List<Vcpu> vcpus = new ArrayList<>();
     private volatile CountDownLatch ended;
     private long tscHz;
@@ -886,11 +888,17 @@ public final class Hvm implements AutoCloseable {
      * (TIMEOUT) or a guest that broke the protocol of a structure the VMM reads (PROTOCOL).
      */
     private HvmException stopGuest(HvmException.Kind kind, String reason, int cpu) {
-        // The reason first, the states once the vCPUs stopped: a waiter woken by their stop
-        // (awaitExit) must find the failure, not a VM that seems to have ended on its own.
-        HvmException placeholder = new HvmException(kind, reason);
-        if (!failure.compareAndSet(null, placeholder)) {
-            return failure.get();
+        // Held until the failure is recorded: a waiter woken by the vCPUs' stop (awaitExit) waits
+        // for it here instead of taking the VM for one that ended on its own.
+        synchronized (stopLock) {
+            return stopGuestLocked(kind, reason, cpu);
+        }
+    }
+
+    private HvmException stopGuestLocked(HvmException.Kind kind, String reason, int cpu) {
+        HvmException had = failure.get();
+        if (had != null) {
+            return had;
         }
         for (Vcpu v : vcpus) {
             v.requestStop();
@@ -910,7 +918,9 @@ public final class Hvm implements AutoCloseable {
             }
         }
         HvmException e = new HvmException(kind, sb.toString(), first, lastLines(), null);
-        failure.compareAndSet(placeholder, e);
+        if (!failure.compareAndSet(null, e)) {
+            return failure.get();
+        }
         if (calls != null) {
             calls.wakeAll();
         }
@@ -1111,6 +1121,11 @@ public final class Hvm implements AutoCloseable {
             throw new HvmException(HvmException.Kind.TIMEOUT, "interrupted while waiting for the kernel", e);
         }
         HvmException f = failure.get();
+        if (f == null && exitCode == null) {
+            synchronized (stopLock) {
+                f = failure.get();        // stopped from outside (halt): its failure is recorded now
+            }
+        }
         if (f != null) {
             throw withConsole(f);
         }
