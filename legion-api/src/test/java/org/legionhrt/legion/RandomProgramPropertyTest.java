@@ -19,7 +19,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * same futures as running the same operations one after the other on plain arrays. The
  * dependence graph is whatever the runtime derives from the regions, fields and privileges.
  */
-class RandomProgramProperties {
+class RandomProgramPropertyTest {
     private static final int RO = 0;
     private static final int RW = 1;
     private static final int WD = 2;
@@ -35,7 +35,7 @@ class RandomProgramProperties {
         }
         if (rt == null) {
             rt = Runtime.start(RuntimeConfig.defaults().withWorkers(workers));
-            body = rt.registerTask("op", ValueType.LONG, RandomProgramProperties::run);
+            body = rt.registerTask("op", ValueType.LONG, RandomProgramPropertyTest::run);
         }
         return rt;
     }

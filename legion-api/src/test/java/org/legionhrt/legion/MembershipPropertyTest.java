@@ -9,7 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 /** {@link Membership} agrees with a brute-force test of every rectangle, whatever the query order. */
-class MembershipProperties {
+class MembershipPropertyTest {
 
     /** Sorted, disjoint, non-touching intervals within 0..199, as the runtime gives a 1-D space. */
     private static List<Rect> intervals(Random r) {
