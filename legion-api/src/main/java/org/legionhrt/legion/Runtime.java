@@ -561,7 +561,10 @@ public final class Runtime implements AutoCloseable {
         } finally {
             // Also when the backend failed (an HVM that died): release it so a new runtime can start.
             closed = true;
-            callbacks.loseAll(new LegionException("the runtime was closed before the future was ready"));
+            // A failed backend's callbacks hear of its failure, also where the thread that saw it is
+            // still telling them (another thread may have thrown it already and closed the runtime).
+            LegionException lost = backend.failure();
+            callbacks.loseAll(lost != null ? lost : new LegionException("the runtime was closed before the future was ready"));
             javaTasks.shutdown();
             arena.close();
             backend.close();

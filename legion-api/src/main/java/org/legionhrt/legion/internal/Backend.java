@@ -66,6 +66,11 @@ public interface Backend extends AutoCloseable {
         return false;
     }
 
+    /** {@return the backend's failure (an HVM that died), or null} */
+    default LegionException failure() {
+        return null;
+    }
+
     /**
      * Has {@code listener} told, once and on the thread that saw it, the failure that loses the
      * runtime (an HVM that died): what waits for the runtime's callbacks waits in vain after it.

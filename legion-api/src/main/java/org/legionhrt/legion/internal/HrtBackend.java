@@ -327,6 +327,11 @@ public final class HrtBackend implements Backend {
     }
 
     @Override
+    public LegionException failure() {
+        return calls.failure();
+    }
+
+    @Override
     public long[] callServerLoad() {
         return calls.serverLoad();
     }

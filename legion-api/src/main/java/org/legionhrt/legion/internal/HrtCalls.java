@@ -671,6 +671,11 @@ final class HrtCalls implements SymbolLookup {
         return le;
     }
 
+    /** {@return the runtime's failure (the first one recorded), or null} */
+    LegionException failure() {
+        return failed;
+    }
+
     /** {@return whether the HRT failed and some caller was thrown that} */
     boolean failureReported() {
         return failed != null && failureThrown;
