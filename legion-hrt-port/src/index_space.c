@@ -118,24 +118,46 @@ static void normalize(struct rl *in, int32_t dim, struct rl *out) {
     }
     return;
   }
+  /* A sweep along the slowest dimension s: the input comes sorted by its low end there, and what
+   * out gets from in[i] lies inside in[i], so an out rectangle that ends below in[i].lo[s] meets
+   * no later input and leaves the active list for good. Without it every input was cut against
+   * every output: quadratic, minutes for a 200x200 grid of halo tiles. */
+  int s = dim - 1;
+  uint64_t *act = NULL, nact = 0, capact = 0;
   for (uint64_t i = 0; i < in->n; i++) {
     if (rect_empty(&in->r[i])) continue;
+    uint64_t w = 0;
+    for (uint64_t a = 0; a < nact; a++)
+      if (out->r[act[a]].hi[s] >= in->r[i].lo[s]) act[w++] = act[a];
+    nact = w;
     struct rl pieces = {0}, next = {0};
     rl_push(&pieces, &in->r[i]);
-    for (uint64_t j = 0; j < out->n && pieces.n; j++) {
+    for (uint64_t a = 0; a < nact && pieces.n; a++) {
+      const lhrt_rect_t *o = &out->r[act[a]];
+      if (!rect_intersect(&in->r[i], o, NULL)) continue;
       next.n = 0;
       for (uint64_t k = 0; k < pieces.n; k++) {
         lhrt_rect_t tmp[6];
-        int m = rect_subtract(&pieces.r[k], &out->r[j], tmp);
+        int m = rect_subtract(&pieces.r[k], o, tmp);
         for (int q = 0; q < m; q++) rl_push(&next, &tmp[q]);
       }
       struct rl t = pieces; pieces = next; next = t;
     }
-    for (uint64_t k = 0; k < pieces.n; k++) rl_push(out, &pieces.r[k]);
+    if (nact + pieces.n > capact) {
+      uint64_t nc = (nact + pieces.n) * 2;
+      uint64_t *na = plat_realloc(act, nc * sizeof *na);
+      if (!na) out->oom = true;
+      else { act = na; capact = nc; }
+    }
+    for (uint64_t k = 0; k < pieces.n; k++) {
+      if (nact < capact) act[nact++] = out->n;
+      rl_push(out, &pieces.r[k]);
+    }
     out->oom |= pieces.oom || next.oom;
     plat_free(pieces.r);
     plat_free(next.r);
   }
+  plat_free(act);
   u_sort(out->r, out->n, sizeof(lhrt_rect_t), rect_cmp);
   coalesce(out);
 }

@@ -78,3 +78,52 @@ TEST(geometry_points_in_order) {
   }
   OK(lhrt_runtime_destroy(rt));
 }
+
+/* A union of overlapping rectangles (2-D and 3-D, as halo pieces give) against a point-by-point
+ * count on a small grid: the normalised space holds exactly the covered points, in disjoint
+ * rectangles; the sweep that drops finished rectangles must lose no overlap. */
+static void union_matches_brute_force(int dim) {
+  lhrt_runtime_t rt = trt_new(1);
+  uint64_t seed = 0x51ed270b27bd4ull + (uint64_t)dim;
+  enum { W = 12 };
+  int rounds = test_small ? 200 : 2000;
+  for (int k = 0; k < rounds && !test_failed; k++) {
+    lhrt_rect_t rs[24];
+    int n = 1 + (int)(trand(&seed) % 24);
+    static uint8_t cover[W][W][W];
+    memset(cover, 0, sizeof cover);
+    for (int i = 0; i < n; i++) {
+      int64_t lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0};
+      for (int d = 0; d < dim; d++) {
+        lo[d] = (int64_t)(trand(&seed) % W);
+        hi[d] = lo[d] + (int64_t)(trand(&seed) % (uint64_t)(W - lo[d]));
+      }
+      rs[i] = dim == 2 ? lhrt_rect2(lo[0], lo[1], hi[0], hi[1]) : lhrt_rect3(lo[0], lo[1], lo[2], hi[0], hi[1], hi[2]);
+      for (int64_t z = lo[2]; z <= hi[2]; z++)
+        for (int64_t y = lo[1]; y <= hi[1]; y++)
+          for (int64_t x = lo[0]; x <= hi[0]; x++) cover[z][y][x] = 1;
+    }
+    lhrt_index_space_t is;
+    OK(lhrt_index_space_create_rects(rt, dim, rs, (uint64_t)n, &is));
+    uint64_t want = 0, vol;
+    for (int z = 0; z < W; z++)
+      for (int y = 0; y < W; y++)
+        for (int x = 0; x < W; x++) want += cover[z][y][x];
+    OK(lhrt_index_space_get_volume(is, &vol));
+    const struct ispace *s = is.impl;
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < s->nrects; i++) {
+      sum += rect_volume(&s->rects[i]);
+      for (uint64_t j = i + 1; j < s->nrects; j++)
+        EXPECTF(!rect_intersect(&s->rects[i], &s->rects[j], NULL), "round %d: rects %lu and %lu overlap", k,
+                (unsigned long)i, (unsigned long)j);
+    }
+    EXPECTF(vol == want && sum == want, "round %d (%d rects, %d-D): volume %lu, rects sum %lu, covered %lu", k, n, dim,
+            (unsigned long)vol, (unsigned long)sum, (unsigned long)want);
+    lhrt_index_space_destroy(is);
+  }
+  lhrt_runtime_destroy(rt);
+}
+
+TEST(geometry_union_2d) { union_matches_brute_force(2); }
+TEST(geometry_union_3d) { union_matches_brute_force(3); }
