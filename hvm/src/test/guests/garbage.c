@@ -159,6 +159,9 @@ void guest_main(struct hrt_boot_info *bi, uint64_t cpu)
         answer_with_bad_seq(c);
     } else if (is(cmd, "callfree")) {
         dirty_a_free_slot(c);
+    } else if (is(cmd, "reqslow")) {
+        uint32_t st;
+        ring_request(c, 1, 111, 0, &st);  /* the ROS's handler takes seconds over this one */
     } else if (is(cmd, "reqseq")) {
         __atomic_store_n(&c->req[0].seq, 0xdead0005ull, __ATOMIC_RELEASE);   /* a lap the ROS never reaches */
     } else if (is(cmd, "request-loop")) {

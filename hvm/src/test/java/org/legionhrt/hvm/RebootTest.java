@@ -68,4 +68,35 @@ class RebootTest {
             }
         }
     }
+
+    /**
+     * A ROS handler still running when the HRT reboots (longer than the 2 s the reboot waits for
+     * it) must not store its answer into the new kernel's request ring: that put a DONE in a slot
+     * the new kernel had not posted, and its first request there was never served.
+     */
+    @Test
+    void aSlowHandlerThroughARebootLeavesTheNewRequestRingAlone() throws Exception {
+        byte[] server = Files.readAllBytes(TestGuests.guest("callserver"));
+        java.util.concurrent.CountDownLatch inHandler = new java.util.concurrent.CountDownLatch(1);
+        Hvm.Builder b = Hvm.builder().memory(32L << 20).awaitReady(false).cmdline("reqslow")
+                .callTimeout(Duration.ofSeconds(10))
+                .handler(1, a -> {
+                    if (a[0] == 111) {
+                        inHandler.countDown();
+                        long until = System.nanoTime() + 3_000_000_000L;     // the reboot's unpark must not cut it short
+                        while (System.nanoTime() - until < 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(until - System.nanoTime());
+                        }
+                        return 111;
+                    }
+                    return a[0] + 1;
+                });
+        try (Hvm h = b.boot(TestGuests.guest("garbage"))) {
+            assertThat(inHandler.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            h.reboot(server, "callserver");
+            Thread.sleep(1500);                               // the old handler returns meanwhile
+            assertThat(h.call(4, 1, 41)).isEqualTo(42);       // callserver's fn 4: ROS handler 1 through the ring
+            h.checkAlive();
+        }
+    }
 }

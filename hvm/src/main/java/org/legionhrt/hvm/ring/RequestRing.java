@@ -13,6 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -34,6 +35,8 @@ public final class RequestRing implements AutoCloseable {
     private final Map<Integer, RosHandler> handlers;
     private final Liveness live;
     private final AtomicLong tickets = new AtomicLong();
+    /** Server threads storing an answer (see {@link #close}). */
+    private final AtomicInteger writers = new AtomicInteger();
     /** How often each kind of bad request was logged (see {@link #warn}). */
     private final ConcurrentHashMap<String, AtomicLong> warned = new ConcurrentHashMap<>();
     private static final int WARN_REPEATS = 3, WARN_KEYS = 64;
@@ -74,9 +77,17 @@ public final class RequestRing implements AutoCloseable {
             if (!awaitPosted(slot, 4 * lap + CommLayout.POSTED)) {
                 return;
             }
-            answer(slot + CommLayout.SLOT_FN, slot + CommLayout.SLOT_ARGS, slot + CommLayout.SLOT_STATUS,
-                    slot + CommLayout.SLOT_RESULT);
-            LONG.setRelease(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.DONE);
+            long[] out = ask(slot + CommLayout.SLOT_FN, slot + CommLayout.SLOT_ARGS);
+            writers.incrementAndGet();
+            try {
+                if (closed) {
+                    return;     // a reboot clears the ring for the next kernel: this answer is no one's there
+                }
+                store(slot + CommLayout.SLOT_STATUS, slot + CommLayout.SLOT_RESULT, out);
+                LONG.setRelease(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.DONE);
+            } finally {
+                writers.decrementAndGet();
+            }
         }
     }
 
@@ -180,22 +191,30 @@ public final class RequestRing implements AutoCloseable {
     /** Serves CPU {@code cpu}'s synchronous request (hypercall port), on the vCPU thread. */
     public void serveSync(int cpu) {
         long b = CommLayout.CPU + cpu * CommLayout.CPU_STRIDE;
-        answer(b + CommLayout.CPU_SYNC_FN, b + CommLayout.CPU_SYNC_ARGS, b + CommLayout.CPU_SYNC_STATUS,
-                b + CommLayout.CPU_SYNC_RESULT);
+        store(b + CommLayout.CPU_SYNC_STATUS, b + CommLayout.CPU_SYNC_RESULT, ask(b + CommLayout.CPU_SYNC_FN,
+                b + CommLayout.CPU_SYNC_ARGS));
     }
 
-    /** Runs the request whose fields sit at these comm-area offsets; stores its status and result. */
-    private void answer(long fnAt, long argsAt, long statusAt, long resultAt) {
+    /** {@return {status, result}} of the request whose fields sit at these comm-area offsets. */
+    private long[] ask(long fnAt, long argsAt) {
         int fn = comm.get(JAVA_INT, fnAt);
         long[] args = new long[CommLayout.MAX_ARGS];
         for (int i = 0; i < args.length; i++) {
             args[i] = comm.get(JAVA_LONG, argsAt + i * 8L);
         }
-        long[] out = run(fn, args);
+        return run(fn, args);
+    }
+
+    private void store(long statusAt, long resultAt, long[] out) {
         comm.set(JAVA_INT, statusAt, (int) out[0]);
         comm.set(JAVA_LONG, resultAt, out[1]);
     }
 
+    /**
+     * Stops the server threads: each ends at its next look, or after the handler it runs (a
+     * handler may take longer than the 2 s this waits for it; it then writes nothing here, as a
+     * reboot clears this memory for the next kernel right after). Returns once no thread writes.
+     */
     @Override
     public void close() {
         closed = true;
@@ -205,8 +224,11 @@ public final class RequestRing implements AutoCloseable {
                 t.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
+        }
+        while (writers.get() > 0) {
+            Thread.onSpinWait();        // a store or two each: they finish at once
         }
     }
 }
