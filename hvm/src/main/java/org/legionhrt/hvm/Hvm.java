@@ -813,7 +813,6 @@ public final class Hvm implements AutoCloseable {
                 java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-
     /**
      * {@return "; page fault at 0x…" (and the NULL guard's name when it lies there) for a
      * deprivileged guest whose triple fault began as a page fault, else ""} CR2 is set to
