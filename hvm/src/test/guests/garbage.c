@@ -38,6 +38,19 @@ static void answer_with_bad_seq(struct hvm_comm *c)
         relax();
 }
 
+/* Answers the first call with a status no call server gives and a result of garbage. */
+static void answer_with_bad_status(struct hvm_comm *c)
+{
+    struct hvm_slot *s = &c->call[0];
+    while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != HVM_SLOT_POSTED)
+        relax();
+    s->result = 0xfeedfacecafebeefull;
+    s->status = 0xdeadbeefu;
+    __atomic_store_n(&s->seq, HVM_SLOT_DONE, __ATOMIC_RELEASE);
+    for (;;)
+        relax();
+}
+
 /* Answers slot 0 correctly, then dirties slot 1 (free for the next call) before it is used. */
 static void dirty_a_free_slot(struct hvm_comm *c)
 {
@@ -157,6 +170,8 @@ void guest_main(struct hrt_boot_info *bi, uint64_t cpu)
         outl(HRT_PORT_READY, 1000);
     } else if (is(cmd, "callseq")) {
         answer_with_bad_seq(c);
+    } else if (is(cmd, "callstatus")) {
+        answer_with_bad_status(c);
     } else if (is(cmd, "callfree")) {
         dirty_a_free_slot(c);
     } else if (is(cmd, "reqslow")) {

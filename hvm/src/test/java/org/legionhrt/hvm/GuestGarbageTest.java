@@ -181,6 +181,18 @@ class GuestGarbageTest {
         }
     }
 
+    /** A status no server gives is the call's failure, named with the status; the HVM lives on. */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anAnswerWithAStatusOfGarbageFailsThatCallOnly() {
+        try (Hvm h = boot(builder("callstatus"))) {
+            assertThatThrownBy(() -> h.call(HrtFunctions.NULL))
+                    .isInstanceOf(HvmException.class)
+                    .hasMessageContaining("HRT function 0 failed with status " + 0xdeadbeef);
+            h.checkAlive();
+        }
+    }
+
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFreeSlotTheGuestDirtiedFailsTheCallAtOnce() {
