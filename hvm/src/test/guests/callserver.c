@@ -19,28 +19,6 @@ static void doze(struct hvm_comm *c, int cpu, volatile uint64_t *seq, uint64_t w
     c->cpu[cpu].wake = 0;
 }
 
-/* HRT->ROS request through the ring: handler fn(a) answered by a Java thread. */
-static uint64_t ros_request(struct hvm_comm *c, uint32_t fn, uint64_t a, uint32_t *status)
-{
-    uint64_t t = __atomic_fetch_add(&c->req_head, 1, __ATOMIC_SEQ_CST);
-    struct hvm_slot *s = &c->req[t % HVM_REQ_NSLOTS];
-    uint64_t lap = t / HVM_REQ_NSLOTS;
-    while (s->seq != 4 * lap)
-        relax();
-    s->fn = fn;
-    s->args[0] = a;
-    __atomic_store_n(&s->seq, 4 * lap + HVM_SLOT_POSTED, __ATOMIC_RELEASE);
-    mfence();
-    if (c->req_ros_parked)
-        outl(HVM_PORT_ROS_WAKE, 0);
-    while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != 4 * lap + HVM_SLOT_DONE)
-        relax();
-    uint64_t r = s->result;
-    *status = s->status;
-    __atomic_store_n(&s->seq, 4 * (lap + 1), __ATOMIC_RELEASE);
-    return r;
-}
-
 /* HRT->ROS request through the hypercall exit. */
 static uint64_t ros_request_sync(struct hvm_comm *c, int cpu, uint32_t fn, uint64_t a, uint32_t *status)
 {
@@ -61,7 +39,7 @@ static void serve(struct hvm_comm *c, struct hvm_slot *s)
     case 1: r = s->args[0]; break;                          /* echo */
     case 2: for (uint64_t i = 0; i < s->args[1]; i++) p[i] = s->args[2] + i; r = s->args[1]; break;
     case 3: for (uint64_t i = 0; i < s->args[1]; i++) r += p[i]; break;
-    case 4: r = ros_request(c, (uint32_t)s->args[0], s->args[1], &st); break;
+    case 4: r = ros_request(c, (uint32_t)s->args[0], s->args[1], 0, &st); break;
     case 5: r = ros_request_sync(c, 0, (uint32_t)s->args[0], s->args[1], &st); break;
     default: st = HVM_STATUS_NO_FUNCTION; break;
     }

@@ -65,43 +65,20 @@ static void dirty_a_free_slot(struct hvm_comm *c)
         relax();
 }
 
-/* HRT->ROS request through the ring, as the kernel posts one (a, b: the first two arguments). */
-static uint64_t ring_request(struct hvm_comm *c, uint32_t fn, uint64_t a, uint64_t b, uint32_t *status)
-{
-    uint64_t t = __atomic_fetch_add(&c->req_head, 1, __ATOMIC_SEQ_CST);
-    struct hvm_slot *s = &c->req[t % HVM_REQ_NSLOTS];
-    uint64_t lap = t / HVM_REQ_NSLOTS;
-    while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != 4 * lap)
-        relax();
-    s->fn = fn;
-    s->args[0] = a;
-    s->args[1] = b;
-    __atomic_store_n(&s->seq, 4 * lap + HVM_SLOT_POSTED, __ATOMIC_RELEASE);
-    mfence();
-    if (c->req_ros_parked)
-        outl(HVM_PORT_ROS_WAKE, 0);
-    while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != 4 * lap + HVM_SLOT_DONE)
-        relax();
-    uint64_t r = s->result;
-    *status = s->status;
-    __atomic_store_n(&s->seq, 4 * (lap + 1), __ATOMIC_RELEASE);
-    return r;
-}
-
 /* Requests the ROS cannot serve as asked (no such handler, a handler that throws), through the
    ring and through the hypercall exit: each must come back with a status, never a hang. */
 static void odd_requests(struct hvm_comm *c)
 {
     uint32_t st;
-    ring_request(c, 0xffffffffu, 1, 2, &st);
+    ros_request(c, 0xffffffffu, 1, 2, &st);
     puts_com1(st == HVM_STATUS_NO_FUNCTION ? "ring, no handler: no function\n" : "ring, no handler: ?\n");
-    uint64_t r = ring_request(c, 1, ~0ull, 0x8000000000000000ull, &st);
+    uint64_t r = ros_request(c, 1, ~0ull, 0x8000000000000000ull, &st);
     puts_com1(st == HVM_STATUS_OK && r == 0x7fffffffffffffffull ? "ring, adder: ok\n" : "ring, adder: ?\n");
-    ring_request(c, 2, 0, 0, &st);
+    ros_request(c, 2, 0, 0, &st);
     puts_com1(st == HVM_STATUS_FAILED ? "ring, exception: failed\n" : "ring, exception: ?\n");
-    ring_request(c, 3, 0, 0, &st);
+    ros_request(c, 3, 0, 0, &st);
     puts_com1(st == HVM_STATUS_FAILED ? "ring, error: failed\n" : "ring, error: ?\n");
-    r = ring_request(c, 1, 40, 2, &st);
+    r = ros_request(c, 1, 40, 2, &st);
     puts_com1(st == HVM_STATUS_OK && r == 42 ? "ring, adder again: ok\n" : "ring, adder again: ?\n");
     c->cpu[0].sync_fn = 3;
     outl(HRT_PORT_HYPERCALL, 0);
@@ -113,8 +90,8 @@ static void bad_requests_in_a_loop(struct hvm_comm *c)
 {
     uint32_t st;
     for (int i = 0; i < 300; i++) {
-        ring_request(c, 0xbad0 + i % 3, 0, 0, &st);
-        ring_request(c, 2, 0, 0, &st);
+        ros_request(c, 0xbad0 + i % 3, 0, 0, &st);
+        ros_request(c, 2, 0, 0, &st);
     }
 }
 
@@ -176,7 +153,7 @@ void guest_main(struct hrt_boot_info *bi, uint64_t cpu)
         dirty_a_free_slot(c);
     } else if (is(cmd, "reqslow")) {
         uint32_t st;
-        ring_request(c, 1, 111, 0, &st);  /* the ROS's handler takes seconds over this one */
+        ros_request(c, 1, 111, 0, &st);  /* the ROS's handler takes seconds over this one */
     } else if (is(cmd, "reqseq")) {
         __atomic_store_n(&c->req[0].seq, 0xdead0005ull, __ATOMIC_RELEASE);   /* a lap the ROS never reaches */
     } else if (is(cmd, "request-loop")) {

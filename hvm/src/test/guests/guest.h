@@ -37,4 +37,28 @@ static inline __attribute__((noreturn)) void guest_exit(uint32_t code)
 
 void guest_main(struct hrt_boot_info *bi, uint64_t cpu) __attribute__((noreturn));
 
+/* HRT->ROS request through the ring, as the kernel posts one: handler fn(a, b), answered by a
+ * Java thread; waits for the answer and frees the slot. */
+static inline uint64_t ros_request(struct hvm_comm *c, uint32_t fn, uint64_t a, uint64_t b, uint32_t *status)
+{
+    uint64_t t = __atomic_fetch_add(&c->req_head, 1, __ATOMIC_SEQ_CST);
+    struct hvm_slot *s = &c->req[t % HVM_REQ_NSLOTS];
+    uint64_t lap = t / HVM_REQ_NSLOTS;
+    while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != 4 * lap)
+        relax();
+    s->fn = fn;
+    s->args[0] = a;
+    s->args[1] = b;
+    __atomic_store_n(&s->seq, 4 * lap + HVM_SLOT_POSTED, __ATOMIC_RELEASE);
+    mfence();
+    if (c->req_ros_parked)
+        outl(HVM_PORT_ROS_WAKE, 0);
+    while (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != 4 * lap + HVM_SLOT_DONE)
+        relax();
+    uint64_t r = s->result;
+    *status = s->status;
+    __atomic_store_n(&s->seq, 4 * (lap + 1), __ATOMIC_RELEASE);
+    return r;
+}
+
 #endif
