@@ -21,10 +21,13 @@ final class HrtMemory {
         free.put(0L, region.byteSize());
     }
 
-    /** {@return whether [address, address + size) lies inside the merged region} */
+    /**
+     * {@return whether [address, address + size) lies inside the merged region} Sizes come from
+     * the guest too, so no sum may wrap: a size near 2^63 made address + size negative and passed.
+     */
     boolean contains(long address, long size) {
-        long base = region.address();
-        return address >= base && size >= 0 && address + size <= base + region.byteSize();
+        long off = address - region.address();
+        return size >= 0 && address >= region.address() && off <= region.byteSize() && size <= region.byteSize() - off;
     }
 
     /** {@return {@code size} bytes aligned to {@code align} (a power of two), not zeroed} */

@@ -297,7 +297,8 @@ final class HrtUpcalls implements RosHandler {
         switch (s.kind) {
             case APPLY, FOLD -> {
                 CallbackFailures.take();
-                s.target.invokeExact(visible(a[1], a[3] * s.elemSize), visible(a[2], a[3] * s.elemSize), a[3], user);
+                long bytes = bytes(a[3], s.elemSize);
+                s.target.invokeExact(visible(a[1], bytes), visible(a[2], bytes), a[3], user);
                 return CallbackFailures.take();   // 0, or the tag of the exception the operator threw
             }
             case PROJECT -> {
@@ -332,6 +333,15 @@ final class HrtUpcalls implements RosHandler {
      * {@return the address as a pointer argument} @throws LegionException when it is not in the
      * merged region: the Java callback could not read it (the HRT proxy bounces what is not)
      */
+    /** {@return count elements of size bytes, or -1 (never visible) for a count the guest made up: negative or overflowing} */
+    private static long bytes(long count, long size) {
+        try {
+            return count < 0 ? -1 : Math.multiplyExact(count, size);
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+    }
+
     private MemorySegment visible(long address, long size) {
         if (address == 0 || !mem.contains(address, size)) {
             throw new LegionException("backend hrt: a callback argument (0x" + Long.toHexString(address) + ", " + size
