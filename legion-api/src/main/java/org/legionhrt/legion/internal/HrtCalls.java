@@ -585,16 +585,23 @@ final class HrtCalls implements SymbolLookup {
                 stuck.toMillis() / 1e3, cpu, limit.toMillis() / 1e3));
     }
 
-    /** {@return "native task NAME (point i)" for what {@code cpu} runs, asked of the call server unless it is stuck too} */
+    /**
+     * {@return "native task NAME (point i)" for what {@code cpu} runs, asked of the call server
+     * unless it is stuck too} This runs on the watchdog thread that every HVM of the JVM shares,
+     * so it waits a second at most: a call server slow to answer must not keep the other HVMs'
+     * hung tasks from being found.
+     */
     private String taskOn(int cpu, boolean serverStuck) {
         if (!serverStuck) {
             try {
-                long name = hvm.call(FN_INFO, INFO_TASK_ON_CPU, cpu);
+                long name = hvm.callAsync(FN_INFO, INFO_TASK_ON_CPU, cpu).get(1, java.util.concurrent.TimeUnit.SECONDS);
                 if (name != 0) {
                     return "native task " + hrtString(name);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 LOG.debug("backend hrt: no name for the task on CPU {}", cpu, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         return "a native task";        // the caller's failure adds the last native task launched
