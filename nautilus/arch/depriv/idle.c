@@ -64,8 +64,8 @@ void depriv_idle_init(const char *cmdline, uint64_t tsc_hz)
         adapt = (int)nk_strtoul(v, NULL, 10);
     if (cmdline_get(cmdline, "idle_stats", v, sizeof v))
         stats = (int)nk_strtoul(v, NULL, 10);
-    spin_quiet = per_us * quiet;
-    spin_busy = per_us * (busy < quiet ? busy : quiet);
+    spin_quiet = hvm_spin_cycles(quiet, tsc_hz);
+    spin_busy = hvm_spin_cycles(busy < quiet ? busy : quiet, tsc_hz);
     gap_cycles = per_us * GAP_US;
     hold_cycles = per_us * 1000 * BUSY_HOLD_MS;
 }

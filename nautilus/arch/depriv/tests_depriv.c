@@ -121,3 +121,17 @@ NK_TEST(depriv_cmdline_whole, NK_QUICK)
              strlen(vmm), strlen(nk_boot_params->cmdline));
     return 0;
 }
+
+/* An absurd spin budget (here 15 digits of microseconds: years) is capped at a minute, so idle
+ * CPUs still doze and give their host cores back. */
+NK_TEST(depriv_idle_spin_capped, NK_QUICK)
+{
+    uint64_t hz = arch_tsc_hz(), per_us = hz / 1000000;
+    char line[64];
+    nk_snprintf(line, sizeof line, "idle_spin_us=%lu", (unsigned long)(~0ull / per_us + 1));
+    depriv_idle_init(line, hz);
+    uint64_t got = hvm_idle_cycles();
+    depriv_idle_init(nk_boot_params->cmdline, hz);          /* the boot's own policy again */
+    NK_CHECK(got == hvm_spin_cycles(HVM_SPIN_MAX_US, hz), "%s gave %lu cycles", line, (unsigned long)got);
+    return 0;
+}

@@ -30,6 +30,14 @@ int hvm_spin_more(struct hvm_spin *s);
 /* Cycles an idle CPU spins before it parks (dozes); a profile that cannot be woken from a
  * park by the VMM returns UINT64_MAX, so its call servers poll for good. */
 uint64_t hvm_idle_cycles(void);
+/* A spin budget from the command line (idle_spin_us=...) in cycles, capped at a minute: a
+ * larger one (a typo's extra digits) would keep idle vCPUs from ever dozing, each holding a
+ * host core for good; the cap also keeps the product from wrapping at any TSC rate. */
+#define HVM_SPIN_MAX_US 60000000ull
+static inline uint64_t hvm_spin_cycles(uint64_t us, uint64_t tsc_hz)
+{
+    return tsc_hz / 1000000 * (us < HVM_SPIN_MAX_US ? us : HVM_SPIN_MAX_US);
+}
 
 /* Labels what the calling CPU runs from now (a string that outlives the label; NULL: nothing)
  * for the VMM's failure reports; nothing where no VMM booted us. */

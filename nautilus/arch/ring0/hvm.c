@@ -29,7 +29,7 @@ void ring0_hvm_init(struct nk_boot *b, uint64_t tsc_hz)
     uint64_t us = 1000;
     if (cmdline_get(b->cmdline, "idle_spin_us", v, sizeof v))
         us = nk_strtoul(v, NULL, 10);
-    idle_cycles = tsc_hz / 1000000 * us;
+    idle_cycles = hvm_spin_cycles(us, tsc_hz);
     hvm_comm = c;
     printk("hvm: communication area at %p\n", (void *)c);
 }
