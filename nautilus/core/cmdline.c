@@ -62,11 +62,15 @@ int cmdline_get(const char *c, const char *key, char *out, size_t size)
     for (const char *w; (w = next_word(&c, &wlen));) {
         if (wlen >= klen && !strncmp(w, key, klen) && (wlen == klen || w[klen] == '=')) {
             size_t vlen = wlen == klen ? 0 : wlen - klen - 1;
-            if (vlen >= size)
+            int cut = vlen >= size;
+            if (cut)
                 vlen = size - 1;
             memcpy(out, w + klen + (wlen > klen), vlen);
             out[vlen] = 0;
-            return 1;
+            if (cut)
+                printk("cmdline: the value of %s is longer than %lu bytes: only '%s' is used\n", key,
+                       (unsigned long)(size - 1), out);
+            return cut ? 2 : 1;
         }
     }
     return 0;

@@ -145,3 +145,14 @@ NK_TEST(cmdline_unknown_key_with_path_value, NK_QUICK)
              "the image path or a registered key with a path value was refused: '%s'", v);
     return 0;
 }
+
+/* A value longer than the caller's buffer is cut, and the caller and the console are told: a
+ * cut number is another number (idle_spin_us's 16-byte buffer took 15 digits of 16). */
+NK_TEST(cmdline_value_cut_is_told, NK_QUICK)
+{
+    char v[4];
+    NK_CHECK(cmdline_get("a=1 key=123456 b=2", "key", v, sizeof v) == 2 && !strcmp(v, "123"), "cut: '%s'", v);
+    NK_CHECK(cmdline_get("key=123", "key", v, sizeof v) == 1 && !strcmp(v, "123"), "exact fit: '%s'", v);
+    NK_CHECK(cmdline_get("key", "key", v, sizeof v) == 1 && !v[0], "no value: '%s'", v);
+    return 0;
+}

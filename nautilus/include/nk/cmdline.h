@@ -24,7 +24,9 @@ int cmdline_unknown_key(const char *cmdline, char *out, size_t size);
 /* Prints the registered keys, one per line with their help, after a refusal. */
 void cmdline_list_keys(void);
 
-/* Copy the value of `key` into out (NUL-terminated); 1 if present (value may be ""), 0 if not. */
+/* Copy the value of `key` into out (NUL-terminated); 1 if present (value may be ""), 0 if not,
+ * 2 if present but longer than size - 1 bytes and cut (also said on the console: a cut number
+ * is another number). */
 int cmdline_get(const char *cmdline, const char *key, char *out, size_t size);
 /* 1 if `name` appears in the comma-separated list. */
 int cmdline_list_has(const char *list, const char *name);
