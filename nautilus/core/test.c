@@ -22,6 +22,8 @@ void nk_test_fail(const char *file, int line, const char *fmt, ...)
     if (fail_msg[0])
         return;
     int n = nk_snprintf(fail_msg, sizeof fail_msg, "%s:%d: ", file, line);
+    if (n >= (int)sizeof fail_msg - 1)            /* snprintf returns what it would have written */
+        return;
     va_list ap;
     va_start(ap, fmt);
     nk_vsnprintf(fail_msg + n, sizeof fail_msg - n, fmt, ap);
