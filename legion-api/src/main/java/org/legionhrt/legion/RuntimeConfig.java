@@ -74,6 +74,14 @@ public record RuntimeConfig(String backend, int workers, long memorySize, boolea
         }
     }
 
+    /**
+     * {@return the most instance memory ({@link #withMemorySize}) backend hrt can map, in whole
+     * GiB: the HVM's guest page tables bound it} Larger sizes are refused at start.
+     */
+    public static long maxHrtMemorySize() {
+        return org.legionhrt.legion.internal.HrtBackend.mostMappable();
+    }
+
     /** {@return the defaults: backend linux, one worker per core, system memory, inline Java tasks, deferred launches on hrt} */
     public static RuntimeConfig defaults() {
         return new RuntimeConfig("linux", 0, 0, false, -1, JavaExecution.INLINE, 0, "", DEFAULT_HRT_TASK_LIMIT, true);

@@ -13,6 +13,12 @@ import org.legionhrt.legion.internal.LinuxBackend;
 /** Runtime lifecycle, configuration, misuse after close, library discovery and the leak check. */
 class RuntimeTest {
 
+    /** The limit the API states for backend hrt is what its page tables hold today: 23 GiB. */
+    @Test
+    void theMostHrtMemoryIsStated() {
+        assertThat(RuntimeConfig.maxHrtMemorySize()).isEqualTo(23L << 30);
+    }
+
     @Test
     void startsWithConfiguredWorkersAndCloses() {
         Runtime rt = Runtime.start(RuntimeConfig.defaults().withWorkers(3));

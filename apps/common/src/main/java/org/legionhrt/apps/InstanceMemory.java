@@ -13,8 +13,8 @@ import java.util.Locale;
 public final class InstanceMemory {
     /** The hrt backend's default instance memory (HrtBackend.DEFAULT_INSTANCES). */
     static final long HRT_DEFAULT = 1L << 30;
-    /** The most instance memory backend hrt can map (its guest page tables; RuntimeConfig's memorySize, HrtBackend.checkMappable). */
-    static final long HRT_MOST = 23L << 30;
+    /** The most instance memory backend hrt can map (its guest page tables), as the API states it. */
+    static final long HRT_MOST = org.legionhrt.legion.RuntimeConfig.maxHrtMemorySize();
     /** Room beyond the instances themselves: arena alignment and fragmentation. */
     static final double SLACK = 1.25;
 

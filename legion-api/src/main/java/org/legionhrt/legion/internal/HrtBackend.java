@@ -244,15 +244,21 @@ public final class HrtBackend implements Backend {
         if (PageTables.fits(ram, merged) || !Hvm.bootsDeprivileged(Hvm.Profile.AUTO)) {
             return;
         }
-        long most = 0;                                 // the largest whole GiB that fits
-        for (long g = 1L << 30; PageTables.fits(ramFor(g), mergedFor(g)); g += 1L << 30) {
-            most = g;
-        }
+        long most = mostMappable();
         String asked = memorySize > 0 ? "memorySize " + Backend.size(memorySize)
                 : "-Dlegionhrt.hrt.ram=" + ram + " with the default instance memory";
         throw new LegionException("backend hrt: " + asked + " is more than the HRT can map (its page tables take "
                 + "a page per GiB of its RAM and of 1.5 times the instance memory, " + PageTables.CAPACITY
                 + " pages at most): lower RuntimeConfig.withMemorySize to at most " + Backend.size(most));
+    }
+
+    /** {@return the largest instance memory, in whole GiB, whose guest page tables fit (RuntimeConfig.maxHrtMemorySize)} */
+    public static long mostMappable() {
+        long most = 0;
+        for (long g = 1L << 30; PageTables.fits(ramFor(g), mergedFor(g)); g += 1L << 30) {
+            most = g;
+        }
+        return most;
     }
 
     private static long roundUp(long v, long a) {
