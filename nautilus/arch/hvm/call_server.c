@@ -302,12 +302,17 @@ int hvm_ros_call(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
 
 int hvm_ros_call_sync(uint32_t fn, const uint64_t *args, int nargs, uint64_t *result)
 {
+    /* The request sits in this CPU's block from the first store to the last load: with
+     * interrupts on (ring0 preempts), another thread switched in here could overwrite it. */
+    unsigned long f = arch_irq_save();
     struct hvm_cpu_block *b = &hvm_comm->cpu[my_cpu_id()];
     b->sync_fn = fn;
     copy_args(b->sync_args, args, nargs);
     hvm_outl(HRT_PORT_HYPERCALL, (uint32_t)my_cpu_id());
     *result = b->sync_result;
-    return (int)b->sync_status;
+    int status = (int)b->sync_status;
+    arch_irq_restore(f);
+    return status;
 }
 
 /* tests=hvm_serve turns the kernel into the HVM's call server (only when named). */
