@@ -100,6 +100,12 @@ record AccessorView(MemorySegment seg, int dim, long lo0, long lo1, long lo2, lo
         }
     }
 
+    /** {@return the error for {@code point}, inside the bounds but another piece's (the region is sparse)} */
+    IndexOutOfBoundsException notInRegion(String point) {
+        return new IndexOutOfBoundsException("point " + point + " is inside the bounds " + bounds + " of " + field
+                + " but not in its region (a sparse region: another piece's point)");
+    }
+
     /** {@return the point (x, y, z) of dimension d as the accessors' messages show it} */
     static String pointText(int d, long x, long y, long z) {
         return d == 1 ? "(" + x + ")" : d == 2 ? "(" + x + ", " + y + ")" : "(" + x + ", " + y + ", " + z + ")";

@@ -294,8 +294,7 @@ public final class FloatAccessor {
     }
 
     private RuntimeException notInRegion(long x, long y, long z) {
-        return new IndexOutOfBoundsException("point " + AccessorView.pointText(dim, x, y, z) + " is inside the bounds "
-                + view.bounds() + " of " + view.field() + " but not in its region (a sparse region: another piece's point)");
+        return view.notInRegion(AccessorView.pointText(dim, x, y, z));
     }
 
     private RuntimeException denied(String what) {

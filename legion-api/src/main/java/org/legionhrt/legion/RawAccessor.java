@@ -47,8 +47,7 @@ public final class RawAccessor {
         }
         Membership m = v.members();
         if (m != null && !m.contains(p.coord(0), p.dim() > 1 ? p.coord(1) : 0, p.dim() > 2 ? p.coord(2) : 0)) {
-            throw new IndexOutOfBoundsException("point " + p + " is inside the bounds " + v.bounds() + " of " + v.field()
-                    + " but not in its region (a sparse region: another piece's point)");
+            throw v.notInRegion(p.toString());
         }
         return o;
     }

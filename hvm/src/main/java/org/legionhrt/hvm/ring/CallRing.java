@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -40,9 +39,8 @@ public final class CallRing implements AutoCloseable {
     private final Liveness live;
     private final long timeoutNanos;
     private final AtomicLong tickets = new AtomicLong();
-    /** Callers between {@link #enterWrites} and the end of their writes to the ring. */
-    private final AtomicInteger writers = new AtomicInteger();
-    private volatile boolean closed;
+    /** Callers writing the ring (see {@link #enterWrites}), and whether it is closed. */
+    private final RingWriters writes = new RingWriters();
     private final AtomicReferenceArray<Thread> exitWaiters = new AtomicReferenceArray<>(CommLayout.CALL_NSLOTS);
     private final ExecutorService async = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("hvm-call-", 0).daemon(true).factory());
@@ -133,24 +131,15 @@ public final class CallRing implements AutoCloseable {
             }
             LONG.setVolatile(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.POSTED);
         } finally {
-            writers.decrementAndGet();
+            writes.exit();
         }
         wakeServers();
         return t;
     }
 
-    /**
-     * Counts the caller among the threads writing the ring, or throws CLOSED once the ring is
-     * closed. A reboot closes this ring and then clears its memory for the next kernel's: a
-     * caller of this ring that wrote after that (a call posted late, a slot freed for its next
-     * lap) put a call or a sequence number into the new ring that no new caller made, and one
-     * that read after that took a new caller's answer for its own. close() waits for the
-     * counted writers; the closed flag, set before the clear, stops the rest.
-     */
+    /** Counts the caller among the threads writing the ring, or throws CLOSED once it is closed (see RingWriters). */
     private void enterWrites(int fn) {
-        writers.incrementAndGet();
-        if (closed) {
-            writers.decrementAndGet();
+        if (!writes.enter()) {
             throw interrupted(fn);
         }
     }
@@ -173,7 +162,7 @@ public final class CallRing implements AutoCloseable {
             result = comm.get(JAVA_LONG, slot + CommLayout.SLOT_RESULT);
             LONG.setRelease(comm, slot + CommLayout.SLOT_SEQ, 4 * (lap + 1));
         } finally {
-            writers.decrementAndGet();
+            writes.exit();
         }
         return check(fn, status, result);
     }
@@ -216,7 +205,7 @@ public final class CallRing implements AutoCloseable {
         long seq;
         while ((seq = (long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ)) != want) {
             if (!reachable(seq, want)) {
-                if (closed) {          // a reboot cleared the ring under us: not the guest's garbage
+                if (writes.closed()) {          // a reboot cleared the ring under us: not the guest's garbage
                     throw interrupted(fn);
                 }
                 throw live.protocol(String.format("the HRT wrote %#x into the sequence word of call slot %d while HRT call"
@@ -239,7 +228,7 @@ public final class CallRing implements AutoCloseable {
                 parkNanos = Math.min(parkNanos * 2, MAX_PARK_NANOS);
             }
             try {
-                if (closed) {
+                if (writes.closed()) {
                     throw interrupted(fn);
                 }
                 live.check();
@@ -303,11 +292,9 @@ public final class CallRing implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
+        writes.close();
         async.shutdownNow();
         wakeAll();
-        while (writers.get() > 0) {
-            Thread.onSpinWait();          // a few stores each: they finish at once
-        }
+        writes.drain();
     }
 }

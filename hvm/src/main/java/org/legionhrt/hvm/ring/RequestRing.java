@@ -13,7 +13,6 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,13 +34,12 @@ public final class RequestRing implements AutoCloseable {
     private final Map<Integer, RosHandler> handlers;
     private final Liveness live;
     private final AtomicLong tickets = new AtomicLong();
-    /** Server threads storing an answer (see {@link #close}). */
-    private final AtomicInteger writers = new AtomicInteger();
     /** How often each kind of bad request was logged (see {@link #warn}). */
     private final ConcurrentHashMap<String, AtomicLong> warned = new ConcurrentHashMap<>();
     private static final int WARN_REPEATS = 3, WARN_KEYS = 64;
     private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile boolean closed;
+    /** Server threads storing an answer, and whether the ring is closed (see {@link #close}). */
+    private final RingWriters writes = new RingWriters();
 
     /** Creates the server over an initialised communication area; {@code live} ends the HVM on garbage. */
     public RequestRing(MemorySegment comm, Map<Integer, RosHandler> handlers, Liveness live) {
@@ -69,7 +67,7 @@ public final class RequestRing implements AutoCloseable {
     }
 
     private void serveUntilClosed() {
-        while (!closed) {
+        while (!writes.closed()) {
             long t = tickets.getAndIncrement();
             int idx = (int) (t & (CommLayout.REQ_NSLOTS - 1));
             long lap = t / CommLayout.REQ_NSLOTS;
@@ -78,15 +76,14 @@ public final class RequestRing implements AutoCloseable {
                 return;
             }
             long[] out = ask(slot + CommLayout.SLOT_FN, slot + CommLayout.SLOT_ARGS);
-            writers.incrementAndGet();
+            if (!writes.enter()) {
+                return;         // a reboot clears the ring for the next kernel: this answer is no one's there
+            }
             try {
-                if (closed) {
-                    return;     // a reboot clears the ring for the next kernel: this answer is no one's there
-                }
                 store(slot + CommLayout.SLOT_STATUS, slot + CommLayout.SLOT_RESULT, out);
                 LONG.setRelease(comm, slot + CommLayout.SLOT_SEQ, 4 * lap + CommLayout.DONE);
             } finally {
-                writers.decrementAndGet();
+                writes.exit();
             }
         }
     }
@@ -99,7 +96,7 @@ public final class RequestRing implements AutoCloseable {
     private boolean awaitPosted(long slot, long want) {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
         while (!posted(slot, want)) {
-            if (closed) {
+            if (writes.closed()) {
                 return false;
             }
             long seq = (long) LONG.getAcquire(comm, slot + CommLayout.SLOT_SEQ);
@@ -118,7 +115,7 @@ public final class RequestRing implements AutoCloseable {
             INT.getAndAdd(comm, CommLayout.REQ_ROS_PARKED, 1);
             try {
                 VarHandle.fullFence();
-                if (!posted(slot, want) && !closed) {
+                if (!posted(slot, want) && !writes.closed()) {
                     LockSupport.parkNanos(this, PARK_NANOS);
                 }
             } finally {
@@ -217,7 +214,7 @@ public final class RequestRing implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
+        writes.close();
         for (Thread t : threads) {
             LockSupport.unpark(t);
             try {
@@ -227,8 +224,6 @@ public final class RequestRing implements AutoCloseable {
                 break;
             }
         }
-        while (writers.get() > 0) {
-            Thread.onSpinWait();        // a store or two each: they finish at once
-        }
+        writes.drain();
     }
 }
