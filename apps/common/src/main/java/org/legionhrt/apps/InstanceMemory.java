@@ -34,7 +34,7 @@ public final class InstanceMemory {
         long limit = limit(host);
         if (bytes < 0 || bytes > limit) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "the region instances need %s, more than the %s (3/4 of this host's %s of memory) instances may use: "
+                    "the region instances need %s, more than the %s (3/4 of the %s of memory this process may use) instances may use: "
                             + "lower %s", human(bytes), human(limit), human(host), lower));
         }
         if (b != Backend.HRT) {
@@ -58,8 +58,31 @@ public final class InstanceMemory {
         return host / 4 * 3;
     }
 
-    /** {@return MemTotal of /proc/meminfo in bytes, or Long.MAX_VALUE where it cannot be read} */
+    /**
+     * {@return the memory this process may use: the JDK's view, which is the smaller of physical
+     * memory and the cgroup (v1 or v2) limit of a container or a systemd slice; MemTotal of
+     * /proc/meminfo where the JDK's management module is missing (a jlinked runtime); or
+     * Long.MAX_VALUE where neither can be read}
+     */
     static long hostBytes() {
+        long jdk = jdkTotalMemory();
+        return jdk > 0 ? Math.min(jdk, memTotal()) : memTotal();
+    }
+
+    /** {@return the JDK's container-aware total memory, or 0 where it does not say} */
+    private static long jdkTotalMemory() {
+        try {
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os) {
+                return os.getTotalMemorySize();
+            }
+        } catch (LinkageError | RuntimeException e) {
+            // no jdk.management in this runtime: MemTotal alone
+        }
+        return 0;
+    }
+
+    private static long memTotal() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (l.startsWith("MemTotal:")) {

@@ -74,8 +74,8 @@ class AppCommonTest {
         assertThat(hrt % (64L << 20)).isZero();
         assertThatThrownBy(() -> InstanceMemory.size(Backend.LINUX, 20L << 30, "-nx or -ny", host))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the region instances need 20.0 GiB, more than the 18.0 GiB (3/4 of this host's 24.0 GiB"
-                        + " of memory) instances may use: lower -nx or -ny");
+                .hasMessage("the region instances need 20.0 GiB, more than the 18.0 GiB (3/4 of the 24.0 GiB of memory"
+                        + " this process may use) instances may use: lower -nx or -ny");
         assertThatThrownBy(() -> InstanceMemory.size(Backend.HRT, Long.MAX_VALUE, "-p", host))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need 8 EiB or more")
                 .hasMessageContaining("lower -p");
@@ -83,6 +83,16 @@ class AppCommonTest {
     }
 
     /** An exact check fails on any difference, however small, and reports it as the worst. */
+    @Test
+    void theHostLimitIsTheSmallerOfPhysicalMemoryAndTheCgroupsAndNeverMore() throws Exception {
+        long memTotal = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo")).stream()
+                .filter(l -> l.startsWith("MemTotal:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
+                .findFirst().orElseThrow();
+        assertThat(InstanceMemory.hostBytes()).isPositive().isLessThanOrEqualTo(memTotal)
+                .isLessThanOrEqualTo(((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
+    }
+
     @Test
     void exactChecksFailOnAnyDifference() {
         Tolerance t = new Tolerance(1e-3, 0);
