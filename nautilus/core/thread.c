@@ -13,6 +13,7 @@
 #define THR_CACHE_FILL   64             /* descriptors each CPU caches at bring-up (1 MiB) */
 #define THR_BOOT_FILL    16             /* ... of which the boot CPU caches before ready */
 #define THR_FILL_MIN_FREE (64ull << 20) /* ... when at least this much memory is free */
+#define THR_JOIN_CLAIMED (1 << 30)      /* flags: a join owns this thread (set under joinq) */
 
 void nk_thread_entry(void);
 void nk_sched_finish(struct nk_cpu *c);
@@ -38,6 +39,7 @@ static struct nk_thread *thr_alloc(uint64_t *id)
 
 void nk_thread_free(struct nk_thread *t)
 {
+    t->state = NK_THR_FREE;               /* a late second join sees it while nothing reused t */
     unsigned long f = arch_irq_save();
     struct nk_cpu *c = this_cpu();
     if (c->thr_cache_n < NK_THR_CACHE_MAX) {
@@ -139,7 +141,7 @@ struct nk_thread *nk_thread_create(nk_thread_fn fn, void *arg, int cpu, int flag
         return NULL;
     t->state = NK_THR_READY;
     t->cpu = cpu;
-    t->flags = flags;
+    t->flags = flags & NK_THREAD_DETACHED;   /* the only flag a caller sets */
     t->id = id;
     t->fn = fn;
     t->arg = arg;
@@ -150,7 +152,8 @@ struct nk_thread *nk_thread_create(nk_thread_fn fn, void *arg, int cpu, int flag
     nk_waitq_init(&t->joinq);
     build_frame(t);
     nk_sched_enqueue(t, 0);
-    return t;
+    /* t may already have run, exited and been freed (and reused) if it is detached. */
+    return flags & NK_THREAD_DETACHED ? NK_THREAD_DETACHED_HANDLE : t;
 }
 
 /* Called by nk_thread_entry on the new stack, interrupts still disabled. */
@@ -179,9 +182,24 @@ static int is_done(void *arg)
     return ((struct nk_thread *)arg)->done;
 }
 
+/* Claims t for this join under its join queue's lock: the first join of a live thread wins;
+ * a detached one (its own nk_thread_self, say), a claimed one or a freed descriptor is refused.
+ * The detached handle is refused without a look at memory: its thread may be long gone. */
+static int join_claim(struct nk_thread *t)
+{
+    if (!t || t == NK_THREAD_DETACHED_HANDLE)
+        return 0;
+    unsigned long f = nk_spin_lock_irq(&t->joinq.lock);
+    int ok = t->state != NK_THR_FREE && !(t->flags & (NK_THREAD_DETACHED | THR_JOIN_CLAIMED));
+    if (ok)
+        t->flags |= THR_JOIN_CLAIMED;
+    nk_spin_unlock_irq(&t->joinq.lock, f);
+    return ok;
+}
+
 int nk_thread_join(struct nk_thread *t, void **retval)
 {
-    if (t->flags & NK_THREAD_DETACHED)
+    if (!join_claim(t))
         return -1;
     nk_waitq_wait(&t->joinq, is_done, t);
     if (retval)

@@ -1,6 +1,6 @@
 /*
  * Self-tests of threads and the scheduler: create/join, binding, many threads across CPUs,
- * yield ping-pong, sleep, detached threads, per-CPU data.
+ * yield ping-pong, sleep, detached threads, joins refused (detached, twice), per-CPU data.
  */
 #include <nk/test.h>
 #include <nk/thread.h>
@@ -138,6 +138,85 @@ NK_TEST(thread_detached, NK_QUICK)
     NK_CHECK(detached_ran == 50, "%d of 50 detached threads ran", detached_ran);
     struct nk_thread *t = nk_thread_create(detached_body, NULL, 0, NK_THREAD_DETACHED);
     NK_CHECK(t, "create");
+    return 0;
+}
+
+/* A detached thread's descriptor goes back to its CPU's cache at exit, and the cache is LIFO:
+ * the next create there reuses it. Joining the detached thread's handle read flags from that
+ * reused descriptor, joined (and freed) the new thread instead and returned 0; a second join
+ * of a joined thread freed its descriptor twice (two later creates then shared it). Both must
+ * be refused with -1, and the new thread must stay joinable by its owner. */
+static volatile int refused_ran;
+
+static void *refused_body(void *a)
+{
+    (void)a;
+    nk_store(&refused_ran, 1);
+    return NULL;
+}
+
+NK_TEST(thread_join_refused, NK_QUICK)
+{
+    struct nk_cpu *c = this_cpu();          /* threads are bound: this stays our CPU */
+    int before = c->thr_cache_n, want = before ? before : 1;
+    refused_ran = 0;
+    struct nk_thread *d = nk_thread_create(refused_body, NULL, my_cpu_id(), NK_THREAD_DETACHED);
+    NK_CHECK(d, "create");
+    uint64_t end = arch_cycles() + nk_ns_to_cycles(2000000000ull);
+    while ((!nk_load(&refused_ran) || c->thr_cache_n < want) && arch_cycles() < end)
+        nk_yield();                         /* it exits and is freed on this CPU */
+    NK_CHECK(refused_ran && c->thr_cache_n >= want, "the detached thread did not finish");
+    struct nk_thread *j = nk_thread_create(ret_arg, (void *)42l, my_cpu_id(), 0);
+    NK_CHECK(j, "create");
+    void *rv = NULL;
+    int rc = nk_thread_join(d, &rv);
+    NK_CHECK(rc == -1, "joining a detached thread returned %d (it joined %s)", rc,
+             (struct nk_thread *)d == j ? "the thread that reused its descriptor" : "something");
+    rc = nk_thread_join(j, &rv);
+    NK_CHECK(rc == 0 && rv == (void *)42l, "join of the new thread: %d, %p", rc, rv);
+    rc = nk_thread_join(j, &rv);
+    NK_CHECK(rc == -1, "a second join of a joined thread returned %d", rc);
+    NK_CHECK(nk_thread_join(NULL, NULL) == -1, "joining NULL was not refused");
+    return 0;
+}
+
+static volatile int hold_released;
+
+static void *held(void *a)
+{
+    uint64_t end = arch_cycles() + nk_ns_to_cycles(2000000000ull);
+    while (!nk_load(&hold_released) && arch_cycles() < end)
+        nk_relax();
+    return a;
+}
+
+static void *joiner(void *t)
+{
+    void *rv = NULL;
+    return (void *)(long)(nk_thread_join(t, &rv) == 0 && rv == (void *)7l ? 1 : -1);
+}
+
+/* Two joins of one running thread: both waited and both freed it. The first claims it, the
+ * second is refused at once. */
+NK_TEST(thread_join_claimed_once, NK_QUICK)
+{
+    hold_released = 0;
+    int other = 1 % nk_cpu_count();
+    struct nk_thread *h = nk_thread_create(held, (void *)7l, other, 0);
+    NK_CHECK(h, "create");
+    struct nk_thread *a = nk_thread_create(joiner, h, other, 0);
+    NK_CHECK(a, "create");
+    uint64_t end = arch_cycles() + nk_ns_to_cycles(2000000000ull);
+    while (!nk_load(&h->joinq.nwaiters) && arch_cycles() < end)
+        nk_relax();                         /* the first joiner blocks on h */
+    int waiting = nk_load(&h->joinq.nwaiters);
+    int rc = nk_thread_join(h, NULL);
+    nk_store(&hold_released, 1);
+    void *ra = NULL;
+    nk_thread_join(a, &ra);
+    NK_CHECK(waiting == 1, "the first joiner never blocked");
+    NK_CHECK(rc == -1, "a second join of a claimed thread returned %d", rc);
+    NK_CHECK(ra == (void *)1l, "the first join did not get the thread's value");
     return 0;
 }
 

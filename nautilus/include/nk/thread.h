@@ -15,8 +15,14 @@ struct nk_cpu;
 #define NK_THREAD_STACK   (16 * 1024)   /* descriptor at the bottom, stack above it */
 #define NK_CPU_ANY        (-1)          /* let the kernel pick a CPU (round robin) */
 #define NK_THREAD_DETACHED 1            /* freed at exit, cannot be joined */
+/* What nk_thread_create returns for a DETACHED thread: a detached thread may exit and its
+ * descriptor be reused before create even returns, so the caller gets no pointer to it. The
+ * address is in the unmapped page 0 (a dereference faults at once); nk_thread_join refuses it
+ * without touching memory. */
+#define NK_THREAD_DETACHED_HANDLE ((struct nk_thread *)0x10)
 
-enum nk_thread_state { NK_THR_READY, NK_THR_RUNNING, NK_THR_WAITING, NK_THR_EXITED };
+/* FREE: the descriptor sits in a cache or was given back (joined, or a detached thread's). */
+enum nk_thread_state { NK_THR_READY, NK_THR_RUNNING, NK_THR_WAITING, NK_THR_EXITED, NK_THR_FREE };
 
 typedef void *(*nk_thread_fn)(void *arg);
 
@@ -39,8 +45,8 @@ _Static_assert(offsetof(struct nk_thread, canary) + sizeof(uint64_t) == sizeof(s
                "the canary must end the descriptor");
 
 /* Create a thread running fn(arg) on `cpu` (or NK_CPU_ANY); enqueue it and kick the CPU.
- * Returns the thread (owned by the caller until nk_thread_join, unless DETACHED), or NULL
- * when out of memory or cpu is not online. */
+ * Returns the thread (owned by the caller until nk_thread_join), NK_THREAD_DETACHED_HANDLE
+ * for a DETACHED one, or NULL when out of memory or cpu is not online. */
 struct nk_thread *nk_thread_create(nk_thread_fn fn, void *arg, int cpu, int flags);
 /* Fills the calling CPU's descriptor cache: a first part on the boot CPU before ready
  * (prefill), the rest step by step in every CPU's idle loop (fill_step); fill completes it at
@@ -49,7 +55,10 @@ void nk_thread_cache_fill(void);
 void nk_thread_cache_prefill(void);
 int nk_thread_cache_all_filled(void);  /* every online CPU has finished its bring-up fill */
 int nk_thread_cache_fill_step(void);   /* one block of the bring-up fill; 0 when done */
-/* Wait for t to exit, store its return value, free it. 0 on success, -1 if detached. */
+/* Wait for t to exit, store its return value, free it. 0 on success; -1, at once and with
+ * nothing freed, for NULL, a detached thread, a thread another join already claimed, and a
+ * joined thread whose descriptor was not reused yet. Joining a descriptor that a later create
+ * reused joins that new thread: a thread must be joined exactly once. */
 int nk_thread_join(struct nk_thread *t, void **retval);
 void nk_thread_exit(void *retval) __attribute__((noreturn));
 void nk_yield(void);
