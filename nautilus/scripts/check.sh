@@ -20,6 +20,24 @@ else
   ok "nautilus-core.a has no privileged instruction"
 fi
 
+# ring0: every IPI's WRMSR to the x2APIC ICR comes right after MFENCE;LFENCE. That WRMSR is
+# not serializing, so a kick could overtake the run-queue stores it announces (arch/ring0/apic.c).
+ring0="$out/nautilus-ring0.elf"
+if [ -f "$ring0" ]; then
+  for fn in apic_send_ipi apic_ipi_all_but_self; do
+    r=$(objdump -d --no-show-raw-insn --disassemble="$fn" "$ring0" | awk -F'\t' '
+      NF >= 2 { split($2, w, " "); m = w[1]
+                if (m == "wrmsr") { n++; if (p1 != "lfence" || p2 != "mfence") bad++ }
+                p2 = p1; p1 = m }
+      END { printf "%d %d", n, bad }')
+    case $r in
+      "0 "*) bad "$fn: no WRMSR found in nautilus-ring0.elf (renamed? update scripts/check.sh)" ;;
+      *" 0") ok "$fn: every x2APIC ICR write is fenced (MFENCE;LFENCE)" ;;
+      *) bad "$fn: a WRMSR without MFENCE;LFENCE right before it (x2APIC IPI may overtake earlier stores)" ;;
+    esac
+  done
+fi
+
 # The Linux twins run and print one JSON line per benchmark: one twin per kernel benchmark.
 want=$(grep -c '^NK_BENCH(' "$(dirname "$0")/../core/benches.c")
 n=$(timeout 120 "$out/linux-twins" 20 2>&1 | grep -c '^{"bench":')

@@ -67,16 +67,31 @@ void apic_eoi(void)
     wr(APIC_EOI, 0);
 }
 
+/*
+ * The x2APIC ICR is an MSR, and a WRMSR to an x2APIC register is not serializing (Intel SDM
+ * vol. 3, "x2APIC register access"): the IPI may leave before this CPU's earlier stores are
+ * globally visible. A kick follows the stores that put a thread on the target's run queue;
+ * the target could take the IPI, still read nready 0 and halt again until its next tick (for
+ * ever with its timer off). MFENCE;LFENCE before the WRMSR, as the SDM recommends, orders
+ * them. An xAPIC ICR is uncached MMIO: stores stay in order, no fence needed.
+ * SAFETY: ring0 only; writes MSR 0x830 (the ICR) and nothing else.
+ */
+static void x2apic_write_icr(uint64_t v)
+{
+    __asm__ __volatile__("mfence; lfence; wrmsr"
+                         :: "c"(0x830), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
 void apic_send_ipi(uint32_t dest, uint32_t low)
 {
     if (x2apic) {
-        wrmsr(0x830, ((uint64_t)dest << 32) | low);
+        x2apic_write_icr(((uint64_t)dest << 32) | low);
         return;
     }
     unsigned long f = arch_irq_save();
-    wr(APIC_ICR_HI, dest << 24);
-    wr(APIC_ICR_LO, low);
-    while (rd(APIC_ICR_LO) & (1 << 12))     /* delivery pending */
+    xapic[APIC_ICR_HI / 4] = dest << 24;
+    xapic[APIC_ICR_LO / 4] = low;
+    while (xapic[APIC_ICR_LO / 4] & (1 << 12))     /* delivery pending */
         arch_cpu_relax();
     arch_irq_restore(f);
 }
@@ -85,7 +100,7 @@ void apic_ipi_all_but_self(int vector)
 {
     uint32_t low = (3u << 18) | (1u << 14) | vector;    /* all excluding self, assert */
     if (x2apic)
-        wrmsr(0x830, low);
+        x2apic_write_icr(low);
     else
         apic_send_ipi(0, low);
 }
