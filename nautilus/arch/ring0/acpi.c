@@ -28,15 +28,17 @@ static uint8_t *scan(uint64_t base, uint64_t len)
     return NULL;
 }
 
+/* A root table shorter than its header has no entries (its length minus the header wrapped
+ * to a huge count). */
 static struct sdt_hdr *find_table(uint8_t *rsdp, const char *sig)
 {
     int xsdt = rsdp[15] >= 2 && *(uint64_t *)(rsdp + 24);
     struct sdt_hdr *root = (struct sdt_hdr *)(xsdt ? *(uint64_t *)(rsdp + 24)
                                                    : (uint64_t)*(uint32_t *)(rsdp + 16));
     int esz = xsdt ? 8 : 4;
-    int n = (root->len - sizeof *root) / esz;
+    uint32_t n = root->len > sizeof *root ? (root->len - (uint32_t)sizeof *root) / esz : 0;
     uint8_t *ents = (uint8_t *)(root + 1);
-    for (int i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         struct sdt_hdr *t = (struct sdt_hdr *)(xsdt ? *(uint64_t *)(ents + i * 8)
                                                     : (uint64_t)*(uint32_t *)(ents + i * 4));
         if (!memcmp(t->sig, sig, 4))
@@ -45,12 +47,22 @@ static struct sdt_hdr *find_table(uint8_t *rsdp, const char *sig)
     return NULL;
 }
 
-static void add_cpu(struct nk_boot *b, uint32_t id, uint32_t flags)
+/*
+ * One CPU per APIC id. Firmware may list a CPU twice (a local APIC and an x2APIC entry for the
+ * same id, or a repeated entry): counted twice, the second start sent INIT to a CPU already
+ * running (a reset under it) or to the boot CPU itself. The ids 0xff and 0xffffffff are the
+ * broadcast addresses, no CPU's: an INIT there would reach every CPU.
+ */
+static void add_cpu(struct nk_boot *b, uint32_t id, uint32_t flags, uint32_t broadcast)
 {
     /* Enabled only: "online capable" alone (bit 1) is a CPU that may be hot-added later and
      * is absent now (QEMU -smp n,maxcpus=m); starting it failed and refused the boot. */
-    if (!(flags & 1))
+    if (!(flags & 1) || id == broadcast)
         return;
+    int known = b->ncpus_found < NK_MAX_CPUS ? b->ncpus_found : NK_MAX_CPUS;
+    for (int i = 0; i < known; i++)
+        if (b->apic_ids[i] == id)
+            return;
     if (b->ncpus_found < NK_MAX_CPUS)
         b->apic_ids[b->ncpus_found] = id;
     b->ncpus_found++;
@@ -70,16 +82,18 @@ int acpi_find_cpus(struct nk_boot *b)
     return 0;
 }
 
+/* Entries are read only where they fit whole in the table and are as long as their type
+ * needs: a short or truncated one was read past its end (the flags from the next entry). */
 void acpi_madt_cpus(const void *table, struct nk_boot *b)
 {
     const struct sdt_hdr *madt = table;
     const uint8_t *p = (const uint8_t *)madt + 44, *end = (const uint8_t *)madt + madt->len;
     b->ncpus_found = 0;
-    for (; p < end && p[1]; p += p[1]) {
-        if (p[0] == 0)
-            add_cpu(b, p[3], *(uint32_t *)(p + 4));
-        else if (p[0] == 9)
-            add_cpu(b, *(uint32_t *)(p + 4), *(uint32_t *)(p + 8));
+    for (; p + 2 <= end && p[1] >= 2 && p[1] <= end - p; p += p[1]) {
+        if (p[0] == 0 && p[1] >= 8)
+            add_cpu(b, p[3], *(uint32_t *)(p + 4), 0xff);
+        else if (p[0] == 9 && p[1] >= 16)
+            add_cpu(b, *(uint32_t *)(p + 4), *(uint32_t *)(p + 8), 0xffffffffu);
     }
     b->ncpus = b->ncpus_found < NK_MAX_CPUS ? b->ncpus_found : NK_MAX_CPUS;
 }

@@ -323,6 +323,47 @@ NK_TEST(acpi_madt_online_capable, NK_QUICK)
     return 0;
 }
 
+/* One CPU per APIC id, none at a broadcast id, and only whole entries: a CPU listed as a
+ * local APIC twice and again as an x2APIC was started three times (INIT to a running CPU);
+ * APIC 0xff (the xAPIC broadcast) would have sent INIT to every CPU; an 4-byte local APIC
+ * entry took its flags from the next entry, and an x2APIC entry cut by the table's length
+ * was read past the table. */
+NK_TEST(acpi_madt_duplicates_and_bounds, NK_QUICK)
+{
+    static uint8_t madt[44 + 5 * 8 + 16 + 4 + 12 + 16] __attribute__((aligned(8)));
+    static struct nk_boot b;
+    memset(madt, 0, sizeof madt);
+    memset(&b, 0, sizeof b);
+    memcpy(madt, "APIC", 4);
+    static const uint8_t lapic[5][8] = {
+        { 0, 8, 0, 0, 1, 0, 0, 0 },       /* processor 0, APIC 0: enabled */
+        { 0, 8, 1, 0, 1, 0, 0, 0 },       /* APIC 0 again */
+        { 0, 8, 2, 0xff, 1, 0, 0, 0 },    /* APIC 0xff: the broadcast id */
+        { 0, 8, 3, 1, 1, 0, 0, 0 },       /* APIC 1: enabled */
+        { 0, 8, 4, 1, 1, 0, 0, 0 },       /* APIC 1 again */
+    };
+    uint8_t *q = madt + 44;
+    memcpy(q, lapic, sizeof lapic);
+    q += sizeof lapic;
+    q[0] = 9; q[1] = 16;                  /* x2APIC 0, enabled: the local APIC 0 once more */
+    *(uint32_t *)(q + 4) = 0;
+    *(uint32_t *)(q + 8) = 1;
+    q += 16;
+    q[0] = 0; q[1] = 4; q[3] = 3;         /* a local APIC 3 entry too short for its flags ... */
+    q += 4;
+    q[0] = 1; q[1] = 12;                  /* ... which an IOAPIC entry (byte 0: 1) would give */
+    q += 12;
+    q[0] = 9; q[1] = 16;                  /* x2APIC 5, enabled, but the table ends in it */
+    *(uint32_t *)(q + 4) = 5;
+    *(uint32_t *)(q + 8) = 1;
+    *(uint32_t *)(madt + 4) = (uint32_t)(q + 12 - madt);
+    acpi_madt_cpus(madt, &b);
+    NK_CHECK(b.ncpus_found == 2 && b.ncpus == 2 && b.apic_ids[0] == 0 && b.apic_ids[1] == 1,
+             "%d CPUs (ids %u %u %u %u): want 2, APIC 0 and 1", b.ncpus_found, b.apic_ids[0],
+             b.apic_ids[1], b.apic_ids[2], b.apic_ids[3]);
+    return 0;
+}
+
 /* The page-table entry that maps va in the kernel tables (its level: 3 = 1 GiB, 2 = 2 MiB,
  * 1 = 4 KiB), or 0 if unmapped. */
 static uint64_t pte_of(uint64_t va, int *level)
