@@ -32,8 +32,11 @@ int nk_condvar_signal(struct nk_condvar *cv);
 int nk_condvar_broadcast(struct nk_condvar *cv);
 
 /* Event: a sequence number. wait(seen) returns once seq != seen; it first polls (cheap
- * when the signaller is on another, running CPU), then blocks. signal wakes one blocked
- * waiter, broadcast all. */
+ * when the signaller is on another, running CPU), then blocks. broadcast wakes every
+ * blocked waiter. signal wakes at most one (the longest blocked) and is for an event with a
+ * single waiter: with several blocked, the others stay blocked although seq moved, until a
+ * later signal or broadcast (a waiter still polling sees the new seq either way). Several
+ * waiters (the barrier's): broadcast. */
 struct nk_event {
     volatile uint64_t seq;
     struct nk_waitq q;
