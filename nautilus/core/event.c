@@ -72,12 +72,15 @@ void nk_event_broadcast(struct nk_event *e)
         nk_waitq_wake(&e->q, 0x7fffffff);
 }
 
-void nk_barrier_init(struct nk_barrier *b, int n)
+int nk_barrier_init(struct nk_barrier *b, int n)
 {
+    if (n < 1)
+        return -1;                            /* no wait could ever complete it */
     nk_spin_init(&b->lock);
     b->n = n;
     b->count = 0;
     nk_event_init(&b->ev);
+    return 0;
 }
 
 int nk_barrier_wait(struct nk_barrier *b)

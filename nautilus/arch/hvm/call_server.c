@@ -249,10 +249,10 @@ int hvm_call_serve(void)
     }
     char v[16];
     int n = 1;
-    if (cmdline_get(nk_boot_params->cmdline, "hvm_servers", v, sizeof v))
-        n = (int)nk_strtoul(v, NULL, 10);
-    if (n < 1 || n > nk_cpu_count())
-        n = n < 1 ? 1 : nk_cpu_count();
+    if (cmdline_get(nk_boot_params->cmdline, "hvm_servers", v, sizeof v)) {
+        unsigned long u = nk_strtoul(v, NULL, 10);   /* clamped before the cast: no wrap */
+        n = u < 1 ? 1 : u > (unsigned long)nk_cpu_count() ? nk_cpu_count() : (int)u;
+    }
     register_builtins();
     stop_requested = 0;
     struct nk_thread *others[NK_MAX_CPUS];

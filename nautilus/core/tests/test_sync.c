@@ -275,7 +275,7 @@ NK_TEST(barrier_reuse, NK_SLOW)
 {
     int n = nk_cpu_count() * 2;           /* two threads per CPU: blocking, not just spinning */
     struct nk_thread *t[2 * NK_MAX_CPUS];
-    nk_barrier_init(&bar, n);
+    NK_CHECK(nk_barrier_init(&bar, n) == 0, "init for %d threads", n);
     phase_count[0] = phase_count[1] = 0;
     for (int i = 0; i < n; i++)
         t[i] = nk_thread_create(barrier_thread, (void *)(long)(i / 2), i / 2, 0);
@@ -287,6 +287,15 @@ NK_TEST(barrier_reuse, NK_SLOW)
     }
     NK_CHECK(bad == 0, "%ld rounds saw an incomplete phase", bad);
     NK_CHECK(bar.count == 0, "barrier count %d after the last round", bar.count);
+    return 0;
+}
+
+NK_TEST(barrier_refuses_no_threads, NK_QUICK)
+{
+    struct nk_barrier b;
+    NK_CHECK(nk_barrier_init(&b, 0) == -1, "a barrier for 0 threads (every wait would hang) was accepted");
+    NK_CHECK(nk_barrier_init(&b, -3) == -1, "a barrier for -3 threads was accepted");
+    NK_CHECK(nk_barrier_init(&b, 1) == 0 && nk_barrier_wait(&b) == 1, "a barrier of one releases its only waiter");
     return 0;
 }
 

@@ -55,7 +55,7 @@ struct nk_barrier {
     int count;
     struct nk_event ev;
 };
-void nk_barrier_init(struct nk_barrier *b, int n);
+int nk_barrier_init(struct nk_barrier *b, int n);   /* -1 when n < 1 */
 /* Returns 1 in exactly one thread per round (the last to arrive), 0 in the others. */
 int nk_barrier_wait(struct nk_barrier *b);
 
