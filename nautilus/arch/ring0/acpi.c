@@ -97,3 +97,25 @@ void acpi_madt_cpus(const void *table, struct nk_boot *b)
     }
     b->ncpus = b->ncpus_found < NK_MAX_CPUS ? b->ncpus_found : NK_MAX_CPUS;
 }
+
+/* The boot CPU must be index 0. A firmware table that leaves it out (seen in the wild) would
+ * make slot 0 another CPU's id, and kicks meant for CPU 0 would go to a CPU never started:
+ * the boot CPU then takes slot 0 and the CPU there moves to the end, or is dropped when full. */
+void acpi_boot_cpu_first(struct nk_boot *b, uint32_t me)
+{
+    for (int i = 0; i < b->ncpus; i++)
+        if (b->apic_ids[i] == me) {
+            b->apic_ids[i] = b->apic_ids[0];
+            b->apic_ids[0] = me;
+            return;
+        }
+    printk("acpi: the boot CPU (APIC %u) is not in the MADT; adding it\n", me);
+    b->ncpus_found++;
+    if (b->ncpus == 0)
+        b->ncpus = 1;
+    else if (b->ncpus < NK_MAX_CPUS)
+        b->apic_ids[b->ncpus++] = b->apic_ids[0];
+    else
+        printk("acpi: no slot left for APIC %u: that CPU stays unused\n", b->apic_ids[0]);
+    b->apic_ids[0] = me;
+}

@@ -38,17 +38,6 @@ static void pic_disable(void)
     outb(0x21, 0xff); outb(0xa1, 0xff);   /* mask everything: we use the LAPIC only */
 }
 
-/* The boot CPU must be index 0. */
-static void bsp_first(struct nk_boot *b)
-{
-    uint32_t me = apic_id();
-    for (int i = 1; i < b->ncpus; i++)
-        if (b->apic_ids[i] == me) {
-            b->apic_ids[i] = b->apic_ids[0];
-            b->apic_ids[0] = me;
-        }
-}
-
 int arch_init(struct nk_boot *b)
 {
     idt_init();
@@ -70,7 +59,7 @@ int arch_init(struct nk_boot *b)
         printk("nautilus: out of memory building page tables\n");
         return -1;
     }
-    bsp_first(b);
+    acpi_boot_cpu_first(b, apic_id());
     nk_cpus[0]->apic_id = b->apic_ids[0];
     apic_calibrate();
     apic_timer_start(TIMER_HZ);

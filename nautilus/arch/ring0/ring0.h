@@ -66,6 +66,8 @@ int apic_calibrate(void);
 int acpi_find_cpus(struct nk_boot *b);
 /* The CPUs of one MADT (the table with its header) into b->apic_ids / ncpus. */
 void acpi_madt_cpus(const void *madt, struct nk_boot *b);
+/* Puts the boot CPU (APIC `me`) in slot 0, adding it where the table left it out. */
+void acpi_boot_cpu_first(struct nk_boot *b, uint32_t me);
 /* paging.c */
 int paging_init(struct nk_boot *b);
 int paging_guard_null(void);

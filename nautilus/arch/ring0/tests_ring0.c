@@ -364,6 +364,26 @@ NK_TEST(acpi_madt_duplicates_and_bounds, NK_QUICK)
     return 0;
 }
 
+/* The boot CPU goes to slot 0; a MADT that does not list it (firmware bugs do this) used to
+ * leave another CPU's id in slot 0, so CPU 0's kicks went to a CPU never started. */
+NK_TEST(acpi_boot_cpu_first, NK_QUICK)
+{
+    static struct nk_boot b;
+    memset(&b, 0, sizeof b);
+    b.ncpus = b.ncpus_found = 3;
+    b.apic_ids[0] = 4; b.apic_ids[1] = 2; b.apic_ids[2] = 6;
+    acpi_boot_cpu_first(&b, 2);
+    NK_CHECK(b.ncpus == 3 && b.apic_ids[0] == 2 && b.apic_ids[1] == 4 && b.apic_ids[2] == 6,
+             "listed: %d CPUs, ids %u %u %u; want 3: 2 4 6", b.ncpus, b.apic_ids[0], b.apic_ids[1], b.apic_ids[2]);
+    acpi_boot_cpu_first(&b, 9);
+    NK_CHECK(b.ncpus == 4 && b.ncpus_found == 4 && b.apic_ids[0] == 9 && b.apic_ids[3] == 2,
+             "unlisted: %d CPUs, ids %u .. %u; want 4: 9 4 6 2", b.ncpus, b.apic_ids[0], b.apic_ids[3]);
+    b.ncpus = NK_MAX_CPUS;
+    acpi_boot_cpu_first(&b, 11);
+    NK_CHECK(b.ncpus == NK_MAX_CPUS && b.apic_ids[0] == 11, "full: %d CPUs, slot 0 APIC %u", b.ncpus, b.apic_ids[0]);
+    return 0;
+}
+
 /* The page-table entry that maps va in the kernel tables (its level: 3 = 1 GiB, 2 = 2 MiB,
  * 1 = 4 KiB), or 0 if unmapped. */
 static uint64_t pte_of(uint64_t va, int *level)
