@@ -1,8 +1,13 @@
 package org.legionhrt.bench;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,13 +28,62 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
     private static final Pattern FIELD = Pattern.compile(
             "\"([A-Za-z0-9_]+)\"\\s*:\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|-?[0-9.eE+-]+|true|false|null|\\[[-0-9.eE+,\\s]*\\])");
 
-    /** Validates the fields and copies {@code extra}. */
+    /** The units a result may be in ({@code CONVENTIONS.md}). */
+    public static final Set<String> UNITS = Set.of("cycles", "ns", "us", "ms", "s");
+
+    private static final Pattern SNAKE_CASE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+
+    /**
+     * Validates the fields against the project's format and copies {@code extra}: a line that
+     * breaks it (a name with capitals or dashes, an unknown unit, no samples, a NaN, statistics
+     * out of order) is refused here rather than written into tables, plots and file names.
+     *
+     * @throws IllegalArgumentException naming the field at fault
+     */
     public BenchLine {
         Objects.requireNonNull(bench, "bench");
         Objects.requireNonNull(impl, "impl");
         Objects.requireNonNull(unit, "unit");
         Objects.requireNonNull(stats, "stats");
+        String what = "bench line " + bench + "/" + impl + ": ";
+        if (!SNAKE_CASE.matcher(bench).matches()) {
+            throw new IllegalArgumentException(what + "\"bench\" must be snake_case (a-z, 0-9, single underscores)");
+        }
+        if (impl.isBlank()) {
+            throw new IllegalArgumentException(what + "\"impl\" is empty");
+        }
+        if (!UNITS.contains(unit)) {
+            throw new IllegalArgumentException(what + "\"unit\" " + unit + " is not one of " + new TreeSet<>(UNITS));
+        }
+        if (stats.n() < 1) {
+            throw new IllegalArgumentException(what + "\"n\" " + stats.n() + ": a result has at least one sample");
+        }
+        double[] s = {stats.min(), stats.median(), stats.p99(), stats.max()};
+        for (double v : s) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException(what + "a statistic is not a finite number: " + stats);
+            }
+        }
+        if (!(s[0] <= s[1] && s[1] <= s[2] && s[2] <= s[3])) {
+            throw new IllegalArgumentException(what + "statistics out of order (min <= median <= p99 <= max): " + stats);
+        }
         extra = Map.copyOf(extra);
+    }
+
+    /**
+     * {@return what breaks the rule that the implementations compared under one benchmark name
+     * share its unit: one message per such name, empty when none}
+     */
+    public static List<String> unitMismatches(List<BenchLine> lines) {
+        Map<String, Map<String, String>> units = new LinkedHashMap<>();
+        lines.forEach(l -> units.computeIfAbsent(l.bench(), k -> new LinkedHashMap<>()).putIfAbsent(l.impl(), l.unit()));
+        List<String> out = new ArrayList<>();
+        units.forEach((bench, byImpl) -> {
+            if (new HashSet<>(byImpl.values()).size() > 1) {
+                out.add("bench " + bench + ": the implementations compared differ in unit " + byImpl);
+            }
+        });
+        return out;
     }
 
     /** {@return this result as one JSON line} */
@@ -64,7 +118,7 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
                 throw new IllegalArgumentException("bench line lacks \"" + k + "\": " + line);
             }
         }
-        Stats s = new Stats((int) Double.parseDouble(f.remove("n")), d(f.remove("min")),
+        Stats s = new Stats(count(f.remove("n")), d(f.remove("min")),
                 d(f.remove("median")), d(f.remove("p99")), d(f.remove("max")));
         String bench = f.remove("bench");
         String impl = f.remove("impl");
@@ -102,6 +156,15 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
             out[i] = d(parts[i]);
         }
         return out;
+    }
+
+    /** {@code n} is a whole count: 10000 or 1e4, never 1.5. */
+    private static int count(String v) {
+        double n = d(v);
+        if (n != Math.rint(n) || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("\"n\" must be a whole number of samples, not " + v);
+        }
+        return (int) n;
     }
 
     private static boolean isNumber(String v) {

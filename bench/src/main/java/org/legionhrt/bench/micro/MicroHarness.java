@@ -10,7 +10,8 @@ import org.legionhrt.bench.BoundedRun;
 /**
  * Runs each microbenchmark source (a command printing JSON bench lines: the kernel benches
  * with their Linux twins, the HVM benches, the runtime and API benches) and gathers every line.
- * A source that fails is reported, and the others still run.
+ * A source that fails, prints a line that breaks the project's format ({@link BenchLine}) or
+ * compares implementations in different units is reported, and the others still run.
  */
 public final class MicroHarness {
 
@@ -71,6 +72,8 @@ public final class MicroHarness {
             }
             progress.accept(s.name());
         }
+        // Lines of one name from different sources are compared in the tables and plots.
+        BenchLine.unitMismatches(lines).forEach(failures::add);
         return new Result(lines, failures);
     }
 }

@@ -47,8 +47,8 @@ public final class MicroReport {
     public static String csv(List<BenchLine> lines) {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (BenchLine l : lines) {
-            sb.append(String.join(",", l.bench(), l.impl(), String.valueOf(l.extra().getOrDefault("env", "")),
-                    l.unit(), Integer.toString(l.stats().n()), num(l.stats().min()), num(l.stats().median()),
+            sb.append(String.join(",", cell(l.bench()), cell(l.impl()), cell(env(l)),
+                    cell(l.unit()), Integer.toString(l.stats().n()), num(l.stats().min()), num(l.stats().median()),
                     num(l.stats().p99()), num(l.stats().max()), num(l.stats().spread()))).append('\n');
         }
         return sb.toString();
@@ -73,9 +73,10 @@ public final class MicroReport {
                 String sp = group.size() < 2 ? "—" : isLinuxSide(l.impl()) ? "1 (baseline)"
                         : speedup(l, group).map(MicroReport::times).orElse("—");
                 sb.append("| ").append(String.join(" | ", bench, l.impl(),
-                        String.valueOf(l.extra().getOrDefault("env", "")), l.unit(),
+                        env(l), l.unit(),
                         Integer.toString(l.stats().n()), fmt(l.stats().median()), fmt(l.stats().p99()),
-                        String.format(Locale.ROOT, "%.2f", l.stats().spread()), sp)).append(" |\n");
+                        Double.isFinite(l.stats().spread()) ? String.format(Locale.ROOT, "%.2f", l.stats().spread()) : "—",
+                        sp)).append(" |\n");
             }
         });
         return sb.toString();
@@ -100,11 +101,27 @@ public final class MicroReport {
         return plots;
     }
 
+    /**
+     * {@return where the line's code ran ({@code hvm-kvm}, {@code qemu-tcg}, {@code linux}): every
+     * producer of {@code ./hrt bench micro} says it; empty only for a line from elsewhere that does not}
+     */
+    static String env(BenchLine l) {
+        return String.valueOf(l.extra().getOrDefault("env", ""));
+    }
+
+    /** A CSV text cell, quoted where it holds a comma, a quote or a line break. */
+    private static String cell(String v) {
+        return v.matches("[^,\"\r\n]*") ? v : '"' + v.replace("\"", "\"\"") + '"';
+    }
+
     private static String fmt(double v) {
         return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
-    /** A CSV number: plain digits (no exponent, which spreadsheets and scripts read badly), or empty. */
+    /**
+     * A CSV number: plain digits (no exponent, which spreadsheets and scripts read badly), or empty
+     * where there is none (the spread p99/median of a line whose median is 0).
+     */
     private static String num(double v) {
         return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : "";
     }

@@ -66,4 +66,66 @@ class MicroReportTest {
         assertThat(MicroReport.times(0.5)).isEqualTo("0.5×");
         assertThat(MicroReport.times(3151.0 / 344444)).isEqualTo("0.0091×");
     }
+
+    /** A line that breaks the format, or a name compared in two units, is a failure of the run, not a row. */
+    @Test
+    void harnessReportsLinesThatBreakTheFormat() {
+        String line = "{\"bench\":\"%s\",\"impl\":\"%s\",\"unit\":\"%s\",\"n\":1,\"min\":1,\"median\":1,\"p99\":1,\"max\":1}";
+        var src = new MicroHarness.Source("src", List.of("sh", "-c", "echo '" + String.format(line, "Boot-Time", "hrt", "ns") + "'; "
+                + "echo '" + String.format(line, "boot", "hrt", "us") + "'; echo '" + String.format(line, "boot", "linux", "ms") + "'"));
+        MicroHarness.Result r = MicroHarness.run(List.of(src), 30, n -> { });
+        assertThat(r.lines()).extracting(BenchLine::impl).containsExactly("hrt", "linux");
+        assertThat(r.failures()).hasSize(2);
+        assertThat(r.failures().get(0)).startsWith("src: bench line Boot-Time/hrt: \"bench\" must be snake_case");
+        assertThat(r.failures().get(1)).isEqualTo("bench boot: the implementations compared differ in unit {hrt=us, linux=ms}");
+    }
+
+    /** The CSV: a header, the same column count on every row, no empty cell but a spread without median, numbers that parse. */
+    @Test
+    void csvRowsAreCompleteAndAgreeWithTheMarkdown() {
+        List<BenchLine> all = new java.util.ArrayList<>(lines);
+        all.add(BenchLine.parse("{\"bench\":\"spin\",\"impl\":\"nautilus\",\"unit\":\"cycles\",\"n\":5,"
+                + "\"min\":0,\"median\":0,\"p99\":1,\"max\":2,\"env\":\"qemu-tcg, slow\"}"));
+        List<String> csv = MicroReport.csv(all).lines().toList();
+        assertThat(csv.get(0)).isEqualTo(MicroReport.CSV_HEADER);
+        String md = MicroReport.markdown(all, "micro");
+        for (String row : csv.subList(1, csv.size())) {
+            List<String> cells = splitCsv(row);
+            assertThat(cells).as(row).hasSize(10);
+            for (int i = 4; i < 9; i++) {
+                Double.parseDouble(cells.get(i));
+            }
+            if (!cells.get(6).equals("0")) {
+                Double.parseDouble(cells.get(9));
+            }
+            // Each CSV row has its Markdown row: the same primitive, impl, env, unit and n.
+            assertThat(md).contains("| " + String.join(" | ", cells.subList(0, 5)) + " | ");
+        }
+        assertThat(csv.get(3)).startsWith("boot,hvm,,ms,");      // a line from elsewhere without env: empty, nothing invented
+        assertThat(csv.get(4)).isEqualTo("spin,nautilus,\"qemu-tcg, slow\",cycles,5,0,0,1,2,");
+        assertThat(md).contains("| spin | nautilus | qemu-tcg, slow | cycles | 5 | 0.00 | 1.00 | — | — |").doesNotContain("Infinity");
+    }
+
+    /** A tiny CSV reader: commas outside double quotes split, "" inside them is a quote. */
+    private static List<String> splitCsv(String row) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < row.length(); i++) {
+            char c = row.charAt(i);
+            if (quoted && c == '"' && i + 1 < row.length() && row.charAt(i + 1) == '"') {
+                cur.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
 }
