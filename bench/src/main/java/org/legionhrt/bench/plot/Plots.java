@@ -39,13 +39,15 @@ public final class Plots {
 
     /** Plots median seconds per backend against CPUs for one app, with a min–max bar per point. */
     public static void macroTime(String app, List<MacroSummary.Cell> cells, String params, Path png) throws IOException {
-        XYChart chart = new XYChartBuilder().width(W).height(H)
-                .title(app + ": time per backend (" + params + ")").xAxisTitle("CPUs").yAxisTitle("seconds").build();
-        style(chart.getStyler());
-        chart.getStyler().setXAxisDecimalPattern("#");
         Map<String, List<MacroSummary.Cell>> byBackend = cells.stream()
                 .filter(c -> c.app().equals(app) && c.seconds().isPresent())
                 .collect(Collectors.groupingBy(MacroSummary.Cell::backend, TreeMap::new, Collectors.toList()));
+        // An empty plot says why it is empty (every run failed: macro.md has the reasons).
+        XYChart chart = new XYChartBuilder().width(W).height(H)
+                .title(macroTimeTitle(app, !byBackend.isEmpty(), params))
+                .xAxisTitle("CPUs").yAxisTitle("seconds").build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisDecimalPattern("#");
         int[] next = {0};
         byBackend.forEach((backend, cs) -> {
             double[] x = cs.stream().mapToDouble(MacroSummary.Cell::cpus).toArray();
@@ -69,6 +71,11 @@ public final class Plots {
         save(chart, png);
     }
 
+    /** {@return the title of the time plot; {@code any}: whether a run validated} */
+    static String macroTimeTitle(String app, boolean any, String params) {
+        return app + ": time per backend (" + params + ")" + (any ? "" : ": no validated run");
+    }
+
     /** Plots the speed-up against linux per backend and CPU count for one app (bars; 1 = parity). */
     public static void macroSpeedup(String app, List<MacroSummary.Cell> cells, String params, Path png) throws IOException {
         CategoryChart chart = new CategoryChartBuilder().width(W).height(H)
@@ -89,26 +96,35 @@ public final class Plots {
 
     /**
      * Plots cumulative latency distributions, one curve ({@code {x[], y[]}}) per implementation,
-     * on a log axis: the faster implementation sits left, the steadier one rises more steeply.
+     * on a log axis (linear where a latency is 0): the faster implementation sits left, the
+     * steadier one rises more steeply.
      */
     public static void latencyCdf(String primitive, String unit, Map<String, double[][]> curves, Path png)
             throws IOException {
+        save(latencyChart(primitive, unit, curves), png);
+    }
+
+    /** {@return the chart {@link #latencyCdf} draws} */
+    static XYChart latencyChart(String primitive, String unit, Map<String, double[][]> curves) {
+        // A log axis cannot show a zero latency (a primitive cheaper than the clock's tick): then
+        // every curve goes on a linear axis rather than that one being left out.
+        boolean log = curves.values().stream().allMatch(xy -> Arrays.stream(xy[0]).allMatch(v -> v > 0));
         XYChart chart = new XYChartBuilder().width(W).height(H)
-                .title(primitive + ": latency distribution").xAxisTitle(unit + " (log scale)")
+                .title(primitive + ": latency distribution").xAxisTitle(unit + (log ? " (log scale)" : ""))
                 .yAxisTitle("fraction of samples ≤ x").build();
         style(chart.getStyler());
-        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisLogarithmic(log);
         int[] next = {0};
         curves.forEach((impl, xy) -> {
-            if (xy[0].length == 0 || Arrays.stream(xy[0]).anyMatch(v -> v <= 0)) {
-                return; // a log axis cannot show zero or negative latencies
+            if (xy[0].length == 0) {
+                return;
             }
             XYSeries s = chart.addSeries(impl, xy[0], xy[1]);
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setLineColor(PALETTE[next[0] % PALETTE.length]);
             s.setMarkerColor(PALETTE[next[0]++ % PALETTE.length]);
         });
-        save(chart, png);
+        return chart;
     }
 
     /** {@return the empirical CDF {x[], y[]} of raw samples} */

@@ -55,4 +55,32 @@ class PlotsTest {
             assertRealPng(p);
         }
     }
+
+    /** A zero latency (cheaper than the clock's tick) used to drop its whole curve from the log-axis plot. */
+    @Test
+    void aZeroLatencyKeepsEveryCurveOnALinearAxis() throws Exception {
+        Map<String, double[][]> curves = new java.util.LinkedHashMap<>();
+        curves.put("nautilus (cycles)", new double[][] {{0, 0, 1, 2}, {0, 0.5, 0.99, 1}});
+        curves.put("linux (cycles)", new double[][] {{16, 16, 18, 40}, {0, 0.5, 0.99, 1}});
+        org.knowm.xchart.XYChart chart = Plots.latencyChart("spinlock_uncontended", "cycles", curves);
+        assertThat(chart.getSeriesMap()).containsOnlyKeys("nautilus (cycles)", "linux (cycles)");
+        assertThat(chart.getStyler().isXAxisLogarithmic()).isFalse();
+        assertThat(chart.getXAxisTitle()).isEqualTo("cycles");
+        curves.put("nautilus (cycles)", new double[][] {{1, 1, 1, 2}, {0, 0.5, 0.99, 1}});
+        chart = Plots.latencyChart("spinlock_uncontended", "cycles", curves);
+        assertThat(chart.getStyler().isXAxisLogarithmic()).isTrue();
+        assertThat(chart.getXAxisTitle()).isEqualTo("cycles (log scale)");
+        Path p = dir.resolve("micro-spinlock.png");
+        Plots.latencyCdf("spinlock_uncontended", "cycles", curves, p);
+        assertRealPng(p);
+    }
+
+    @Test
+    void aMacroPlotWithoutAValidatedRunSaysSo() throws Exception {
+        List<MacroSummary.Cell> cells = MacroSummary.of(List.of(MacroRun.failed("stencil", "linux", 1, "small", 0, "exit 1")));
+        Path t = dir.resolve("macro-stencil-time.png");
+        Plots.macroTime("stencil", cells, "small", t);
+        assertThat(t).exists();
+        assertThat(Plots.macroTimeTitle("stencil", false, "small")).isEqualTo("stencil: time per backend (small): no validated run");
+    }
 }
