@@ -2,6 +2,7 @@
 // after JMH's table, one JSON line per figure in the project's format (BenchLine).
 package org.legionhrt.bench.api;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -15,8 +16,11 @@ import org.legionhrt.legion.internal.LinuxBackend;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.util.Statistics;
 
 /** Entry point of the API benchmarks; see {@link ApiBenchmarks}. */
@@ -57,7 +61,8 @@ public final class ApiBench {
         Options opts = ob.jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Dlegionhrt.root=" + root,
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                 .shouldFailOnError(true).build();
-        Collection<RunResult> results = new Runner(opts).run();
+        // JMH's progress and table go to stderr: stdout carries only the JSON lines (CONVENTIONS.md).
+        Collection<RunResult> results = new Runner(opts, jmhOutput(System.err)).run();
         List<BenchLine> lines = new ArrayList<>();
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
@@ -72,6 +77,11 @@ public final class ApiBench {
         return lines;
     }
 
+    /** {@return JMH's human output, written to {@code to}} */
+    static OutputFormat jmhOutput(PrintStream to) {
+        return OutputFormatFactory.createFormatInstance(to, VerboseMode.NORMAL);
+    }
+
     /** {@return why backend hrt cannot run here, or null if it can} */
     static String hrtProblem() {
         KvmProbe p = Kvm.probe();
@@ -84,6 +94,7 @@ public final class ApiBench {
         extra.put("workers", ApiBenchmarks.WORKERS);
         extra.put("cores", java.lang.Runtime.getRuntime().availableProcessors());
         boolean hrt = method.contains("Hrt");
+        extra.put("env", hrt ? "hvm-kvm" : "linux");   // where the runtime ran, as the kernel's lines say
         if (hrt) {
             boolean shared = method.endsWith("Shared");
             extra.put("hrt_cores", shared ? ApiBenchmarks.WORKERS : ApiBenchmarks.WORKERS + 1);
