@@ -42,32 +42,6 @@ final class HvmCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing sub-command: boot or bench");
     }
 
-    /** Parses sizes such as 256M, 1G, 4096 or 64K. */
-    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String s) {
-            String t = s.trim().toUpperCase(Locale.ROOT);
-            long unit = 1;
-            if (t.endsWith("B")) {
-                t = t.substring(0, t.length() - 1);
-            }
-            switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
-                case 'K' -> unit = 1L << 10;
-                case 'M' -> unit = 1L << 20;
-                case 'G' -> unit = 1L << 30;
-                default -> unit = 1;
-            }
-            if (unit != 1) {
-                t = t.substring(0, t.length() - 1);
-            }
-            try {
-                return Math.multiplyExact(Long.parseLong(t), unit);
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw new CommandLine.TypeConversionException("'" + s + "' is not a size (e.g. 256M, 1G)");
-            }
-        }
-    }
-
     /** Options every HVM sub-command shares. */
     static final class Machine {
         @Option(names = "--cores", description = "HRT vCPUs (default ${DEFAULT-VALUE}).", defaultValue = "2")
@@ -146,12 +120,12 @@ final class HvmCommand implements Runnable {
                         + BootInfo.MAX_CPUS + " vCPUs");
             }
             if (mem < MIN_MEM || mem % TWO_MIB != 0) {
-                throw new CommandLine.ParameterException(cl, "--mem " + (mem % (1L << 20) == 0 ? (mem >> 20) + "M" : mem + " bytes") + ": must be a multiple of 2 MiB and at "
+                throw new CommandLine.ParameterException(cl, "--mem " + SizeConverter.show(mem) + ": must be a multiple of 2 MiB and at "
                         + "least " + (MIN_MEM >> 20) + " MiB (the kernel wants 16 MiB free after its image and the first MiB): "
                         + "use e.g. --mem 256M");
             }
             if (merged < 0 || merged % TWO_MIB != 0) {
-                throw new CommandLine.ParameterException(cl, "--merged " + merged + " bytes: must be a multiple of 2 MiB "
+                throw new CommandLine.ParameterException(cl, "--merged " + SizeConverter.show(merged) + ": must be a multiple of 2 MiB "
                         + "(0 = none): use e.g. --merged 64M");
             }
         }
