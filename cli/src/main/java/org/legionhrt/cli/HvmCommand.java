@@ -269,8 +269,9 @@ final class HvmCommand implements Runnable {
                 this(bench, path, ns, "");
             }
 
+            /** Nearest rank, as {@link org.legionhrt.bench.Stats}: every percentile is a measured sample. */
             long pct(double p) {
-                return ns[(int) Math.min(ns.length - 1, Math.floor(p * (ns.length - 1)))];
+                return ns[(int) Math.max(0, Math.min(ns.length - 1, Math.ceil(p * ns.length) - 1))];
             }
         }
 
@@ -389,12 +390,13 @@ final class HvmCommand implements Runnable {
             return new Row("ros_request_roundtrip", "call + HRT->ROS request (ring/exit)", ns);
         }
 
-        private String json(Row r) {
+        /** One JSON line; {@code env} says where the measured code ran, as the kernel's lines do. */
+        String json(Row r) {
             boolean us = r.bench().endsWith("boot");
             double div = us ? 1000.0 : 1.0;
             return String.format(Locale.ROOT,
-                    "{\"bench\":\"%s\",\"impl\":\"hrt\",\"unit\":\"%s\",\"n\":%d,\"min\":%.1f,\"median\":%.1f,"
-                            + "\"p99\":%.1f,\"max\":%.1f,\"cores\":%d,\"mem\":%d,\"path\":\"%s\"%s}",
+                    "{\"bench\":\"%s\",\"impl\":\"hrt\",\"env\":\"hvm-kvm\",\"unit\":\"%s\",\"n\":%d,\"min\":%.1f,"
+                            + "\"median\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"cores\":%d,\"mem\":%d,\"path\":\"%s\"%s}",
                     r.bench(), us ? "us" : "ns", r.ns().length, r.ns()[0] / div, r.pct(0.5) / div, r.pct(0.99) / div,
                     r.ns()[r.ns().length - 1] / div, machine.cores, machine.mem, r.path(), r.extra());
         }
