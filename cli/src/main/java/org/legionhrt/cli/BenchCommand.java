@@ -144,12 +144,25 @@ final class BenchCommand implements Callable<Integer> {
             try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                     java.nio.charset.StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    System.out.println(line);
-                    keep(lines, line);
+                    String l = withEnv(line, "linux");
+                    System.out.println(l);
+                    keep(lines, l);
                 }
             }
             System.out.flush();
             return p.waitFor() == 0 ? 0 : Main.EXIT_FAILED;
+        }
+
+        /**
+         * {@return a bench line with {@code "env"} (where the runtime ran, as the kernel's lines
+         * say it) added when lhrt_bench left it out; other lines unchanged}
+         */
+        static String withEnv(String line, String env) {
+            String t = line.stripTrailing();
+            if (!t.startsWith("{\"bench\"") || !t.endsWith("}") || t.contains("\"env\"")) {
+                return line;
+            }
+            return t.substring(0, t.length() - 1) + ",\"env\":\"" + env + "\"}";
         }
 
         private static void keep(List<BenchLine> lines, String line) {
@@ -157,7 +170,8 @@ final class BenchCommand implements Callable<Integer> {
                 try {
                     lines.add(BenchLine.parse(line));
                 } catch (IllegalArgumentException e) {
-                    // printed as it came; the table leaves it out
+                    // printed as it came; the table leaves it out, and says so
+                    System.err.println("bench runtime: " + e.getMessage() + " (left out of the table)");
                 }
             }
         }
@@ -175,10 +189,11 @@ final class BenchCommand implements Callable<Integer> {
             try (org.legionhrt.hvm.Hvm h = org.legionhrt.hvm.Hvm.builder().cores(cores).memory(256L << 20)
                     .cmdline(cmdline).awaitReady(false).console(line -> {
                         if (line.startsWith("{")) {
-                            System.out.println(line);
+                            String l = withEnv(line, "hvm-kvm");
+                            System.out.println(l);
                             System.out.flush();
                             synchronized (lines) {
-                                keep(lines, line);
+                                keep(lines, l);
                             }
                         }
                     }).boot(image)) {
