@@ -67,7 +67,8 @@ public final class MacroReport {
         return Double.isFinite(v) ? Double.toString(v) : "";
     }
 
+    /** The error cell: quoted, and on the run's one line (a CR would split it for line readers too). */
     private static String quote(String s) {
-        return s.isEmpty() ? "" : '"' + s.replace("\"", "\"\"").replace('\n', ' ') + '"';
+        return s.isEmpty() ? "" : '"' + s.replace("\"", "\"\"").replaceAll("\\R", " ") + '"';
     }
 }

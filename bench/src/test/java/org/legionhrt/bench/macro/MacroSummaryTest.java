@@ -45,4 +45,30 @@ class MacroSummaryTest {
         assertThat(md).contains("## circuit", "| hrt | 1 | 3 | 1 | 1.500 | 1.000 | 2.000 |", "2.00×",
                 "| java | 1 | 0 | 1 | failed |");
     }
+
+    /**
+     * macro.csv: a header, one line per run whatever its error says (a CR or CRLF used to stay in the
+     * quoted cell and split the run for line readers), nine columns on each, and the cells a run
+     * must have: seconds when it validated, the reason when it did not.
+     */
+    @Test
+    void csvHasOneCompleteLinePerRun() {
+        List<MacroRun> all = new java.util.ArrayList<>(runs);
+        all.add(MacroRun.failed("stencil", "hrt", 2, "small", 0, "exit 1: hrt: task \"a,b\" failed\r\nat line 3\rthen 4"));
+        List<String> lines = MacroReport.csv(all).lines().toList();
+        assertThat(lines).hasSize(all.size() + 1);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);   // commas outside quotes
+            assertThat(cells).as(line).hasSize(9);
+            for (int i : new int[] {0, 1, 2, 3, 4, 7}) {
+                assertThat(cells[i]).as(line).isNotEmpty();
+            }
+            boolean validated = Boolean.parseBoolean(cells[7]);
+            assertThat(validated ? cells[5] : cells[8]).as(line).isNotEmpty();
+            if (validated) {
+                assertThat(Double.parseDouble(cells[5])).isPositive();
+            }
+        }
+        assertThat(lines.getLast()).isEqualTo("stencil,hrt,2,small,0,,,false,\"exit 1: hrt: task \"\"a,b\"\" failed at line 3 then 4\"");
+    }
 }
