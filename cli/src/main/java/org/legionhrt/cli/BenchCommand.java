@@ -221,7 +221,8 @@ final class BenchCommand implements Callable<Integer> {
         try {
             c = Class.forName(className);
         } catch (ClassNotFoundException e) {
-            throw new PrerequisiteException(className + " is not built yet");
+            throw new PrerequisiteException(className + " is not on the class path: build the bench module "
+                    + "(./hrt rebuilds what is stale, or mvn -q package -DskipTests)");
         }
         c.getMethod("main", String[].class).invoke(null, (Object) args);
         return 0;

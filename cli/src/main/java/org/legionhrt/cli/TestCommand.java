@@ -9,10 +9,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./hrt test}: the whole test suite ({@code mvn verify} under the JDK {@code ./hrt}
@@ -29,9 +35,15 @@ final class TestCommand implements Callable<Integer> {
     @Parameters(description = "Extra arguments passed to Maven (e.g. -Dtest=KvmTest).")
     List<String> mavenArgs = new ArrayList<>();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Path root = Roots.project();
+        if (modules != null) {
+            checkModules(spec.commandLine(), modules, knownModules(root));
+        }
         long start = System.currentTimeMillis();
         List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "verify"));
         if (modules != null) {
@@ -46,6 +58,33 @@ final class TestCommand implements Callable<Integer> {
             System.out.println("test: the build failed before all tests ran (mvn exit " + status + "; see above)");
         }
         return status == 0 && summary.failed() == 0 ? 0 : Main.EXIT_FAILED;
+    }
+
+    /** {@return the module folders the root pom lists ({@code <module>…</module>}), in its order} */
+    static List<String> knownModules(Path root) throws IOException {
+        Matcher m = Pattern.compile("<module>\\s*([^<]+?)\\s*</module>").matcher(Files.readString(root.resolve("pom.xml")));
+        List<String> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    /**
+     * Checks {@code -m} before Maven starts (an unknown module was Maven's error and exit 1, a
+     * failed test run): every name is a module folder, or {@code [group]:artifact} that Maven
+     * resolves itself, optionally excluded with {@code !} or {@code -}.
+     *
+     * @throws ParameterException naming the modules there are
+     */
+    static void checkModules(CommandLine cl, String modules, List<String> known) {
+        for (String raw : modules.split(",", -1)) {
+            String name = raw.strip().replaceFirst("^[!-]", "").replaceFirst("/+$", "");
+            if (name.isEmpty() || !name.contains(":") && !known.contains(name)) {
+                throw new ParameterException(cl, "-m " + modules + ": " + (name.isEmpty() ? "an empty module name" : "no module '" + name + "'")
+                        + ": use module folders separated by commas (" + String.join(", ", known) + ") or :artifactId");
+            }
+        }
     }
 
     /** Streams Maven's output to the terminal and feeds C test result lines to the summary. */

@@ -61,4 +61,13 @@ class BenchOutputConformanceTest {
         assertThat(BenchCommand.Runtime.withEnv(has, "hvm-kvm")).isEqualTo(has);
         assertThat(BenchCommand.Runtime.withEnv("medians measured in this run", "linux")).isEqualTo("medians measured in this run");
     }
+
+    /** A missing prerequisite is exit 2 with the fix named (it used to say only "is not built yet"). */
+    @Test
+    void aMissingBenchClassNamesTheFix() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchCommand.runMain("org.legionhrt.bench.NoSuch", new String[0]))
+                .isInstanceOf(PrerequisiteException.class)
+                .hasMessage("org.legionhrt.bench.NoSuch is not on the class path: build the bench module "
+                        + "(./hrt rebuilds what is stale, or mvn -q package -DskipTests)");
+    }
 }

@@ -97,4 +97,14 @@ class UpFrontChecksTest {
         assertThat(o.reason()).isEqualTo("Unmatched argument at index 0: 'nosuch'");
         assertThat(o.err()).contains("Usage: hrt [-hV] [COMMAND]", "Commands:");
     }
+
+    /** An unknown -m module was Maven's error after its start, and exit 1 (a failed test run). */
+    @Test
+    void testRefusesAnUnknownModuleBeforeMavenStarts() throws Exception {
+        refused(CliRun.run("test", "-m", "nosuch"), "-m nosuch: no module 'nosuch': use module folders separated by commas "
+                + "(nautilus, hvm, legion-hrt-port, legion-api, apps/common, apps/circuit, apps/stencil, bench, cli) or :artifactId");
+        refused(CliRun.run("test", "-m", "hvm,,cli"), "-m hvm,,cli: an empty module name");
+        java.util.List<String> known = TestCommand.knownModules(Roots.project());
+        TestCommand.checkModules(null, "hvm,apps/circuit/,:bench,!cli,-nautilus", known);   // no exception
+    }
 }
