@@ -95,6 +95,7 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
           .append(",\"p99\":").append(num(stats.p99())).append(",\"max\":").append(num(stats.max()));
         new java.util.TreeMap<>(extra).forEach((k, v) -> sb.append(',').append(switch (v) {
             case Number n -> "\"" + k + "\":" + num(n.doubleValue());
+            case Boolean b -> "\"" + k + "\":" + b;
             case double[] a -> "\"" + k + "\":" + java.util.Arrays.stream(a).mapToObj(BenchLine::num)
                     .collect(java.util.stream.Collectors.joining(",", "[", "]"));
             default -> str(k, String.valueOf(v));
@@ -108,10 +109,10 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
      * @throws IllegalArgumentException if a required field is missing or not a number
      */
     public static BenchLine parse(String line) {
-        Map<String, String> f = new LinkedHashMap<>();
+        Map<String, String> f = new LinkedHashMap<>();     // raw JSON values: "text" quoted, others bare
         Matcher m = FIELD.matcher(line);
         while (m.find()) {
-            f.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(2));
+            f.put(m.group(1), m.group(2));
         }
         for (String k : new String[] {"bench", "impl", "unit", "n", "min", "median", "p99", "max"}) {
             if (!f.containsKey(k)) {
@@ -120,13 +121,46 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
         }
         Stats s = new Stats(count(f.remove("n")), d(f.remove("min")),
                 d(f.remove("median")), d(f.remove("p99")), d(f.remove("max")));
-        String bench = f.remove("bench");
-        String impl = f.remove("impl");
-        String unit = f.remove("unit");
+        String bench = text("bench", f.remove("bench"));
+        String impl = text("impl", f.remove("impl"));
+        String unit = text("unit", f.remove("unit"));
         Map<String, Object> extra = new LinkedHashMap<>();
-        f.forEach((k, v) -> extra.put(k, v.startsWith("[") ? (Object) array(v)
-                : isNumber(v) ? (Object) Double.parseDouble(v) : v));
+        // Each extra keeps its JSON type (text, number, boolean, array), so toJson writes it back alike.
+        f.forEach((k, v) -> {
+            if (v.startsWith("\"")) {
+                extra.put(k, text(k, v));
+            } else if (v.startsWith("[")) {
+                extra.put(k, array(v));
+            } else if (v.equals("true") || v.equals("false")) {
+                extra.put(k, Boolean.valueOf(v));
+            } else if (!v.equals("null")) {
+                extra.put(k, d(v));
+            }
+        });
         return new BenchLine(bench, impl, unit, s, extra);
+    }
+
+    /** {@return the text of a JSON string value, unescaped} @throws IllegalArgumentException if it is not one */
+    private static String text(String key, String raw) {
+        if (raw.length() < 2 || !raw.startsWith("\"")) {
+            throw new IllegalArgumentException("bench line: \"" + key + "\" must be a string, not " + raw);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < raw.length() - 1; i++) {
+            char c = raw.charAt(i);
+            if (c == '\\' && i + 1 < raw.length() - 1) {
+                char e = raw.charAt(++i);
+                sb.append(switch (e) {
+                    case 'n' -> '\n';
+                    case 't' -> '\t';
+                    case 'r' -> '\r';
+                    default -> e;                     // \" \\ \/ and the rest as themselves
+                });
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /**
@@ -167,10 +201,6 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
         return (int) n;
     }
 
-    private static boolean isNumber(String v) {
-        return v.matches("-?[0-9.]+([eE][+-]?[0-9]+)?");
-    }
-
     private static double d(String v) {
         try {
             return Double.parseDouble(v);
@@ -184,6 +214,7 @@ public record BenchLine(String bench, String impl, String unit, Stats stats, Map
     }
 
     private static String str(String k, String v) {
-        return "\"" + k + "\":\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return "\"" + k + "\":\"" + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
+                .replace("\r", "\\r").replace("\t", "\\t") + "\"";
     }
 }

@@ -61,4 +61,24 @@ class BenchLineFormatTest {
                 .containsExactly("bench boot: the implementations compared differ in unit {hrt=us, linux=ms}");
         assertThat(BenchLine.unitMismatches(List.of(a, c))).isEmpty();
     }
+
+    /**
+     * Extra fields keep their JSON type through parse and toJson (bench micro reprints every line):
+     * a boolean was reprinted as the string "true", an escaped quote was escaped twice, a quoted
+     * number in a required field was taken as a number.
+     */
+    @Test
+    void extrasKeepTheirTypeThroughARoundTrip() {
+        String in = "{\"bench\":\"hvm_boot\",\"impl\":\"hrt\",\"unit\":\"us\",\"n\":2,\"min\":1,\"median\":1,\"p99\":2,"
+                + "\"max\":2,\"jit_idle\":false,\"path\":\"boot() \\\"to\\\" ready\",\"warmup_boots\":30,\"gone\":null}";
+        BenchLine b = BenchLine.parse(in);
+        assertThat(b.extra()).containsEntry("jit_idle", false).containsEntry("path", "boot() \"to\" ready")
+                .containsEntry("warmup_boots", 30.0).doesNotContainKey("gone");
+        String out = b.toJson();
+        assertThat(out).contains("\"jit_idle\":false", "\"path\":\"boot() \\\"to\\\" ready\"");
+        assertThat(BenchLine.parse(out)).isEqualTo(b);
+        assertThatThrownBy(() -> BenchLine.parse(json("x", "ns", "\"5\"", "1", "1", "1", "1"))).hasMessageContaining("not a number");
+        assertThat(new BenchLine("x", "a", "ns", OK, Map.of("note", "two\nlines")).toJson()).contains("\"note\":\"two\\nlines\"")
+                .doesNotContain("\n");
+    }
 }
