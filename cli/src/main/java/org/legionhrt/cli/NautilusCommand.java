@@ -367,10 +367,22 @@ final class NautilusCommand implements Runnable {
             for (BenchLine k : kernel) {
                 BenchLine l = lx.get(k.bench());
                 double ratio = l == null ? Double.NaN : l.median() / k.median();
-                out.printf(Locale.ROOT, "%-22s %14.0f %14s %13.1fx%n", k.bench(), k.median(),
-                        l == null ? "-" : String.format(Locale.ROOT, "%.0f", l.median()), ratio);
+                out.printf(Locale.ROOT, "%-22s %14.0f %14s %14s%n", k.bench(), k.median(),
+                        l == null ? "-" : String.format(Locale.ROOT, "%.0f", l.median()), ratio(ratio));
             }
             out.flush();
+        }
+
+        /**
+         * {@return a ratio as "12.3x", with two significant digits below 0.1 ("0.047x", where one
+         * decimal printed "0.0x"), or "-" where there is none (no twin, a zero median)}
+         */
+        static String ratio(double v) {
+            if (!Double.isFinite(v)) {
+                return "-";
+            }
+            return v >= 0.1 || v == 0 ? String.format(Locale.ROOT, "%.1fx", v)
+                    : new java.math.BigDecimal(v).round(new java.math.MathContext(2)).toPlainString() + "x";
         }
     }
 }

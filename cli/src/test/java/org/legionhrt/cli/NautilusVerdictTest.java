@@ -11,8 +11,9 @@ import org.legionhrt.nautilus.KernelExit;
 import org.legionhrt.nautilus.QemuRun;
 
 /**
- * QEMU's own errors exit with status 1, which isa-debug-exit also gives for the kernel's code 0
- * ("passed"): a run that "passed" without a result on its console is a failure, said on stderr.
+ * What {@code ./hrt nautilus} makes of a run: QEMU's own errors exit with status 1, which
+ * isa-debug-exit also gives for the kernel's code 0 ("passed"), so a run that "passed" without a
+ * result on its console is a failure, said on stderr; and the comparison table's ratios.
  */
 class NautilusVerdictTest {
 
@@ -27,5 +28,15 @@ class NautilusVerdictTest {
         assertThat(err.toString()).startsWith("hrt nautilus bench: QEMU exited with status 1 (the kernel's \"passed\") but the "
                 + "console holds no complete result; QEMU's own errors exit 1 too; last lines:\n")
                 .contains("is out of range for parameter 'size'");
+    }
+
+    /** The comparison table printed "0.0x" for every ratio under 0.05 (QEMU's event_wakeup) and "Infinityx" for a zero median. */
+    @Test
+    void smallRatiosKeepTwoSignificantDigits() {
+        assertThat(NautilusCommand.Bench.ratio(1141.94)).isEqualTo("1141.9x");
+        assertThat(NautilusCommand.Bench.ratio(0.5)).isEqualTo("0.5x");
+        assertThat(NautilusCommand.Bench.ratio(95226.0 / 2045810)).isEqualTo("0.047x");
+        assertThat(NautilusCommand.Bench.ratio(Double.POSITIVE_INFINITY)).isEqualTo("-");
+        assertThat(NautilusCommand.Bench.ratio(Double.NaN)).isEqualTo("-");
     }
 }
