@@ -40,7 +40,7 @@ class RunCommandTest {
         CliRun c = CliRun.run("run", "circuit", "-p", "2", "-npp", "1073741823", "-wpp", "1073741823", "--backend", "linux");
         assertThat(c.status()).isEqualTo(Main.EXIT_USAGE);
         assertThat(c.reason()).startsWith("hrt run circuit: the region instances need ")
-                .containsPattern("more than the [0-9.]+ GiB \\(3/4 of this host's [0-9.]+ GiB of memory\\) instances may use: "
+                .containsPattern("more than the [0-9.]+ GiB \\(3/4 of the [0-9.]+ GiB of memory available to this process\\) instances may use: "
                         + "lower -p, -npp or -wpp$");
         assertThat(c.out()).doesNotContain("settings");
         CliRun s = CliRun.run("run", "stencil", "-nx", "1048576", "-ny", "1048576", "--backend", "linux");

@@ -34,7 +34,7 @@ public final class InstanceMemory {
         long limit = limit(host);
         if (bytes < 0 || bytes > limit) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "the region instances need %s, more than the %s (3/4 of the %s of memory this process may use) instances may use: "
+                    "the region instances need %s, more than the %s (3/4 of the %s of memory available to this process) instances may use: "
                             + "lower %s", human(bytes), human(limit), human(host), lower));
         }
         if (b != Backend.HRT) {

@@ -75,7 +75,7 @@ class AppCommonTest {
         assertThatThrownBy(() -> InstanceMemory.size(Backend.LINUX, 20L << 30, "-nx or -ny", host))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the region instances need 20.0 GiB, more than the 18.0 GiB (3/4 of the 24.0 GiB of memory"
-                        + " this process may use) instances may use: lower -nx or -ny");
+                        + " available to this process) instances may use: lower -nx or -ny");
         assertThatThrownBy(() -> InstanceMemory.size(Backend.HRT, Long.MAX_VALUE, "-p", host))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need 8 EiB or more")
                 .hasMessageContaining("lower -p");
