@@ -43,6 +43,7 @@ const char *lhrt_status_name(lhrt_status_t s);
 /* ---------------------------------------------------------------- values ---- */
 #define LHRT_MAX_DIM 3
 #define LHRT_MAX_FIELDS 64 /* per field space */
+#define LHRT_MAX_COLORS (1ull << 26) /* points in the bounds of a partition's color space */
 /* A point of dimension dim (1..3); unused coordinates are 0. 32 bytes. */
 typedef struct lhrt_point { int32_t dim; int32_t pad; int64_t x[LHRT_MAX_DIM]; } lhrt_point_t;
 /* An inclusive rectangle [lo, hi]; empty when hi[i] < lo[i] for some i < dim. 56 bytes. */

@@ -354,6 +354,9 @@ void launch_point_coord(const struct launch *l, uint64_t i, lhrt_point_t *out);
 static inline struct region *launch_sub(struct launch *l, uint64_t i, uint32_t r) {
   return l->subs ? l->subs[i * l->nreqs + r] : l->reqs[r].region;
 }
+/* interfere.c: LHRT_ERR_INTERFERENCE when some points i != j of l have subregions for
+ * requirements a and b that share a point. */
+lhrt_status_t launch_pair_interference(struct launch *l, uint32_t a, uint32_t b);
 struct launcher {
   struct obj o;
   uint32_t task_id;

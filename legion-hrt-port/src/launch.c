@@ -436,12 +436,7 @@ static lhrt_status_t check_interference(struct launch *l) {
       struct req *qb = &l->reqs[b];
       if (!(qa->mask & qb->mask) || qb->node->root != qa->node->root || !reqs_conflict(qa, qb)) continue;
       if (qb->part && qb->part == qa->part && qa->part->disjoint && !qa->proj && !qb->proj) continue;
-      if (l->npoints * l->npoints > (1u << 22))
-        return lhrt_err(LHRT_ERR_INTERFERENCE, "requirements %u and %u may interfere (too many points to check)", a, b);
-      for (uint64_t i = 0; i < l->npoints; i++)
-        for (uint64_t j = 0; j < l->npoints; j++)
-          if (i != j && region_interfere(launch_sub(l, i, a), launch_sub(l, j, b)))
-            return lhrt_err(LHRT_ERR_INTERFERENCE, "points %lu and %lu interfere through requirements %u and %u", i, j, a, b);
+      if ((st = launch_pair_interference(l, a, b))) return st;
     }
   }
   return LHRT_OK;

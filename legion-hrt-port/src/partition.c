@@ -134,7 +134,7 @@ static lhrt_status_t finish(struct region *parent, struct ispace *colors, struct
 
 static lhrt_status_t check_colors(struct ispace *colors, struct ispace ***subs) {
   uint64_t n = rect_volume(&colors->bounds);
-  if (n > (1ull << 26)) return lhrt_err(LHRT_ERR_LIMIT, "color space bounds hold %lu colors (limit 2^26)", n);
+  if (n > LHRT_MAX_COLORS) return lhrt_err(LHRT_ERR_LIMIT, "color space bounds hold %lu colors (limit 2^26)", n);
   *subs = plat_zalloc((n ? n : 1) * sizeof **subs);
   return *subs ? LHRT_OK : lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
 }

@@ -16,6 +16,9 @@ import org.legionhrt.legion.internal.Values;
  * give each point the subregion of its color.
  */
 public final class Partition extends NativeObject {
+    /** The most colors a partition's color space may bound (the runtime's LHRT_MAX_COLORS, 2^26). */
+    public static final long MAX_COLORS = 1L << 26;
+
     private final LogicalRegion parent;
     private final IndexSpace colors;
     private final Map<Point, LogicalRegion> subregions = new ConcurrentHashMap<>();

@@ -37,22 +37,16 @@ public record CircuitConfig(int loops, int steps, int pieces, int nodesPerPiece,
             throw new IllegalArgumentException("-pct " + pctPrivate + " needs at least 2 pieces (-p) for shared wires; use -pct 100 with -p 1");
         }
         if (pieces > MAX_PIECES) {
-            throw new IllegalArgumentException("-p " + pieces + " is more than the " + MAX_PIECES + " pieces whose launches "
-                    + "the runtime can check for interference (it compares every pair of points): use -p " + MAX_PIECES
-                    + " or fewer, with more nodes and wires per piece");
+            throw new IllegalArgumentException("-p " + pieces + " is more than the " + MAX_PIECES + " (2^26) pieces a "
+                    + "partition of the runtime may have: lower -p, with more nodes and wires per piece");
         }
         // Nodes and wires are indexed by int (the state's arrays, the generator): refuse more early.
         total("-p", pieces, "-npp", nodesPerPiece, "nodes");
         total("-p", pieces, "-wpp", wiresPerPiece, "wires");
     }
 
-    /**
-     * The most pieces: distribute_charge and update_voltages write the private nodes and reduce
-     * or write the shared ones, two partitions of one tree, and the runtime checks such an index
-     * launch pair by pair only up to 2^22 pairs of points (check_interference in
-     * legion-hrt-port/src/launch.c), refusing more with LHRT_ERR_INTERFERENCE at the first loop.
-     */
-    public static final int MAX_PIECES = 2048;
+    /** The most pieces: the colors a partition of the runtime may have (a piece is one). */
+    public static final int MAX_PIECES = (int) org.legionhrt.legion.Partition.MAX_COLORS;
 
     /** The most nodes, and the most wires, a circuit may have: its arrays are indexed by int. */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE;

@@ -37,16 +37,15 @@ class CircuitConfigTest {
     }
 
     /**
-     * The runtime refuses an index launch of more than 2048 points whose requirements it must
-     * compare pairwise (distribute_charge's private and shared charge), so -p 2049 used to set
-     * the whole circuit up and then fail its first loop with LHRT_ERR_INTERFERENCE.
+     * Pieces are colors of the runtime's partitions, at most 2^26; the 2048 the runtime's
+     * pairwise interference check allowed before its sweep no longer bound them.
      */
     @Test
-    void morePiecesThanTheRuntimeCanCheckAreRefusedNamingTheFlag() {
-        assertThatThrownBy(() -> new CircuitConfig(2, 10, 2049, 1, 1, 95, 1))
+    void morePiecesThanAPartitionMayHaveAreRefusedNamingTheFlag() {
+        assertThatThrownBy(() -> new CircuitConfig(2, 10, CircuitConfig.MAX_PIECES + 1, 1, 1, 95, 1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-p 2049 is more than the 2048 pieces whose launches the runtime can check for interference "
-                        + "(it compares every pair of points): use -p 2048 or fewer, with more nodes and wires per piece");
-        assertThat(new CircuitConfig(2, 10, CircuitConfig.MAX_PIECES, 1, 1, 95, 1).pieces()).isEqualTo(2048);
+                .hasMessage("-p 67108865 is more than the 67108864 (2^26) pieces a partition of the runtime may have: "
+                        + "lower -p, with more nodes and wires per piece");
+        assertThat(new CircuitConfig(2, 10, 2049, 1, 1, 95, 1).pieces()).isEqualTo(2049);
     }
 }

@@ -28,8 +28,8 @@ public record StencilConfig(long nx, long ny, int ntx, int nty, int radius, int 
     /** The most grid points whose instances' size fits a long. */
     public static final long MAX_POINTS = Long.MAX_VALUE / BYTES_PER_POINT;
 
-    /** The most tiles: the runtime's partitions have at most 2^26 colors (check_colors, legion-hrt-port/src/partition.c). */
-    public static final long MAX_TILES = 1L << 26;
+    /** The most tiles: the colors a partition of the runtime may have. */
+    public static final long MAX_TILES = org.legionhrt.legion.Partition.MAX_COLORS;
 
     /** Checks every parameter and names the flag at fault. */
     public StencilConfig {
