@@ -20,7 +20,7 @@ typedef int32_t lhrt_status_t;
 enum {
   LHRT_OK = 0,
   LHRT_ERR_INVALID_ARG = 1,    /* a NULL pointer, bad size, dimension out of 1..3 */
-  LHRT_ERR_INVALID_HANDLE = 2, /* NULL, destroyed or wrong-kind handle */
+  LHRT_ERR_INVALID_HANDLE = 2, /* NULL, destroyed, never made or wrong-kind handle */
   LHRT_ERR_UNKNOWN_FIELD = 3,  /* field id not allocated in the field space */
   LHRT_ERR_NOT_UNDER_PARENT = 4, /* requirement region not in the parent's subtree */
   LHRT_ERR_PRIVILEGE = 5,      /* privileges wider than the parent's, or wrong accessor use */
@@ -61,7 +61,20 @@ lhrt_rect_t lhrt_rect2(int64_t lox, int64_t loy, int64_t hix, int64_t hiy);
 lhrt_rect_t lhrt_rect3(int64_t lox, int64_t loy, int64_t loz, int64_t hix, int64_t hiy, int64_t hiz);
 
 /* --------------------------------------------------------------- handles ---- */
-/* Opaque handles: one pointer field each (8 bytes), so the compiler tells them apart. */
+/* Opaque handles: one pointer field each (8 bytes), so the compiler tells them apart. The value
+ * is not an address (it names a slot of the library's handle table and that slot's generation,
+ * always even and below 2^62): it stays valid while its object lives. After that (destroyed, its
+ * runtime destroyed, a task context after its body) every call with it fails with
+ * LHRT_ERR_INVALID_HANDLE and lhrt_last_error() says "<kind> handle 0x... was destroyed"; it never
+ * names a later object. Values that were never handles are refused without being read. A handle
+ * may be used from any thread; destroying it while another thread still uses it is the caller's
+ * race. Destroying what other objects still use:
+ *   index / field space: the regions, partitions, launchers and launches that use it keep it
+ *     alive (the handle works as a borrowed one meanwhile; a second destroy is LHRT_ERR_STATE);
+ *   root region: new work on the tree fails at once (LHRT_ERR_INVALID_HANDLE), and the tree is
+ *     freed once the work using it is done (a second destroy meanwhile is LHRT_ERR_STATE);
+ *   memory: refused while instances live in it (LHRT_ERR_STATE);
+ *   partition: lives with its region tree (destroy only releases the handle). */
 typedef struct { void *impl; } lhrt_runtime_t;
 typedef struct { void *impl; } lhrt_ctx_t;          /* a running task or the top-level context */
 typedef struct { void *impl; } lhrt_memory_t;
@@ -178,7 +191,9 @@ lhrt_status_t lhrt_field_space_get_field_id(lhrt_field_space_t fs, uint32_t i, u
 lhrt_status_t lhrt_region_create(lhrt_runtime_t rt, lhrt_index_space_t is, lhrt_field_space_t fs,
                                  lhrt_region_t *out);
 lhrt_status_t lhrt_region_destroy(lhrt_region_t r);
-/* Layout/memory request for the root's instances (before first use); used by the default mapper. */
+/* Layout/memory request for the root's instances (before first use); used by the default mapper.
+ * mem is looked up again when the instances are made: if it was destroyed by then, the operation
+ * that needed them fails with LHRT_ERR_INVALID_HANDLE naming it. */
 lhrt_status_t lhrt_region_set_layout(lhrt_region_t root, uint32_t layout, lhrt_memory_t mem);
 /* Borrowed handles (valid while the region lives). */
 lhrt_status_t lhrt_region_get_index_space(lhrt_region_t r, lhrt_index_space_t *out);
@@ -345,9 +360,9 @@ typedef struct lhrt_accessor {
   uint32_t field_size;
   uint32_t privilege;       /* what the holder may do: READ_ONLY, READ_WRITE, WRITE_DISCARD, REDUCE */
   uint32_t redop;           /* for REDUCE: the operator (the view is a reduction buffer) */
-  const void *space;        /* runtime-owned: the region's points when they are not all of bounds
-                             * (checked access tests them), NULL when they are; valid while the
-                             * accessor is (its task or mapping) */
+  const void *space;        /* the impl of a borrowed lhrt_index_space_t: the region's points when
+                             * they are not all of bounds (checked access tests them), NULL when
+                             * they are; valid while the accessor is (its task or mapping) */
 } lhrt_accessor_t;
 lhrt_status_t lhrt_task_get_accessor(lhrt_ctx_t ctx, uint32_t req, uint32_t fid, lhrt_accessor_t *out);
 /* The accessors of every field of requirement req at once (each names its field_id); *n = the

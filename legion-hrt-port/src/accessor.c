@@ -71,7 +71,7 @@ lhrt_status_t red_prepare(struct task *t) {
       ri->view.field_size = op->size;
       ri->view.privilege = LHRT_REDUCE;
       ri->view.redop = q->redop;
-      ri->view.space = sub->is->nrects > 1 ? sub->is : NULL;
+      ri->view.space = sub->is->nrects > 1 ? H(&sub->is->o) : NULL;
       ri->next = t->reds;
       t->reds = ri;
     }
@@ -173,7 +173,10 @@ lhrt_status_t lhrt_accessor_ptr(const lhrt_accessor_t *a, lhrt_point_t p, void *
   if (p.dim != a->bounds.dim) return lhrt_err(LHRT_ERR_INVALID_ARG, "point of dimension %d for a %d-D accessor", p.dim, a->bounds.dim);
   if (!rect_contains(&a->bounds, &p))
     return lhrt_err(LHRT_ERR_BOUNDS, "point (%ld,%ld,%ld) outside the accessor's bounds", p.x[0], p.x[1], p.x[2]);
-  if (a->space && !is_contains(a->space, &p))
+  struct ispace *sp = NULL;
+  lhrt_status_t st;
+  if (a->space && !(sp = obj_check((void *)a->space, K_ISPACE, &st))) return st;
+  if (sp && !is_contains(sp, &p))
     return lhrt_err(LHRT_ERR_BOUNDS, "point (%ld,%ld,%ld) is inside the accessor's bounds but not in its region "
                     "(a sparse region: another piece's point)", p.x[0], p.x[1], p.x[2]);
   *out = lhrt_accessor_at(a, p.x[0], p.x[1], p.x[2]);
@@ -276,13 +279,18 @@ lhrt_status_t lhrt_region_map(lhrt_ctx_t ctx, lhrt_region_t rh, lhrt_region_t ph
   if (!m) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   if ((st = map_region_sync(T, r, parent, priv, mask, &m->l))) { plat_free(m); return st; }
   obj_init(T->o.rt, &m->o, K_MAPPING, !T->l);
+  if (!h_of(&m->o)) {
+    unmap_sync(m->l);
+    obj_fini(&m->o);
+    plat_free(m);
+    return lhrt_err(LHRT_ERR_NO_MEMORY, "out of handles");
+  }
   if (T->l) { /* inside a task: the task keeps it, and unmaps it at its end if the body did not */
     m->owner = T;
     m->next = T->maps;
     T->maps = m;
   }
-  out->impl = m;
-  return LHRT_OK;
+  return h_out(&out->impl, &m->o);
 }
 
 lhrt_status_t lhrt_mapping_unmap(lhrt_mapping_t h) {
@@ -290,7 +298,7 @@ lhrt_status_t lhrt_mapping_unmap(lhrt_mapping_t h) {
   if (m->unmapped) return lhrt_err(LHRT_ERR_STATE, "mapping already unmapped");
   m->unmapped = true;
   unmap_sync(m->l);
-  if (m->owner) { m->o.magic = 0; return LHRT_OK; } /* freed with its task's list */
+  if (m->owner) { h_retire(&m->o); return LHRT_OK; } /* its memory goes with its task's list */
   obj_fini(&m->o);
   plat_free(m);
   return LHRT_OK;

@@ -1,12 +1,15 @@
 /*
  * Errors and per-thread state: every failing call records a one-line message for its thread
- * (lhrt_last_error); handles are checked by magic and kind before use.
+ * (lhrt_last_error); object headers (handles are checked in handle.c).
  */
 #include "internal.h"
 
 static void thr_dtor(void *p) {
   struct thr *t = p;
-  if (t) plat_free(t->callback_err);
+  if (t) {
+    h_thread_exit(t);
+    plat_free(t->callback_err);
+  }
   plat_free(p);
 }
 
@@ -54,17 +57,10 @@ const char *lhrt_status_name(lhrt_status_t s) {
   return names[s];
 }
 
-static const char *kind_name(uint32_t k) {
-  static const char *n[] = {"?", "runtime", "memory", "index space", "field space", "region",
-                            "partition", "task launcher", "index launcher", "future", "future map",
-                            "mapping", "context"};
-  return k < sizeof n / sizeof n[0] ? n[k] : "?";
-}
-
 /* Owned objects are linked into the runtime so that lhrt_runtime_destroy can free them. */
 void obj_init(struct lhrt_runtime *rt, struct obj *o, uint32_t kind, bool owned) {
-  o->magic = OBJ_MAGIC;
   o->kind = kind;
+  o->h = 0;
   o->rt = rt;
   o->prev = o->next = NULL;
   o->owned = 0;
@@ -80,7 +76,7 @@ void obj_init(struct lhrt_runtime *rt, struct obj *o, uint32_t kind, bool owned)
 
 void obj_fini(struct obj *o) {
   obj_unlink(o);
-  o->magic = 0;
+  h_retire(o);
 }
 
 void obj_unlink(struct obj *o) {
@@ -91,16 +87,6 @@ void obj_unlink(struct obj *o) {
   o->next->prev = o->prev;
   spin_unlock(&o->rt->objlock);
   o->next = o->prev = NULL;
-}
-
-void *obj_check(void *impl, uint32_t kind, lhrt_status_t *st) {
-  struct obj *o = impl;
-  if (!o) { *st = lhrt_err(LHRT_ERR_INVALID_HANDLE, "NULL %s handle", kind_name(kind)); return NULL; }
-  if (o->magic != OBJ_MAGIC || o->kind != kind) {
-    *st = lhrt_err(LHRT_ERR_INVALID_HANDLE, "handle %p is not a live %s", impl, kind_name(kind));
-    return NULL;
-  }
-  return o;
 }
 
 /* A callback that fails (a reduction operator that cannot combine, a projection functor with no

@@ -90,7 +90,7 @@ lhrt_status_t lhrt_runtime_poll_external(lhrt_runtime_t h, int64_t timeout_ns, l
     while (*n < limit && x->head != x->tail) {
       struct task *t = x->q[x->head % x->cap];
       t->trace_start = now;
-      tasks[(*n)++].impl = t;
+      tasks[(*n)++].impl = H(&t->o);   /* made by task_run before the push */
       A_STORE(&x->head, x->head + 1);
     }
     uint32_t seq = A_LOAD(&x->seq), stopped = x->stopped;

@@ -42,13 +42,16 @@ lhrt_status_t lhrt_field_space_create(lhrt_runtime_t h, lhrt_field_space_t *out)
   if (!fs) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   fs->refs = 1;
   obj_init(rt, &fs->o, K_FSPACE, true);
-  out->impl = fs;
-  return LHRT_OK;
+  lhrt_status_t st = h_out(&out->impl, &fs->o);
+  if (st) { obj_fini(&fs->o); plat_free(fs); }
+  return st;
 }
 
 lhrt_status_t lhrt_field_space_destroy(lhrt_field_space_t h) {
   CHECK(fs, struct fspace, K_FSPACE, h);
-  if (!obj_owned(&fs->o)) return lhrt_err(LHRT_ERR_STATE, "field space already destroyed");
+  if (!obj_owned(&fs->o))
+    return lhrt_err(LHRT_ERR_STATE, "field space handle %p was destroyed already (the regions that use the space "
+                    "keep it until they go)", h.impl);
   obj_unlink(&fs->o);
   fs_unref(fs);
   return LHRT_OK;

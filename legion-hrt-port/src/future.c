@@ -16,15 +16,24 @@ struct future *future_alloc(struct lhrt_runtime *rt, struct launch *l, uint64_t 
   return f;
 }
 
-struct future *future_for_launch(struct launch *l, uint64_t index) {
-  return future_alloc(l->rt, l, index, true);
-}
-
 static void future_free(struct future *f) {
   if (f->l) launch_unref(f->l);
   if (f->val != f->inl) plat_free(f->val);
   obj_fini(&f->o);
   plat_free(f);
+}
+
+/* *impl = a handle to a new owned future f (NULL: allocation failed); f is freed if no handle
+ * can be made for it. */
+static lhrt_status_t future_out(struct future *f, void **impl) {
+  if (!f) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+  lhrt_status_t st = h_out(impl, &f->o);
+  if (st) future_free(f);
+  return st;
+}
+
+lhrt_status_t future_for_launch(struct launch *l, uint64_t index, void **impl) {
+  return future_out(future_alloc(l->rt, l, index, true), impl);
 }
 
 struct future *future_clone_internal(struct future *f) {
@@ -61,8 +70,7 @@ lhrt_status_t lhrt_future_from_value(lhrt_runtime_t h, const void *v, uint64_t s
   if (!f || !f->val) { if (f) future_free(f); return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory"); }
   if (size) u_memcpy(f->val, v, size);
   f->size = size;
-  out->impl = f;
-  return LHRT_OK;
+  return future_out(f, &out->impl);
 }
 
 lhrt_status_t lhrt_future_clone(lhrt_future_t h, lhrt_future_t *out) {
@@ -71,8 +79,7 @@ lhrt_status_t lhrt_future_clone(lhrt_future_t h, lhrt_future_t *out) {
   struct future *c = future_clone_internal(f);
   if (!c) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   obj_init(f->o.rt, &c->o, K_FUTURE, true);
-  out->impl = c;
-  return LHRT_OK;
+  return future_out(c, &out->impl);
 }
 
 lhrt_status_t lhrt_future_destroy(lhrt_future_t h) {
@@ -179,13 +186,15 @@ lhrt_status_t lhrt_future_on_ready(lhrt_future_t h, lhrt_future_callback_fn fn, 
 
 /* ------------------------------------------------------------- future maps ---- */
 
-struct fmap *fmap_for_launch(struct launch *l) {
+lhrt_status_t fmap_for_launch(struct launch *l, void **impl) {
   struct fmap *m = plat_zalloc(sizeof *m);
-  if (!m) return NULL;
+  if (!m) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   m->l = l;
   launch_ref(l);
   obj_init(l->rt, &m->o, K_FMAP, true);
-  return m;
+  lhrt_status_t st = h_out(impl, &m->o);
+  if (st) { launch_unref(l); obj_fini(&m->o); plat_free(m); }
+  return st;
 }
 
 lhrt_status_t lhrt_future_map_destroy(lhrt_future_map_t h) {
@@ -221,8 +230,7 @@ lhrt_status_t lhrt_future_map_get_future_at(lhrt_future_map_t h, uint64_t i, lhr
   CHECK(m, struct fmap, K_FMAP, h);
   NEED(out);
   if (i >= m->l->npoints) return lhrt_err(LHRT_ERR_BOUNDS, "point %lu of %lu", i, m->l->npoints);
-  if (!(out->impl = future_for_launch(m->l, i))) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
-  return LHRT_OK;
+  return future_for_launch(m->l, i, &out->impl);
 }
 
 lhrt_status_t lhrt_future_map_get_future(lhrt_future_map_t h, lhrt_point_t p, lhrt_future_t *out) {
@@ -259,5 +267,5 @@ lhrt_status_t lhrt_future_map_reduce(lhrt_future_map_t h, uint32_t redop, lhrt_f
     plat_free(e);
     return st;
   }
-  return lhrt_future_from_value((lhrt_runtime_t){m->o.rt}, acc, op->size, out);
+  return lhrt_future_from_value((lhrt_runtime_t){H(&m->o.rt->o)}, acc, op->size, out);
 }

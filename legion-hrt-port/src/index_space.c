@@ -409,8 +409,9 @@ static lhrt_status_t check_rect(const lhrt_rect_t *r, int32_t dim) {
 
 static lhrt_status_t publish(struct ispace *is, lhrt_index_space_t *out) {
   if (!is) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory building an index space");
-  out->impl = is;
-  return LHRT_OK;
+  lhrt_status_t st = h_out(&out->impl, &is->o);
+  if (st) { obj_unlink(&is->o); is_unref(is); }
+  return st;
 }
 
 lhrt_status_t lhrt_index_space_create_rect(lhrt_runtime_t rt, lhrt_rect_t r, lhrt_index_space_t *out) {
@@ -468,7 +469,9 @@ lhrt_status_t lhrt_index_space_difference(lhrt_index_space_t a, lhrt_index_space
 
 lhrt_status_t lhrt_index_space_destroy(lhrt_index_space_t h) {
   CHECK(is, struct ispace, K_ISPACE, h);
-  if (!obj_owned(&is->o)) return lhrt_err(LHRT_ERR_STATE, "index space %p is borrowed or already destroyed", is);
+  if (!obj_owned(&is->o))
+    return lhrt_err(LHRT_ERR_STATE, "index space handle %p is borrowed, or was destroyed and the regions, partitions "
+                    "or launches that still use the space keep it until they go", h.impl);
   obj_unlink(&is->o);
   is_unref(is);
   return LHRT_OK;
@@ -520,7 +523,7 @@ lhrt_status_t lhrt_index_space_get_point(lhrt_index_space_t h, uint64_t i, lhrt_
 lhrt_status_t lhrt_index_iter_init(lhrt_index_space_t h, lhrt_index_iter_t *it) {
   CHECK(is, struct ispace, K_ISPACE, h);
   NEED(it);
-  it->space = is;
+  it->space = h.impl;  /* the handle, not the space: next checks it again */
   it->rect = 0;
   u_memset(&it->cur, 0, sizeof it->cur);
   it->cur.pad = -1; /* not started */

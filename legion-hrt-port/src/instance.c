@@ -119,8 +119,7 @@ void mem_destroy_all(struct lhrt_runtime *rt) {
 lhrt_status_t lhrt_memory_get_system(lhrt_runtime_t h, lhrt_memory_t *out) {
   CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
   NEED(out);
-  out->impl = rt->sysmem;
-  return LHRT_OK;
+  return h_out(&out->impl, &rt->sysmem->o);
 }
 
 static lhrt_status_t arena_create(lhrt_runtime_t h, void *base, uint64_t size, bool zeroed, lhrt_memory_t *out) {
@@ -137,8 +136,9 @@ static lhrt_status_t arena_create(lhrt_runtime_t h, void *base, uint64_t size, b
   m->pristine = zeroed ? 0 : m->size;
   if (!fr_insert(m, 0, 0, m->size)) { plat_free(m); return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory"); }
   obj_init(rt, &m->o, K_MEMORY, true);
-  out->impl = m;
-  return LHRT_OK;
+  lhrt_status_t st = h_out(&out->impl, &m->o);
+  if (st) mem_free(m);
+  return st;
 }
 
 lhrt_status_t lhrt_memory_create_from_arena(lhrt_runtime_t h, void *base, uint64_t size, lhrt_memory_t *out) {
@@ -171,9 +171,13 @@ lhrt_status_t lhrt_memory_get_usage(lhrt_memory_t h, uint64_t *used, uint64_t *c
 /* Creates the instance(s) for the fields in mask with layout lay (root->ri->lock held). */
 static lhrt_status_t make_instances(struct region *root, uint64_t mask, lhrt_layout_t lay) {
   struct rootinfo *ri = root->ri;
-  struct memory *mem = lay.memory.impl ? lay.memory.impl : root->o.rt->sysmem;
-  if (mem->o.magic != OBJ_MAGIC || mem->o.kind != K_MEMORY)
-    return lhrt_err(LHRT_ERR_INVALID_HANDLE, "mapper chose an invalid memory");
+  lhrt_status_t st;
+  struct memory *mem = lay.memory.impl ? obj_check(lay.memory.impl, K_MEMORY, &st) : root->o.rt->sysmem;
+  if (!mem) { /* a memory destroyed after lhrt_region_set_layout named it, or the mapper's mistake */
+    char why[160];
+    u_fmt(why, sizeof why, "%s", lhrt_last_error());
+    return lhrt_err(st, "no memory for the instances of region tree %u: %s", root->tree_id, why);
+  }
   uint64_t groups[LHRT_MAX_FIELDS];
   int ng = 0;
   if (lay.layout == LHRT_LAYOUT_AOS) groups[ng++] = mask | (A_LOAD(&root->fs->live) & ~ri->inst_mask);
@@ -229,7 +233,7 @@ lhrt_status_t root_ensure_instances(struct region *root, uint64_t mask) {
   struct rootinfo *ri = root->ri;
   if ((A_LOAD(&ri->inst_mask) & mask) == mask) return LHRT_OK;
   spin_lock(&ri->lock);
-  lhrt_layout_t lay = {{ri->mem_hint ? ri->mem_hint : root->o.rt->sysmem}, ri->layout_hint, 0};
+  lhrt_layout_t lay = {{ri->mem_hint ? ri->mem_hint : H(&root->o.rt->sysmem->o)}, ri->layout_hint, 0};
   spin_unlock(&ri->lock);
   /* the mapper may be a host upcall: never call it under a lock */
   mapper_choose_layout(root->o.rt, root, mask & ~A_LOAD(&ri->inst_mask), &lay);
@@ -263,5 +267,5 @@ void region_accessor(struct region *sub, int fidx, lhrt_accessor_t *out) {
   out->field_id = sub->fs->ids[fidx];
   out->field_size = sub->fs->sizes[fidx];
   out->redop = 0;
-  out->space = sub->is->nrects > 1 ? sub->is : NULL;   /* one rectangle: its bounds */
+  out->space = sub->is->nrects > 1 ? H(&sub->is->o) : NULL;   /* one rectangle: its bounds */
 }

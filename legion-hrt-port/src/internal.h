@@ -46,6 +46,7 @@ static inline int64_t i64min(int64_t a, int64_t b) { return a < b ? a : b; }
 static inline int64_t i64max(int64_t a, int64_t b) { return a > b ? a : b; }
 
 /* ------------------------------------------------------ error.c (thread state) ---- */
+#define H_CACHE 32
 struct worker;
 struct task;
 struct thr {
@@ -58,6 +59,10 @@ struct thr {
   int64_t batch_n;        /* ... counted here, and taken off its `remaining` once (slice_flush) */
   char *callback_err;    /* a callback's lhrt_callback_fail, not yet taken (owned) */
   const char *last_task; /* the name of the task it ran last, until its stack is checked at idle */
+  uint32_t nhfree;       /* free handle slots kept by this thread (handle.c) */
+  uint32_t hfree[H_CACHE + 1];
+  struct hslot *body_s;  /* the slot of the native body's context it runs (h_bind_body) */
+  uint32_t body_slot, body_gen, body_busy;
 };
 struct thr *thr_get(void);
 struct thr *thr_peek(void);   /* NULL until the thread needed state */
@@ -67,19 +72,86 @@ lhrt_status_t lhrt_err(lhrt_status_t code, const char *fmt, ...);
 /* ------------------------------------------------------------ objects ---- */
 enum { K_RUNTIME = 1, K_MEMORY, K_ISPACE, K_FSPACE, K_REGION, K_PART, K_TLAUNCHER, K_ILAUNCHER,
        K_FUTURE, K_FMAP, K_MAPPING, K_TASK };
-#define OBJ_MAGIC 0x4c485254u
 struct lhrt_runtime;
 struct obj {                /* header of every handle target */
-  uint32_t magic, kind;
+  uint32_t kind;
   uint32_t owned;           /* linked into the runtime's list of caller-owned objects */
+  uint64_t h;               /* its handle (handle.c), 0 until one was first handed out */
   struct obj *prev, *next;  /* that list (guarded by rt->objlock) */
   struct lhrt_runtime *rt;
 };
 void obj_init(struct lhrt_runtime *rt, struct obj *o, uint32_t kind, bool owned);
-void obj_fini(struct obj *o);     /* unlink and invalidate */
+void obj_fini(struct obj *o);     /* unlink and invalidate its handle */
 void obj_unlink(struct obj *o);   /* caller no longer owns it; stays valid */
 static inline bool obj_owned(const struct obj *o) { return o->owned != 0; }
-void *obj_check(void *impl, uint32_t kind, lhrt_status_t *st);
+const char *obj_kind_name(uint32_t kind);
+
+/* ------------------------------------------------------------ handle.c ---- */
+struct hslot { struct obj *obj; uint32_t gen; uint32_t info; };
+#define H_CHUNK_BITS 12                     /* slots per chunk of the table: 4096 */
+#define H_GEN_MASK 0x3fffffffu
+#define H_SHAPE_MASK 0xc000000100000001ull  /* bits that are fixed in a live handle: */
+#define H_SHAPE 0x0000000100000000ull       /* odd generation, even value, below 2^62 */
+extern struct hslot *h_dir[];
+extern uint32_t h_made;
+uint64_t h_of_slow(struct obj *o);
+/* o's handle (made on first use), 0 when the table cannot grow. */
+static inline uint64_t h_of(struct obj *o) {
+  uint64_t h = A_LOAD(&o->h);
+  return h ? h : h_of_slow(o);
+}
+/* *impl = o's handle (NULL for o == NULL); LHRT_ERR_NO_MEMORY when none can be made. */
+lhrt_status_t h_out(void **impl, struct obj *o);
+#define H(o) ((void *)(uintptr_t)h_of(o))          /* for internal calls, where 0 fails the call */
+void h_retire_slow(struct obj *o);
+/* o's handle (if it has one) is stale from now on. */
+static inline void h_retire(struct obj *o) { if (A_RLX(&o->h)) h_retire_slow(o); }
+void h_thread_exit(struct thr *th);
+uint64_t h_bind_body_slow(struct thr *th, struct obj *o);
+/*
+ * A native body's context handle, on the launch path of every point: the running thread keeps
+ * one slot for it and moves it from task to task (a few stores, no lock, no atomic
+ * read-modify-write, the slot's generation kept in the thread): a context is only valid during
+ * its body, and a thread runs one body at a time unless a body's wait runs another on it,
+ * which then takes the general path (h_of).
+ */
+static inline uint64_t h_bind_body(struct thr *th, struct obj *o) {
+  if (__builtin_expect(th->body_busy || !th->body_s, 0)) return h_bind_body_slow(th, o);
+  uint32_t gen = (th->body_gen + 1) & H_GEN_MASK;          /* even -> odd */
+  th->body_s->obj = o;
+  A_STORE(&th->body_s->gen, gen);
+  th->body_gen = gen;
+  th->body_busy = 1;
+  uint64_t h = (uint64_t)gen << 32 | (uint64_t)th->body_slot << 1;
+  A_STORE(&o->h, h);
+  return h;
+}
+/* Ends what h_bind_body gave (before task_finish_body, which would retire any other handle). */
+static inline void h_unbind_body(struct thr *th, struct obj *o) {
+  if (!th->body_busy || (uint32_t)A_RLX(&o->h) >> 1 != th->body_slot) return;
+  th->body_gen = (th->body_gen + 1) & H_GEN_MASK;          /* odd -> even: the handle is stale */
+  A_STORE(&th->body_s->info, 0u);
+  A_STORE(&th->body_s->gen, th->body_gen);
+  A_STORE(&o->h, 0);
+  th->body_busy = 0;
+}
+void *obj_check_slow(void *impl, uint32_t kind, lhrt_status_t *st);
+/* The object a live handle of this kind names, or NULL with the reason as the thread's error.
+ * On the launch path: a shape test, a bound, two loads and the generation compare. A handle
+ * used while another thread destroys it is a race in the caller (as use of freed memory would
+ * be); a handle used after its destroy returned is always caught. */
+static inline void *obj_check(void *impl, uint32_t kind, lhrt_status_t *st) {
+  uint64_t v = (uint64_t)(uintptr_t)impl;
+  uint32_t i = (uint32_t)v >> 1;
+  if (__builtin_expect((v & H_SHAPE_MASK) == H_SHAPE && i < A_LOAD(&h_made), 1)) {
+    struct hslot *s = &h_dir[i >> H_CHUNK_BITS][i & ((1u << H_CHUNK_BITS) - 1)];
+    if (A_LOAD(&s->gen) == (uint32_t)(v >> 32)) {
+      struct obj *o = s->obj;
+      if (o->kind == kind) return o;
+    }
+  }
+  return obj_check_slow(impl, kind, st);
+}
 #define CHECK(var, type, kind, handle)                        \
   type *var;                                                  \
   do {                                                        \
@@ -174,7 +246,7 @@ struct rootinfo {
   uint32_t field_off[LHRT_MAX_FIELDS];
   struct instance *insts;
   uint32_t layout_hint;
-  struct memory *mem_hint;
+  void *mem_hint;                   /* a memory handle: checked again when instances are made */
   struct task *creator;
   bool destroyed;
 };
@@ -460,6 +532,7 @@ struct lhrt_runtime {
   lhrt_config_t cfg;
   int32_t nworkers;
   struct worker *workers;
+  uint32_t closing;            /* lhrt_runtime_destroy has begun: stale handles say so */
   spin_t objlock;
   struct obj objs;             /* sentinel of the owned-object list */
   struct task top;

@@ -15,8 +15,8 @@ struct dnode *future_dnode(struct future *f);
 /* --------------------------------------------------------- launch objects ---- */
 
 static void point_init(struct launch *l, struct task *t, uint64_t i) {
-  t->o.magic = OBJ_MAGIC;
   t->o.kind = K_TASK;
+  t->o.h = 0;           /* a context handle is made when its body starts (task_run) */
   t->o.next = t->o.prev = NULL;
   t->o.rt = l->rt;
   t->w.pending = 1; /* the analysis hold */
@@ -103,7 +103,7 @@ static void point_fini(struct task *t) {
   ctx_free(t->ctx);
   if (t->res != t->res_inline) plat_free(t->res);
   plat_free(t->err);
-  t->o.magic = 0;
+  h_retire(&t->o);      /* normally done when its body ended */
 }
 
 static void launch_free(struct launch *l) {
@@ -139,6 +139,8 @@ void launch_unref(struct launch *l) {
 
 /* ------------------------------------------------------------- launchers ---- */
 
+static lhrt_status_t launcher_free(struct launcher *L);
+
 static lhrt_status_t launcher_new(struct lhrt_runtime *rt, uint32_t kind, uint32_t task_id, const void *args,
                                   uint64_t arglen, void **out) {
   struct launcher *L = plat_zalloc(sizeof *L);
@@ -151,8 +153,9 @@ static lhrt_status_t launcher_new(struct lhrt_runtime *rt, uint32_t kind, uint32
     L->arglen = arglen;
   }
   obj_init(rt, &L->o, kind, true);
-  *out = L;
-  return LHRT_OK;
+  lhrt_status_t st = h_out(out, &L->o);
+  if (st) launcher_free(L);
+  return st;
 }
 
 static lhrt_status_t launcher_free(struct launcher *L) {
@@ -216,7 +219,7 @@ lhrt_status_t launcher_add_field(struct launcher *L, uint32_t r, uint32_t fid) {
   if (slot < 0) return lhrt_err(LHRT_ERR_UNKNOWN_FIELD, "field %u is not in region tree %u", fid, q->node->tree_id);
   if (q->priv == LHRT_REDUCE) {
     uint32_t sz = 0;
-    lhrt_redop_get_size((lhrt_runtime_t){L->o.rt}, q->redop, &sz);
+    lhrt_redop_get_size((lhrt_runtime_t){H(&L->o.rt->o)}, q->redop, &sz);
     if (sz != fs_size_at(q->node->fs, slot))
       return lhrt_err(LHRT_ERR_REDOP, "reduction operator %u works on %u-byte values, field %u has %u bytes",
                       q->redop, sz, fid, fs_size_at(q->node->fs, slot));
@@ -285,7 +288,8 @@ lhrt_status_t lhrt_index_launcher_create(lhrt_runtime_t h, uint32_t task_id, lhr
   if (dom->volume >= (1ull << 31)) return lhrt_err(LHRT_ERR_LIMIT, "launch domain of %lu points (limit 2^31)", dom->volume);
   lhrt_status_t st = launcher_new(rt, K_ILAUNCHER, task_id, args, arglen, &out->impl);
   if (!st) { /* the launcher keeps the domain alive even if its handle is destroyed */
-    ((struct launcher *)out->impl)->domain = dom;
+    struct launcher *L = obj_check(out->impl, K_ILAUNCHER, &st);
+    L->domain = dom;
     is_ref(dom);
   }
   return st;
@@ -614,8 +618,8 @@ lhrt_status_t launch_submit(struct task *T, struct launch *l) {
   return LHRT_OK;
 }
 
-struct future *future_for_launch(struct launch *l, uint64_t index);
-struct fmap *fmap_for_launch(struct launch *l);
+lhrt_status_t future_for_launch(struct launch *l, uint64_t index, void **impl);
+lhrt_status_t fmap_for_launch(struct launch *l, void **impl);
 
 static lhrt_status_t execute(lhrt_ctx_t ctx, struct launcher *L, struct launch **out) {
   lhrt_status_t st;
@@ -635,7 +639,7 @@ lhrt_status_t lhrt_task_launcher_execute(lhrt_ctx_t ctx, lhrt_task_launcher_t h,
   struct launch *l;
   lhrt_status_t st = execute(ctx, L, &l);
   if (st) return st;
-  if (out && !(out->impl = future_for_launch(l, 0))) st = lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+  if (out) st = future_for_launch(l, 0, &out->impl);
   launch_unref(l);
   return st;
 }
@@ -645,7 +649,7 @@ lhrt_status_t lhrt_index_launcher_execute(lhrt_ctx_t ctx, lhrt_index_launcher_t 
   struct launch *l;
   lhrt_status_t st = execute(ctx, L, &l);
   if (st) return st;
-  if (out && !(out->impl = fmap_for_launch(l))) st = lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+  if (out) st = fmap_for_launch(l, &out->impl);
   launch_unref(l);
   return st;
 }
@@ -663,7 +667,7 @@ lhrt_status_t lhrt_index_launcher_execute_reduce(lhrt_ctx_t ctx, lhrt_index_laun
   l->result_redop = redop;
   launch_ref(l);
   st = launch_submit(T, l);
-  if (!st && !(out->impl = future_for_launch(l, UINT64_MAX))) st = lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
+  if (!st) st = future_for_launch(l, UINT64_MAX, &out->impl);
   launch_unref(l);
   return st;
 }

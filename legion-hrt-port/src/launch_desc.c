@@ -22,8 +22,7 @@ static lhrt_status_t runtime_of(lhrt_ctx_t ctx, const lhrt_launch_t *d, lhrt_run
   if ((d->nreqs && !d->reqs) || (d->nfutures && !d->futures))
     return lhrt_err(LHRT_ERR_INVALID_ARG, "launch of task %u: %s counted but NULL", d->task_id,
                     d->nreqs && !d->reqs ? "requirements" : "futures");
-  rt->impl = t->rt;
-  return LHRT_OK;
+  return h_out(&rt->impl, &t->rt->o);
 }
 
 static lhrt_status_t task_steps(lhrt_task_launcher_t l, const lhrt_launch_t *d) {

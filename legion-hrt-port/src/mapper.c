@@ -28,7 +28,7 @@ uint32_t mapper_select_kind(struct lhrt_runtime *rt, const lhrt_task_info_t *inf
 }
 
 void mapper_choose_layout(struct lhrt_runtime *rt, struct region *root, uint64_t mask, lhrt_layout_t *inout) {
-  if (rt->mapper.choose_layout) rt->mapper.choose_layout(rt->mapper.user, (lhrt_region_t){root}, mask, inout);
+  if (rt->mapper.choose_layout) rt->mapper.choose_layout(rt->mapper.user, (lhrt_region_t){H(&root->o)}, mask, inout);
   if (inout->layout > LHRT_LAYOUT_AOS) inout->layout = LHRT_LAYOUT_SOA;
 }
 

@@ -128,8 +128,7 @@ static lhrt_status_t finish(struct region *parent, struct ispace *colors, struct
   if (!p) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory building a partition");
   p->disjoint = disjoint;
   p->complete = complete;
-  out->impl = p;
-  return LHRT_OK;
+  return h_out(&out->impl, &p->o);  /* on failure p stays with its tree, as a released one does */
 }
 
 static lhrt_status_t check_colors(struct ispace *colors, struct ispace ***subs) {
@@ -511,16 +510,15 @@ lhrt_status_t lhrt_partition_is_complete(lhrt_partition_t h, int32_t *out) {
   CHECK(p, struct partition, K_PART, h); NEED(out); *out = p->complete; return LHRT_OK;
 }
 lhrt_status_t lhrt_partition_get_color_space(lhrt_partition_t h, lhrt_index_space_t *out) {
-  CHECK(p, struct partition, K_PART, h); NEED(out); out->impl = p->colors; return LHRT_OK;
+  CHECK(p, struct partition, K_PART, h); NEED(out); return h_out(&out->impl, &p->colors->o);
 }
 lhrt_status_t lhrt_partition_get_parent(lhrt_partition_t h, lhrt_region_t *out) {
-  CHECK(p, struct partition, K_PART, h); NEED(out); out->impl = p->parent; return LHRT_OK;
+  CHECK(p, struct partition, K_PART, h); NEED(out); return h_out(&out->impl, &p->parent->o);
 }
 lhrt_status_t lhrt_partition_get_subregion(lhrt_partition_t h, lhrt_point_t c, lhrt_region_t *out) {
   CHECK(p, struct partition, K_PART, h);
   NEED(out);
   int64_t i = c.dim == p->colors->dim ? is_linear(&p->colors->bounds, &c) : -1;
   if (i < 0 || !p->child[i]) return lhrt_err(LHRT_ERR_NOT_FOUND, "color not in the partition's color space");
-  out->impl = p->child[i];
-  return LHRT_OK;
+  return h_out(&out->impl, &p->child[i]->o);
 }

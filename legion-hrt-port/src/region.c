@@ -131,13 +131,17 @@ lhrt_status_t lhrt_region_create(lhrt_runtime_t h, lhrt_index_space_t ih, lhrt_f
   NEED(out);
   struct region *r = region_new(rt, is, fs, true);
   if (!r) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
-  out->impl = r;
-  return LHRT_OK;
+  lhrt_status_t st = h_out(&out->impl, &r->o);
+  if (st) { obj_unlink(&r->o); root_unref(r); }
+  return st;
 }
 
 lhrt_status_t lhrt_region_destroy(lhrt_region_t h) {
   CHECK(r, struct region, K_REGION, h);
-  if (r->parent || !obj_owned(&r->o)) return lhrt_err(LHRT_ERR_STATE, "only an owned root region can be destroyed");
+  if (r->parent) return lhrt_err(LHRT_ERR_STATE, "region handle %p names a subregion: only root regions are destroyed", h.impl);
+  if (!obj_owned(&r->o))
+    return lhrt_err(LHRT_ERR_STATE, "region handle %p was destroyed already (its tree %u is freed once the work "
+                    "that uses it is done)", h.impl, r->tree_id);
   obj_unlink(&r->o);
   r->ri->destroyed = true;
   ctx_purge_tree(r->o.rt->top.ctx, r->tree_id);
@@ -156,20 +160,20 @@ lhrt_status_t lhrt_region_set_layout(lhrt_region_t h, uint32_t layout, lhrt_memo
   }
   spin_lock(&r->ri->lock);
   bool used = r->ri->inst_mask != 0;
-  if (!used) { r->ri->layout_hint = layout; r->ri->mem_hint = m; }
+  if (!used) { r->ri->layout_hint = layout; r->ri->mem_hint = m ? mh.impl : NULL; }
   spin_unlock(&r->ri->lock);
   if (used) return lhrt_err(LHRT_ERR_STATE, "region tree %u already has instances", r->tree_id);
   return LHRT_OK;
 }
 
 lhrt_status_t lhrt_region_get_index_space(lhrt_region_t h, lhrt_index_space_t *out) {
-  CHECK(r, struct region, K_REGION, h); NEED(out); out->impl = r->is; return LHRT_OK;
+  CHECK(r, struct region, K_REGION, h); NEED(out); return h_out(&out->impl, &r->is->o);
 }
 lhrt_status_t lhrt_region_get_field_space(lhrt_region_t h, lhrt_field_space_t *out) {
-  CHECK(r, struct region, K_REGION, h); NEED(out); out->impl = r->fs; return LHRT_OK;
+  CHECK(r, struct region, K_REGION, h); NEED(out); return h_out(&out->impl, &r->fs->o);
 }
 lhrt_status_t lhrt_region_get_parent_partition(lhrt_region_t h, lhrt_partition_t *out) {
-  CHECK(r, struct region, K_REGION, h); NEED(out); out->impl = r->parent; return LHRT_OK;
+  CHECK(r, struct region, K_REGION, h); NEED(out); return h_out(&out->impl, r->parent ? &r->parent->o : NULL);
 }
 lhrt_status_t lhrt_region_get_tree_id(lhrt_region_t h, uint32_t *out) {
   CHECK(r, struct region, K_REGION, h); NEED(out); *out = r->tree_id; return LHRT_OK;
@@ -180,7 +184,6 @@ lhrt_status_t lhrt_region_get_info(lhrt_region_t h, uint32_t *tree_id, lhrt_inde
   NEED(is);
   NEED(fs);
   *tree_id = r->tree_id;
-  is->impl = r->is;
-  fs->impl = r->fs;
-  return LHRT_OK;
+  lhrt_status_t st = h_out(&is->impl, &r->is->o);
+  return st ? st : h_out(&fs->impl, &r->fs->o);
 }

@@ -38,15 +38,20 @@ lhrt_status_t lhrt_runtime_create(const lhrt_config_t *cfg, lhrt_runtime_t *out)
   top->worker = -1;
   top->rt = rt;
   top->point = lhrt_point1(0);
+  if (!h_of(&rt->o)) {
+    plat_free(rt->sysmem);
+    plat_free(rt);
+    return lhrt_err(LHRT_ERR_NO_MEMORY, "out of handles");
+  }
   lhrt_status_t st = proc_start(rt);
   if (st) {
     proc_stop(rt);
+    h_retire(&rt->o);
     plat_free(rt->sysmem);
     plat_free(rt);
     return st;
   }
-  out->impl = rt;
-  return LHRT_OK;
+  return h_out(&out->impl, &rt->o);
 }
 
 static struct obj *first_of(struct lhrt_runtime *rt, uint32_t kind) {
@@ -57,21 +62,29 @@ static struct obj *first_of(struct lhrt_runtime *rt, uint32_t kind) {
   return o == &rt->objs ? NULL : o;
 }
 
+/* o's handle for its destroy call; one that cannot be made (no memory for the table) leaves
+ * o out of the list instead, so that the loops below end (o leaks). */
+static void *owned_handle(struct obj *o) {
+  void *h = H(o);
+  if (!h) obj_unlink(o);
+  return h;
+}
+
 static void free_owned(struct lhrt_runtime *rt) {
   struct obj *o;
-  while ((o = first_of(rt, K_TLAUNCHER))) lhrt_task_launcher_destroy((lhrt_task_launcher_t){o});
-  while ((o = first_of(rt, K_ILAUNCHER))) lhrt_index_launcher_destroy((lhrt_index_launcher_t){o});
-  while ((o = first_of(rt, K_FUTURE))) lhrt_future_destroy((lhrt_future_t){o});
-  while ((o = first_of(rt, K_FMAP))) lhrt_future_map_destroy((lhrt_future_map_t){o});
+  while ((o = first_of(rt, K_TLAUNCHER))) lhrt_task_launcher_destroy((lhrt_task_launcher_t){owned_handle(o)});
+  while ((o = first_of(rt, K_ILAUNCHER))) lhrt_index_launcher_destroy((lhrt_index_launcher_t){owned_handle(o)});
+  while ((o = first_of(rt, K_FUTURE))) lhrt_future_destroy((lhrt_future_t){owned_handle(o)});
+  while ((o = first_of(rt, K_FMAP))) lhrt_future_map_destroy((lhrt_future_map_t){owned_handle(o)});
   ctx_free(rt->top.ctx);
   rt->top.ctx = NULL;
-  while ((o = first_of(rt, K_REGION))) lhrt_region_destroy((lhrt_region_t){o});
-  while ((o = first_of(rt, K_FSPACE))) lhrt_field_space_destroy((lhrt_field_space_t){o});
-  while ((o = first_of(rt, K_ISPACE))) lhrt_index_space_destroy((lhrt_index_space_t){o});
+  while ((o = first_of(rt, K_REGION))) lhrt_region_destroy((lhrt_region_t){owned_handle(o)});
+  while ((o = first_of(rt, K_FSPACE))) lhrt_field_space_destroy((lhrt_field_space_t){owned_handle(o)});
+  while ((o = first_of(rt, K_ISPACE))) lhrt_index_space_destroy((lhrt_index_space_t){owned_handle(o)});
   while ((o = first_of(rt, K_MEMORY))) {
     struct memory *m = (struct memory *)o;
     m->live = 0;
-    lhrt_memory_destroy((lhrt_memory_t){o});
+    lhrt_memory_destroy((lhrt_memory_t){owned_handle(o)});
   }
 }
 
@@ -90,8 +103,9 @@ static void free_registry(struct lhrt_runtime *rt) {
 lhrt_status_t lhrt_runtime_destroy(lhrt_runtime_t h) {
   CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
   if (proc_current_worker() >= 0) return lhrt_err(LHRT_ERR_STATE, "a runtime cannot be destroyed from its own task");
+  A_STORE(&rt->closing, 1);
   struct obj *o;
-  while ((o = first_of(rt, K_MAPPING))) lhrt_mapping_unmap((lhrt_mapping_t){o}); /* later work may wait on them */
+  while ((o = first_of(rt, K_MAPPING))) lhrt_mapping_unmap((lhrt_mapping_t){owned_handle(o)}); /* later work may wait on them */
   task_wait_children(&rt->top);
   proc_stop(rt);
   trace_free(rt);
@@ -99,9 +113,9 @@ lhrt_status_t lhrt_runtime_destroy(lhrt_runtime_t h) {
   free_registry(rt);
   extq_free(rt);
   dnode_fini(&rt->top.done);
-  rt->top.o.magic = 0;
+  h_retire(&rt->top.o);
   mem_destroy_all(rt);
-  rt->o.magic = 0;
+  h_retire(&rt->o);
   plat_free(rt);
   return LHRT_OK;
 }
@@ -109,8 +123,7 @@ lhrt_status_t lhrt_runtime_destroy(lhrt_runtime_t h) {
 lhrt_status_t lhrt_runtime_get_top_context(lhrt_runtime_t h, lhrt_ctx_t *out) {
   CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
   NEED(out);
-  out->impl = &rt->top;
-  return LHRT_OK;
+  return h_out(&out->impl, &rt->top.o);
 }
 
 lhrt_status_t lhrt_runtime_get_worker_count(lhrt_runtime_t h, int32_t *out) {

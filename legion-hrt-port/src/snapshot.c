@@ -42,9 +42,9 @@ lhrt_status_t lhrt_task_get_snapshot(lhrt_ctx_t ctx, void *buf, uint64_t cap, ui
   for (uint32_t r = 0; r < l->nreqs; r++) {
     struct region *g = launch_sub(l, t->index, r);
     const struct req *q = &l->reqs[r];
-    rs[r].region.impl = g;
-    rs[r].index_space.impl = g->is;
-    rs[r].field_space.impl = g->fs;
+    if ((st = h_out(&rs[r].region.impl, &g->o)) || (st = h_out(&rs[r].index_space.impl, &g->is->o)) ||
+        (st = h_out(&rs[r].field_space.impl, &g->fs->o)))
+      return st;
     rs[r].tree_id = g->tree_id;
     rs[r].naccessors = field_count(q);
     rs[r].accessors_offset = (uint64_t)((char *)acc - (char *)buf);

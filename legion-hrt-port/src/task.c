@@ -169,6 +169,7 @@ static void unmap_all(struct task *t) {
 
 void task_finish_body(struct task *t) {
   unmap_all(t);
+  h_retire(&t->o);  /* its context handle ends with its body */
   A_OR(&t->flags, T_BODY_DONE);
   if (A_SUB(&t->ends, 1) == 0) task_complete(t);
 }
@@ -214,7 +215,7 @@ void task_run(struct launch *l, uint64_t i) {
   struct task *saved = th->cur;
   th->cur = t;
   t->worker = proc_current_worker();
-  lhrt_ctx_t ctx = {t};
+  lhrt_ctx_t ctx = {NULL};
   if (A_LOAD(&t->w.poisoned)) {
     char msg[256];
     u_fmt(msg, sizeof msg, "%s depends on a failed task: %s", l->def ? l->def->name : "operation",
@@ -229,6 +230,9 @@ void task_run(struct launch *l, uint64_t i) {
     task_finish_body(t);
   } else if (l->kind == L_COPY) {
     copy_body(t);
+    task_finish_body(t);
+  } else if (!(ctx.impl = (void *)(uintptr_t)(l->vkind == LHRT_PROC_JVM ? h_of(&t->o) : h_bind_body(th, &t->o)))) {
+    task_set_failed(t, "out of handles for the task's context");   /* a body gets a handle to its context */
     task_finish_body(t);
   } else if (l->vkind == LHRT_PROC_JVM) {
     A_OR(&t->flags, T_EXTERNAL);
@@ -248,6 +252,7 @@ void task_run(struct launch *l, uint64_t i) {
     uint64_t ready = th->ready_ns, start = traced ? plat_time_ns() : 0;
     v->fn(ctx, l->args, l->arglen, v->user);
     if (traced) trace_task(l->rt, t, LHRT_PROC_CPU, ready, start);
+    h_unbind_body(th, &t->o);
     task_finish_body(t);
   }
   th->cur = saved;
@@ -277,7 +282,7 @@ lhrt_status_t lhrt_task_get_index(lhrt_ctx_t ctx, uint64_t *out) {
   TASK(t, ctx); NEED(out); *out = t->index; return LHRT_OK;
 }
 lhrt_status_t lhrt_task_get_domain(lhrt_ctx_t ctx, lhrt_index_space_t *out) {
-  TASK(t, ctx); NEED(out); out->impl = t->l->domain; return LHRT_OK;
+  TASK(t, ctx); NEED(out); return h_out(&out->impl, t->l->domain ? &t->l->domain->o : NULL);
 }
 lhrt_status_t lhrt_task_get_worker(lhrt_ctx_t ctx, int32_t *out) {
   TASK(t, ctx); NEED(out); *out = proc_current_worker(); return LHRT_OK;
@@ -300,8 +305,7 @@ lhrt_status_t lhrt_task_get_region(lhrt_ctx_t ctx, uint32_t r, lhrt_region_t *ou
   TASK(t, ctx);
   NEED(out);
   if (r >= t->l->nreqs) return lhrt_err(LHRT_ERR_BOUNDS, "requirement %u of %u", r, t->l->nreqs);
-  out->impl = launch_sub(t->l, t->index, r);
-  return LHRT_OK;
+  return h_out(&out->impl, &launch_sub(t->l, t->index, r)->o);
 }
 lhrt_status_t lhrt_task_get_future_count(lhrt_ctx_t ctx, uint32_t *out) {
   TASK(t, ctx); NEED(out); *out = t->l->nfuts; return LHRT_OK;
@@ -309,7 +313,7 @@ lhrt_status_t lhrt_task_get_future_count(lhrt_ctx_t ctx, uint32_t *out) {
 lhrt_status_t lhrt_task_get_future_value(lhrt_ctx_t ctx, uint32_t i, void *buf, uint64_t cap, uint64_t *size) {
   TASK(t, ctx);
   if (i >= t->l->nfuts) return lhrt_err(LHRT_ERR_BOUNDS, "future %u of %u", i, t->l->nfuts);
-  lhrt_future_t f = {t->l->futs[i]};
+  lhrt_future_t f = {H(&t->l->futs[i]->o)};
   return lhrt_future_get_value(f, buf, cap, size);
 }
 lhrt_status_t lhrt_task_return(lhrt_ctx_t ctx, const void *v, uint64_t size) {

@@ -7,6 +7,12 @@
 #include "test.h"
 #include "../src/internal.h"
 
+/* The space a handle names (handles are not addresses: src/handle.c). */
+static struct ispace *space_of(lhrt_index_space_t h) {
+  lhrt_status_t st;
+  return obj_check(h.impl, K_ISPACE, &st);
+}
+
 /* A random space of up to maxn points in [0, w) x [0, h) (h == 1: 1-D), clustered at base. */
 static lhrt_index_space_t random_space(lhrt_runtime_t rt, uint64_t *seed, int dim, int w, int h, int maxn) {
   lhrt_point_t pts[256];
@@ -28,9 +34,9 @@ static void overlaps_match_intersection(int dim, int w, int h, int maxn) {
   for (int k = 0; k < rounds && !test_failed; k++) {
     lhrt_index_space_t a = random_space(rt, &seed, dim, w, h, maxn), b = random_space(rt, &seed, dim, w, h, maxn), x;
     OK(lhrt_index_space_intersection(a, b, &x));
-    uint64_t vol, na = ((struct ispace *)a.impl)->nrects, nb = ((struct ispace *)b.impl)->nrects;
+    uint64_t vol, na = space_of(a)->nrects, nb = space_of(b)->nrects;
     OK(lhrt_index_space_get_volume(x, &vol));
-    bool ab = is_overlaps(a.impl, b.impl), ba = is_overlaps(b.impl, a.impl);
+    bool ab = is_overlaps(space_of(a), space_of(b)), ba = is_overlaps(space_of(b), space_of(a));
     EXPECTF(ab == (vol != 0) && ba == ab, "round %d: overlaps %d/%d, intersection volume %lu (%lu and %lu rects)", k,
             ab, ba, (unsigned long)vol, (unsigned long)na, (unsigned long)nb);
     both += vol != 0 && na > 1 && nb > 1;
@@ -61,7 +67,7 @@ TEST(geometry_points_in_order) {
     }
     lhrt_index_space_t is;
     OK(lhrt_index_space_create_rects(rt, dim, rects, (uint64_t)n, &is));
-    struct ispace *s = is.impl;
+    struct ispace *s = space_of(is);
     struct { lhrt_point_t p; uint64_t guard; } got[256];
     memset(got, 0xab, sizeof got);
     EXPECT(s->volume < 255);
@@ -110,7 +116,7 @@ static void union_matches_brute_force(int dim) {
       for (int y = 0; y < W; y++)
         for (int x = 0; x < W; x++) want += cover[z][y][x];
     OK(lhrt_index_space_get_volume(is, &vol));
-    const struct ispace *s = is.impl;
+    const struct ispace *s = space_of(is);
     uint64_t sum = 0;
     for (uint64_t i = 0; i < s->nrects; i++) {
       sum += rect_volume(&s->rects[i]);
