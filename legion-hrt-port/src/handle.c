@@ -106,6 +106,7 @@ uint64_t h_bind_body_slow(struct thr *th, struct obj *o) {
   th->body_slot = i;
   th->body_s = slot_at(i);
   th->body_gen = th->body_s->gen;
+  A_STORE(&th->body_s->info, 0u);     /* a stale context never went "with its runtime" */
   return h_bind_body(th, o);
 }
 

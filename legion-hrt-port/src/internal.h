@@ -130,7 +130,6 @@ static inline uint64_t h_bind_body(struct thr *th, struct obj *o) {
 static inline void h_unbind_body(struct thr *th, struct obj *o) {
   if (!th->body_busy || (uint32_t)A_RLX(&o->h) >> 1 != th->body_slot) return;
   th->body_gen = (th->body_gen + 1) & H_GEN_MASK;          /* odd -> even: the handle is stale */
-  A_STORE(&th->body_s->info, 0u);
   A_STORE(&th->body_s->gen, th->body_gen);
   A_STORE(&o->h, 0);
   th->body_busy = 0;
