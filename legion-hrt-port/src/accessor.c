@@ -262,6 +262,7 @@ lhrt_status_t lhrt_region_map(lhrt_ctx_t ctx, lhrt_region_t rh, lhrt_region_t ph
   if (!T) return st;
   CHECK(r, struct region, K_REGION, rh);
   NEED(out);
+  SAME_RT(T->o.rt, &r->o, "the region");
   struct region *parent = NULL;
   if (ph.impl && !(parent = obj_check(ph.impl, K_REGION, &st))) return st;
   if (parent && !region_is_ancestor(parent, r)) return lhrt_err(LHRT_ERR_NOT_UNDER_PARENT, "region is not under parent");
@@ -323,6 +324,7 @@ lhrt_status_t lhrt_region_fill(lhrt_ctx_t ctx, lhrt_region_t rh, lhrt_region_t p
   if (!T) return st;
   CHECK(r, struct region, K_REGION, rh);
   NEED(value);
+  SAME_RT(T->o.rt, &r->o, "the region");
   struct region *parent = NULL;
   if (ph.impl && !(parent = obj_check(ph.impl, K_REGION, &st))) return st;
   if (parent && !region_is_ancestor(parent, r)) return lhrt_err(LHRT_ERR_NOT_UNDER_PARENT, "region is not under parent");

@@ -451,6 +451,7 @@ static lhrt_status_t setop(lhrt_index_space_t ha, lhrt_index_space_t hb, lhrt_in
   CHECK(a, struct ispace, K_ISPACE, ha);
   CHECK(b, struct ispace, K_ISPACE, hb);
   NEED(out);
+  SAME_RT(a->o.rt, &b->o, "the second index space");
   if (a->dim != b->dim) return lhrt_err(LHRT_ERR_INVALID_ARG, "index spaces of dimension %d and %d", a->dim, b->dim);
   struct ispace *r = is_op(a->o.rt, a, b, op);
   if (r) obj_init(a->o.rt, &r->o, K_ISPACE, true);

@@ -158,6 +158,13 @@ static inline void *obj_check(void *impl, uint32_t kind, lhrt_status_t *st) {
     var = (type *)obj_check((handle).impl, (kind), &st_);     \
     if (!var) return st_;                                     \
   } while (0)
+/* Objects of two runtimes never mix: one runtime would hold the other's objects, which that
+ * runtime's destroy leaves dangling. */
+#define SAME_RT(rt_, o_, what)                                                                   \
+  do {                                                                                           \
+    if ((o_)->rt != (rt_))                                                                       \
+      return lhrt_err(LHRT_ERR_INVALID_ARG, "%s: %s belongs to another runtime", __func__, what); \
+  } while (0)
 #define NEED(ptr) do { if (!(ptr)) return lhrt_err(LHRT_ERR_INVALID_ARG, "%s: %s is NULL", __func__, #ptr); } while (0)
 
 /* ------------------------------------------------------- index_space.c ---- */

@@ -230,6 +230,7 @@ lhrt_status_t launcher_add_field(struct launcher *L, uint32_t r, uint32_t fid) {
 
 static lhrt_status_t add_future(struct launcher *L, lhrt_future_t fh) {
   CHECK(f, struct future, K_FUTURE, fh);
+  SAME_RT(L->o.rt, &f->o, "the future");
   if (L->nfuts == L->capfuts) {
     uint32_t nc = L->capfuts ? L->capfuts * 2 : 4;
     struct future **nf = plat_realloc(L->futs, nc * sizeof *nf);
@@ -284,6 +285,7 @@ lhrt_status_t lhrt_index_launcher_create(lhrt_runtime_t h, uint32_t task_id, lhr
   CHECK(rt, struct lhrt_runtime, K_RUNTIME, h);
   CHECK(dom, struct ispace, K_ISPACE, dh);
   NEED(out);
+  SAME_RT(rt, &dom->o, "the launch domain");
   if (arglen && !args) return lhrt_err(LHRT_ERR_INVALID_ARG, "args is NULL");
   if (dom->volume >= (1ull << 31)) return lhrt_err(LHRT_ERR_LIMIT, "launch domain of %lu points (limit 2^31)", dom->volume);
   lhrt_status_t st = launcher_new(rt, K_ILAUNCHER, task_id, args, arglen, &out->impl);

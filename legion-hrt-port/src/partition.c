@@ -211,10 +211,13 @@ static bool equal_linear(struct region *parent, struct ispace *colors, struct is
 lhrt_status_t lhrt_partition_create_equal(lhrt_ctx_t ctx, lhrt_region_t ph, lhrt_index_space_t ch,
                                           lhrt_partition_t *out) {
   lhrt_status_t st;
-  if (!ctx_task(ctx, &st)) return st;
+  struct task *t = ctx_task(ctx, &st);
+  if (!t) return st;
   CHECK(parent, struct region, K_REGION, ph);
   CHECK(colors, struct ispace, K_ISPACE, ch);
   NEED(out);
+  SAME_RT(t->o.rt, &parent->o, "the parent region");
+  SAME_RT(t->o.rt, &colors->o, "the color space");
   if (!colors->volume) return lhrt_err(LHRT_ERR_INVALID_ARG, "empty color space");
   struct ispace **subs;
   if ((st = check_colors(colors, &subs))) return st;
@@ -233,10 +236,13 @@ lhrt_status_t lhrt_partition_create_by_rects(lhrt_ctx_t ctx, lhrt_region_t ph, l
                                              const lhrt_colored_rect_t *items, uint64_t n, uint32_t kind,
                                              lhrt_partition_t *out) {
   lhrt_status_t st;
-  if (!ctx_task(ctx, &st)) return st;
+  struct task *t = ctx_task(ctx, &st);
+  if (!t) return st;
   CHECK(parent, struct region, K_REGION, ph);
   CHECK(colors, struct ispace, K_ISPACE, ch);
   NEED(out);
+  SAME_RT(t->o.rt, &parent->o, "the parent region");
+  SAME_RT(t->o.rt, &colors->o, "the color space");
   if (n && !items) return lhrt_err(LHRT_ERR_INVALID_ARG, "items is NULL");
   if ((st = check_kind(kind))) return st;
   uint64_t ns = rect_volume(&colors->bounds);
@@ -349,6 +355,8 @@ lhrt_status_t lhrt_partition_create_by_field(lhrt_ctx_t ctx, lhrt_region_t ph, u
   CHECK(parent, struct region, K_REGION, ph);
   CHECK(colors, struct ispace, K_ISPACE, ch);
   NEED(out);
+  SAME_RT(t->o.rt, &parent->o, "the parent region");
+  SAME_RT(t->o.rt, &colors->o, "the color space");
   int slot;
   if ((st = field_slot(parent, fid, &slot))) return st;
   uint64_t ns = rect_volume(&colors->bounds);
@@ -400,6 +408,8 @@ lhrt_status_t lhrt_partition_create_by_image(lhrt_ctx_t ctx, lhrt_region_t ph, l
   CHECK(parent, struct region, K_REGION, ph);
   CHECK(src, struct partition, K_PART, sh);
   NEED(out);
+  SAME_RT(t->o.rt, &parent->o, "the parent region");
+  SAME_RT(t->o.rt, &src->parent->o, "the source partition");
   if ((st = check_kind(kind))) return st;
   int slot;
   if ((st = field_slot(src->parent, fid, &slot))) return st;
@@ -442,6 +452,8 @@ lhrt_status_t lhrt_partition_create_by_preimage(lhrt_ctx_t ctx, lhrt_region_t ph
   CHECK(parent, struct region, K_REGION, ph);
   CHECK(target, struct partition, K_PART, th);
   NEED(out);
+  SAME_RT(t->o.rt, &parent->o, "the parent region");
+  SAME_RT(t->o.rt, &target->parent->o, "the target partition");
   if ((st = check_kind(kind))) return st;
   int slot;
   if ((st = field_slot(parent, fid, &slot))) return st;
@@ -462,10 +474,13 @@ lhrt_status_t lhrt_partition_create_by_preimage(lhrt_ctx_t ctx, lhrt_region_t ph
 static lhrt_status_t setop(lhrt_ctx_t ctx, lhrt_partition_t ah, lhrt_partition_t bh, uint32_t kind, int op,
                            lhrt_partition_t *out) {
   lhrt_status_t st;
-  if (!ctx_task(ctx, &st)) return st;
+  struct task *t = ctx_task(ctx, &st);
+  if (!t) return st;
   CHECK(a, struct partition, K_PART, ah);
   CHECK(b, struct partition, K_PART, bh);
   NEED(out);
+  SAME_RT(t->o.rt, &a->parent->o, "the first partition");
+  SAME_RT(t->o.rt, &b->parent->o, "the second partition");
   if ((st = check_kind(kind))) return st;
   if (a->parent != b->parent) return lhrt_err(LHRT_ERR_INVALID_ARG, "partitions of different parent regions");
   struct ispace **subs;

@@ -129,6 +129,8 @@ lhrt_status_t lhrt_region_create(lhrt_runtime_t h, lhrt_index_space_t ih, lhrt_f
   CHECK(is, struct ispace, K_ISPACE, ih);
   CHECK(fs, struct fspace, K_FSPACE, fh);
   NEED(out);
+  SAME_RT(rt, &is->o, "the index space");
+  SAME_RT(rt, &fs->o, "the field space");
   struct region *r = region_new(rt, is, fs, true);
   if (!r) return lhrt_err(LHRT_ERR_NO_MEMORY, "out of memory");
   lhrt_status_t st = h_out(&out->impl, &r->o);
@@ -157,6 +159,7 @@ lhrt_status_t lhrt_region_set_layout(lhrt_region_t h, uint32_t layout, lhrt_memo
   if (mh.impl) {
     lhrt_status_t st;
     if (!(m = obj_check(mh.impl, K_MEMORY, &st))) return st;
+    SAME_RT(r->o.rt, &m->o, "the memory");
   }
   spin_lock(&r->ri->lock);
   bool used = r->ri->inst_mask != 0;

@@ -310,3 +310,61 @@ TEST(handles_churned_by_several_threads_stay_apart) {
   for (int i = 0; i < 4; i++) EXPECTF(c[i].bad == 0, "thread %d: %d wrong answers", i, c[i].bad);
   OK(lhrt_runtime_destroy(rt));
 }
+
+/* Handles of another live runtime: every call that takes objects of two runtimes refuses the
+ * mix, naming it, instead of linking one runtime's objects into the other's (which a destroy
+ * of either then leaves dangling). */
+TEST(handles_of_another_runtime_are_refused) {
+  lhrt_runtime_t ra = trt_new(1), rb = trt_new(1);
+  lhrt_ctx_t ta = trt_top(ra);
+  lhrt_index_space_t isa, isb, csa, csb, out;
+  lhrt_field_space_t fsa, fsb;
+  uint32_t fa, fb;
+  lhrt_region_t a, b, r;
+  lhrt_partition_t pa, pb, p;
+  lhrt_future_t futb;
+  int64_t one = 1;
+  OK(lhrt_index_space_create_rect(ra, lhrt_rect1(0, 15), &isa));
+  OK(lhrt_index_space_create_rect(rb, lhrt_rect1(0, 15), &isb));
+  OK(lhrt_index_space_create_rect(ra, lhrt_rect1(0, 1), &csa));
+  OK(lhrt_index_space_create_rect(rb, lhrt_rect1(0, 1), &csb));
+  OK(lhrt_field_space_create(ra, &fsa));
+  OK(lhrt_field_space_create(rb, &fsb));
+  OK(lhrt_field_space_allocate_field(fsa, 8, LHRT_FIELD_AUTO, &fa));
+  OK(lhrt_field_space_allocate_field(fsb, 8, LHRT_FIELD_AUTO, &fb));
+  OK(lhrt_region_create(ra, isa, fsa, &a));
+  OK(lhrt_region_create(rb, isb, fsb, &b));
+  OK(lhrt_partition_create_equal(ta, a, csa, &pa));
+  OK(lhrt_partition_create_equal(trt_top(rb), b, csb, &pb));
+  OK(lhrt_future_from_value(rb, &one, sizeof one, &futb));
+#define MIXED(call) do { ERR(LHRT_ERR_INVALID_ARG, call); \
+    EXPECTF(strstr(lhrt_last_error(), "another runtime") || strstr(lhrt_last_error(), "different runtimes"), \
+            "%s: %s", #call, lhrt_last_error()); } while (0)
+  MIXED(lhrt_region_create(ra, isb, fsa, &r));
+  MIXED(lhrt_region_create(ra, isa, fsb, &r));
+  MIXED(lhrt_index_space_union(isa, isb, &out));
+  MIXED(lhrt_index_space_intersection(isa, isb, &out));
+  MIXED(lhrt_index_space_difference(isb, isa, &out));
+  MIXED(lhrt_region_fill(ta, b, b, fb, &one, sizeof one));
+  lhrt_mapping_t m;
+  MIXED(lhrt_region_map(ta, b, b, LHRT_READ_ONLY, &fb, 1, &m));
+  MIXED(lhrt_partition_create_equal(ta, b, csa, &p));
+  MIXED(lhrt_partition_create_equal(ta, a, csb, &p));
+  lhrt_colored_rect_t item = {lhrt_point1(0), lhrt_rect1(0, 3)};
+  MIXED(lhrt_partition_create_by_rects(ta, a, csb, &item, 1, LHRT_PART_DISJOINT, &p));
+  MIXED(lhrt_partition_create_by_union(ta, pa, pb, LHRT_PART_COMPUTE, &p));
+  MIXED(lhrt_partition_create_by_image(ta, a, pb, fa, LHRT_PART_COMPUTE, &p));
+  MIXED(lhrt_region_copy(ta, a, a, b, b, &fa, &fb, 1, 0));
+  lhrt_index_launcher_t il;
+  MIXED(lhrt_index_launcher_create(ra, 1, isb, NULL, 0, &il));
+  lhrt_memory_t memb;
+  OK(lhrt_memory_get_system(rb, &memb));
+  MIXED(lhrt_region_set_layout(a, LHRT_LAYOUT_SOA, memb));
+  lhrt_task_launcher_t tl;
+  OK(lhrt_task_launcher_create(ra, 1, NULL, 0, &tl));
+  MIXED(lhrt_task_launcher_add_future(tl, futb));
+  OK(lhrt_task_launcher_destroy(tl));
+#undef MIXED
+  OK(lhrt_runtime_destroy(rb));
+  OK(lhrt_runtime_destroy(ra));
+}
