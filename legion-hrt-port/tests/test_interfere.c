@@ -31,14 +31,25 @@ static lhrt_status_t launch_rw_ro(lhrt_ctx_t top, lhrt_index_space_t colors, lhr
   return lhrt_index_launch(top, &l, NULL);
 }
 
+/* A runtime with T_NOTHING and a field space of one 8-byte field. */
+struct world { lhrt_runtime_t rt; lhrt_ctx_t top; lhrt_field_space_t fs; uint32_t f; };
+
+static lhrt_status_t world_new(struct world *w) {
+  w->rt = trt_new(1);
+  w->top = trt_top(w->rt);
+  lhrt_status_t st = lhrt_task_register(w->rt, T_NOTHING, "nothing", LHRT_PROC_CPU, nothing_task, NULL);
+  if (!st) st = lhrt_field_space_create(w->rt, &w->fs);
+  if (!st) st = lhrt_field_space_allocate_field(w->fs, 8, LHRT_FIELD_AUTO, &w->f);
+  return st;
+}
+
 TEST(interference_sweep_matches_every_pair) {
-  lhrt_runtime_t rt = trt_new(1);
-  lhrt_ctx_t top = trt_top(rt);
-  OK(lhrt_task_register(rt, T_NOTHING, "nothing", LHRT_PROC_CPU, nothing_task, NULL));
-  lhrt_field_space_t fs;
-  uint32_t f;
-  OK(lhrt_field_space_create(rt, &fs));
-  OK(lhrt_field_space_allocate_field(fs, 8, LHRT_FIELD_AUTO, &f));
+  struct world w;
+  OK(world_new(&w));
+  lhrt_runtime_t rt = w.rt;
+  lhrt_ctx_t top = w.top;
+  lhrt_field_space_t fs = w.fs;
+  uint32_t f = w.f;
   uint64_t seed = 0x1f2e3d4c5b6a7988ull;
   int interfering = 0, clean = 0;
   for (int dim = 1; dim <= 2; dim++) {
@@ -102,13 +113,12 @@ TEST(interference_sweep_matches_every_pair) {
  * and one that reaches a neighbour is refused naming the two points. */
 TEST(interference_of_thousands_of_points) {
   enum { N = 3000, PER = 4 };
-  lhrt_runtime_t rt = trt_new(1);
-  lhrt_ctx_t top = trt_top(rt);
-  OK(lhrt_task_register(rt, T_NOTHING, "nothing", LHRT_PROC_CPU, nothing_task, NULL));
-  lhrt_field_space_t fs;
-  uint32_t f;
-  OK(lhrt_field_space_create(rt, &fs));
-  OK(lhrt_field_space_allocate_field(fs, 8, LHRT_FIELD_AUTO, &f));
+  struct world w;
+  OK(world_new(&w));
+  lhrt_runtime_t rt = w.rt;
+  lhrt_ctx_t top = w.top;
+  lhrt_field_space_t fs = w.fs;
+  uint32_t f = w.f;
   lhrt_index_space_t space, colors;
   lhrt_region_t r;
   OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, N * PER - 1), &space));
