@@ -432,8 +432,13 @@ void launch_point_coord(const struct launch *l, uint64_t i, lhrt_point_t *out);
 static inline struct region *launch_sub(struct launch *l, uint64_t i, uint32_t r) {
   return l->subs ? l->subs[i * l->nreqs + r] : l->reqs[r].region;
 }
-/* interfere.c: LHRT_ERR_INTERFERENCE when some points i != j of l have subregions for
- * requirements a and b that share a point. */
+/* interfere.c: calls fn(ctx, i, j) for each pair of rectangles, one of U's point i's subregion
+ * for requirement ru and one of V's point j's for rv, that share a point (a pair of points comes
+ * once per such pair of rectangles) until fn returns nonzero. Same tree only. */
+lhrt_status_t launch_overlaps(struct launch *U, uint32_t ru, struct launch *V, uint32_t rv,
+                              int (*fn)(void *ctx, uint64_t i, uint64_t j), void *ctx);
+/* LHRT_ERR_INTERFERENCE when some points i != j of l have subregions for requirements a and b
+ * that share a point. */
 lhrt_status_t launch_pair_interference(struct launch *l, uint32_t a, uint32_t b);
 struct launcher {
   struct obj o;
