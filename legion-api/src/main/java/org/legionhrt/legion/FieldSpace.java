@@ -76,8 +76,6 @@ public final class FieldSpace extends NativeObject implements AutoCloseable {
     /** Destroys the field space now if this object owns it. */
     @Override
     public void close() {
-        if (release()) {
-            runtime.releaseNative(() -> runtime.lhrt.c.fieldSpaceDestroy(rawHandle()), "lhrt_field_space_destroy");
-        }
+        release(() -> runtime.lhrt.c.fieldSpaceDestroy(rawHandle()), "lhrt_field_space_destroy");
     }
 }

@@ -20,7 +20,7 @@ public final class Future<T> implements AutoCloseable {
     private final Runtime runtime;
     private final long handle;
     private final ValueType<T> type;
-    private volatile boolean closed;
+    private volatile boolean closed;      // set once, by CLOSED's compareAndSet: one close releases
     private volatile boolean fetched;
     private T value;
 
@@ -140,14 +140,18 @@ public final class Future<T> implements AutoCloseable {
         }, java.util.concurrent.ForkJoinPool.commonPool());
     }
 
-    /** Releases this handle (the value stays alive while other handles or tasks use it). */
+    /**
+     * Releases this handle (the value stays alive while other handles or tasks use it). Only the
+     * first close releases it, also when several threads close the same future at once.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        if (CLOSED.compareAndSet(this, false, true)) {
             runtime.releaseFuture(handle);
         }
     }
+
+    private static final java.lang.invoke.VarHandle CLOSED = NativeObject.flag(java.lang.invoke.MethodHandles.lookup(), "closed");
 
     @Override
     public String toString() {

@@ -99,12 +99,16 @@ public final class FutureMap<T> implements AutoCloseable {
         return new Future<>(runtime, f, type);
     }
 
-    /** Releases the map (the values stay with the futures taken from it). */
+    /**
+     * Releases the map (the values stay with the futures taken from it). Only the first close
+     * releases it, also when several threads close the same map at once.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        if (CLOSED.compareAndSet(this, false, true)) {
             runtime.releaseFutureMap(handle);
         }
     }
+
+    private static final java.lang.invoke.VarHandle CLOSED = NativeObject.flag(java.lang.invoke.MethodHandles.lookup(), "closed");
 }

@@ -199,9 +199,7 @@ public final class IndexSpace extends NativeObject implements Iterable<Point>, A
     /** Destroys the space now if this object owns it (no-op for borrowed spaces). */
     @Override
     public void close() {
-        if (release()) {
-            runtime.releaseNative(() -> runtime.lhrt.c.indexSpaceDestroy(rawHandle()), "lhrt_index_space_destroy");
-        }
+        release(() -> runtime.lhrt.c.indexSpaceDestroy(rawHandle()), "lhrt_index_space_destroy");
     }
 
     /** Calls {@code f} for every point of {@code r}, dimension 0 fastest. */

@@ -85,9 +85,7 @@ public final class LogicalRegion extends NativeObject implements AutoCloseable {
         if (!isRoot()) {
             return;
         }
-        if (release()) {
-            runtime.releaseNative(() -> runtime.lhrt.c.regionDestroy(rawHandle()), "lhrt_region_destroy");
-        }
+        release(() -> runtime.lhrt.c.regionDestroy(rawHandle()), "lhrt_region_destroy");
     }
 
     @Override

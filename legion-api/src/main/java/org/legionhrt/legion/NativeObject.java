@@ -1,5 +1,8 @@
 package org.legionhrt.legion;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Base of the API's objects that stand for a runtime object (package-private): the runtime they
  * belong to, the native handle, and whether this Java object owns it. Every use checks that the
@@ -12,6 +15,8 @@ abstract sealed class NativeObject permits IndexSpace, FieldSpace, LogicalRegion
     private volatile boolean released;
     /** The object whose release frees this one too (a region tree for its partitions), or null. */
     private final NativeObject dependsOn;
+    /** Held while an object of this tree is destroyed (used on the root: see {@link #release}). */
+    private final Object treeLock = new Object();
 
     NativeObject(Runtime runtime, long handle, boolean owned) {
         this(runtime, handle, owned, null);
@@ -56,14 +61,35 @@ abstract sealed class NativeObject permits IndexSpace, FieldSpace, LogicalRegion
         return owned;
     }
 
-    /** Marks released and {@return whether the native object should be destroyed now} */
-    final boolean release() {
-        if (released || !owned) {
-            released = true;
-            return false;
+    /**
+     * Releases this object: the first call (of any thread) runs the native {@code destroy}, unless
+     * the object is not owned, the runtime closes, or an object it depends on was released (a
+     * partition of a destroyed tree went with the tree: destroying it again failed with "… was
+     * destroyed"). That check and the destroy hold the tree's lock (its root's), so a partition
+     * closed on one thread and its region on another never destroy in the wrong order.
+     */
+    final void release(java.util.function.IntSupplier destroy, String what) {
+        NativeObject root = this;
+        while (root.dependsOn != null) {
+            root = root.dependsOn;
         }
-        released = true;
-        return !runtime.isClosed();
+        synchronized (root.treeLock) {
+            if (RELEASED.compareAndSet(this, false, true) && owned && !runtime.isClosed()
+                    && (dependsOn == null || !dependsOn.isReleased())) {
+                runtime.releaseNative(destroy, what);
+            }
+        }
+    }
+
+    private static final VarHandle RELEASED = flag(MethodHandles.lookup(), "released");
+
+    /** {@return a VarHandle of the boolean field {@code name} of the class of {@code in}} (close-once flags) */
+    static VarHandle flag(MethodHandles.Lookup in, String name) {
+        try {
+            return in.findVarHandle(in.lookupClass(), name, boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     abstract String kind();

@@ -95,9 +95,7 @@ public final class Partition extends NativeObject {
 
     /** Releases the partition handle early (it is otherwise freed with its region tree). */
     public void close() {
-        if (release()) {
-            runtime.releaseNative(() -> runtime.lhrt.c.partitionDestroy(rawHandle()), "lhrt_partition_destroy");
-        }
+        release(() -> runtime.lhrt.c.partitionDestroy(rawHandle()), "lhrt_partition_destroy");
     }
 
     @Override
