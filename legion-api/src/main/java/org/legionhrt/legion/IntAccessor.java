@@ -58,7 +58,11 @@ public final class IntAccessor {
         if (!readable) {
             throw denied("read");
         }
-        return seg.get(JAVA_INT_UNALIGNED, off(x));
+        try {
+            return seg.get(JAVA_INT_UNALIGNED, off(x));
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** {@return the value at 2-D point (x, y)} */
@@ -66,7 +70,11 @@ public final class IntAccessor {
         if (!readable) {
             throw denied("read");
         }
-        return seg.get(JAVA_INT_UNALIGNED, off(x, y));
+        try {
+            return seg.get(JAVA_INT_UNALIGNED, off(x, y));
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** {@return the value at 3-D point (x, y, z)} */
@@ -74,7 +82,11 @@ public final class IntAccessor {
         if (!readable) {
             throw denied("read");
         }
-        return seg.get(JAVA_INT_UNALIGNED, off(x, y, z));
+        try {
+            return seg.get(JAVA_INT_UNALIGNED, off(x, y, z));
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** {@return the value at point p} */
@@ -82,7 +94,11 @@ public final class IntAccessor {
         if (!readable) {
             throw denied("read");
         }
-        return seg.get(JAVA_INT_UNALIGNED, off(p));
+        try {
+            return seg.get(JAVA_INT_UNALIGNED, off(p));
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** Sets the value at 1-D point x. */
@@ -90,7 +106,11 @@ public final class IntAccessor {
         if (!writable) {
             throw denied("write");
         }
-        seg.set(JAVA_INT_UNALIGNED, off(x), v);
+        try {
+            seg.set(JAVA_INT_UNALIGNED, off(x), v);
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** Sets the value at 2-D point (x, y). */
@@ -98,7 +118,11 @@ public final class IntAccessor {
         if (!writable) {
             throw denied("write");
         }
-        seg.set(JAVA_INT_UNALIGNED, off(x, y), v);
+        try {
+            seg.set(JAVA_INT_UNALIGNED, off(x, y), v);
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** Sets the value at 3-D point (x, y, z). */
@@ -106,7 +130,11 @@ public final class IntAccessor {
         if (!writable) {
             throw denied("write");
         }
-        seg.set(JAVA_INT_UNALIGNED, off(x, y, z), v);
+        try {
+            seg.set(JAVA_INT_UNALIGNED, off(x, y, z), v);
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** Sets the value at point p. */
@@ -114,19 +142,45 @@ public final class IntAccessor {
         if (!writable) {
             throw denied("write");
         }
-        seg.set(JAVA_INT_UNALIGNED, off(p), v);
+        try {
+            seg.set(JAVA_INT_UNALIGNED, off(p), v);
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** Folds {@code v} into the value at 1-D point x with the requirement's reduction operator. */
     public void reduce(long x, int v) {
         long o = off(x);
-        seg.set(JAVA_INT_UNALIGNED, o, fold(seg.get(JAVA_INT_UNALIGNED, o), v));
+        int old;
+        try {
+            old = seg.get(JAVA_INT_UNALIGNED, o);
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
+        int folded = fold(old, v);      // the operator's own exceptions pass as they are
+        try {
+            seg.set(JAVA_INT_UNALIGNED, o, folded);
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** Folds {@code v} into the value at point p with the requirement's reduction operator. */
     public void reduce(Point p, int v) {
         long o = off(p);
-        seg.set(JAVA_INT_UNALIGNED, o, fold(seg.get(JAVA_INT_UNALIGNED, o), v));
+        int old;
+        try {
+            old = seg.get(JAVA_INT_UNALIGNED, o);
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
+        int folded = fold(old, v);      // the operator's own exceptions pass as they are
+        try {
+            seg.set(JAVA_INT_UNALIGNED, o, folded);
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     private int fold(int old, int v) {
@@ -141,11 +195,15 @@ public final class IntAccessor {
         if (!writable) {
             throw denied("write");
         }
-        view.forEachRow((row, len, x, y, z) -> {
-            for (long k = 0; k < len; k++) {
-                seg.set(JAVA_INT_UNALIGNED, row + k * s0, v);
-            }
-        });
+        try {
+            view.forEachRow((row, len, x, y, z) -> {
+                for (long k = 0; k < len; k++) {
+                    seg.set(JAVA_INT_UNALIGNED, row + k * s0, v);
+                }
+            });
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
     }
 
     /** Copies {@code len} values of 1-D points x0, x0+1, … into {@code dst[off…]}. */
@@ -158,12 +216,16 @@ public final class IntAccessor {
         }
         long o = off(x0);
         checkRun(x0, len);
-        if (s0 == 4) {
-            MemorySegment.copy(seg, JAVA_INT_UNALIGNED, o, dst, off, len);
-        } else {
-            for (int i = 0; i < len; i++) {
-                dst[off + i] = seg.get(JAVA_INT_UNALIGNED, o + i * s0);
+        try {
+            if (s0 == 4) {
+                MemorySegment.copy(seg, JAVA_INT_UNALIGNED, o, dst, off, len);
+            } else {
+                for (int i = 0; i < len; i++) {
+                    dst[off + i] = seg.get(JAVA_INT_UNALIGNED, o + i * s0);
+                }
             }
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
         }
     }
 
@@ -177,12 +239,16 @@ public final class IntAccessor {
         }
         long o = off(x0);
         checkRun(x0, len);
-        if (s0 == 4) {
-            MemorySegment.copy(src, off, seg, JAVA_INT_UNALIGNED, o, len);
-        } else {
-            for (int i = 0; i < len; i++) {
-                seg.set(JAVA_INT_UNALIGNED, o + i * s0, src[off + i]);
+        try {
+            if (s0 == 4) {
+                MemorySegment.copy(src, off, seg, JAVA_INT_UNALIGNED, o, len);
+            } else {
+                for (int i = 0; i < len; i++) {
+                    seg.set(JAVA_INT_UNALIGNED, o + i * s0, src[off + i]);
+                }
             }
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
         }
     }
 
@@ -195,12 +261,16 @@ public final class IntAccessor {
             throw denied("read");
         }
         int[] out = new int[Math.toIntExact(ext0 * ext1 * ext2)];
-        view.forEachRow((row, len, x, y, z) -> {
-            int at = (int) (x + ext0 * (y + ext1 * z));
-            for (int k = 0; k < len; k++) {
-                out[at + k] = seg.get(JAVA_INT_UNALIGNED, row + k * s0);
-            }
-        });
+        try {
+            view.forEachRow((row, len, x, y, z) -> {
+                int at = (int) (x + ext0 * (y + ext1 * z));
+                for (int k = 0; k < len; k++) {
+                    out[at + k] = seg.get(JAVA_INT_UNALIGNED, row + k * s0);
+                }
+            });
+        } catch (IllegalStateException e) {
+            throw unmapped(e);
+        }
         return out;
     }
 
@@ -295,6 +365,13 @@ public final class IntAccessor {
 
     private RuntimeException notInRegion(long x, long y, long z) {
         return view.notInRegion(AccessorView.pointText(dim, x, y, z));
+    }
+
+    /** An access after the physical region was unmapped (closed, its task ended, or its runtime closed). */
+    private RuntimeException unmapped(IllegalStateException e) {
+        boolean closing = view.field().fieldSpace().runtime.gate.isClosed();
+        return new LegionException(0, "cannot use an accessor of " + view.field() + ": its physical region was unmapped"
+                + (closing ? ": the runtime is closed" : " (closed, or its task ended)"), e);
     }
 
     private RuntimeException denied(String what) {
