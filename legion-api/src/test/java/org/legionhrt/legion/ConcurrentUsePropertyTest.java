@@ -30,14 +30,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code -Dlegionhrt.stress.rounds}, {@code -Dlegionhrt.stress.repeats} (short by default).
  */
 class ConcurrentUsePropertyTest {
-    private static final int THREADS = 6;
+    private static final int THREADS = Integer.getInteger("legionhrt.stress.threads", 6);
     private static final int ROUNDS = Integer.getInteger("legionhrt.stress.rounds", 3);
     private static final int REPEATS = Integer.getInteger("legionhrt.stress.repeats", 1);
     private static final Duration LIMIT = Duration.ofSeconds(Integer.getInteger("legionhrt.stress.limit", 90));
 
     /** The tasks every thread launches, registered before the threads start. */
     private record Tasks(TaskId<Long> add, TaskId<Long> scale, TaskId<Long> triple, TaskId<Double> sum,
-                         ReductionOp<Long> plus, TaskId<Long> parent) {
+                         ReductionOp<Long> plus, TaskId<Long> parent, TaskId<Long> fail, Projection toZero) {
         static Tasks register(Runtime rt, Path lib) {
             TaskId<Long> add = rt.registerTask("add", ValueType.LONG, c -> {
                 long v = c.args(ValueType.LONG);
@@ -65,12 +65,28 @@ class ConcurrentUsePropertyTest {
                     return child.get() + 1;
                 }
             });
-            return new Tasks(add, scale, triple, sum, rt.registerReduction("plus", ValueType.LONG, 0L, Long::sum), parent);
+            TaskId<Long> fail = rt.registerTask("fail", ValueType.LONG, c -> {
+                throw new IllegalArgumentException("failing on purpose: " + c.args(ValueType.LONG));
+            });
+            return new Tasks(add, scale, triple, sum, rt.registerReduction("plus", ValueType.LONG, 0L, Long::sum), parent,
+                    fail, rt.registerProjection((pt, domain) -> Point.of(0)));
         }
     }
 
-    /** A future one thread made and another consumes (and closes), with the value it must have. */
-    private record Handoff(Future<Long> future, long expected, int from) {}
+    /** A future one thread made and another consumes (and closes), with the value it must have (FAILS: its task fails). */
+    private record Handoff(Future<Long> future, long expected, int from) {
+        static final long FAILS = Long.MIN_VALUE;
+
+        /** Checks the future's value, or that it reports its task's failure. */
+        void check() {
+            if (expected == FAILS) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(future::get).as("failed future of thread %d", from)
+                        .isInstanceOf(TaskFailedException.class).hasMessageContaining("failing on purpose");
+            } else {
+                assertThat(future.get()).as("future of thread %d", from).isEqualTo(expected);
+            }
+        }
+    }
 
     /** What the threads share: the runtime, its tasks, the futures in transit, a field space they all allocate in. */
     private record Shared(Runtime rt, Tasks tasks, LinkedBlockingQueue<Handoff> handoffs, FieldSpace common,
@@ -244,7 +260,7 @@ class ConcurrentUsePropertyTest {
     /** The futures left in transit: each still has its value; then closed. */
     private static void drainHandoffs(Shared sh) {
         for (Handoff h; (h = sh.handoffs().poll()) != null; ) {
-            assertThat(h.future().get()).as("future of thread %d", h.from()).isEqualTo(h.expected());
+            h.check();
             h.future().close();
         }
     }
@@ -339,6 +355,9 @@ class ConcurrentUsePropertyTest {
             double dwant = Arrays.stream(dmodel).sum();
             later(dsum, () -> assertThat(dsum.get()).as("native sum").isEqualTo(dwant));
             exchange(round);
+            if (rnd.nextInt(4) == 0) {
+                refusedLaunch(p, lf);
+            }
             if (rnd.nextBoolean()) {
                 checkAndClose();
             }
@@ -363,14 +382,15 @@ class ConcurrentUsePropertyTest {
         /** Hands a future of its own to the others and uses one of theirs (its value, or as a launch argument). */
         private void exchange(int round) {
             long base = 1000L * id + round;
-            Future<Long> mine = ctx.execute(TaskLauncher.of(t.add()).args(ValueType.LONG, base));
-            sh.handoffs().add(new Handoff(mine, base, id));
+            boolean fails = rnd.nextInt(6) == 0;
+            Future<Long> mine = ctx.execute(TaskLauncher.of(fails ? t.fail() : t.add()).args(ValueType.LONG, base));
+            sh.handoffs().add(new Handoff(mine, fails ? Handoff.FAILS : base, id));
             Handoff h = sh.handoffs().poll();
             if (h == null) {
                 return;
             }
-            switch (rnd.nextInt(5)) {
-                case 0 -> assertThat(h.future().get()).as("future of thread %d", h.from()).isEqualTo(h.expected());
+            switch (h.expected() == Handoff.FAILS ? 0 : rnd.nextInt(5)) {
+                case 0 -> h.check();
                 case 3 -> assertThat(h.future().toCompletableFuture().orTimeout(LIMIT.toSeconds(), TimeUnit.SECONDS).join())
                         .as("completed future of thread %d", h.from()).isEqualTo(h.expected());
                 case 4 -> {
@@ -390,6 +410,25 @@ class ConcurrentUsePropertyTest {
                 }
             }
             h.future().close();             // the launch took its own reference
+        }
+
+        /**
+         * A launch the C runtime refuses (two points writing piece 0 through a projection): the
+         * error reaches this thread (on hrt from its next call, as the launch was posted) and no other.
+         */
+        private void refusedLaunch(Partition p, Field lf) {
+            IndexLauncher<Long> bad = IndexLauncher.of(t.scale(), rt.indexSpace(2)).args(scaleArgs(lf, 0))
+                    .add(RegionRequirement.of(p, Privilege.READ_WRITE, lf).withProjection(t.toZero()));
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                try (FutureMap<Long> fm = ctx.execute(bad)) {
+                    fm.waitAll();
+                }
+            });
+            if (e instanceof LegionException le && String.valueOf(le.getMessage()).contains("the runtime is closed")) {
+                throw le;                                 // the close test: the runtime closed first
+            }
+            assertThat(e).as("thread %d's refused launch", id).isInstanceOf(LegionException.class)
+                    .hasMessageContaining("sends two points to one subregion");
         }
 
         private void later(AutoCloseable what, Runnable check) {
