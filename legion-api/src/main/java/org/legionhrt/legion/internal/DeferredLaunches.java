@@ -18,7 +18,8 @@ import org.legionhrt.legion.LegionException;
  * later calls trade for the real one: odd (real handles are aligned pointers), unique, and far
  * above any count or index passed as a long. Posted calls run in ring order before any later
  * call, as the backend starts one call server; before a thread's next call other than a
- * release, its posted launches must have run, and a failure among them is thrown there.
+ * release, its posted launches must have run, and a failure among them is thrown there (a
+ * release never throws it: that would drop the batch it sends).
  * Internal to {@link HrtCalls}, which routes every call through {@link #before}.
  */
 final class DeferredLaunches {
@@ -79,10 +80,13 @@ final class DeferredLaunches {
      */
     Object before(HrtCalls.Call c, Object[] a) {
         boolean launch = HrtCalls.LAUNCHES.contains(c.name());    // (ctx, lhrt_launch_t, [redop,] out)
-        if (!launch && !RELEASES.contains(c.name())) {       // a release may run behind them: ring order
+        boolean release = RELEASES.contains(c.name());
+        if (!launch && !release) {       // a release may run behind them: ring order
             settleOwn();
         }
-        LegionException u = anyFailed ? unreported.remove(Thread.currentThread()) : null;
+        // Nor does a release throw the thread's failure: a batch (other threads' handles among
+        // them) would be dropped, held until the runtime ends, and Future.close throw a launch's error.
+        LegionException u = anyFailed && !release ? unreported.remove(Thread.currentThread()) : null;
         if (u != null) {
             throw u;
         }
