@@ -49,7 +49,8 @@ public final class FieldSpace extends NativeObject implements AutoCloseable {
         check(f);
         runtime.gate.run(() -> runtime.lhrt.check(runtime.lhrt.c.fieldSpaceFreeField(handle(), f.id()),
                 "lhrt_field_space_free_field"));
-        fields.remove(f.id());
+        // Only f itself: once the native free ran, another thread may have allocated the id again.
+        fields.computeIfPresent(f.id(), (id, had) -> had == f ? null : had);
     }
 
     /** {@return the fields allocated so far, by increasing id} */

@@ -243,6 +243,51 @@ class ConcurrentUsePropertyTest {
         }
     }
 
+    /**
+     * Threads taking turns on one field id (allocate it, use it, free it) each find their own
+     * field in the field space: a free whose native call had run forgot the id after another
+     * thread had allocated it again, so that thread's field was "not a field of this field space".
+     */
+    @ParameterizedTest
+    @MethodSource("org.legionhrt.legion.Backends#all")
+    void threadsReusingAFieldIdKeepTheirOwnField(String backend) throws Exception {
+        int turns = Integer.getInteger("legionhrt.stress.turns", 2000);
+        try (Runtime rt = Runtime.start(config(backend))) {
+            FieldSpace fs = rt.fieldSpace();
+            Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                int id = k;
+                threads.add(Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        for (int done = 0; done < turns; ) {
+                            Field f;
+                            try {
+                                f = fs.allocate(FieldType.LONG, 100);
+                            } catch (LegionException taken) {
+                                if (!failures.isEmpty()) {
+                                    return;                      // the thread that holds it failed
+                                }
+                                continue;                        // another thread holds it now
+                            }
+                            assertThat(fs.field(100)).as("thread %d's field 100", id).isSameAs(f);
+                            fs.free(f);
+                            done++;
+                        }
+                    } catch (Throwable e) {
+                        failures.put(id, e);
+                    }
+                }));
+            }
+            assertTimeoutPreemptively(LIMIT, () -> {
+                for (Thread t : threads) {
+                    t.join();
+                }
+            });
+            assertThat(failures).as("what the threads threw").isEmpty();
+        }
+    }
+
     /** A step of the closer thread (it may throw). */
     @FunctionalInterface
     private interface Closer {
