@@ -67,10 +67,19 @@ public final class FieldSpace extends NativeObject implements AutoCloseable {
         return f;
     }
 
-    /** @throws LegionException unless {@code f} is a live field of this field space */
+    /**
+     * @throws LegionException unless {@code f} is a live field of this field space: this very
+     * object, since a freed field's id may have been allocated again (maybe with another type)
+     * and the stale one would then reach the new field's data
+     */
     void check(Field f) {
-        if (!f.fieldSpace().equals(this) || !fields.containsKey(f.id())) {
+        if (!f.fieldSpace().equals(this)) {
             throw new LegionException(f + " is not a field of this field space");
+        }
+        Field live = fields.get(f.id());
+        if (live != f) {
+            throw new LegionException(f + " was freed" + (live != null ? " (its id " + f.id() + " now names another field)" : "")
+                    + ": it is no longer a field of this field space");
         }
     }
 

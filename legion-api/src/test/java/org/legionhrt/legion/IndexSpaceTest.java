@@ -77,5 +77,13 @@ class IndexSpaceTest extends RuntimeFixture {
         Field o = other.allocate(FieldType.DOUBLE);
         assertThatThrownBy(() -> RegionRequirement.readOnly(r, o)).isInstanceOf(LegionException.class);
         assertThatThrownBy(() -> rt.context().fill(r, a, 3)).isInstanceOf(LegionException.class).hasMessageContaining("not int");
+        // A freed field stays dead, even once its id names a new field (whose data it would reach).
+        byte[] twelve = new byte[12];
+        assertThatThrownBy(() -> rt.context().fill(r, b, twelve)).isInstanceOf(LegionException.class)
+                .hasMessageEndingWith(" was freed: it is no longer a field of this field space");
+        Field again = fs.allocate(FieldType.struct(12), 40);
+        assertThatThrownBy(() -> rt.context().fill(r, b, twelve)).isInstanceOf(LegionException.class)
+                .hasMessageContaining("was freed (its id 40 now names another field)");
+        rt.context().fill(r, again, twelve);
     }
 }
