@@ -222,7 +222,11 @@ static void deps_whole_to_points(struct launch *U, struct region *n, struct laun
 /* Edges from the points of index entry e to V's point vi using region s. */
 static void deps_points_to_one(const struct entry *e, struct region *s, struct launch *V, uint64_t vi, bool oo) {
   struct launch *U = e->l;
-  if (region_is_ancestor(s, e->node)) { dep_add_ex(&U->done, &launch_point(V, vi)->w, oo); return; }
+  if (!s->is->volume) return; /* an empty region touches nothing */
+  if (region_is_ancestor(s, e->node) && !e->part->has_empty) { /* s holds every point of U */
+    dep_add_ex(&U->done, &launch_point(V, vi)->w, oo);
+    return;
+  }
   struct region *child = e->part->disjoint ? region_child_of(s, e->part) : NULL;
   if (child && U->reqs[e->req].pointwise) {
     int64_t j = point_of_color(U, &child->color);
@@ -255,7 +259,7 @@ static void add_deps(const struct entry *e, struct launch *V, uint32_t r) {
       lhrt_point_t c;
       launch_point_coord(V, i, &c);
       int64_t j = point_of_color(U, &c);
-      if (j >= 0) dep_add_ex(&launch_point(U, j)->done, &launch_point(V, i)->w, oo);
+      if (j >= 0 && launch_sub(V, i, r)->is->volume) dep_add_ex(&launch_point(U, j)->done, &launch_point(V, i)->w, oo);
     }
     return;
   }

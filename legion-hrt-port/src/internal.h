@@ -275,6 +275,7 @@ struct partition {
   uint64_t nslots;                 /* volume of colors->bounds */
   struct region **child;           /* by is_linear(colors->bounds, color) */
   bool disjoint, complete, released;
+  bool has_empty;                  /* some subregion has no points (it interferes with nothing) */
   struct partition *next;
 };
 static inline struct region *region_up(struct region *r) { return r->parent ? r->parent->parent : NULL; }

@@ -110,6 +110,7 @@ struct partition *part_new(struct region *parent, struct ispace *colors, struct 
     c->tree_id = parent->tree_id;
     rect_point_at(&colors->bounds, i, &c->color);
     p->child[i] = c;
+    p->has_empty |= c->is->volume == 0;
   }
   obj_init(rt, &p->o, K_PART, false);
   if (oom) { part_free(p); return NULL; }
