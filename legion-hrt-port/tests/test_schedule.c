@@ -60,6 +60,7 @@ struct sprog {
   uint64_t rng;
   uint64_t seed;
   int rejected, launched;
+  int hot;                         /* a dense program: one field and the equal partitions mostly */
   int64_t pend[MAXOPS][2][NF][32]; /* children's folds into a parent's buffer (valid where has_pend) */
   uint8_t has_pend[MAXOPS][2][NF][32];
   pthread_t mapper;
@@ -284,7 +285,7 @@ static void rand_req(struct sprog *P, struct sreq *q, const struct sreq *pq) {
   q->priv = privs[p];
   q->redop = p == 4 ? (srand_(P, 2) ? SUM64 : MAX64) : 0;
   q->coh = cohs[srand_(P, 7)];
-  q->fmask = 1 + (uint32_t)srand_(P, 7);
+  q->fmask = P->hot && srand_(P, 4) ? 1 : 1 + (uint32_t)srand_(P, 7);
   q->proj = 0;
   q->part = q->node = -1;
   if (!pq) return;
@@ -309,6 +310,7 @@ static void gen_desc(struct sprog *P, struct sop *o, int ctx_op) {
   else o->kind = k < 28 ? K_SINGLE : k < 46 ? K_INDEX : k < 56 ? K_IRED : k < 66 ? K_NEST : k < 74 ? K_FILL
                : k < 84 ? K_COPY : k < 92 ? K_PCOPY : K_MAP;
   int p0 = o->kind == K_INDEX || o->kind == K_IRED ? pick_part(P, anc, 1) : -1;
+  if (p0 >= 0 && !pq && (P->hot || srand_(P, 2))) p0 = srand_(P, 2) ? 0 : P->nparts / 2; /* often a tree's equal partition */
   if ((o->kind == K_INDEX || o->kind == K_IRED) && p0 < 0) o->kind = K_SINGLE;
   o->npts = 1;
   o->sf = (uint32_t)srand_(P, NF);
@@ -595,6 +597,7 @@ static int take_ready(struct sprog *P, int64_t timeout_ns) {
     struct sop *o = &P->ops[i];
     o->state[p] = S_RUN;
     o->ctx[p] = got[k];
+    if (test_failed) continue; /* kept only to be ended */
     if (!ready_now(P, i, p)) {
       test_fail(__FILE__, __LINE__, "missed dependence (seed %lu): op %d point %d ready before a conflicting earlier "
                 "operation ended", (unsigned long)P->seed, i, p);
@@ -603,10 +606,11 @@ static int take_ready(struct sprog *P, int64_t timeout_ns) {
           if (P->ops[a].ctx_op == o->ctx_op && P->ops[a].state[b] != S_ENDED && must_order(P, a, b, i, p))
             printf("    waits for op %d point %d\n", a, b);
       describe_all(P);
-      return -1;
+      continue;
     }
     if (o->kind == K_NEST) launch_children(P, i);
   }
+  if (test_failed) return -1;
   settle(P);
   return (int)n;
 }
@@ -755,6 +759,7 @@ static void run_schedule(uint64_t seed) {
   OK(lhrt_projection_register(P->rt, P_REVERSE, reverse, NULL));
   OK(lhrt_runtime_use_external_queue(P->rt));
   build(P);
+  P->hot = srand_(P, 3) == 0;
   int ntop = 4 + (int)srand_(P, 13), made = 0, pending = 0;
   struct sop next;
   while (!test_failed) {
