@@ -402,7 +402,6 @@ struct launch {
   struct ispace *domain;       /* index launches (ref) */
   struct task *points;         /* == &one for single launches */
   uint8_t *pstate;             /* lazy launches: each point's PS_*; NULL when all are made at once */
-  uint32_t released;           /* its analysis hold is dropped: points claimed now carry none */
   uint64_t points_cap;
   struct region **subs;        /* [point * nreqs + req] for index launches */
   uint64_t subs_cap;
@@ -422,7 +421,8 @@ struct launch {
  * instead of by the launching thread for every point up front. One state byte per point says
  * how far it is; the first to move it RAW -> INIT writes the record, others wait for READY.
  */
-enum { PS_RAW = 0, PS_INIT = 1, PS_READY = 2, PS_CLEAN = 3 /* complete, owns nothing to free */ };
+enum { PS_RAW = 0, PS_FREE = 1 /* released before anyone made it: made without the analysis hold */,
+       PS_INIT = 2, PS_READY = 3, PS_CLEAN = 4 /* complete, owns nothing to free */ };
 struct task *launch_point_slow(struct launch *l, uint64_t i);
 static inline struct task *launch_point(struct launch *l, uint64_t i) {
   if (!l->pstate || A_LOAD(&l->pstate[i]) >= PS_READY) return &l->points[i];

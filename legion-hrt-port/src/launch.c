@@ -41,15 +41,15 @@ static void point_init(struct launch *l, struct task *t, uint64_t i) {
 
 struct task *launch_point_slow(struct launch *l, uint64_t i) {
   struct task *t = &l->points[i];
-  uint8_t expect = PS_RAW;
-  if (A_CAS(&l->pstate[i], &expect, PS_INIT)) {
+  for (uint8_t s; (s = A_LOAD(&l->pstate[i])) <= PS_FREE;) {
+    if (!A_CAS(&l->pstate[i], &s, PS_INIT)) continue;
     point_init(l, t, i);
     is_point_at(l->domain, i, &t->point);
-    if (A_LOAD(&l->released)) t->w.pending = 0; /* released as ready, or running: no hold to drop */
+    if (s == PS_FREE) t->w.pending = 0; /* released as ready, or running: no hold to drop */
     A_STORE(&l->pstate[i], PS_READY);
-  } else {
-    while (A_LOAD(&l->pstate[i]) < PS_READY) plat_cpu_relax(); /* another thread is writing it */
+    return t;
   }
+  while (A_LOAD(&l->pstate[i]) < PS_READY) plat_cpu_relax(); /* another thread is writing it */
   return t;
 }
 
@@ -573,11 +573,19 @@ void task_ready(struct dwaiter *w) {
 static void release_points(struct launch *l) {
   uint64_t run = UINT64_MAX;
   if (l->kind != L_MAP) plan(l);
-  A_STORE(&l->released, 1);
   for (uint64_t i = 0; i < l->npoints; i++) {
     struct task *t = &l->points[i];
-    /* A point nobody made has no predecessor: no edge reaches a point without making it. */
-    bool ready = l->pstate && A_LOAD(&l->pstate[i]) == PS_RAW ? true : A_SUB(&t->w.pending, 1) == 0;
+    /* A point nobody made has no predecessor: no edge reaches a point without making it. The
+     * state moves RAW -> FREE here or RAW -> INIT in whoever makes it (another thread's
+     * analysis, taking it as a predecessor), never both: the hold is dropped once. */
+    uint8_t s = PS_RAW;
+    bool ready;
+    if (l->pstate && A_CAS(&l->pstate[i], &s, PS_FREE)) {
+      ready = true;
+    } else {
+      if (l->pstate) while (A_LOAD(&l->pstate[i]) < PS_READY) plat_cpu_relax(); /* being made */
+      ready = A_SUB(&t->w.pending, 1) == 0;
+    }
     if (ready && l->kind == L_MAP) { t->w.ready(&t->w); continue; }
     if (ready && run == UINT64_MAX) run = i;
     if (!ready && run != UINT64_MAX) { schedule_run(l, run, i); run = UINT64_MAX; }
