@@ -140,9 +140,12 @@ class RandomProgramPropertyTest {
                     case WD -> Privilege.WRITE_DISCARD;
                     default -> Privilege.REDUCE(ReductionOp.SUM_LONG);
                 };
+                // Sums commute, so a reduction may take any coherence and the result stays the
+                // sequential one: it must still wait for (and hold off) the other privileges.
+                Coherence coh = kind == RED ? Coherence.values()[rnd.nextInt(4)] : Coherence.EXCLUSIVE;
                 if (rnd.nextBoolean() && (p.isDisjoint() || kind == RO || kind == RED)) {
                     IndexLauncher<Long> l = IndexLauncher.of(body, p.colorSpace()).args(args(kind, fields[fk], c))
-                            .add(RegionRequirement.of(p, priv, fields[fk]));
+                            .add(RegionRequirement.of(p, priv, fields[fk]).withCoherence(coh));
                     long expect = 0;
                     for (Point color : p.colorSpace().points()) {
                         expect += apply(kind, model[fk], coords(p.subregion(color)), c);
@@ -152,7 +155,7 @@ class RandomProgramPropertyTest {
                 } else {
                     LogicalRegion sub = rnd.nextInt(4) == 0 ? r : p.subregion(rnd.nextInt((int) p.colorSpace().volume()));
                     got.add(ctx.execute(TaskLauncher.of(body).args(args(kind, fields[fk], c))
-                            .add(RegionRequirement.of(sub, priv, fields[fk]))));
+                            .add(RegionRequirement.of(sub, priv, fields[fk]).withCoherence(coh))));
                     want.add(apply(kind, model[fk], coords(sub), c));
                 }
             }
