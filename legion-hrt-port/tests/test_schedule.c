@@ -1,14 +1,8 @@
 /*
- * Dependence analysis against Legion's rules, one edge at a time. Random programs - single and
- * index launches, parents that launch children, fills, region and partition copies, inline
- * mappings; every privilege and coherence; fields; regions of two trees with disjoint, aliased,
- * empty and nested pieces; projections, sparse domains, futures - run with their tasks as
- * external tasks that this thread starts and ends itself, in a random order, launching more of
- * the program as it goes. Whenever a task becomes ready, every earlier operation it conflicts
- * with must have ended (no missed dependence), and every task whose conflicting predecessors
- * have all ended must become ready (no lost parallelism). Tasks and mappings read and write
- * when they end, fills and copies when their predecessors have ended, against a model updated
- * at the same moments.
+ * Dependence analysis against Legion's rules, one edge at a time: random programs (tasks, parents
+ * with children, fills, copies, inline mappings; every privilege, coherence, field set and overlap)
+ * run as external tasks this thread starts and ends in random order. A task ready before a
+ * conflicting predecessor ended is a missed dependence; one not ready once all have, lost parallelism.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
