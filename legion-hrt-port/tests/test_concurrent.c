@@ -104,7 +104,10 @@ static void race_lazy_points(int n) {
   OK(lhrt_runtime_destroy(rt));
 }
 
+/* Host builds only: inside the HRT threads are scheduled cooperatively and sleeps spin, so the
+ * two launching threads take turns rather than race (and a timed wait there holds a vCPU). */
 TEST(shared_top_context_releases_every_lazy_point) {
+  if (!__STDC_HOSTED__) return;
   int n = getenv("LHRT_RACE_N") ? atoi(getenv("LHRT_RACE_N")) : test_small ? 50 : 300;
   race_lazy_points(n);
 }
