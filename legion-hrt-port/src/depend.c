@@ -239,6 +239,45 @@ static void deps_points_to_one(const struct entry *e, struct region *s, struct l
   }
 }
 
+/* Point pairs (j of U, i of V) whose subregions share a point, collected by the sweep. */
+struct pairs { uint64_t (*p)[2]; uint64_t n, cap; bool oom; };
+
+static int collect_pair(void *ctx, uint64_t j, uint64_t i) {
+  struct pairs *ps = ctx;
+  if (ps->n == ps->cap) {
+    uint64_t nc = ps->cap ? 2 * ps->cap : 256;
+    void *np = plat_realloc(ps->p, nc * sizeof *ps->p);
+    if (!np) { ps->oom = true; return 1; }
+    ps->p = np;
+    ps->cap = nc;
+  }
+  ps->p[ps->n][0] = j;
+  ps->p[ps->n][1] = i;
+  ps->n++;
+  return 0;
+}
+
+static int pair_cmp(const void *x, const void *y) {
+  const uint64_t *a = x, *b = y;
+  return a[0] != b[0] ? (a[0] < b[0] ? -1 : 1) : (a[1] < b[1] ? -1 : a[1] > b[1]);
+}
+
+/* Point-to-point edges between two index launches over different partitions: the rectangle
+ * sweep (src/interfere.c) finds the pairs that share a point in near-linear time, where testing
+ * every pair of points cost npoints^2 and, past 4M pairs, made every point wait for all of U
+ * (false when it could not run: out of memory). */
+static bool deps_by_sweep(const struct entry *e, struct launch *V, uint32_t r, bool oo) {
+  struct launch *U = e->l;
+  struct pairs ps = {0};
+  if (launch_overlaps(U, e->req, V, r, collect_pair, &ps) || ps.oom) { plat_free(ps.p); return false; }
+  u_sort(ps.p, ps.n, sizeof *ps.p, pair_cmp);           /* a pair comes once per pair of rectangles */
+  for (uint64_t k = 0; k < ps.n; k++)
+    if (!k || ps.p[k][0] != ps.p[k - 1][0] || ps.p[k][1] != ps.p[k - 1][1])
+      dep_add_ex(&launch_point(U, ps.p[k][0])->done, &launch_point(V, ps.p[k][1])->w, oo);
+  plat_free(ps.p);
+  return true;
+}
+
 static void add_deps(const struct entry *e, struct launch *V, uint32_t r) {
   struct launch *U = e->l;
   struct req *q = &V->reqs[r];
@@ -263,11 +302,9 @@ static void add_deps(const struct entry *e, struct launch *V, uint32_t r) {
     }
     return;
   }
-  if (U->npoints * V->npoints > (4u << 20)) { /* too many pairs: coarse but safe */
-    for (uint64_t i = 0; i < V->npoints; i++) dep_add_ex(&U->done, &launch_point(V, i)->w, oo);
-    return;
-  }
-  for (uint64_t i = 0; i < V->npoints; i++) deps_points_to_one(e, launch_sub(V, i, r), V, i, oo);
+  if (deps_by_sweep(e, V, r, oo)) return;
+  /* the sweep could not run (out of memory): wait for all of U, coarse but safe */
+  for (uint64_t i = 0; i < V->npoints; i++) dep_add_ex(&U->done, &launch_point(V, i)->w, oo);
 }
 
 /* Does V's requirement r (an exclusive write) cover all of e, so that e can be retired? */

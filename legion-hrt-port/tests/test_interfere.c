@@ -143,3 +143,70 @@ TEST(interference_of_thousands_of_points) {
   OK(lhrt_field_space_destroy(fs));
   OK(lhrt_runtime_destroy(rt));
 }
+
+/* Takes up to `want` ready external tasks into got (waiting up to 1 s for the first). */
+static uint32_t take(lhrt_runtime_t rt, lhrt_ctx_t *got, uint32_t want) {
+  uint32_t have = 0, n = 0;
+  while (have < want && !lhrt_runtime_poll_external(rt, have ? 20000000 : 1000000000, got + have,
+                                                    want - have > 64 ? 64 : want - have, &n) && n)
+    have += n;
+  return have;
+}
+
+/* Dependences between two index launches over different partitions go point to point however
+ * many points there are: a reader of each piece and one point of its neighbour waits only for
+ * the two writers it reads from. Past 4M point pairs (2048 x 2048) every reader used to wait
+ * for the whole writing launch, so nothing of the second launch could start early. */
+TEST(dependences_of_thousands_of_points_stay_point_to_point) {
+  enum { N = 3000, PER = 4, T_WRITE = 2, T_READ = 3 };
+  struct world w;
+  OK(world_new(&w));
+  OK(lhrt_runtime_use_external_queue(w.rt));
+  OK(lhrt_task_register(w.rt, T_WRITE, "write", LHRT_PROC_JVM, NULL, NULL));
+  OK(lhrt_task_register(w.rt, T_READ, "read", LHRT_PROC_JVM, NULL, NULL));
+  lhrt_index_space_t space, colors;
+  lhrt_region_t r;
+  lhrt_partition_t pieces, halo;
+  OK(lhrt_index_space_create_rect(w.rt, lhrt_rect1(0, N * PER - 1), &space));
+  OK(lhrt_index_space_create_rect(w.rt, lhrt_rect1(0, N - 1), &colors));
+  OK(lhrt_region_create(w.rt, space, w.fs, &r));
+  OK(lhrt_partition_create_equal(w.top, r, colors, &pieces));
+  static lhrt_colored_rect_t items[N];
+  for (int c = 0; c < N; c++) items[c] = (lhrt_colored_rect_t){lhrt_point1(c), lhrt_rect1(c * PER - 1, c * PER + PER - 1)};
+  OK(lhrt_partition_create_by_rects(w.top, r, colors, items, N, LHRT_PART_ALIASED, &halo));
+  lhrt_launch_req_t wr = {.partition = pieces, .parent = r, .privilege = LHRT_READ_WRITE, .coherence = LHRT_EXCLUSIVE,
+                          .nfields = 1, .fields = &w.f};
+  lhrt_launch_req_t rd = {.partition = halo, .parent = r, .privilege = LHRT_READ_ONLY, .coherence = LHRT_EXCLUSIVE,
+                          .nfields = 1, .fields = &w.f};
+  lhrt_launch_t lw = {.task_id = T_WRITE, .kind = LHRT_KIND_ANY, .domain = colors, .nreqs = 1, .reqs = &wr};
+  lhrt_launch_t lr = {.task_id = T_READ, .kind = LHRT_KIND_ANY, .domain = colors, .nreqs = 1, .reqs = &rd};
+  OK(lhrt_index_launch(w.top, &lw, NULL));
+  OK(lhrt_index_launch(w.top, &lr, NULL));
+  static lhrt_ctx_t writers[N], readers[N];
+  EXPECTF(take(w.rt, writers, N) == N, "the writers are all ready");
+  /* end the writers of pieces 0 and 1 only: readers 0 and 1 read nothing else */
+  int ended = 0;
+  for (int k = 0; k < N; k++) {
+    lhrt_point_t p;
+    OK(lhrt_task_get_point(writers[k], &p));
+    if (p.x[0] <= 1) { OK(lhrt_task_complete(writers[k], NULL, 0)); writers[k] = (lhrt_ctx_t){0}; ended++; }
+  }
+  EXPECT(ended == 2);
+  uint32_t early = take(w.rt, readers, 2);
+  EXPECTF(early == 2, "%u readers became ready after their writers ended; want 0 and 1", early);
+  for (uint32_t k = 0; k < early; k++) {
+    lhrt_point_t p;
+    OK(lhrt_task_get_point(readers[k], &p));
+    EXPECTF(p.x[0] <= 1, "reader %ld ran before the writer of its neighbour ended", (long)p.x[0]);
+  }
+  for (int k = 0; k < N; k++)
+    if (writers[k].impl) OK(lhrt_task_complete(writers[k], NULL, 0));
+  EXPECT(take(w.rt, readers + early, N - early) == N - early);
+  for (int k = 0; k < N; k++) OK(lhrt_task_complete(readers[k], NULL, 0));
+  OK(lhrt_context_wait_all(w.top));
+  OK(lhrt_region_destroy(r));
+  OK(lhrt_index_space_destroy(colors));
+  OK(lhrt_index_space_destroy(space));
+  OK(lhrt_field_space_destroy(w.fs));
+  OK(lhrt_runtime_destroy(w.rt));
+}
