@@ -151,24 +151,15 @@ public final class IntAccessor {
 
     /** Folds {@code v} into the value at 1-D point x with the requirement's reduction operator. */
     public void reduce(long x, int v) {
-        long o = off(x);
-        int old;
-        try {
-            old = seg.get(JAVA_INT_UNALIGNED, o);
-        } catch (IllegalStateException e) {
-            throw unmapped(e);
-        }
-        int folded = fold(old, v);      // the operator's own exceptions pass as they are
-        try {
-            seg.set(JAVA_INT_UNALIGNED, o, folded);
-        } catch (IllegalStateException e) {
-            throw unmapped(e);
-        }
+        reduceAt(off(x), v);
     }
 
     /** Folds {@code v} into the value at point p with the requirement's reduction operator. */
     public void reduce(Point p, int v) {
-        long o = off(p);
+        reduceAt(off(p), v);
+    }
+
+    private void reduceAt(long o, int v) {
         int old;
         try {
             old = seg.get(JAVA_INT_UNALIGNED, o);
