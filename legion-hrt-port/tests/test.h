@@ -36,4 +36,7 @@ extern int test_failed;    /* the current test failed */
 lhrt_runtime_t trt_new(int workers);
 lhrt_ctx_t trt_top(lhrt_runtime_t rt);
 uint64_t trand(uint64_t *s);  /* xorshift64* */
+/* A root region over the 1-D space [0, n) and a new field space with one 8-byte field. */
+lhrt_status_t trt_region1(lhrt_runtime_t rt, int64_t n, lhrt_index_space_t *is, lhrt_field_space_t *fs,
+                          uint32_t *fid, lhrt_region_t *r);
 #endif

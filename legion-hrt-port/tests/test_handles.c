@@ -73,10 +73,7 @@ TEST(handles_of_a_destroyed_runtime_are_refused) {
   lhrt_region_t r;
   lhrt_memory_t sys;
   uint32_t fid;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 15), &is));
-  OK(lhrt_field_space_create(rt, &fs));
-  OK(lhrt_field_space_allocate_field(fs, 8, LHRT_FIELD_AUTO, &fid));
-  OK(lhrt_region_create(rt, is, fs, &r));
+  OK(trt_region1(rt, 16, &is, &fs, &fid, &r));
   OK(lhrt_memory_get_system(rt, &sys));
   OK(lhrt_runtime_destroy(rt));
   lhrt_runtime_t rt2 = trt_new(1);
@@ -168,11 +165,8 @@ TEST(parents_destroyed_while_in_use_are_deferred_then_dead) {
   lhrt_region_t r;
   lhrt_partition_t part;
   uint32_t fid;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 63), &is));
   OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 3), &colors));
-  OK(lhrt_field_space_create(rt, &fs));
-  OK(lhrt_field_space_allocate_field(fs, 8, LHRT_FIELD_AUTO, &fid));
-  OK(lhrt_region_create(rt, is, fs, &r));
+  OK(trt_region1(rt, 64, &is, &fs, &fid, &r));
   OK(lhrt_partition_create_equal(top, r, colors, &part));
   OK(lhrt_index_space_destroy(is));
   OK(lhrt_index_space_destroy(colors));
@@ -200,10 +194,7 @@ TEST(parents_destroyed_while_in_use_are_deferred_then_dead) {
 
   /* a task holds a second tree until the gate opens */
   lhrt_region_t r2;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 63), &is));
-  OK(lhrt_field_space_create(rt, &fs));
-  OK(lhrt_field_space_allocate_field(fs, 8, LHRT_FIELD_AUTO, &fid));
-  OK(lhrt_region_create(rt, is, fs, &r2));
+  OK(trt_region1(rt, 64, &is, &fs, &fid, &r2));
   OK(lhrt_task_register(rt, 5, "gate", LHRT_PROC_CPU, gate_task, NULL));
   __atomic_store_n(&gate_open, 0, __ATOMIC_RELEASE);
   lhrt_task_launcher_t l;
@@ -241,10 +232,7 @@ TEST(memory_destroyed_after_set_layout_fails_the_launch_that_needs_it) {
   lhrt_field_space_t fs;
   lhrt_region_t r;
   uint32_t fid;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, 99), &is));
-  OK(lhrt_field_space_create(rt, &fs));
-  OK(lhrt_field_space_allocate_field(fs, 8, LHRT_FIELD_AUTO, &fid));
-  OK(lhrt_region_create(rt, is, fs, &r));
+  OK(trt_region1(rt, 100, &is, &fs, &fid, &r));
   OK(lhrt_region_set_layout(r, LHRT_LAYOUT_SOA, m));
   OK(lhrt_memory_destroy(m));                           /* no instances yet: allowed */
   STALE(lhrt_memory_destroy(m), "memory");

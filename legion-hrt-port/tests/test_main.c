@@ -39,6 +39,15 @@ lhrt_ctx_t trt_top(lhrt_runtime_t rt) {
   return c;
 }
 
+lhrt_status_t trt_region1(lhrt_runtime_t rt, int64_t n, lhrt_index_space_t *is, lhrt_field_space_t *fs,
+                          uint32_t *fid, lhrt_region_t *r) {
+  lhrt_status_t st = lhrt_index_space_create_rect(rt, lhrt_rect1(0, n - 1), is);
+  if (!st) st = lhrt_field_space_create(rt, fs);
+  if (!st) st = lhrt_field_space_allocate_field(*fs, 8, LHRT_FIELD_AUTO, fid);
+  if (!st) st = lhrt_region_create(rt, *is, *fs, r);
+  return st;
+}
+
 uint64_t trand(uint64_t *s) {
   *s ^= *s >> 12; *s ^= *s << 25; *s ^= *s >> 27;
   return *s * 2685821657736338717ull;
