@@ -257,7 +257,8 @@ final class HvmCommand implements Runnable {
         @Option(names = "-n", description = "ring calls to time (default ${DEFAULT-VALUE}).", defaultValue = "200000")
         int n;
 
-        @Option(names = "--exit-n", description = "exit-path calls to time (default ${DEFAULT-VALUE}).", defaultValue = "5000")
+        @Option(names = "--exit-n", description = "exit-path calls, and calls making an HRT->ROS request, to time "
+                + "(default ${DEFAULT-VALUE}).", defaultValue = "5000")
         int exitN;
 
         @CommandLine.Spec
@@ -302,7 +303,7 @@ final class HvmCommand implements Runnable {
                 }
                 rows.add(calls(h, "ring_null_call", "call ring (polling HRT core)", n, false));
                 rows.add(calls(h, "exit_null_call", "exit path (answer by VM exit)", exitN, true));
-                rows.add(rosRequests(h));
+                rows.add(rosRequests(h, exitN));
                 h.call(HrtFunctions.STOP);
                 h.awaitExit(Duration.ofSeconds(10));
             }
@@ -378,8 +379,7 @@ final class HvmCommand implements Runnable {
             return new Row(name, path, ns);
         }
 
-        private static Row rosRequests(Hvm h) {
-            int count = 2000;
+        private static Row rosRequests(Hvm h, int count) {
             long[] ns = new long[count];
             for (int i = 0; i < count; i++) {
                 long t0 = System.nanoTime();

@@ -26,6 +26,24 @@ class BenchOutputConformanceTest {
         return lines;
     }
 
+    /** hvm bench, briefly: its lines are in the format, and each row takes the count its flag gave. */
+    @Test
+    void hvmBenchTakesItsCounts() {
+        var kvm = org.legionhrt.hvm.kvm.Kvm.probe();
+        assumeTrue(kvm.usable(), () -> "/dev/kvm unusable: " + kvm.problem());
+        picocli.CommandLine cl = new picocli.CommandLine(new HvmCommand.Bench());
+        java.io.StringWriter out = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cl.execute("--boots", "2", "--warmup", "0", "-n", "500", "--exit-n", "40")).isZero();
+        java.util.Map<String, Integer> n = new java.util.HashMap<>();
+        for (BenchLine l : benchLines(out.toString())) {
+            assertThat(l.extra()).containsEntry("env", "hvm-kvm");
+            n.put(l.bench(), l.stats().n());
+        }
+        assertThat(n).containsEntry("hvm_boot", 2).containsEntry("ring_null_call", 500)
+                .containsEntry("exit_null_call", 40).containsEntry("ros_request_roundtrip", 40);   // was always 2000
+    }
+
     @Test
     void benchRuntimeOnLinux() {
         assumeTrue(Files.isExecutable(Roots.project().resolve("legion-hrt-port/target/native/lhrt_bench")),
