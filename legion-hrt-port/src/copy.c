@@ -59,8 +59,8 @@ static lhrt_status_t copy_launch(lhrt_ctx_t ctx, struct region *src, struct part
   struct task *T = ctx_task(ctx, &st);
   if (!T) return st;
   struct region *sn = src ? src : sp->parent, *dn = dst ? dst : dp->parent;
-  if (sn->o.rt != T->o.rt || dn->o.rt != T->o.rt)
-    return lhrt_err(LHRT_ERR_INVALID_ARG, "copy regions and context belong to different runtimes");
+  SAME_RT(T->o.rt, &sn->o, "the copy's source");
+  SAME_RT(T->o.rt, &dn->o, "the copy's destination");
   if (sn->is->dim != dn->is->dim)
     return lhrt_err(LHRT_ERR_INVALID_ARG, "copy from a %d-D region to a %d-D one", sn->is->dim, dn->is->dim);
   if (dp && (sp->colors->dim != dp->colors->dim || !is_contains_space(sp->colors, dp->colors)))

@@ -194,7 +194,7 @@ lhrt_status_t launcher_add_req(struct launcher *L, struct region *region, struct
   if (priv != LHRT_REDUCE && redop) return lhrt_err(LHRT_ERR_REDOP, "redop %u given for a non-REDUCE privilege", redop);
   if (proj && !projection_lookup(L->o.rt, proj)) return lhrt_err(LHRT_ERR_NOT_FOUND, "projection %u is not registered", proj);
   struct region *node = region ? region : part->parent;
-  if (node->o.rt != L->o.rt) return lhrt_err(LHRT_ERR_INVALID_ARG, "region belongs to another runtime");
+  SAME_RT(L->o.rt, &node->o, "the region");
   if (parent && !region_is_ancestor(parent, node))
     return lhrt_err(LHRT_ERR_NOT_UNDER_PARENT, "region is not under the given parent region (tree %u vs %u)",
                     node->tree_id, parent->tree_id);
@@ -635,7 +635,7 @@ static lhrt_status_t execute(lhrt_ctx_t ctx, struct launcher *L, struct launch *
   lhrt_status_t st;
   struct task *T = ctx_task(ctx, &st);
   if (!T) return st;
-  if (T->o.rt != L->o.rt) return lhrt_err(LHRT_ERR_INVALID_ARG, "launcher and context belong to different runtimes");
+  SAME_RT(T->o.rt, &L->o, "the launcher");
   struct launch *l;
   if ((st = launch_build(T, L, L_TASK, &l))) return st;
   launch_ref(l); /* for the caller while it makes futures */

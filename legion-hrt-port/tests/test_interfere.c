@@ -46,17 +46,13 @@ static lhrt_status_t world_new(struct world *w) {
 TEST(interference_sweep_matches_every_pair) {
   struct world w;
   OK(world_new(&w));
-  lhrt_runtime_t rt = w.rt;
-  lhrt_ctx_t top = w.top;
-  lhrt_field_space_t fs = w.fs;
-  uint32_t f = w.f;
   uint64_t seed = 0x1f2e3d4c5b6a7988ull;
   int interfering = 0, clean = 0;
   for (int dim = 1; dim <= 2; dim++) {
     lhrt_index_space_t space;
     lhrt_region_t r;
-    OK(lhrt_index_space_create_rect(rt, rect(dim, 0, SIDE - 1, 0, SIDE - 1), &space));
-    OK(lhrt_region_create(rt, space, fs, &r));
+    OK(lhrt_index_space_create_rect(w.rt, rect(dim, 0, SIDE - 1, 0, SIDE - 1), &space));
+    OK(lhrt_region_create(w.rt, space, w.fs, &r));
     for (int iter = 0; iter < (test_small ? 40 : 150); iter++) {
       int n = 2 + (int)(trand(&seed) % (MAXC - 1));
       /* p: n disjoint strips along x (some may be empty), full height in 2-D */
@@ -89,23 +85,23 @@ TEST(interference_sweep_matches_every_pair) {
           expect |= pi[a].color.x[0] != qi[b].color.x[0] && overlaps(&pi[a].rect, &qi[b].rect, dim);
       lhrt_index_space_t colors;
       lhrt_partition_t p, q;
-      OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, n - 1), &colors));
-      OK(lhrt_partition_create_by_rects(top, r, colors, pi, (uint64_t)np, LHRT_PART_DISJOINT, &p));
-      OK(lhrt_partition_create_by_rects(top, r, colors, qi, (uint64_t)nq, LHRT_PART_ALIASED, &q));
-      lhrt_status_t st = launch_rw_ro(top, colors, r, p, q, &f);
+      OK(lhrt_index_space_create_rect(w.rt, lhrt_rect1(0, n - 1), &colors));
+      OK(lhrt_partition_create_by_rects(w.top, r, colors, pi, (uint64_t)np, LHRT_PART_DISJOINT, &p));
+      OK(lhrt_partition_create_by_rects(w.top, r, colors, qi, (uint64_t)nq, LHRT_PART_ALIASED, &q));
+      lhrt_status_t st = launch_rw_ro(w.top, colors, r, p, q, &w.f);
       EXPECTF(st == (expect ? LHRT_ERR_INTERFERENCE : LHRT_OK), "dim %d, iteration %d, %d colors: %s, expected %s (%s)",
               dim, iter, n, lhrt_status_name(st), expect ? "interference" : "none", lhrt_last_error());
       interfering += expect;
       clean += !expect;
       OK(lhrt_index_space_destroy(colors));
     }
-    OK(lhrt_context_wait_all(top));
+    OK(lhrt_context_wait_all(w.top));
     OK(lhrt_region_destroy(r));
     OK(lhrt_index_space_destroy(space));
   }
   EXPECTF(interfering * 5 >= interfering + clean && clean * 5 >= interfering + clean, "the random cases must cover both outcomes: %d and %d", interfering, clean);
-  OK(lhrt_field_space_destroy(fs));
-  OK(lhrt_runtime_destroy(rt));
+  OK(lhrt_field_space_destroy(w.fs));
+  OK(lhrt_runtime_destroy(w.rt));
 }
 
 /* 3000 pieces, each read with its neighbours' edges through an aliased partition: the pairwise
@@ -115,33 +111,29 @@ TEST(interference_of_thousands_of_points) {
   enum { N = 3000, PER = 4 };
   struct world w;
   OK(world_new(&w));
-  lhrt_runtime_t rt = w.rt;
-  lhrt_ctx_t top = w.top;
-  lhrt_field_space_t fs = w.fs;
-  uint32_t f = w.f;
   lhrt_index_space_t space, colors;
   lhrt_region_t r;
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, N * PER - 1), &space));
-  OK(lhrt_index_space_create_rect(rt, lhrt_rect1(0, N - 1), &colors));
-  OK(lhrt_region_create(rt, space, fs, &r));
+  OK(lhrt_index_space_create_rect(w.rt, lhrt_rect1(0, N * PER - 1), &space));
+  OK(lhrt_index_space_create_rect(w.rt, lhrt_rect1(0, N - 1), &colors));
+  OK(lhrt_region_create(w.rt, space, w.fs, &r));
   lhrt_partition_t equal, inner, halo;
-  OK(lhrt_partition_create_equal(top, r, colors, &equal));
+  OK(lhrt_partition_create_equal(w.top, r, colors, &equal));
   static lhrt_colored_rect_t items[N];
   for (int c = 0; c < N; c++)
     items[c] = (lhrt_colored_rect_t){lhrt_point1(c), lhrt_rect1(c * PER + 1, c * PER + PER - 1)};
-  OK(lhrt_partition_create_by_rects(top, r, colors, items, N, LHRT_PART_ALIASED, &inner));
-  OK(launch_rw_ro(top, colors, r, equal, inner, &f));
+  OK(lhrt_partition_create_by_rects(w.top, r, colors, items, N, LHRT_PART_ALIASED, &inner));
+  OK(launch_rw_ro(w.top, colors, r, equal, inner, &w.f));
   for (int c = 0; c < N; c++)
     items[c].rect = lhrt_rect1(c * PER - 1, c * PER + PER - 1);     /* one point of the piece before */
-  OK(lhrt_partition_create_by_rects(top, r, colors, items, N, LHRT_PART_ALIASED, &halo));
-  ERR(LHRT_ERR_INTERFERENCE, launch_rw_ro(top, colors, r, equal, halo, &f));
+  OK(lhrt_partition_create_by_rects(w.top, r, colors, items, N, LHRT_PART_ALIASED, &halo));
+  ERR(LHRT_ERR_INTERFERENCE, launch_rw_ro(w.top, colors, r, equal, halo, &w.f));
   EXPECTF(strstr(lhrt_last_error(), "interfere through requirements 0 and 1") != NULL, "%s", lhrt_last_error());
-  OK(lhrt_context_wait_all(top));
+  OK(lhrt_context_wait_all(w.top));
   OK(lhrt_region_destroy(r));
   OK(lhrt_index_space_destroy(colors));
   OK(lhrt_index_space_destroy(space));
-  OK(lhrt_field_space_destroy(fs));
-  OK(lhrt_runtime_destroy(rt));
+  OK(lhrt_field_space_destroy(w.fs));
+  OK(lhrt_runtime_destroy(w.rt));
 }
 
 /* Takes up to `want` ready external tasks into got (waiting up to 1 s for the first). */

@@ -101,7 +101,12 @@ class ConcurrentUsePropertyTest {
 
     /** What the threads share: the runtime, its tasks, the futures in transit, a field space they all allocate in. */
     private record Shared(Runtime rt, Tasks tasks, LinkedBlockingQueue<Handoff> handoffs, FieldSpace common,
-                          Map<Integer, Integer> fieldOwners) {}
+                          Map<Integer, Integer> fieldOwners) {
+        /** {@return what threads of {@code rt} share, its tasks registered from {@code lib}} */
+        static Shared of(Runtime rt, Path lib) {
+            return new Shared(rt, Tasks.register(rt, lib), new LinkedBlockingQueue<>(), rt.fieldSpace(), new ConcurrentHashMap<>());
+        }
+    }
 
     @ParameterizedTest
     @MethodSource("org.legionhrt.legion.Backends#all")
@@ -111,8 +116,7 @@ class ConcurrentUsePropertyTest {
             long seed = System.nanoTime() + rep;
             Runtime rt = Runtime.start(config(backend));
             try {
-                Shared sh = new Shared(rt, Tasks.register(rt, lib), new LinkedBlockingQueue<>(), rt.fieldSpace(),
-                        new ConcurrentHashMap<>());
+                Shared sh = Shared.of(rt, lib);
                 Map<Integer, Throwable> failures = runWorkers(sh, seed, ROUNDS, null);
                 assertThat(failures).as("seed %d: what the threads threw", seed).isEmpty();
                 drainHandoffs(sh);
@@ -129,8 +133,7 @@ class ConcurrentUsePropertyTest {
         for (int rep = 0; rep < REPEATS; rep++) {
             long seed = System.nanoTime() + rep;
             Runtime rt = Runtime.start(config(backend));
-            Shared sh = new Shared(rt, Tasks.register(rt, lib), new LinkedBlockingQueue<>(), rt.fieldSpace(),
-                    new ConcurrentHashMap<>());
+            Shared sh = Shared.of(rt, lib);
             Random r = new Random(seed);
             long delayMs = 20 + r.nextInt(300);
             Map<Integer, Throwable> failures = runWorkers(sh, seed, Integer.MAX_VALUE, () -> {
