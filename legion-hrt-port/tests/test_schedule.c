@@ -499,8 +499,9 @@ static int64_t access_point(struct sprog *P, int i, int p) {
           }
           int64_t w = o->c + x;
           switch (q->priv) {
-            case LHRT_READ_ONLY: res = res * 31 + *v * (x + 1); break;
-            case LHRT_READ_WRITE: *v = *m = *v * 3 + w; break;
+            /* unsigned: the values wrap (signed overflow is undefined; -fsanitize stops on it) */
+            case LHRT_READ_ONLY: res = (int64_t)((uint64_t)res * 31 + (uint64_t)*v * (uint64_t)(x + 1)); break;
+            case LHRT_READ_WRITE: *v = *m = (int64_t)((uint64_t)*v * 3 + (uint64_t)w); break;
             case LHRT_WRITE_DISCARD: *v = *m = o->c - x; break;
             default:
               if (q->redop == SUM64) *v += w;
