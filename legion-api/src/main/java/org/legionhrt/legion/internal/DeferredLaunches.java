@@ -15,7 +15,8 @@ import org.legionhrt.legion.LegionException;
 /**
  * Backend hrt's deferred launches (RuntimeConfig.hrtDeferredLaunches): a task or index launch is
  * posted on the call ring on a block of its own and its caller gets a stand-in handle that
- * later calls trade for the real one: odd (real handles are aligned pointers), unique, and far
+ * later calls trade for the real one: odd (real handles are even: slot and generation,
+ * legion-hrt-port/src/handle.c), unique, and far
  * above any count or index passed as a long. Posted calls run in ring order before any later
  * call, as the backend starts one call server; before a thread's next call other than a
  * release, its posted launches must have run, and a failure among them is thrown there (a
